@@ -1,0 +1,31 @@
+"""dingdian-rules: executable, explainable rule packs for 医疗机构医疗保障定点管理.
+
+Typical use::
+
+    from datetime import date
+    import dingdian_rules as dr
+
+    pack = dr.load_pack("national")                      # bundled id or a folder path
+    decision = dr.evaluate(pack, {"institution": {...}}, "application", as_of=date(2025, 6, 1))
+    decision.outcome, decision.fired, decision.missing_facts, decision.to_dict()
+
+The library never prints; the ``dingdian-rules`` command renders decisions for people.
+"""
+
+from .cases import load_case_file, parse_case
+from .decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult
+from .errors import CaseError, DingdianError, Diagnostic, EvaluationError, Location, PackError
+from .evaluate import QUESTIONS, evaluate, evaluate_all
+from .facts import Case
+from .loader import bundled_pack_ids, check_pack, load_pack
+from .resolved import ResolvedPack, ResolvedParameter, ResolvedRule
+from .trace import TraceNode
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Case", "CaseError", "DeadlineResult", "Decision", "DecisionWarning", "Diagnostic", "DingdianError",
+    "EvaluationError", "Location", "MeasureResult", "PackError", "QUESTIONS", "ResolvedPack", "ResolvedParameter",
+    "ResolvedRule", "RuleResult", "TraceNode", "bundled_pack_ids", "check_pack", "evaluate", "evaluate_all",
+    "load_case_file", "load_pack", "parse_case", "__version__",
+]

@@ -1,0 +1,1 @@
+"""The condition language: parse (``parser``), type-check (``typing``), compile (``compile``)."""

@@ -1,0 +1,306 @@
+"""Compile checked condition trees into Python functions, once, at load time.
+
+The generator emits Python source from the *checked syntax tree* (never from the raw condition
+text): fact paths become attribute reads guarded for unknown (``None``), parameters become
+constants, and Kleene three-valued logic is inlined as branches. Each condition gets two
+functions: ``fast(case, today, est)`` and ``traced(case, today, est, T)``, the latter also storing
+every node's value in ``T[node.idx]`` so a trace tree and the missing facts can be rebuilt after
+the fact without slowing the untraced path. ``est`` collects calendar years that a working-day
+count had to estimate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+
+from .. import timecalc
+from . import ast as A
+from .types import ParamInfo
+
+
+class _NotEvaluated:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "not evaluated"
+
+
+NOT_EVALUATED = _NotEvaluated()
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledExpr:
+    """A condition (or value expression) compiled for one resolved pack."""
+
+    text: str
+    root: A.Node
+    size: int
+    fast: Callable[..., Any]
+    traced: Callable[..., Any]
+    fact_paths: dict[int, str]
+    python_source: str
+
+    def run_traced(self, case: object, today: date, est: set[int]) -> tuple[Any, list[Any]]:
+        slots = [NOT_EVALUATED] * self.size
+        return self.traced(case, today, est, slots), slots
+
+
+class _Gen:
+    def __init__(self, params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, traced: bool) -> None:
+        self.params = params
+        self.calendar = calendar
+        self.traced = traced
+        self.lines: list[str] = []
+        self.indent = 1
+        self.count = 0
+        self.consts: dict[str, Any] = {}
+        self.vars: dict[str, str] = {}
+
+    def tmp(self) -> str:
+        self.count += 1
+        return f"_t{self.count}"
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " * self.indent + line)
+
+    def const(self, value: Any) -> str:
+        name = f"_k{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    def record(self, node: A.Node, var: str) -> str:
+        if self.traced:
+            self.emit(f"T[{node.idx}] = {var}")
+        return var
+
+    # --- expressions ---------------------------------------------------------------------
+    def expr(self, node: A.Node) -> str:
+        return self.record(node, getattr(self, "_" + type(node).__name__)(node))
+
+    def _Lit(self, node: A.Lit) -> str:
+        if isinstance(node.value, (bool, int, float)):
+            return repr(node.value)
+        return self.const(node.value)
+
+    def _DateLit(self, node: A.DateLit) -> str:
+        return self.const(node.value)
+
+    def _Today(self, node: A.Today) -> str:
+        return "today"
+
+    def _Param(self, node: A.Param) -> str:
+        value = self.params[node.name].value
+        if isinstance(value, list):
+            value = frozenset(value)
+        return self.const(value)
+
+    def _ListLit(self, node: A.ListLit) -> str:
+        if all(isinstance(i, (A.Lit, A.DateLit)) for i in node.items):
+            return self.const(frozenset(i.value for i in node.items))  # type: ignore[attr-defined]
+        parts = [self.expr(i) for i in node.items]
+        r = self.tmp()
+        self.emit(f"{r} = [{', '.join(parts)}]")
+        return r
+
+    def _Fact(self, node: A.Fact) -> str:
+        r = self.tmp()
+        if node.var is not None:
+            base, rest = self.vars[node.var], node.path[1:]
+        else:
+            base, rest = "c", node.path
+        for seg in rest:
+            if not seg.isidentifier():  # guaranteed by the checker; guards the generated source
+                raise ValueError(f"bad field name {seg!r}")
+        if node.var is None:  # the case itself is never unknown
+            self.emit(f"{r} = {base}.{rest[0]}")
+            rest = rest[1:]
+        else:
+            self.emit(f"{r} = {base}")
+        for seg in rest:
+            self.emit(f"if {r} is not None: {r} = {r}.{seg}")
+        return r
+
+    def _Not(self, node: A.Not) -> str:
+        x = self.expr(node.operand)
+        r = self.tmp()
+        self.emit(f"{r} = None if {x} is None else (not {x})")
+        return r
+
+    def _BoolOp(self, node: A.BoolOp) -> str:
+        r = self.tmp()
+        stop, other = ("False", "True") if node.op == "and" else ("True", "False")
+        self.emit(f"{r} = {other}")
+        depth = 0
+        for i, item in enumerate(node.items):
+            x = self.expr(item)
+            if i == len(node.items) - 1:
+                self.emit(f"if {x} is {stop}: {r} = {stop}")
+                self.emit(f"elif {x} is None: {r} = None")
+            else:
+                self.emit(f"if {x} is {stop}: {r} = {stop}")
+                self.emit("else:")
+                self.indent += 1
+                depth += 1
+                self.emit(f"if {x} is None: {r} = None")
+        self.indent -= depth
+        return r
+
+    def _guard(self, *pairs: tuple[A.Node, str]) -> str:
+        constant = (A.Lit, A.DateLit, A.Param, A.Today)
+        checks = [f"{v} is None" for n, v in pairs
+                  if not isinstance(n, constant) and not (
+                      isinstance(n, A.ListLit) and all(isinstance(i, constant) for i in n.items))]
+        return " or ".join(checks)
+
+    def _Compare(self, node: A.Compare) -> str:
+        a, b = self.expr(node.left), self.expr(node.right)
+        r = self.tmp()
+        guard = self._guard((node.left, a), (node.right, b))
+        op = node.op
+        if guard:
+            self.emit(f"{r} = None if ({guard}) else ({a} {op} {b})")
+        else:
+            self.emit(f"{r} = {a} {op} {b}")
+        return r
+
+    def _Member(self, node: A.Member) -> str:
+        e = self.expr(node.element)
+        container = node.container
+        cont = self.expr(container)
+        r = self.tmp()
+        op = "not in" if node.negated else "in"
+        if isinstance(container, A.ListLit) and not all(isinstance(i, (A.Lit, A.DateLit)) for i in container.items):
+            # items may be unknown: found among known items -> True; else unknown if any item unknown
+            hit, unk = ("False", "True") if node.negated else ("True", "False")
+            self.emit(f"if {e} is None: {r} = None")
+            self.emit(f"elif {e} in {cont}: {r} = {hit}")
+            self.emit(f"elif None in {cont}: {r} = None")
+            self.emit(f"else: {r} = {unk}")
+            return r
+        guard = self._guard((node.element, e), (container, cont))
+        if guard:
+            self.emit(f"{r} = None if ({guard}) else ({e} {op} {cont})")
+        else:
+            self.emit(f"{r} = {e} {op} {cont}")
+        return r
+
+    def _Known(self, node: A.Known) -> str:
+        x = self.expr(node.operand)
+        r = self.tmp()
+        self.emit(f"{r} = {x} is {'' if node.negated else 'not '}None")
+        return r
+
+    def _Arith(self, node: A.Arith) -> str:
+        a, b = self.expr(node.left), self.expr(node.right)
+        r = self.tmp()
+        guard = self._guard((node.left, a), (node.right, b)) or "False"
+        self.emit(f"{r} = None if ({guard}) else ({a} {node.op} {b})")
+        return r
+
+    def _Quant(self, node: A.Quant) -> str:
+        src = self.expr(node.source)
+        r = self.tmp()
+        if node.pred is None:
+            self.emit(f"{r} = None if {src} is None else len({src})")
+            return r
+        var = self.tmp()
+        self.vars[node.var or ""] = var
+        start = {"any": "False", "all": "True", "count": "0"}[node.kind]
+        self.emit(f"if {src} is None: {r} = None")
+        self.emit("else:")
+        self.indent += 1
+        self.emit(f"{r} = {start}")
+        unk = self.tmp()
+        results = self.tmp()
+        if node.kind == "count":
+            self.emit(f"{unk} = False")
+        if self.traced:
+            self.emit(f"{results} = []")
+        self.emit(f"for {var} in {src}:")
+        self.indent += 1
+        saved_traced = self.traced
+        p = self.expr(node.pred)
+        if saved_traced:
+            self.emit(f"{results}.append({p})")
+        if node.kind == "any":
+            self.emit(f"if {p} is True:")
+            self.emit(f"    {r} = True")
+            self.emit("    break" if not self.traced else "    pass")
+            self.emit(f"if {p} is None and {r} is False: {r} = None")
+        elif node.kind == "all":
+            self.emit(f"if {p} is False:")
+            self.emit(f"    {r} = False")
+            self.emit("    break" if not self.traced else "    pass")
+            self.emit(f"if {p} is None and {r} is True: {r} = None")
+        else:
+            self.emit(f"if {p} is True: {r} += 1")
+            self.emit(f"elif {p} is None: {unk} = True")
+        self.indent -= 1
+        if node.kind == "count":
+            self.emit(f"if {unk}: {r} = None")
+        if self.traced:
+            self.emit(f"T[{node.pred.idx}] = tuple({results})")
+        self.indent -= 1
+        return r
+
+    def _period(self, node: A.Param) -> tuple[int, str]:
+        length, unit = self.params[node.name].value  # type: ignore[misc]
+        return length, unit
+
+    def _end_expr(self, d: str, param: A.Param, forward: bool) -> str:
+        length, unit = self._period(param)
+        fn = self.const(timecalc.add_period if forward else timecalc.subtract_period)
+        if unit == "working_days":
+            helper = self.const(_working_day_end)
+            cal = self.const(self.calendar)
+            return f"{helper}({fn}, {d}, {length}, {cal}, E)"
+        return f"{fn}({d}, {length}, {unit!r}).value"
+
+    def _Call(self, node: A.Call) -> str:
+        name = node.name
+        args = [self.expr(a) for a in node.args]
+        r = self.tmp()
+        if name in ("within", "elapsed", "add", "sub"):
+            d = args[0]
+            end = self._end_expr(d, node.args[1], forward=name != "sub")  # type: ignore[arg-type]
+            body = {
+                "within": f"({d} <= today and today <= {end})",
+                "elapsed": f"(today > {end})",
+                "add": end,
+                "sub": end,
+            }[name]
+            self.emit(f"{r} = None if {d} is None else {body}")
+            return r
+        if name == "days_between":
+            a, b = args
+            self.emit(f"{r} = None if ({a} is None or {b} is None) else ({b} - {a}).days")
+            return r
+        raise ValueError(f"unknown function {name}")
+
+
+def _working_day_end(fn: Callable[..., timecalc.ComputedDate], d: date, length: int,
+                     calendar: timecalc.WorkdayCalendar, est: set[int]) -> date:
+    result = fn(d, length, "working_days", calendar)
+    if result.estimated:
+        est.update(result.uncovered_years)
+    return result.value
+
+
+def compile_expr(text: str, root: A.Node, size: int, fact_paths: dict[int, str],
+                 params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, name: str) -> CompiledExpr:
+    """Generate, compile and return the fast and traced functions of one checked tree."""
+    fns: dict[str, Callable[..., Any]] = {}
+    sources: list[str] = []
+    for traced in (False, True):
+        gen = _Gen(params, calendar, traced)
+        result = gen.expr(root)
+        args = "c, today, E, T" if traced else "c, today, E"
+        src = f"def _f({args}):\n" + "\n".join(gen.lines) + f"\n    return {result}\n"
+        namespace: dict[str, Any] = dict(gen.consts)
+        namespace["__builtins__"] = {"len": len, "tuple": tuple}
+        exec(compile(src, f"<condition {name}{' traced' if traced else ''}>", "exec"), namespace)  # noqa: S102
+        fns["traced" if traced else "fast"] = namespace["_f"]
+        sources.append(src)
+    return CompiledExpr(text, root, size, fns["fast"], fns["traced"], fact_paths, "\n".join(sources))

@@ -1,0 +1,295 @@
+"""Types of the condition language and the load-time checker that resolves facts and parameters.
+
+Checking happens once, when a pack is resolved: every fact path is looked up in the pydantic
+fact models, every ``$parameter`` in the resolved pack, and every operator's operand types are
+verified, so evaluation never looks anything up by name.
+"""
+
+from __future__ import annotations
+
+import types as _pytypes
+import typing
+from dataclasses import dataclass, field
+from datetime import date
+from enum import Enum
+
+from pydantic import BaseModel
+
+from ..errors import did_you_mean
+from . import ast as A
+
+
+@dataclass(frozen=True)
+class Type:
+    name: str  # bool | int | number | text | date | duration | enum | list | object
+    elem: "Type | None" = None
+    values: frozenset[str] | None = None  # enum values
+    model: type[BaseModel] | None = None  # object types
+
+    def __str__(self) -> str:
+        if self.name == "list" and self.elem:
+            return f"list of {self.elem}"
+        if self.name == "enum" and self.values is not None:
+            return "one of " + ", ".join(sorted(self.values)[:6]) + ("…" if len(self.values) > 6 else "")
+        if self.name == "object" and self.model:
+            return f"a {self.model.__name__} record"
+        return self.name
+
+
+BOOL, INT, NUM, TEXT, DATE, DURATION = (Type(n) for n in ("bool", "int", "number", "text", "date", "duration"))
+ANY_LIST = Type("list")
+
+
+def is_numeric(t: Type) -> bool:
+    return t.name in ("int", "number")
+
+
+def is_textual(t: Type) -> bool:
+    return t.name in ("text", "enum")
+
+
+class ConditionTypeError(Exception):
+    """A condition is well-formed but mistyped or names something that does not exist."""
+
+    def __init__(self, code: str, message: str, offset: int, hint: str = "") -> None:
+        super().__init__(message)
+        self.code, self.message, self.offset, self.hint = code, message, offset, hint
+
+
+def type_of_annotation(annotation: object) -> Type:
+    """Map a pydantic field annotation (``X | None``, ``list[Y]``, a model, an enum) to a Type."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, _pytypes.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return type_of_annotation(args[0])
+    if origin is list:
+        return Type("list", elem=type_of_annotation(typing.get_args(annotation)[0]))
+    if isinstance(annotation, type):
+        if issubclass(annotation, bool):
+            return BOOL
+        if issubclass(annotation, Enum):
+            return Type("enum", values=frozenset(str(m.value) for m in annotation))
+        if issubclass(annotation, int):
+            return INT
+        if issubclass(annotation, float):
+            return NUM
+        if issubclass(annotation, str):
+            return TEXT
+        if issubclass(annotation, date):
+            return DATE
+        if issubclass(annotation, BaseModel):
+            return Type("object", model=annotation)
+    raise TypeError(f"fact annotation {annotation!r} has no condition-language type")
+
+
+@dataclass(frozen=True)
+class ParamInfo:
+    """What the checker and compiler need of a resolved parameter."""
+
+    type: Type
+    value: object  # int | float | list[str] | (length, unit) for durations
+
+
+@dataclass
+class Checker:
+    """Type-checks one condition tree; records each Fact node's resolved type and missing-path."""
+
+    root_model: type[BaseModel]
+    params: dict[str, ParamInfo]
+    fact_types: dict[int, Type] = field(default_factory=dict)  # node idx -> type
+    fact_paths: dict[int, str] = field(default_factory=dict)  # node idx -> display path of the fact
+    used_facts: set[str] = field(default_factory=set)
+    used_params: set[str] = field(default_factory=set)
+    _scopes: list[dict[str, tuple[Type, str]]] = field(default_factory=list)
+
+    def check_bool(self, node: A.Node) -> None:
+        t = self.check(node)
+        if t != BOOL:
+            raise ConditionTypeError("type-mismatch", f"the condition is {t}, not true/false", node.start,
+                                     "compare it with something, e.g. `x >= 3` or `x == 'value'`")
+
+    # --- per node -------------------------------------------------------------------------
+    def check(self, node: A.Node) -> Type:
+        method = getattr(self, "_" + type(node).__name__)
+        return method(node)
+
+    def _Lit(self, node: A.Lit) -> Type:
+        v = node.value
+        if isinstance(v, bool):
+            return BOOL
+        if isinstance(v, int):
+            return INT
+        if isinstance(v, float):
+            return NUM
+        return TEXT
+
+    def _DateLit(self, node: A.DateLit) -> Type:
+        return DATE
+
+    def _Today(self, node: A.Today) -> Type:
+        return DATE
+
+    def _ListLit(self, node: A.ListLit) -> Type:
+        types = [self.check(i) for i in node.items]
+        if not types:
+            return Type("list", elem=TEXT)
+        first = types[0]
+        for t, item in zip(types, node.items):
+            if not self._compatible(first, t):
+                raise ConditionTypeError("type-mismatch", f"list mixes {first} and {t}", item.start)
+        return Type("list", elem=first)
+
+    def _Param(self, node: A.Param) -> Type:
+        info = self.params.get(node.name)
+        if info is None:
+            raise ConditionTypeError("unknown-parameter", f"unknown parameter ${node.name}", node.start,
+                                     did_you_mean(node.name, self.params) or
+                                     "declare it under `parameters:` in this pack or a parent")
+        self.used_params.add(node.name)
+        return info.type
+
+    def _Fact(self, node: A.Fact) -> Type:
+        scope = self._lookup_var(node.path[0])
+        if scope is not None:
+            t, display = scope
+            node.var = node.path[0]
+            rest = node.path[1:]
+        else:
+            t, display, rest = Type("object", model=self.root_model), "", node.path
+        for seg in rest:
+            if t.name != "object" or t.model is None:
+                raise ConditionTypeError("unknown-fact", f"'{display}' is {t} and has no field '{seg}'",
+                                         node.start)
+            fields = t.model.model_fields
+            if seg not in fields:
+                where = display or "the case"
+                candidates = list(fields) + ([] if display else [v for s in self._scopes for v in s])
+                raise ConditionTypeError(
+                    "unknown-fact", f"unknown fact '{(display + '.' if display else '') + seg}' ({where} has no field '{seg}')",
+                    node.start, did_you_mean(seg, candidates) or "see docs/facts.md for the fact names")
+            t = type_of_annotation(fields[seg].annotation)
+            display = f"{display}.{seg}" if display else seg
+        self.fact_types[node.idx] = t
+        self.fact_paths[node.idx] = display
+        self.used_facts.add(display)
+        return t
+
+    def _Not(self, node: A.Not) -> Type:
+        self._expect_bool(node.operand, "not")
+        return BOOL
+
+    def _BoolOp(self, node: A.BoolOp) -> Type:
+        for item in node.items:
+            self._expect_bool(item, node.op)
+        return BOOL
+
+    def _Known(self, node: A.Known) -> Type:
+        self.check(node.operand)
+        return BOOL
+
+    def _Compare(self, node: A.Compare) -> Type:
+        lt, rt = self.check(node.left), self.check(node.right)
+        if not self._compatible(lt, rt):
+            raise ConditionTypeError("type-mismatch", f"cannot compare {lt} with {rt}", node.start,
+                                     "both sides must be numbers, dates, text or true/false")
+        if node.op not in ("==", "!=") and not (is_numeric(lt) or lt == DATE):
+            raise ConditionTypeError("type-mismatch", f"'{node.op}' needs numbers or dates, not {lt}", node.start)
+        self._check_enum_literal(lt, node.right)
+        self._check_enum_literal(rt, node.left)
+        return BOOL
+
+    def _Member(self, node: A.Member) -> Type:
+        et, ct = self.check(node.element), self.check(node.container)
+        if ct.name != "list":
+            raise ConditionTypeError("type-mismatch", f"'in' needs a list on its right, not {ct}", node.container.start)
+        if ct.elem is not None and not self._compatible(et, ct.elem):
+            raise ConditionTypeError("type-mismatch", f"cannot look for {et} in a {ct}", node.start)
+        if et.name == "enum":
+            self._check_enum_values(et, node.container)
+        if ct.elem is not None and ct.elem.name == "enum":
+            self._check_enum_literal(ct.elem, node.element)
+        return BOOL
+
+    def _Arith(self, node: A.Arith) -> Type:
+        lt, rt = self.check(node.left), self.check(node.right)
+        if not (is_numeric(lt) and is_numeric(rt)):
+            raise ConditionTypeError("type-mismatch", f"'{node.op}' needs numbers, not {lt} and {rt}", node.start,
+                                     "for dates use add(d, $period), sub(d, $period) or days_between(a, b)")
+        return INT if lt == INT and rt == INT and node.op != "/" else NUM
+
+    def _Quant(self, node: A.Quant) -> Type:
+        st = self.check(node.source)
+        if st.name != "list" or st.elem is None:
+            raise ConditionTypeError("type-mismatch", f"{node.kind}() needs a list, not {st}", node.source.start)
+        if node.pred is not None:
+            source_path = self.fact_paths.get(node.source.idx, "list")
+            self._scopes.append({node.var: (st.elem, source_path + "[]")})
+            try:
+                self._expect_bool(node.pred, "where")
+            finally:
+                self._scopes.pop()
+        return INT if node.kind == "count" else BOOL
+
+    def _Call(self, node: A.Call) -> Type:
+        types = [self.check(a) for a in node.args]
+        name = node.name
+        if name in ("within", "elapsed", "add", "sub"):
+            if types[0] != DATE:
+                raise ConditionTypeError("type-mismatch", f"{name}() needs a date first, not {types[0]}", node.args[0].start)
+            if types[1] != DURATION:
+                raise ConditionTypeError("type-mismatch", f"{name}() needs a period ($parameter in days, working_days, "
+                                         f"months or years) second, not {types[1]}", node.args[1].start)
+            if not isinstance(node.args[1], A.Param):
+                raise ConditionTypeError("type-mismatch", f"{name}() takes its period as a $parameter", node.args[1].start)
+            return BOOL if name in ("within", "elapsed") else DATE
+        if name == "days_between":
+            for t, a in zip(types, node.args):
+                if t != DATE:
+                    raise ConditionTypeError("type-mismatch", f"days_between() needs dates, not {t}", a.start)
+            return INT
+        raise ConditionTypeError("unknown-function", f"unknown function {name}", node.start)
+
+    # --- helpers --------------------------------------------------------------------------
+    def _lookup_var(self, name: str) -> tuple[Type, str] | None:
+        for scope in reversed(self._scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def _expect_bool(self, node: A.Node, op: str) -> None:
+        t = self.check(node)
+        if t != BOOL:
+            raise ConditionTypeError("type-mismatch", f"'{op}' needs true/false, but this is {t}", node.start,
+                                     "compare it first, e.g. `x >= 3`")
+
+    @staticmethod
+    def _compatible(a: Type, b: Type) -> bool:
+        if is_numeric(a) and is_numeric(b):
+            return True
+        if is_textual(a) and is_textual(b):
+            return True
+        if a.name == "list" and b.name == "list":
+            return a.elem is None or b.elem is None or Checker._compatible(a.elem, b.elem)
+        return a.name == b.name
+
+    def _check_enum_literal(self, enum_t: Type, other: A.Node | None) -> None:
+        if enum_t.name == "enum" and isinstance(other, A.Lit) and isinstance(other.value, str):
+            assert enum_t.values is not None
+            if other.value not in enum_t.values:
+                raise ConditionTypeError(
+                    "unknown-value", f"'{other.value}' is not a value of this fact", other.start,
+                    did_you_mean(other.value, enum_t.values) or "allowed: " + ", ".join(sorted(enum_t.values)))
+
+    def _check_enum_values(self, enum_t: Type, container: A.Node) -> None:
+        assert enum_t.values is not None
+        if isinstance(container, A.ListLit):
+            for item in container.items:
+                self._check_enum_literal(enum_t, item)
+        elif isinstance(container, A.Param):
+            value = self.params[container.name].value
+            if isinstance(value, list):
+                for v in value:
+                    if v not in enum_t.values:
+                        raise ConditionTypeError(
+                            "unknown-value", f"parameter ${container.name} lists '{v}', which is not a value of this fact",
+                            container.start, did_you_mean(str(v), enum_t.values) or "")

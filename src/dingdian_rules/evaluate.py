@@ -1,0 +1,233 @@
+"""Answer questions about a case under a resolved pack.
+
+Each question has a *plan*, built once at load time: its candidate rules in order, grouped into
+stages that are checked in turn (application: acceptance → materials → conditions; agreement:
+termination → rescission → suspension). A stage with a definite firing rule decides the outcome,
+but only if every earlier stage definitely passed: an unknown fact can never be outweighed by a
+later definite answer that it might contradict. Rules of modality ``may`` never decide alone;
+they are reported as options (measures the agency may take).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Callable, Mapping
+
+from . import timecalc
+from .cases import parse_case
+from .decision import Decision, DecisionWarning, DeadlineResult, MeasureResult
+from .errors import EvaluationError
+from .facts import Case
+from .resolved import ResolvedPack, ResolvedRule
+from .trace import missing_facts
+
+QUESTIONS = ("application", "agreement", "request", "conduct", "deadlines")
+
+
+@dataclass(frozen=True)
+class Stage:
+    kinds: tuple[str, ...]
+    outcome: str  # outcome when a deciding rule fires
+    mandatory_outcome: str | None = None  # conduct: outcome when a shall rule fires
+    may_decides: bool = False
+
+
+STAGES: dict[str, tuple[tuple[Stage, ...], str]] = {
+    "application": ((Stage(("institution_type", "non_acceptance"), "not_accepted"),
+                     Stage(("materials",), "materials_incomplete"),
+                     Stage(("eligibility",), "conditions_not_met")), "conditions_met"),
+    "agreement": ((Stage(("termination",), "terminate"), Stage(("rescission",), "rescind"),
+                   Stage(("suspension",), "suspend")), "continue"),
+    "request": ((Stage(("request_limit",), "request_refused"),), "request_allowed"),
+    "conduct": ((Stage(("measures",), "measures_available", "measures_required", may_decides=True),), "no_measures"),
+    "deadlines": ((), "computed"),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """Everything one question needs, laid out for a tight loop."""
+
+    question: str
+    rules: tuple[ResolvedRule, ...]
+    fns: tuple[Callable[..., Any], ...]
+    stages: tuple[tuple[Stage, tuple[int, ...]], ...]  # stage and the indexes of its deciding rules
+    default: str
+    deadline_rules: tuple[ResolvedRule, ...]
+    measure_rules: tuple[int, ...]
+
+
+def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
+    plans = {}
+    for q in QUESTIONS:
+        stages, default = STAGES[q]
+        rules: list[ResolvedRule] = []
+        laid: list[tuple[Stage, tuple[int, ...]]] = []
+        for st in stages:
+            idx = []
+            for r in pack.rules:
+                if r.kind in st.kinds and r.condition is not None:
+                    idx.append(len(rules))
+                    rules.append(r)
+            laid.append((st, tuple(idx)))
+        deciding = [(st, tuple(i for i in idx if st.may_decides or rules[i].modality != "may")) for st, idx in laid]
+        deadlines = tuple(r for r in pack.rules if r.kind == "time_limit" and (q == "deadlines" or q in r.questions))
+        measure_rules = tuple(i for i, r in enumerate(rules) if r.measures)
+        plans[q] = Plan(q, tuple(rules), tuple(r.condition.fast for r in rules), tuple(deciding),  # type: ignore[union-attr]
+                        default, deadlines, measure_rules)
+    return plans
+
+
+def _decide(plan: Plan, statuses: list[bool | None] | tuple) -> str:
+    rules = plan.rules
+    unknown_before = False
+    for stage, idx in plan.stages:
+        fired = False
+        mandatory = False
+        unknown = False
+        for i in idx:
+            s = statuses[i]
+            if s is None:
+                unknown = True
+            elif s is rules[i].fires_on:
+                fired = True
+                if rules[i].modality != "may":
+                    mandatory = True
+        if fired:
+            if unknown_before:
+                return "undetermined"
+            if stage.mandatory_outcome and mandatory:
+                return stage.mandatory_outcome
+            if stage.mandatory_outcome and unknown:
+                return "undetermined"  # an unknown shall-rule could make the measures mandatory
+            return stage.outcome
+        if unknown:
+            unknown_before = True
+    return "undetermined" if unknown_before else plan.default
+
+
+def _calendar_name(pack: ResolvedPack, unit: str, due: date | None, start: date | None) -> str:
+    if unit != "working_days":
+        return "natural days" if unit == "days" else f"calendar {unit} (Civil Code arts. 201-202)"
+    years = sorted({d.year for d in (start, due) if d})
+    names = [f"{y}: {pack.calendar.source_of(y) or 'not covered, Mon-Fri estimate'}" for y in years]
+    return "working days (" + "; ".join(names) + ")"
+
+
+def _deadline(pack: ResolvedPack, r: ResolvedRule, case: Case, today: date, est: set[int]) -> DeadlineResult | None:
+    if r.condition is not None:
+        applies = r.condition.fast(case, today, est)
+        if applies is False:
+            return None
+    dl = r.deadline
+    assert dl is not None and r.deadline_start is not None and r.deadline_length is not None
+    start = r.deadline_start.fast(case, today, est)
+    length, unit = r.deadline_length
+    missing: tuple[str, ...] = ()
+    due = rolled_from = None
+    extra = 0
+    estimated = False
+    if start is None:
+        _, slots = r.deadline_start.run_traced(case, today, set())
+        missing = tuple(sorted(missing_facts(r.deadline_start, slots)))
+    else:
+        fn = timecalc.add_period if dl.direction == "after" else timecalc.subtract_period
+        computed = fn(start, length, unit, pack.calendar)  # type: ignore[arg-type]
+        due, estimated = computed.value, computed.estimated
+        est.update(computed.uncovered_years)
+        if r.deadline_extend is not None:
+            extra = r.deadline_extend.fast(case, today, est)
+            if extra is None:
+                _, slots = r.deadline_extend.run_traced(case, today, set())
+                missing = tuple(sorted(missing_facts(r.deadline_extend, slots)))
+                extra = 0
+            due = due + timedelta(days=int(extra))
+        if dl.roll_to_working_day:
+            rolled = timecalc.roll_to_working_day(due, pack.calendar)
+            if rolled.value != due:
+                rolled_from, due = due, rolled.value
+            estimated = estimated or rolled.estimated
+            est.update(rolled.uncovered_years)
+    return DeadlineResult(r.id, r.title, dl.start_event, start, length, unit, dl.direction, due,
+                          _calendar_name(pack, unit, due, start), estimated, rolled_from, int(extra),
+                          r.citation, r.modality, r.in_principle, missing)
+
+
+def _measures(plan: Plan, statuses, case: Case, today: date) -> tuple[MeasureResult, ...]:
+    out = []
+    for i in plan.measure_rules:
+        r = plan.rules[i]
+        if statuses[i] is not r.fires_on:
+            continue
+        for m in r.measures:
+            base = lo = hi = None
+            if m.amount_base is not None:
+                base = m.amount_base.fast(case, today, set())
+                if base is not None:
+                    lo = round(base * m.min_rate / 100, 2) if m.min_rate is not None else None
+                    hi = round(base * m.max_rate / 100, 2) if m.max_rate is not None else None
+            out.append(MeasureResult(r.id, m.measure.id, m.measure.title, r.modality == "shall", r.tier, r.citation,
+                                     base, lo, hi, m.min_duration, m.max_duration))
+    return tuple(out)
+
+
+_WARN_CACHE: dict[tuple[int, date], tuple[DecisionWarning, ...]] = {}
+
+
+def _warnings(pack: ResolvedPack, today: date) -> tuple[DecisionWarning, ...]:
+    key = (id(pack), today)
+    hit = _WARN_CACHE.get(key)
+    if hit is None:
+        hit = tuple(DecisionWarning(c, m) for c, m in pack.status_warnings(today))
+        if len(_WARN_CACHE) > 4096:
+            _WARN_CACHE.clear()
+        _WARN_CACHE[key] = hit
+    return hit
+
+
+def evaluate(pack: ResolvedPack, case: Case | Mapping[str, Any], question: str, *,
+             as_of: date | None = None, trace: bool = True) -> Decision:
+    """Answer ``question`` about ``case`` under ``pack`` on ``as_of`` (default: today).
+
+    ``trace=False`` skips recording node values; explanations of unknown rules are then rebuilt
+    on demand. Raises ``EvaluationError`` for an unknown question and ``CaseError`` for bad data.
+    """
+    plan = pack.plans.get(question)  # type: ignore[union-attr]
+    if plan is None:
+        raise EvaluationError(f"unknown question '{question}'; ask one of: {', '.join(QUESTIONS)}")
+    if not isinstance(case, Case):
+        case = parse_case(case)
+    today = as_of or date.today()
+    est: set[int] = set()
+    slots = None
+    if trace:
+        runs = [r.condition.run_traced(case, today, est) for r in plan.rules]  # type: ignore[union-attr]
+        statuses = tuple(v for v, _ in runs)
+        slots = tuple(s for _, s in runs)
+    else:
+        statuses = tuple([f(case, today, est) for f in plan.fns])
+    outcome = _decide(plan, statuses)
+    deadlines = tuple(d for d in (_deadline(pack, r, case, today, est) for r in plan.deadline_rules) if d is not None)
+    warnings = _warnings(pack, today)
+    estimated = sorted(est)
+    if estimated:
+        warnings = warnings + (DecisionWarning(
+            "calendar-estimated", f"no published holiday arrangement for {', '.join(map(str, estimated))}: working "
+            "days there are estimated as Monday to Friday; supply the year's holidays to the pack or caller"),)
+    measures = _measures(plan, statuses, case, today) if plan.measure_rules else ()
+    return Decision(question, outcome, today, pack.id, pack.chain, pack.fingerprint, case.case_id,
+                    measures, deadlines, warnings, plan, case, statuses, slots)
+
+
+def evaluate_all(pack: ResolvedPack, case: Case | Mapping[str, Any], *, as_of: date | None = None,
+                 trace: bool = True) -> dict[str, Decision]:
+    """Ask every question whose facts the case gives (application, agreement, request, conduct) plus deadlines."""
+    if not isinstance(case, Case):
+        case = parse_case(case)
+    wanted = [q for q, section in (("application", case.application), ("agreement", case.agreement),
+                                   ("request", case.request), ("conduct", case.conduct)) if section is not None]
+    if not wanted and case.institution is not None:
+        wanted = ["application"]
+    wanted.append("deadlines")
+    return {q: evaluate(pack, case, q, as_of=as_of, trace=trace) for q in wanted}

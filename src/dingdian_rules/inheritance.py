@@ -1,0 +1,179 @@
+"""Load-time inheritance: merge a chain of packs (root first) into one rule and parameter set.
+
+A child may add rules, override a parent's rule by id (named fields replace the parent's; the
+child cites its own article and says what changed), repeal one, and override parameter values.
+Defining an id that an ancestor already defines (silent shadowing), overriding or repealing an
+id the chain does not define, and duplicate ids are errors. Every rule and parameter keeps the
+provenance chain of what each pack did to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import DiagnosticBag, Location, did_you_mean
+from .resolved import ProvenanceStep
+from .schema import Citation, PackMeta, Parameter, Rule, RuleFile
+from .yamlio import YamlDoc, format_path
+
+OVERRIDABLE = ("title", "modality", "in_principle", "when", "requires", "applies_when", "deadline",
+               "measures", "tier", "outcome", "note")
+
+
+@dataclass
+class RawFile:
+    path: Path
+    content: RuleFile
+    doc: YamlDoc
+
+
+@dataclass
+class RawPack:
+    folder: Path
+    meta: PackMeta
+    meta_doc: YamlDoc
+    files: list[RawFile]
+
+
+@dataclass
+class MergedRule:
+    rule: Rule
+    provenance: list[ProvenanceStep]
+    location: Location
+    field_locations: dict[str, tuple[YamlDoc, tuple]] = field(default_factory=dict)  # field -> (doc, yaml path)
+
+
+@dataclass
+class MergedParam:
+    param: Parameter
+    value: int | float | list[str]
+    citation: Citation
+    provenance: list[ProvenanceStep]
+    location: Location
+    doc: YamlDoc
+    path: tuple
+
+
+@dataclass
+class Merged:
+    rules: dict[str, MergedRule] = field(default_factory=dict)  # insertion order = rule order
+    params: dict[str, MergedParam] = field(default_factory=dict)
+    repealed: dict[str, tuple[str, str, Citation, list[ProvenanceStep]]] = field(default_factory=dict)
+
+
+def merge_chain(chain: list[RawPack], bag: DiagnosticBag) -> Merged:
+    """Apply each pack of the chain in turn, recording provenance; report every conflict."""
+    merged = Merged()
+    for raw in chain:
+        pack_id = raw.meta.id
+        touched_rules: set[str] = set()
+        touched_params: set[str] = set()
+        for f in raw.files:
+            _add_params(merged, raw, f, bag, touched_params)
+        for f in raw.files:
+            _param_overrides(merged, raw, f, bag, touched_params)
+        for f in raw.files:
+            _add_rules(merged, raw, f, bag, touched_rules)
+        for f in raw.files:
+            _overrides(merged, raw, f, bag, touched_rules)
+            _repeals(merged, raw, f, bag, touched_rules)
+        for rid, m in merged.rules.items():
+            if rid not in touched_rules and m.provenance[0].pack != pack_id:
+                m.provenance.append(ProvenanceStep("inherited", pack_id))
+        for pid, p in merged.params.items():
+            if pid not in touched_params and p.provenance[0].pack != pack_id:
+                p.provenance.append(ProvenanceStep("inherited", pack_id))
+    return merged
+
+
+def _add_params(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
+    for i, p in enumerate(f.content.parameters):
+        path = ("parameters", i, "id")
+        loc = f.doc.locate(path)
+        if p.id in merged.params:
+            prev = merged.params[p.id]
+            own = prev.provenance[0].pack == raw.meta.id
+            bag.error("duplicate-id" if own else "shadowed-parameter",
+                      f"parameter '{p.id}' is already defined in {prev.provenance[0].pack} ({prev.location})",
+                      loc, format_path(path),
+                      "rename it" if own else "to change its value, use `parameter_overrides:` with a citation")
+            continue
+        merged.params[p.id] = MergedParam(p, p.value, p.citation, [ProvenanceStep("defined", raw.meta.id, p.citation)],
+                                          loc, f.doc, ("parameters", i))
+        touched.add(p.id)
+
+
+def _param_overrides(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
+    for i, o in enumerate(f.content.parameter_overrides):
+        path = ("parameter_overrides", i, "id")
+        target = merged.params.get(o.id)
+        if target is None or o.id in touched and target.provenance[0].pack == raw.meta.id:
+            bag.error("override-unknown-parameter", f"parameter_overrides names '{o.id}', which no parent pack defines",
+                      f.doc.locate(path), format_path(path),
+                      did_you_mean(o.id, merged.params) or "only inherited parameters can be overridden")
+            continue
+        target.value = o.value
+        target.citation = o.citation
+        target.doc, target.path = f.doc, ("parameter_overrides", i)
+        target.location = f.doc.locate(("parameter_overrides", i))
+        target.provenance.append(ProvenanceStep("overridden", raw.meta.id, o.citation,
+                                                o.changes or f"value {o.value}"))
+        touched.add(o.id)
+
+
+def _add_rules(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
+    for i, r in enumerate(f.content.rules):
+        path = ("rules", i, "id")
+        loc = f.doc.locate(path)
+        if r.id in merged.rules or r.id in merged.repealed:
+            prev = merged.rules.get(r.id)
+            where = f"{prev.provenance[0].pack} ({prev.location})" if prev else "a parent pack (repealed there)"
+            own = prev is not None and prev.provenance[0].pack == raw.meta.id
+            bag.error("duplicate-id" if own else "shadowed-rule",
+                      f"rule '{r.id}' is already defined in {where}", loc, format_path(path),
+                      "give the rule a new id" if own else
+                      "to change an inherited rule, list it under `overrides:` with `changes:` and your citation")
+            continue
+        fields = {name: (f.doc, ("rules", i, name)) for name in r.model_fields_set}
+        merged.rules[r.id] = MergedRule(r, [ProvenanceStep("defined", raw.meta.id, r.citation)],
+                                        f.doc.locate(("rules", i)), fields)
+        touched.add(r.id)
+
+
+def _overrides(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
+    for i, o in enumerate(f.content.overrides):
+        path = ("overrides", i, "id")
+        target = merged.rules.get(o.id)
+        if target is None:
+            why = " (it was repealed)" if o.id in merged.repealed else ""
+            bag.error("override-unknown-rule", f"overrides names '{o.id}', which no parent pack defines{why}",
+                      f.doc.locate(path), format_path(path),
+                      did_you_mean(o.id, merged.rules) or "run `dingdian-rules resolve <parent>` to list rule ids")
+            continue
+        if target.provenance[0].pack == raw.meta.id:
+            bag.error("override-own-rule", f"'{o.id}' is defined in this same pack; edit it instead of overriding",
+                      f.doc.locate(path), format_path(path))
+            continue
+        changes = {name: getattr(o, name) for name in OVERRIDABLE if name in o.model_fields_set}
+        changes["citation"] = o.citation
+        target.rule = target.rule.model_copy(update=changes)
+        for name in changes:
+            target.field_locations[name] = (f.doc, ("overrides", i, name))
+        target.provenance.append(ProvenanceStep("overridden", raw.meta.id, o.citation, o.changes))
+        touched.add(o.id)
+
+
+def _repeals(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
+    for i, rp in enumerate(f.content.repeals):
+        path = ("repeals", i, "id")
+        target = merged.rules.get(rp.id)
+        if target is None:
+            bag.error("repeal-unknown-rule", f"repeals names '{rp.id}', which no parent pack defines",
+                      f.doc.locate(path), format_path(path),
+                      did_you_mean(rp.id, merged.rules) or "run `dingdian-rules resolve <parent>` to list rule ids")
+            continue
+        del merged.rules[rp.id]
+        target.provenance.append(ProvenanceStep("repealed", raw.meta.id, rp.citation, rp.reason))
+        merged.repealed[rp.id] = (raw.meta.id, rp.reason, rp.citation, target.provenance)
+        touched.add(rp.id)

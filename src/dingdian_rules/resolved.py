@@ -1,0 +1,161 @@
+"""The resolved pack: a frozen, flattened view of a pack and its ancestors, with provenance.
+
+Everything an evaluation needs is computed here once (conditions compiled, parameters inlined,
+question plans built), so evaluation does no lookups by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from .conditions.compile import CompiledExpr
+from .errors import Diagnostic, Location
+from .schema import Citation, Deadline, Measure, PackMeta, SourceDocument, Text
+from .timecalc import WorkdayCalendar
+
+Action = Literal["defined", "inherited", "overridden", "repealed"]
+
+
+@dataclass(frozen=True)
+class ProvenanceStep:
+    """One link of a rule's or parameter's history through the chain."""
+
+    action: Action
+    pack: str
+    citation: Citation | None = None
+    note: str = ""  # what changed, or why it was repealed
+
+    def describe(self) -> str:
+        cite = f" ({format_citation(self.citation)})" if self.citation else ""
+        verb = {"defined": "defined in", "inherited": "inherited unchanged by", "overridden": "overridden by",
+                "repealed": "repealed by"}[self.action]
+        return f"{verb} {self.pack}{cite}" + (f": {self.note}" if self.note else "")
+
+
+def format_citation(c: Citation) -> str:
+    parts = [c.document, f"art. {c.article}"]
+    if c.paragraph:
+        parts.append(f"para. {c.paragraph}")
+    if c.item:
+        parts.append(f"item {c.item}")
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class ResolvedParameter:
+    id: str
+    title: Text
+    value: int | float | tuple[str, ...]
+    unit: str
+    citation: Citation
+    provenance: tuple[ProvenanceStep, ...]
+    location: Location | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledMeasure:
+    measure: Measure
+    amount_base: CompiledExpr | None = None
+    min_rate: float | None = None
+    max_rate: float | None = None
+    min_duration: tuple[int, str] | None = None
+    max_duration: tuple[int, str] | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedRule:
+    id: str
+    kind: str
+    title: Text
+    citation: Citation
+    modality: str
+    in_principle: bool
+    outcome: str | None
+    questions: tuple[str, ...]
+    note: str | None
+    provenance: tuple[ProvenanceStep, ...]
+    location: Location | None
+    when: str | None = None
+    requires: str | None = None
+    applies_when: str | None = None
+    deadline: Deadline | None = None
+    measures: tuple[CompiledMeasure, ...] = ()
+    tier: int | None = None
+    condition: CompiledExpr | None = None  # when / requires / applies_when, compiled
+    fires_on: bool | None = True  # value of ``condition`` that makes the rule fire
+    deadline_start: CompiledExpr | None = None
+    deadline_extend: CompiledExpr | None = None
+    deadline_length: tuple[int, str] | None = None
+    deadline_param: str | None = None
+
+    @property
+    def defined_in(self) -> str:
+        return self.provenance[0].pack
+
+
+@dataclass(frozen=True)
+class RepealedRule:
+    id: str
+    pack: str
+    reason: str
+    citation: Citation
+    provenance: tuple[ProvenanceStep, ...]
+
+
+@dataclass(frozen=True)
+class SourceText:
+    document: SourceDocument
+    pack: str
+    path: Path
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedPack:
+    """A pack with its ancestors flattened in; immutable and ready to evaluate."""
+
+    id: str
+    name: Text
+    level: str
+    chain: tuple[str, ...]  # root first
+    metas: tuple[PackMeta, ...]
+    folders: tuple[Path, ...]
+    sources: dict[str, SourceText]
+    parameters: dict[str, ResolvedParameter]
+    rules: tuple[ResolvedRule, ...]
+    repealed: tuple[RepealedRule, ...]
+    fingerprint: str
+    calendar: WorkdayCalendar
+    warnings: tuple[Diagnostic, ...] = ()
+    plans: dict[str, object] = field(default_factory=dict)
+
+    def rule(self, rule_id: str) -> ResolvedRule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+    @property
+    def meta(self) -> PackMeta:
+        return self.metas[-1]
+
+    def status_warnings(self, as_of: date) -> list[tuple[str, str]]:
+        """(code, message) for every source of the chain that is a draft or not in force on ``as_of``."""
+        out: list[tuple[str, str]] = []
+        for src in self.sources.values():
+            doc = src.document
+            label = f"{doc.title}{'（' + doc.number + '）' if doc.number else ''}"
+            if doc.status == "draft":
+                out.append(("pack-draft", f"{label} is a draft (征求意见稿) with no date in force; "
+                            "decisions under it are not law"))
+            elif doc.in_force and as_of < doc.in_force:
+                out.append(("pack-not-yet-in-force", f"{label} comes into force on {doc.in_force}, after {as_of}"))
+            if doc.expires and as_of > doc.expires:
+                out.append(("pack-expired", f"{label} expired on {doc.expires} (its stated validity); "
+                            f"check whether it was extended or replaced"))
+            elif doc.status == "expired":
+                out.append(("pack-expired", f"{label} is marked expired"))
+        return out

@@ -1,0 +1,304 @@
+"""Counting time: period ends, working days and the Civil Code's boundary readings.
+
+The rules count time in 日 (natural days), 工作日 (working days), 月 and 年. Periods follow 民法典
+arts. 201-203: the day of the event is not counted (art. 201); a period in months or years ends
+on the corresponding day of the last month, or that month's last day when there is none
+(art. 202); art. 203 moves a deadline for acting off a non-working day, which is a per-rule
+choice and therefore a separate function here. Working days come from the State Council's
+published arrangements; a year nobody has published is counted Monday-Friday and every result
+that relied on it says so (``estimated``), so no decision rests on a silent guess.
+See docs/time.md for each reading.
+"""
+
+from __future__ import annotations
+
+from calendar import monthrange
+from dataclasses import dataclass
+from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
+from functools import lru_cache
+from typing import Iterable, Literal
+
+import chinese_calendar
+from chinese_calendar import constants as _cc
+
+__all__ = [
+    "DEFAULT_CALENDAR",
+    "ComputedDate",
+    "Unit",
+    "WorkdayCalendar",
+    "YearArrangement",
+    "add_period",
+    "elapsed_period",
+    "roll_to_working_day",
+    "subtract_period",
+    "within_period",
+]
+
+Unit = Literal["days", "working_days", "months", "years"]
+_UNITS: tuple[str, ...] = ("days", "working_days", "months", "years")
+
+# chinesecalendar's own data, read once: its coverage is whatever years its tables hold (the
+# package itself derives the supported range from the holiday table the same way).
+_CC_HOLIDAYS = _cc.holidays
+_CC_WORKDAYS = _cc.workdays
+_CC_RANGE: tuple[int, int] | None = (
+    (min(_CC_HOLIDAYS).year, max(_CC_HOLIDAYS).year) if _CC_HOLIDAYS else None
+)
+_CC_SOURCE = f"chinesecalendar {getattr(chinese_calendar, '__version__', '?')}"
+
+
+def _check_date(d: object, name: str = "date") -> date:
+    # datetime is a date subclass; refusing it keeps a time of day from being dropped silently
+    # (periods here are counted in whole days, art. 201).
+    if not isinstance(d, date) or isinstance(d, datetime):
+        raise TypeError(f"{name} must be a datetime.date, got {type(d).__name__}")
+    return d
+
+
+def _check_length(n: object, minimum: int) -> int:
+    if type(n) is not int:  # bool and float are refused, not coerced
+        raise TypeError(f"period length must be an int, got {type(n).__name__}")
+    if n < minimum:
+        raise ValueError(f"period length must be >= {minimum}, got {n}")
+    return n
+
+
+def _check_unit(unit: object) -> None:
+    if unit not in _UNITS:
+        raise ValueError(f"unknown time unit {unit!r}; expected one of {', '.join(_UNITS)}")
+
+
+@dataclass(frozen=True, slots=True)
+class YearArrangement:
+    """One year's published holiday arrangement, for a year chinesecalendar does not cover.
+
+    ``holidays`` are the days off (on weekdays or weekends); ``makeup_workdays`` are the 调休
+    weekend days that are working days. ``source`` names the notice, so a trace can cite it.
+    Any iterable of dates is accepted and stored as a frozenset.
+    """
+
+    year: int
+    holidays: frozenset[date]
+    makeup_workdays: frozenset[date]
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if type(self.year) is not int:
+            raise TypeError(f"year must be an int, got {type(self.year).__name__}")
+        for name in ("holidays", "makeup_workdays"):
+            days = frozenset(getattr(self, name))
+            for d in days:
+                _check_date(d, name)
+                if d.year != self.year:
+                    raise ValueError(f"{name} of the {self.year} arrangement contains {d}, "
+                                     f"a date in another year; put it in that year's arrangement")
+            object.__setattr__(self, name, days)
+        both = self.holidays & self.makeup_workdays
+        if both:
+            raise ValueError(f"{sorted(both)[0]} is both a holiday and a make-up working day")
+        weekday_makeups = sorted(d for d in self.makeup_workdays if d.weekday() < 5)
+        if weekday_makeups:
+            raise ValueError(f"make-up working day {weekday_makeups[0]} is a weekday; "
+                             f"make-up working days (调休上班) fall on a Saturday or Sunday")
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedDate:
+    """A computed day, and whether any working day counted on the way was only estimated."""
+
+    value: date
+    estimated: bool = False                 # a working-day step used a year no calendar covers
+    uncovered_years: tuple[int, ...] = ()   # those years, sorted, unique
+
+
+class WorkdayCalendar:
+    """Working days per the State Council arrangement: chinesecalendar for the years it covers,
+    plus YearArrangement objects supplied for other years; anything else falls back to Mon-Fri
+    and is flagged estimated, never guessed silently.
+
+    A supplied arrangement takes precedence over chinesecalendar for its year, so a pack that
+    carries 2027 keeps working unchanged once a later chinesecalendar also publishes it.
+    """
+
+    __slots__ = ("_arrangements",)
+
+    def __init__(self, extra: Iterable[YearArrangement] = ()) -> None:
+        arrangements: dict[int, YearArrangement] = {}
+        for arrangement in extra:
+            if not isinstance(arrangement, YearArrangement):
+                raise TypeError(f"expected YearArrangement, got {type(arrangement).__name__}")
+            if arrangement.year in arrangements:
+                raise ValueError(f"two arrangements supplied for {arrangement.year}")
+            arrangements[arrangement.year] = arrangement
+        self._arrangements = arrangements
+
+    def __repr__(self) -> str:
+        return f"WorkdayCalendar(extra years={sorted(self._arrangements)})"
+
+    def covers(self, year: int) -> bool:
+        """Whether ``year``'s working days are known (supplied or in chinesecalendar)."""
+        if year in self._arrangements:
+            return True
+        return _CC_RANGE is not None and _CC_RANGE[0] <= year <= _CC_RANGE[1]
+
+    def covered_years(self) -> tuple[int, int] | None:
+        """The (first, last) years chinesecalendar covers, read from its data; supplied
+        arrangements are not included (ask ``covers``)."""
+        return _CC_RANGE
+
+    def source_of(self, year: int) -> str:
+        """Where ``year``'s arrangement comes from, for a trace; "" when it is only estimated."""
+        arrangement = self._arrangements.get(year)
+        if arrangement is not None:
+            return arrangement.source or "caller"
+        return _CC_SOURCE if self.covers(year) else ""
+
+    def is_working_day(self, d: date) -> tuple[bool, bool]:
+        """Return ``(is_working_day, estimated)``; estimated means Mon-Fri was assumed."""
+        arrangement = self._arrangements.get(d.year)
+        if arrangement is not None:
+            return (d in arrangement.makeup_workdays
+                    or (d.weekday() < 5 and d not in arrangement.holidays)), False
+        if _CC_RANGE is not None and _CC_RANGE[0] <= d.year <= _CC_RANGE[1]:
+            return (d in _CC_WORKDAYS or (d.weekday() < 5 and d not in _CC_HOLIDAYS)), False
+        return d.weekday() < 5, True
+
+    def _walk(self, d: date, n: int, step: int, include_start: bool) -> ComputedDate:
+        # Examine days one by one from d in direction `step` until n working days are found;
+        # every uncovered year examined on the way makes the result estimated.
+        one = timedelta(days=step)
+        uncovered: set[int] = set()
+        if not include_start:
+            d += one
+        while True:
+            is_working, estimated = self.is_working_day(d)
+            if estimated:
+                uncovered.add(d.year)
+            if is_working:
+                n -= 1
+                if n == 0:
+                    break
+            d += one
+        if uncovered:
+            return ComputedDate(d, True, tuple(sorted(uncovered)))
+        return ComputedDate(d)
+
+    def add_working_days(self, start: date, n: int) -> ComputedDate:
+        """The n-th working day after ``start`` (start never counts, art. 201); n >= 1."""
+        return self._walk(_check_date(start, "start"), _check_length(n, 1), 1, False)
+
+    def subtract_working_days(self, end: date, n: int) -> ComputedDate:
+        """The n-th working day before ``end`` (end never counts); n >= 1."""
+        return self._walk(_check_date(end, "end"), _check_length(n, 1), -1, False)
+
+    def next_working_day_on_or_after(self, d: date) -> ComputedDate:
+        """``d`` if it is a working day, else the next one (the art. 203 roll-forward)."""
+        return self._walk(_check_date(d), 1, 1, True)
+
+
+DEFAULT_CALENDAR = WorkdayCalendar()
+
+
+def _shift_months(d: date, months: int) -> date:
+    """``d + relativedelta(months=months)``: same day, clamped to the target month's last day."""
+    y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
+    if not MINYEAR <= y <= MAXYEAR:
+        raise OverflowError(f"date out of range: {d} shifted by {months} months")
+    last = monthrange(y, m + 1)[1]
+    return date(y, m + 1, d.day if d.day <= last else last)
+
+
+# Pure natural-unit arithmetic is cached: an evaluator asks for the same (event, length, unit)
+# many times per case. typed=True keeps True/1.0 from hitting the entry for 1 and skipping the
+# checks; exceptions are never cached. Results are frozen, so sharing them is safe.
+@lru_cache(maxsize=65536, typed=True)
+def _natural_end(start: date, length: int, unit: str) -> ComputedDate:
+    _check_date(start, "start")
+    _check_length(length, 0)
+    if unit == "days":
+        return ComputedDate(start + timedelta(days=length))
+    if unit == "months":
+        return ComputedDate(_shift_months(start, length))
+    if unit == "years":
+        return ComputedDate(_shift_months(start, 12 * length))
+    _check_unit(unit)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _natural_start(end: date, length: int, unit: str) -> ComputedDate:
+    _check_date(end, "end")
+    _check_length(length, 0)
+    if unit == "days":
+        return ComputedDate(end - timedelta(days=length))
+    if unit == "months":
+        return ComputedDate(_shift_months(end, -length))
+    if unit == "years":
+        return ComputedDate(_shift_months(end, -12 * length))
+    _check_unit(unit)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def add_period(start: date, length: int, unit: Unit,
+               calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> ComputedDate:
+    """The last day of a period of ``length`` units that begins after ``start``.
+
+    The event day is not counted (art. 201), so 30 days after 2025-01-01 ends on 2025-01-31;
+    months and years end on the corresponding day, or the month's last day (art. 202):
+    2024-02-29 + 3 years -> 2027-02-28. Natural units accept length 0 (the start itself);
+    working days need n >= 1.
+    """
+    if unit == "working_days":
+        return calendar.add_working_days(start, length)
+    return _natural_end(start, length, unit)
+
+
+def subtract_period(end: date, length: int, unit: Unit,
+                    calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> ComputedDate:
+    """The day ``length`` units before ``end``, for "N months before expiry" style deadlines.
+
+    The mirror of ``add_period``: same day N months earlier, clamped to that month's last day
+    (as ``end - relativedelta(...)``), or the n-th working day before ``end``.
+    """
+    if unit == "working_days":
+        return calendar.subtract_working_days(end, length)
+    return _natural_start(end, length, unit)
+
+
+def roll_to_working_day(d: date, calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> ComputedDate:
+    """Art. 203: a last day that is not a working day becomes the next working day.
+
+    法定休假日 is read as any non-working day (statutory holiday, or a weekend that is not a
+    make-up working day). Only for deadlines for acting, chosen per rule; never for bars.
+    """
+    return calendar.next_working_day_on_or_after(d)
+
+
+def within_period(event: date, as_of: date, length: int, unit: Unit,
+                  calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> bool:
+    """Whether, on ``as_of``, the period after ``event`` has not yet fully run (未满).
+
+    True for ``event <= as_of <= last day``: the period ends at 24:00 of its last day, so on
+    that day (e.g. the anniversary of a 3-year bar's start, or 2027-02-28 for 2024-02-29) it is
+    still running and the bar still applies; it lifts the next day. An event after ``as_of``
+    has not happened yet, so False.
+    """
+    if as_of < event:
+        return False
+    if unit == "working_days":
+        return as_of <= calendar.add_working_days(event, length).value
+    return as_of <= _natural_end(event, length, unit).value
+
+
+def elapsed_period(event: date, as_of: date, length: int, unit: Unit,
+                   calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> bool:
+    """Whether, on ``as_of``, the period after ``event`` has fully run (届满 and past).
+
+    True for ``as_of > last day`` (and ``event <= as_of``): the complement of
+    ``within_period`` for events that have happened.
+    """
+    if as_of < event:
+        return False
+    if unit == "working_days":
+        return as_of > calendar.add_working_days(event, length).value
+    return as_of > _natural_end(event, length, unit).value
