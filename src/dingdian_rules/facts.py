@@ -121,6 +121,9 @@ class Institution(FactModel):
     people: list[Person] | None = Field(None, description="Legal representative, principal, actual controller.")
     physical_institution_designated: bool | None = Field(
         None, description="For an internet hospital: its physical institution (实体医疗机构) is designated (art. 5, last paragraph).")
+    other_statutory_non_acceptance_ground: bool | None = Field(
+        None, description="Another ground set by law or regulation on which the application is not accepted "
+        "(法律法规规定的其他不予受理的情形, art. 12(9)).")
 
 
 class Application(FactModel):
@@ -132,6 +135,9 @@ class Application(FactModel):
     materials: list[Material] | None = Field(None, description="Materials provided (art. 7).")
     supplement_days: int | None = Field(None, ge=0, description="Days the institution spent supplementing materials (art. 9: not counted in the evaluation period).")
     is_internet_supplementary: bool | None = Field(None, description="The application is for an internet hospital's supplementary agreement (art. 5).")
+    failed_evaluation_notified_on: date | None = Field(
+        None, description="Date the notice of a failed evaluation was served (评估不合格结果告知送达之日, art. 9): "
+        "rectification runs 3 months from it before a re-evaluation may be organised.")
 
 
 class EvaluationResult(StrEnum):
