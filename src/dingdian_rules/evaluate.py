@@ -22,6 +22,7 @@ from .facts import Case
 from .resolved import ResolvedPack, ResolvedRule
 from .trace import missing_facts
 
+MANDATORY = frozenset({"shall", "shall_not", "effect"})  # modalities that bind the agency
 QUESTIONS = ("application", "agreement", "request", "conduct", "deadlines")
 
 
@@ -83,13 +84,13 @@ def _decide(plan: Plan, statuses: list[bool | None] | tuple) -> str:
     rules = plan.rules
     unknown_before = False
     for stage, idx in plan.stages:
-        fired = False
-        mandatory = False
-        unknown = False
+        fired = mandatory = unknown = unknown_mandatory = False
         for i in idx:
             s = statuses[i]
             if s is None:
                 unknown = True
+                if rules[i].modality != "may":
+                    unknown_mandatory = True
             elif s is rules[i].fires_on:
                 fired = True
                 if rules[i].modality != "may":
@@ -99,7 +100,7 @@ def _decide(plan: Plan, statuses: list[bool | None] | tuple) -> str:
                 return "undetermined"
             if stage.mandatory_outcome and mandatory:
                 return stage.mandatory_outcome
-            if stage.mandatory_outcome and unknown:
+            if stage.mandatory_outcome and unknown_mandatory:
                 return "undetermined"  # an unknown shall-rule could make the measures mandatory
             return stage.outcome
         if unknown:
@@ -167,7 +168,7 @@ def _measures(plan: Plan, statuses, case: Case, today: date) -> tuple[MeasureRes
                 if base is not None:
                     lo = round(base * m.min_rate / 100, 2) if m.min_rate is not None else None
                     hi = round(base * m.max_rate / 100, 2) if m.max_rate is not None else None
-            out.append(MeasureResult(r.id, m.measure.id, m.measure.title, r.modality == "shall", r.tier, r.citation,
+            out.append(MeasureResult(r.id, m.measure.id, m.measure.title, r.modality in MANDATORY, r.tier, r.citation,
                                      base, lo, hi, m.min_duration, m.max_duration))
     return tuple(out)
 

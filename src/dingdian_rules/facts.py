@@ -71,6 +71,7 @@ class Material(StrEnum):
     staff_roster = "staff_roster"  # 人员名单/花名册 (city packs)
     equipment_list = "equipment_list"  # 设备清单 (city packs)
     internet_service_materials = "internet_service_materials"  # 互联网+ materials (city packs)
+    internal_management_rules = "internal_management_rules"  # 与医保政策对应的内部管理制度文本 (Jiangsu art. 8(3))
 
 
 class PersonRole(StrEnum):
@@ -124,6 +125,28 @@ class Institution(FactModel):
     other_statutory_non_acceptance_ground: bool | None = Field(
         None, description="Another ground set by law or regulation on which the application is not accepted "
         "(法律法规规定的其他不予受理的情形, art. 12(9)).")
+    internet_plus_approved: bool | None = Field(
+        None, description="互联网+: approved by the health authority to run an internet hospital or internet diagnosis and treatment (Zhongshan art. 7(1); Foshan art. 8(1)).")
+    internet_plus_data_exchange_and_payment: bool | None = Field(
+        None, description="互联网+: can exchange data with the insurance system, supports insurance mobile payment, and issues e-receipts, e-invoices or posts paper receipts promptly (Zhongshan art. 7(2); Foshan art. 8(4)).")
+    internet_plus_separates_online_business: bool | None = Field(
+        None, description="互联网+: the information system distinguishes offline services from 互联网+ services (Zhongshan art. 7(3); Foshan art. 8(4)).")
+    internet_plus_real_name_auth: bool | None = Field(
+        None, description="互联网+: real-name authentication through the insurance e-voucher (Foshan also: electronic social security card) (Zhongshan art. 7(4); Foshan art. 8(2)).")
+    internet_plus_full_traceability: bool | None = Field(
+        None, description="互联网+: keeps e-records, e-prescriptions and purchase records so that treatment, prescribing and dispensing are traceable (Zhongshan art. 7(5); Foshan art. 8(5)).")
+    internet_plus_verifies_follow_up: bool | None = Field(
+        None, description="互联网+: can verify that the patient is a follow-up (复诊) patient and holds the necessary visit information (Foshan art. 8(3)).")
+    has_insurance_policy_rules: bool | None = Field(
+        None, description="具有与医保政策对应的内部管理制度: internal management rules matching insurance policy (Jiangsu art. 6(4)).")
+    can_upgrade_it_system: bool | None = Field(
+        None, description="Able to modify its information system to the agreement's technical and interface standards, use the national insurance codes, connect to the insurance system, transmit all visit data and provide direct settlement (能按照…进行信息系统改造…, Jiangsu art. 6(5)).")
+    can_bear_civil_liability: bool | None = Field(
+        None, description="能够独立承担民事责任: the institution can bear civil liability independently (Jiangsu art. 14 para. 2).")
+    internet_plus_data_exchange_ready: bool | None = Field(
+        None, description="互联网+: can exchange data with the insurance information system and provide 互联网+ medical services (Jiangsu art. 7(2)).")
+    internet_plus_insurance_code_full_process: bool | None = Field(
+        None, description="互联网+: real-name authentication, mobile payment and the whole visit process through the insurance code (医保码), and issues insurance settlement vouchers (Jiangsu art. 7(3)).")
 
 
 class Application(FactModel):
@@ -138,6 +161,18 @@ class Application(FactModel):
     failed_evaluation_notified_on: date | None = Field(
         None, description="Date the notice of a failed evaluation was served (评估不合格结果告知送达之日, art. 9): "
         "rectification runs 3 months from it before a re-evaluation may be organised.")
+    permits_verifiable_by_data_sharing: bool | None = Field(
+        None, description="The government-issued permits among the materials can be queried and verified through data sharing, so no copy is needed (Zhongshan art. 8 last para.; Foshan art. 9 last para.).")
+    publicity_started_on: date | None = Field(
+        None, description="Date the publicity (公示) of a passed evaluation began (Zhongshan art. 12; Foshan art. 10(4)).")
+    listed_on: date | None = Field(
+        None, description="Date the institution was entered in the published list of institutions to sign an agreement (纳入拟签订医保协议医疗机构名单之日, Zhongshan art. 13).")
+    objection_notified_on: date | None = Field(
+        None, description="Date the applicant was told that an objection raised during publicity was upheld (Foshan art. 10(4): review request within 3 working days).")
+    materials_completed_on: date | None = Field(
+        None, description="Date the application materials were completed after a request to supplement (申请材料补充完整之日, Jiangsu art. 12: the evaluation period restarts from it).")
+    publicity_art9_ground_confirmed: bool | None = Field(
+        None, description="A tip received during publicity was verified to be a non-acceptance ground (收到线索经核查且属于第九条情形之一, Jiangsu art. 13 para. 2).")
 
 
 class EvaluationResult(StrEnum):
@@ -151,6 +186,8 @@ class Evaluation(FactModel):
     result: EvaluationResult | None = Field(None, description="合格 / 不合格.")
     notified_on: date | None = Field(None, description="Date the result notice was served (结果告知送达之日).")
     is_reevaluation: bool | None = Field(None, description="The evaluation after the 3-month rectification (整改3个月后再次组织评估).")
+    procedure_terminated_on: date | None = Field(
+        None, description="Date the application procedure was ended (终结本次申请程序之日) after this evaluation (Foshan art. 10(3): the 1-year bar runs from it).")
 
 
 class RescissionGround(StrEnum):
@@ -185,9 +222,14 @@ class Suspension(FactModel):
     requested_by_institution: bool | None = Field(None, description="Suspended at the institution's request (art. 42 para. 2).")
     resume_applied_on: date | None = Field(None, description="Date a request to continue (继续履行) was filed.")
     rectified_as_required: bool | None = Field(None, description="Rectified as required during the suspension (art. 43(1)).")
+    scheduled_end_on: date | None = Field(
+        None, description="Last day of the suspension period as decided (中止期满之日) (Zhongshan art. 44 para. 3).")
+    resume_verified: bool | None = Field(
+        None, description="The agency verified the rectification after a resume application (核查确认改正有效); false = verification failed (Zhongshan art. 44 para. 3).")
 
 
 class RegionAction(StrEnum):
+    none = "none"  # the home agency has neither suspended nor rescinded
     suspended = "suspended"
     rescinded = "rescinded"
 
@@ -200,8 +242,27 @@ class Agreement(FactModel):
     suspensions: list[Suspension] | None = Field(None, description="Suspensions in the current term.")
     renewal_agreed: bool | None = Field(None, description="Renewal negotiations reached agreement (art. 41).")
     home_region_action: RegionAction | None = Field(
-        None, description="The prefecture-level (or higher) agency where the institution is located suspended or rescinded its agreement (art. 44 para. 2).")
+        None, description="What the prefecture-level (or higher) agency where the institution is located did to its agreement: none, suspended or rescinded (art. 44 para. 2). Unknown when not given.")
     is_home_region: bool | None = Field(None, description="This agreement is with the agency where the institution is located.")
+    other_region_action: RegionAction | None = Field(
+        None, description="Another pooling region's agency (not this one) suspended or rescinded the institution's agreement there (Foshan art. 19 para. 3; Zhongshan art. 49).")
+    other_region_in_province: bool | None = Field(
+        None, description="That other pooling region is in the same province (Zhongshan art. 49: 省内各统筹地区).")
+    settlement_year_end: date | None = Field(
+        None, description="Last day of the year whose insurance costs are to be settled (上年度, Jiangsu art. 31: settlement by the end of March of the next year).")
+    renewal_refused_by_institution: bool | None = Field(None, description="The institution did not renew the agreement as the agency required (乙方未按甲方要求续签, 青海 art. 80(4)).")
+    force_majeure_prevents_performance: bool | None = Field(None, description="Force majeure makes the agreement impossible to perform (青海 art. 80(5)).")
+
+
+class DrugSale(FactModel):
+    """One drug as bought and sold by the institution (青海 agreement art. 44: mark-up limits)."""
+
+    name: str | None = Field(None, description="Name, for the reader only.")
+    purchase_price: float | None = Field(None, ge=0, description="Purchase price per unit, in yuan (for public institutions: the procurement-platform price).")
+    sale_price: float | None = Field(None, ge=0, description="Price charged to the insured person per unit, in yuan.")
+    is_negotiated: bool | None = Field(None, description="国家谈判药品 within the agreement period (青海 art. 44: sold at the payment standard, no mark-up).")
+    payment_standard: float | None = Field(None, ge=0, description="医保支付标准 per unit, in yuan (青海 art. 44, negotiated drugs).")
+    is_tcm_decoction_piece: bool | None = Field(None, description="中药饮片 (excluded from the zero mark-up policy, 青海 art. 44 para. 1).")
 
 
 class Conduct(FactModel):
@@ -227,6 +288,73 @@ class Conduct(FactModel):
     staff_or_department_breach: bool | None = Field(None, description="Some staff or departments breached agreement management requirements (art. 45).")
     loss_amount: float | None = Field(None, ge=0, description="Loss to the fund caused by the conduct, in yuan (packs with liquidated damages).")
     non_compliant_costs: float | None = Field(None, ge=0, description="Non-compliant costs involved, in yuan (packs with liquidated damages).")
+    false_information_in_change_filing: bool | None = Field(None, description="Gave false information or materials when filing an information change (Zhongshan art. 42(6)).")
+    licence_expired: bool | None = Field(None, description="Practice licence or TCM clinic record expired (过期失效) (Zhongshan art. 42(9)).")
+    staff_or_department_policy_violation: bool | None = Field(None, description="Some staff or departments violated insurance laws, regulations or policies (Zhongshan art. 44 para. 1; Foshan art. 20).")
+    used_counterfeit_or_substandard_drugs: bool | None = Field(None, description="使用假药、劣药 (Zhongshan art. 44(1)).")
+    card_not_verified_impersonation: bool | None = Field(None, description="Did not check the social security card carefully, so someone was treated under another's name or the fund lost money (Zhongshan art. 44(2)).")
+    price_violation_fund_loss: bool | None = Field(None, description="Violated pricing policy, causing a loss to the fund (Zhongshan art. 44(4)).")
+    non_covered_costs_charged_to_fund: bool | None = Field(None, description="Charged costs outside the fund's scope, or payable by the patient, to the pooled fund (Zhongshan art. 44(5)).")
+    covered_costs_shifted_to_patient: bool | None = Field(None, description="Shifted costs the pooled fund should pay to the patient (Zhongshan art. 44(6)).")
+    rectification_failed_or_refused: bool | None = Field(None, description="At the end of a rectification period did not meet its requirements, or refused to rectify (Zhongshan art. 44(7)).")
+    records_not_provided: bool | None = Field(None, description="Did not cooperate with supervision, or did not provide medical service records in time as required (Zhongshan art. 44(8)).")
+    it_system_lent_to_other: bool | None = Field(None, description="Let another medical institution use its insurance information system (Zhongshan art. 44(9)).")
+    inpatient_abuse: bool | None = Field(None, description="挂床住院、分解住院、诊断升级, records not matching reality, or admitting patients who do not meet admission criteria (Zhongshan art. 44(10)).")
+    suspended_physician_served: bool | None = Field(None, description="A physician whose insurance service qualification is suspended provided insured services (Zhongshan art. 44(11)).")
+    suspected_regulation_art38_violation: bool | None = Field(None, description="Also suspected of violating art. 38 of 《医疗保障基金使用监督管理条例》 (Foshan art. 44 para. 1).")
+    handling_decided_on: date | None = Field(None, description="Date the agency made its handling decision under the agreement (Foshan art. 44 para. 1: referral within 5 working days).")
+    no_fund_use_management: bool | None = Field(None, description="No internal management rules for fund use, or no unit or person in charge of it (Jiangsu art. 42(1)).")
+    records_not_kept: bool | None = Field(None, description="Did not keep accounts, vouchers, prescriptions, records, cost details, stock records as required (Jiangsu art. 42(2)).")
+    fund_data_not_transmitted: bool | None = Field(None, description="Did not transmit fund-use data through the insurance information system as required (Jiangsu art. 42(3)).")
+    supervision_info_not_reported: bool | None = Field(None, description="Did not report information needed for supervision to the administration as required (Jiangsu art. 42(4)).")
+    costs_not_disclosed: bool | None = Field(None, description="Did not publish medical costs and cost structure as required (Jiangsu art. 42(5)).")
+    out_of_scope_without_consent: bool | None = Field(None, description="Except emergencies and rescue, provided services outside the fund's scope without the consent of the insured or a relative or guardian (Jiangsu art. 42(6)).")
+    patients_shirked: bool | None = Field(None, description="推诿病人、未达出院标准要求患者出院 (Jiangsu art. 17(7), art. 42(7)).")
+    listed_items_not_prioritised: bool | None = Field(None, description="Did not prioritise negotiated drugs and other listed items as required, making patients pay costs the fund should pay (Jiangsu art. 42(8)).")
+    it_upgrade_not_done: bool | None = Field(None, description="Did not complete the information system upgrade to the interface standards (Jiangsu art. 42(9)).")
+    split_or_nominal_admission: bool | None = Field(None, description="分解住院、挂床住院 (Jiangsu art. 17(1), art. 43(1)).")
+    excessive_or_unnecessary_services: bool | None = Field(None, description="过度诊疗、过度检查、分解处方、超量开药、重复开药 or other unnecessary services (Jiangsu art. 17(2), art. 43(2)).")
+    duplicate_or_excess_charges: bool | None = Field(None, description="重复收费、超标准收费、分解项目收费、转嫁住院费用 (Jiangsu art. 17(3), (6), art. 43(3)).")
+    substitution_or_upcoding: bool | None = Field(None, description="串换药品、耗材、项目和服务设施, 高套低靠病种（组）编码, 以药换物 (Jiangsu art. 17(4), (6), art. 43(4)).")
+    facilitated_resale_or_kickbacks: bool | None = Field(None, description="Helped insured persons resell drugs or take cash, goods or other illegal benefits (Jiangsu art. 43(5)).")
+    other_breach_causing_loss: bool | None = Field(None, description="Another breach of the agreement causing a loss to the fund (Jiangsu art. 43(7)).")
+    induced_false_treatment: bool | None = Field(None, description="Induced or helped impersonated or false visits or purchases, provided false certificates, or colluded in false receipts (Jiangsu art. 17(5), art. 44(1)).")
+    falsified_records: bool | None = Field(None, description="Forged, altered, hid, tampered with or destroyed medical, accounting or electronic records (Jiangsu art. 44(2)).")
+    fictitious_services: bool | None = Field(None, description="虚构医药服务项目 (Jiangsu art. 44(3)).")
+    settled_for_other_institution: bool | None = Field(None, description="Settled insurance costs for another designated, a non-designated, or a suspended 医药机构 (Jiangsu art. 44(4)).")
+    refused_or_obstructed_supervision: bool | None = Field(None, description="拒绝、阻挠或者严重不配合 intelligent review, performance evaluation or inspection (Jiangsu art. 44(5); no 情节恶劣 needed).")
+    licence_cancelled_for_sector_violation: bool | None = Field(None, description="Institution cancelled and its practice licence or clinic record withdrawn for violating the health authority's rules (Jiangsu art. 44(6)).")
+    major_violation_possible_loss: bool | None = Field(None, description="Law enforcement found a major violation that may cause a loss (any size) to the fund (Jiangsu art. 44(8)).")
+    media_exposure_major_opinion: bool | None = Field(None, description="Exposed by the media for violations, causing a major public-opinion incident (Jiangsu art. 44(9)).")
+    other_fund_fraud: bool | None = Field(None, description="其他骗取医疗保障基金支出的行为 (Jiangsu art. 44(10)).")
+    licence_reissued_for_violation: bool | None = Field(None, description="Practice licence or clinic record re-issued because of violations of law or the agreement (Jiangsu art. 35 para. 2).")
+    refused_to_correct: bool | None = Field(None, description="拒不改正: refused to correct the conduct (Jiangsu arts. 42, 43).")
+    serious_impact: bool | None = Field(None, description="造成严重影响: the conduct had a serious impact (Jiangsu art. 42).")
+    severe_consequences: bool | None = Field(None, description="造成严重后果: the conduct had severe consequences (Jiangsu art. 43).")
+    fraud_purpose: bool | None = Field(None, description="以骗取医疗保障基金为目的: the conduct aimed at defrauding the fund (Jiangsu art. 43).")
+    particularly_serious: bool | None = Field(None, description="情节特别严重 (Jiangsu art. 44).")
+    no_longer_meets_conditions: bool | None = Field(None, description="The institution no longer meets the conditions of a designated institution (不再符合定点医疗机构条件, Jiangsu art. 34).")
+    serious_breach_of_agreement: bool | None = Field(None, description="严重违反医保协议 (Jiangsu art. 34).")
+    major_violation_of_law: bool | None = Field(None, description="发生重大违法违规行为 (Jiangsu art. 34).")
+    breach_items: list[str] | None = Field(None, description="Items of an agreement's breach-handling articles the conduct was found to fall under, written 'article.item' (e.g. '63.2', '66.4'); [] = none found (青海 agreement arts. 63-67).")
+    self_found_and_corrected: bool | None = Field(None, description="Found by the institution's own check before the agency (or its third party) stepped in, with the non-compliant costs refunded and rectification materials submitted (青海 art. 75).")
+    larger_fund_loss: bool | None = Field(None, description="造成医保基金较大损失 (青海 arts. 65, 66).")
+    major_fund_loss: bool | None = Field(None, description="造成医保基金重大损失 (青海 art. 67).")
+    large_social_impact: bool | None = Field(None, description="造成社会影响较大 (青海 arts. 64-66).")
+    serious_social_impact: bool | None = Field(None, description="社会影响严重 (青海 art. 67).")
+    egregious_nature: bool | None = Field(None, description="性质恶劣 (青海 art. 67).")
+    unqualified_staff_services_billed: bool | None = Field(None, description="Used staff without practice qualification and charged their services to the fund (青海 art. 65(10), art. 67(4)).")
+    services_beyond_licence_billed: bool | None = Field(None, description="Provided services beyond the licensed departments or practice address and charged them to the fund (青海 art. 65(10), art. 66(7)).")
+    licence_revoked: bool | None = Field(None, description="Practice licence, clinic record or TCM clinic record revoked (吊销) (青海 art. 67(9)).")
+    licence_cancelled: bool | None = Field(None, description="Practice licence, clinic record or TCM clinic record cancelled (注销) (青海 art. 80(2)).")
+    change_info_inconsistent: bool | None = Field(None, description="Registered change information does not match reality (变更信息与实际不符, 青海 art. 67(6)).")
+    major_violation_caused_major_loss: bool | None = Field(None, description="Law enforcement found a major violation that caused (not merely may cause) a major loss to the fund (青海 art. 67(8)).")
+    law_requires_termination: bool | None = Field(None, description="Laws or regulations require termination of the agreement (青海 art. 80(6)).")
+    staff_points_threshold_reached: bool | None = Field(None, description="A responsible staff member's payment-qualification points reached the threshold (青海 art. 68).")
+    admin_penalty_served_on: date | None = Field(None, description="Date a pricing-related administrative penalty decision by another department was served on the institution (青海 art. 7(6): report within 5 days).")
+    repayment_notified_on: date | None = Field(None, description="Date the institution received the agency's notice to refund non-compliant costs or pay liquidated damages (青海 art. 60).")
+    repaid_on: date | None = Field(None, description="Date those amounts were paid in full; absent = not paid (青海 art. 60).")
+    drug_sales: list[DrugSale] | None = Field(None, description="Drugs with purchase and sale prices, for mark-up limits (青海 art. 44).")
 
 
 class RequestKind(StrEnum):
@@ -250,6 +378,12 @@ class InformationChange(FactModel):
     is_major: bool | None = Field(None, description="A major item (名称、法定代表人、主要负责人或实际控制人、注册地址、银行账户、诊疗科目、机构规模、机构性质、等级和类别).")
     approved_on: date | None = Field(None, description="Date the competent department approved the change.")
     applied_on: date | None = Field(None, description="Date the change was applied for with the agency.")
+    concerns_identity_items: bool | None = Field(
+        None, description="The change concerns the name, legal representative, principal or actual controller, or registered address (Zhongshan art. 39: the major items for a privately run institution).")
+    reregistered_on: date | None = Field(
+        None, description="Date the institution re-registered because its founder (设置主体) or nature changed, keeping address, departments, scale and category (Zhongshan art. 39 para. 2: transition of at most 6 months).")
+    reveals_ineligibility: bool | None = Field(
+        None, description="On review, the changed institution no longer meets the application conditions or falls under a non-acceptance ground (Foshan art. 15 para. 2).")
 
 
 class Claim(FactModel):
@@ -257,6 +391,9 @@ class Claim(FactModel):
 
     declared_on: date | None = Field(None, description="Date the institution declared the costs.")
     paid_on: date | None = Field(None, description="Date the agency paid.")
+    refund_notice_received_on: date | None = Field(
+        None, description="Date the institution received the refund notice for a negative settlement (Zhongshan art. 31 para. 2: refund within 30 days).")
+    review_completed_on: date | None = Field(None, description="Date the agency completed the review of the costs of the period (费用所属期审核工作完成, 青海 art. 7(3): reconciliation within 30 working days).")
 
 
 class Case(FactModel):

@@ -68,7 +68,7 @@ def missing_facts(expr: CompiledExpr, slots: list[Any]) -> set[str]:
         v = slots[node.idx]
         if isinstance(node, A.Quant) and node.pred is not None and isinstance(slots[node.pred.idx], tuple):
             if v is None:
-                _static_facts(node.pred)
+                _quantified(node)
             return
         if v is not None:
             return
@@ -78,6 +78,28 @@ def missing_facts(expr: CompiledExpr, slots: list[Any]) -> set[str]:
         for k in A.children(node):
             walk(k)
 
+    def _quantified(node: A.Quant) -> None:
+        # Per item whose predicate was unknown: the item's own unknown fields, and outer facts that
+        # were unknown. Nested quantifiers fall back to every fact they mention.
+        items, results = slots[node.source.idx], slots[node.pred.idx]
+        facts = [n for n in _walk(node.pred) if isinstance(n, A.Fact)]
+        nested = any(isinstance(n, A.Quant) for n in _walk(node.pred))
+        if nested or not isinstance(items, (list, tuple)):
+            _static_facts(node.pred)
+            return
+        for item, res in zip(items, results):
+            if res is not None:
+                continue
+            for f in facts:
+                if f.var == node.var:
+                    value = item
+                    for seg in f.path[1:]:
+                        value = getattr(value, seg, None) if value is not None else None
+                    if value is None:
+                        out.add(expr.fact_paths[f.idx])
+                elif f.var is None and slots[f.idx] is None:
+                    out.add(expr.fact_paths[f.idx])
+
     def _static_facts(node: A.Node) -> None:
         if isinstance(node, A.Fact):
             out.add(expr.fact_paths[node.idx])
@@ -86,3 +108,9 @@ def missing_facts(expr: CompiledExpr, slots: list[Any]) -> set[str]:
 
     walk(expr.root)
     return out
+
+
+def _walk(node: A.Node):
+    yield node
+    for k in A.children(node):
+        yield from _walk(k)

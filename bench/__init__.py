@@ -1,0 +1,1 @@
+"""Benchmarks of dingdian-rules: ``python -m bench.run``."""

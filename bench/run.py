@@ -1,0 +1,235 @@
+"""Benchmark: evaluation throughput against a hand-written baseline, and pack load times.
+
+    /tmp/venv/bin/python -m bench.run            # from the repo root; 100,000 cases
+    /tmp/venv/bin/python -m bench.run --quick    # 10,000 cases, fewer repeats
+
+Generation of the cases is not timed. Each throughput figure is the median of ``--repeat``
+passes over all cases; see docs/performance.md for the method and the numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import io
+import json
+import os
+import platform
+import pstats
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from typing import Callable
+
+import dingdian_rules as dr
+from dingdian_rules import loader, timecalc
+
+from . import handwritten
+from .cases import application_cases
+
+AS_OF = date(2025, 6, 1)
+TARGETS = {"untraced": 0.5, "traced": 0.2}
+LOAD_TARGET_MS = 100.0
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            names = [line.split(":", 1)[1].strip() for line in f if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    except OSError:
+        pass
+    load = ""
+    if hasattr(os, "getloadavg"):
+        load = " (load average %.2f %.2f %.2f at start)" % os.getloadavg()
+    return (f"{platform.platform()}; Python {platform.python_version()} ({platform.python_implementation()}); "
+            f"{os.cpu_count()} CPUs, {cpu}{load}")
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) of one run of ``fn``, after a garbage collection."""
+    gc.collect()
+    c0, w0 = time.process_time(), time.perf_counter()
+    fn()
+    return time.process_time() - c0, time.perf_counter() - w0
+
+
+def check_agreement(pack: dr.ResolvedPack, cases: list[dr.Case], sample: int) -> dict[str, int]:
+    """The baseline must give the evaluator's outcome and deadlines on complete cases."""
+    outcomes: dict[str, int] = {}
+    for case in cases[:sample]:
+        d = dr.evaluate(pack, case, "application", as_of=AS_OF, trace=False)
+        outcome, deadlines = handwritten.application(case, AS_OF, pack.calendar)
+        engine_deadlines = [(x.rule_id, x.due) for x in d.deadlines]
+        if d.outcome != outcome or engine_deadlines != deadlines:
+            raise SystemExit(f"baseline disagrees with evaluate() on {case!r}:\n"
+                             f"  evaluate: {d.outcome} {engine_deadlines}\n  baseline: {outcome} {deadlines}")
+        if d.unknown:
+            raise SystemExit(f"generated case is not complete: unknown rules {d.unknown}")
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+def throughput(pack: dr.ResolvedPack, cases: list[dr.Case], repeat: int) -> dict[str, float]:
+    calendar = pack.calendar
+    evaluate = dr.evaluate
+
+    def baseline() -> None:
+        for c in cases:
+            handwritten.application(c, AS_OF, calendar)
+
+    def untraced() -> None:
+        for c in cases:
+            evaluate(pack, c, "application", as_of=AS_OF, trace=False)
+
+    def traced() -> None:
+        for c in cases:
+            evaluate(pack, c, "application", as_of=AS_OF, trace=True)
+
+    def traced_trees() -> None:
+        for c in cases:
+            d = evaluate(pack, c, "application", as_of=AS_OF, trace=True)
+            [r.trace for r in d.rules]
+
+    modes = (("hand-written", baseline), ("untraced", untraced), ("traced", traced),
+             ("traced + trace trees", traced_trees))
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in modes}
+    for _ in range(repeat):  # interleaved, so that a busy spell of the machine hits every mode
+        for name, fn in modes:
+            runs[name].append(timed(fn))
+    return {name: (statistics.median(c for c, _ in r), statistics.median(w for _, w in r)) for name, r in runs.items()}
+
+
+_COLD_SNIPPET = """
+import json, time
+t0 = time.process_time()
+import dingdian_rules as dr
+t1 = time.process_time()
+ids = dr.bundled_pack_ids()
+per = {}
+for i in ids:
+    a = time.process_time(); dr.load_pack(i); per[i] = time.process_time() - a
+t2 = time.process_time()
+print(json.dumps({"import": t1 - t0, "load": t2 - t1, "per": per}))
+"""
+
+
+def clear_caches() -> None:
+    loader._source_text.cache_clear()
+    timecalc._natural_end.cache_clear()
+    timecalc._natural_start.cache_clear()
+
+
+def load_times(runs: int) -> dict[str, object]:
+    ids = dr.bundled_pack_ids()
+    cold = [json.loads(subprocess.run([sys.executable, "-c", _COLD_SNIPPET], check=True, capture_output=True,
+                                      text=True).stdout) for _ in range(runs)]
+
+    def load_all() -> None:
+        for i in ids:
+            dr.load_pack(i)
+
+    load_all()  # warm up imports and caches
+    warm = []
+    cleared = []
+    for _ in range(runs):
+        warm.append(timed(load_all)[0])
+        clear_caches()
+        cleared.append(timed(load_all)[0])
+    per_warm = {}
+    for i in ids:
+        per_warm[i] = statistics.median(timed_once(lambda: dr.load_pack(i)) for _ in range(runs))
+    # the fresh-process figures are CPU time too (process_time), see _COLD_SNIPPET
+    return {
+        "packs": ids,
+        "cold_process": statistics.median(c["load"] for c in cold),
+        "cold_import": statistics.median(c["import"] for c in cold),
+        "cold_per_pack": {i: statistics.median(c["per"][i] for c in cold) for i in ids},
+        "caches_cleared": statistics.median(cleared),
+        "warm": statistics.median(warm),
+        "warm_per_pack": per_warm,
+    }
+
+
+def timed_once(fn: Callable[[], object]) -> float:
+    return timed(fn)[0]
+
+
+def profile(pack: dr.ResolvedPack, cases: list[dr.Case], mode: str, top: int) -> str:
+    trace = mode != "untraced"
+    prof = cProfile.Profile()
+    prof.enable()
+    for c in cases:
+        d = dr.evaluate(pack, c, "application", as_of=AS_OF, trace=trace)
+        if mode == "trees":
+            [r.trace for r in d.rules]
+    prof.disable()
+    out = io.StringIO()
+    pstats.Stats(prof, stream=out).sort_stats("tottime").print_stats(top)
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    ap.add_argument("--cases", type=int, default=100_000, help="application cases to evaluate (default 100000)")
+    ap.add_argument("--quick", action="store_true", help="10,000 cases, one timed pass, 3 load runs")
+    ap.add_argument("--repeat", type=int, default=3, help="timed passes per mode; the median is reported")
+    ap.add_argument("--seed", type=int, default=20250601)
+    ap.add_argument("--check", type=int, default=5_000, help="complete cases on which the baseline must agree")
+    ap.add_argument("--profile", choices=["untraced", "traced", "trees"], help="also print a cProfile of one mode")
+    ap.add_argument("--json", action="store_true", help="print the results as JSON as well")
+    args = ap.parse_args(argv)
+    n, repeat, load_runs = args.cases, args.repeat, 7
+    if args.quick:
+        n, repeat, load_runs = min(n, 10_000), 1, 3
+
+    print(f"command: {' '.join([os.path.basename(sys.executable), '-m', 'bench.run'] + (argv or sys.argv[1:]))}")
+    print(f"machine: {machine()}")
+    t0 = time.perf_counter()
+    pack = dr.load_pack("national")
+    cases = application_cases(n, args.seed, AS_OF)
+    print(f"generated {n} complete application cases (seed {args.seed}, as_of {AS_OF}) "
+          f"in {time.perf_counter() - t0:.1f} s (not timed)")
+    outcomes = check_agreement(pack, cases, min(args.check, n))
+    print(f"baseline agrees with evaluate() on {min(args.check, n)} cases: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(outcomes.items())))
+
+    secs = throughput(pack, cases, repeat)
+    base = secs["hand-written"][0]
+    print()
+    print(f"application question, {n} cases, CPU time (process_time), median of {repeat} interleaved pass(es):")
+    print(f"{'mode':<24}{'cases/s':>10}{'µs/case':>9}{'vs hand-written':>17}{'target':>15}{'wall µs/case':>14}")
+    for mode, (cpu, wall) in secs.items():
+        ratio = base / cpu
+        target = TARGETS.get(mode)
+        verdict = "" if target is None else (f"≥{target:.1f}× " + ("ok" if ratio >= target else "MISSED"))
+        print(f"{mode:<24}{n / cpu:>10,.0f}{cpu / n * 1e6:>9.1f}{ratio:>16.2f}×{verdict:>15}{wall / n * 1e6:>14.1f}")
+
+    loads = load_times(load_runs)
+    print()
+    print(f"pack load + resolve, all {len(loads['packs'])} bundled packs ({', '.join(loads['packs'])}), "
+          f"CPU time, median of {load_runs}:")
+    verdict = "ok" if loads["cold_process"] * 1000 < LOAD_TARGET_MS else "MISSED"
+    print(f"  cold (fresh process, after import) {loads['cold_process'] * 1000:8.1f} ms   "
+          f"target < {LOAD_TARGET_MS:.0f} ms: {verdict}")
+    print(f"  import dingdian_rules (fresh)       {loads['cold_import'] * 1000:8.1f} ms")
+    print(f"  in process, loader caches cleared  {loads['caches_cleared'] * 1000:8.1f} ms")
+    print(f"  warm (same process, again)          {loads['warm'] * 1000:8.1f} ms")
+    for i in loads["packs"]:
+        print(f"    {i:<22} cold {loads['cold_per_pack'][i] * 1000:7.1f} ms   warm {loads['warm_per_pack'][i] * 1000:7.1f} ms")
+
+    if args.profile:
+        print()
+        print(profile(pack, cases[: min(n, 20_000)], args.profile, 25))
+    if args.json:
+        print(json.dumps({"cases": n, "repeat": repeat, "seconds": secs, "outcomes_checked": outcomes,
+                          "loads": loads, "machine": machine()}, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,113 @@
+"""What every verb shares: exit codes, pack references, diagnostics output, writing results."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Iterable, TextIO
+
+from ..errors import Diagnostic, Location, PackError
+from ..loader import load_pack
+from ..resolved import ResolvedPack
+
+EXIT_OK = 0  # success (warnings allowed)
+EXIT_FAILED = 1  # validation errors or failing scenarios
+EXIT_USAGE = 2  # bad command line (argparse)
+EXIT_PACK = 3  # a pack failed to load
+EXIT_CASE = 4  # the case file is not a valid case
+
+EXIT_CODES_HELP = """exit codes:
+  0  success (warnings allowed)
+  1  validation errors, or failing scenarios
+  2  usage error (bad command line)
+  3  a pack failed to load (its diagnostics are printed)
+  4  the case file is not a valid case (its diagnostics are printed)"""
+
+
+class Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keep the hand-written line breaks of descriptions and epilogs."""
+
+
+def wrap(text: str, width: int = 88) -> str:
+    """Fill each paragraph of a description (the help formatter keeps line breaks as written)."""
+    return "\n\n".join(textwrap.fill(" ".join(p.split()), width) for p in text.split("\n\n"))
+
+
+def pack_ref(text: str) -> str | Path:
+    """A folder (or its pack.yaml) becomes an absolute path, so a pack named ``.`` still has a
+    folder name and finds its parent beside it; anything else is a bundled pack id."""
+    p = Path(text)
+    if (p / "pack.yaml").is_file() or (p.name == "pack.yaml" and p.is_file()):
+        return p.resolve()
+    return text
+
+
+def load(text: str) -> ResolvedPack:
+    """Load the pack named on the command line; a ``PackError`` names it as the user wrote it."""
+    try:
+        return load_pack(pack_ref(text))
+    except PackError as exc:
+        raise PackError(exc.diagnostics, f"pack '{text}' did not load") from None
+
+
+def iso_date(text: str) -> date:
+    """argparse type for ``--as-of``: a YYYY-MM-DD date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (write YYYY-MM-DD)") from None
+
+
+def display_path(path: str) -> str:
+    """A path relative to the working directory when it lies below it (shorter to read)."""
+    try:
+        p = Path(path)
+        if p.is_absolute():
+            rel = os.path.relpath(p)
+            if not rel.startswith(".."):
+                return rel
+    except ValueError:  # another drive on Windows
+        pass
+    return path
+
+
+def short_location(d: Diagnostic) -> Diagnostic:
+    if d.location is None:
+        return d
+    return replace(d, location=Location(display_path(d.location.file), d.location.line, d.location.column))
+
+
+def print_diagnostics(diagnostics: Iterable[Diagnostic], stream: TextIO | None = None) -> None:
+    """Every diagnostic as ``file:line:col: severity[code]: message (at path)`` plus its hint."""
+    out = stream or sys.stderr
+    for d in diagnostics:
+        print(short_location(d).format(), file=out)
+
+
+def count(diagnostics: Iterable[Diagnostic]) -> tuple[int, int]:
+    """(errors, warnings)."""
+    items = list(diagnostics)
+    errors = sum(d.severity == "error" for d in items)
+    return errors, len(items) - errors
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def emit(text: str, output: str | None = None) -> None:
+    """Write a result to ``output`` (a file, UTF-8) or to standard output."""
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("text", "json", "md")) -> None:
+    parser.add_argument("--format", "-f", choices=choices, default="text",
+                        help=f"output format: {', '.join(choices)} (default: text)")

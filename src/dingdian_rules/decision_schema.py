@@ -1,0 +1,170 @@
+"""The JSON form of a decision (``Decision.to_dict()``) as pydantic models and a JSON Schema.
+
+The models mirror ``to_dict()`` key for key (``extra="forbid"``, strict types), and
+tests/test_cli.py validates real decisions against them, so the documented shape
+(docs/decision.md) and the produced shape cannot drift apart. The closed vocabularies (questions,
+outcomes, rule kinds, modalities) are read from the evaluator and the pack schema, not copied.
+Keys that ``to_dict()`` writes only sometimes (``note``, ``trace``, ``fact``, ``children``) are
+optional and never null.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .decision import SCHEMA_VERSION
+from .evaluate import QUESTIONS, STAGES
+from .schema import Modality, RuleKind
+
+__all__ = ["DecisionModel", "OUTCOMES", "decision_json_schema"]
+
+
+def _outcomes() -> tuple[str, ...]:
+    found = {"undetermined"}
+    for stages, default in STAGES.values():
+        found.add(default)
+        for st in stages:
+            found.add(st.outcome)
+            if st.mandatory_outcome:
+                found.add(st.mandatory_outcome)
+    return tuple(sorted(found))
+
+
+OUTCOMES = _outcomes()
+Question = Literal[QUESTIONS]  # type: ignore[valid-type]
+Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
+DurationUnit = Literal["days", "working_days", "months", "years"]
+Status = Literal["fired", "not_fired", "unknown", "not_applicable"]
+IsoDate = str  # YYYY-MM-DD, kept as text: the JSON is checked as written
+
+
+def _drop_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def _sometimes(description: str) -> Any:
+    """A key ``to_dict()`` omits rather than sets to null."""
+    return Field(default=None, description=description, json_schema_extra=_drop_default)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _date(description: str) -> Any:
+    return Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description=description, json_schema_extra={"format": "date"})
+
+
+class TextModel(_Model):
+    zh: str
+    en: str
+
+
+class CitationModel(_Model):
+    document: str = Field(description="Id of the source document (pack.yaml `sources[].id`).")
+    article: int = Field(ge=1, description="第N条.")
+    paragraph: int | None = Field(ge=1, description="款, or null.")
+    item: int | None = Field(ge=1, description="项 （一）（二）… as a number, or null.")
+    quote: str = Field(description="The original text, verbatim.")
+    label: str = Field(description="Short English label, e.g. `nhsa_order_2 art. 12 item 4`.")
+
+
+class PackRefModel(_Model):
+    id: str = Field(description="Id of the pack the question was asked of (the leaf of the chain).")
+    chain: list[str] = Field(description="Pack ids from the root to the leaf.")
+    fingerprint: str = Field(pattern=r"^sha256:[0-9a-f]{64}$",
+                             description="Hash of everything that can change a decision (rules, parameters, sources).")
+
+
+class MeasureModel(_Model):
+    rule_id: str
+    measure_id: str
+    title: TextModel
+    mandatory: bool = Field(description="true when the rule orders the measure (shall); false for an option (may).")
+    tier: int | None = Field(description="Penalty tier of the rule, or null.")
+    citation: CitationModel
+    base_amount: float | None = Field(description="Base amount in yuan, when the measure has an amount and the base is known.")
+    min_amount: float | None
+    max_amount: float | None
+    min_duration: tuple[int, DurationUnit] | None = Field(description="[length, unit], or null.")
+    max_duration: tuple[int, DurationUnit] | None
+
+
+class DeadlineModel(_Model):
+    rule_id: str
+    title: TextModel
+    start_event: TextModel = Field(description="What happens on the start date (收到材料之日 …).")
+    start: IsoDate | None = _date("Start date, or null when a fact it needs is missing.")
+    length: int = Field(ge=1)
+    unit: DurationUnit
+    direction: Literal["after", "before"]
+    extra_days: int = Field(description="Natural days added to the period (time not counted).")
+    due: IsoDate | None = _date("Last day of the period, or null when it cannot be computed.")
+    calendar: str = Field(description="How days were counted, with the source of each year's holiday arrangement.")
+    estimated: bool = Field(description="A working-day count crossed a year without a published arrangement.")
+    rolled_from: IsoDate | None = _date("The computed last day when it was moved to the next working day.")
+    citation: CitationModel
+    modality: Modality
+    in_principle: bool
+    missing: list[str] = Field(description="Facts needed to compute the date.")
+
+
+class WarningModel(_Model):
+    code: str = Field(description="Stable kebab-case code, e.g. pack-draft, calendar-estimated.")
+    message: str
+
+
+class TraceNodeModel(_Model):
+    text: str = Field(description="The sub-expression, as written in the rule.")
+    value: Any = Field(description="Its value: true/false/null (unknown), a number, an ISO date, text, or a list "
+                       "(per-item results of any/all/count; fact lists).")
+    evaluated: bool = Field(description="false when short-circuit evaluation skipped the node (value is then null).")
+    fact: str = _sometimes("Dotted fact path, present when the node reads a fact.")
+    children: list[TraceNodeModel] = _sometimes("Sub-expressions, present when there are any.")
+
+
+class RuleModel(_Model):
+    id: str
+    kind: RuleKind
+    status: Status
+    modality: Modality
+    in_principle: bool
+    outcome: str | None = Field(description="What the rule's firing means (pack-defined), or null.")
+    title: TextModel
+    citation: CitationModel
+    provenance: list[str] = Field(description="The rule's history through the pack chain, one sentence per step.")
+    condition: str | None = Field(description="The condition text (when / requires).")
+    fires_when: Literal["true", "false"] = Field(description="The condition value that makes the rule fire.")
+    missing: list[str] = Field(description="Facts that would settle the rule, when its status is unknown.")
+    note: str = _sometimes("How an ambiguity in the text was read; present when the rule has a note.")
+    trace: TraceNodeModel = _sometimes("The condition's evaluation tree; present when the decision was traced.")
+
+
+class DecisionModel(_Model):
+    """A decision as ``Decision.to_dict()`` writes it (schema_version 1)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
+                              json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"})
+    schema_version: Literal[SCHEMA_VERSION]  # type: ignore[valid-type]
+    question: Question
+    outcome: Outcome
+    as_of: IsoDate = _date("The evaluation date.")
+    case_id: str | None
+    pack: PackRefModel
+    fired: list[str] = Field(description="Ids of the rules that definitely fired, in evaluation order.")
+    missing_facts: list[str] = Field(description="Facts that would settle the rules still unknown, sorted.")
+    measures: list[MeasureModel]
+    deadlines: list[DeadlineModel]
+    warnings: list[WarningModel]
+    rules: list[RuleModel] = Field(description="Every candidate rule of the question, in evaluation order.")
+
+
+def decision_json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of one decision's JSON."""
+    schema = DecisionModel.model_json_schema()
+    schema["title"] = "dingdian-rules decision"
+    schema["$id"] = f"urn:dingdian-rules:decision:{SCHEMA_VERSION}"
+    return schema
+
