@@ -11,18 +11,16 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import typing
 from datetime import date
 from typing import Any
 
 import pytest
 from hypothesis import event, example, given, strategies as st
-from pydantic import BaseModel
 
 import dingdian_rules as dr
 from dingdian_rules.facts import Case, EvaluationResult, InstitutionType, Licence, Material, RescissionGround
-from dingdian_rules.testing import (as_of_dates, cases, closed_world_facts, complete_cases, dates_near,
-                                    fill_unknowns, rules_testing_known)
+from dingdian_rules.testing import (QUESTION_SECTIONS, as_of_dates, cases, closed_world_facts, complete_cases,
+                                    dates_near, facts_read, fill_unknowns, leaf_fact_paths, rules_testing_known)
 from dingdian_rules.timecalc import elapsed_period, within_period
 
 PACK = dr.load_pack("national")
@@ -54,6 +52,18 @@ def test_importing_the_library_does_not_need_hypothesis() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+@pytest.mark.parametrize("pack_id", dr.bundled_pack_ids())
+def test_question_sections_cover_what_packs_read(pack_id: str) -> None:
+    """``complete_cases(q)`` is complete only if q's rules read no section it leaves out."""
+    pack = PACK if pack_id == "national" else dr.load_pack(pack_id)
+    leaves = set(leaf_fact_paths())
+    for q in dr.QUESTIONS:
+        read = facts_read(pack, q)
+        assert read <= leaves | {p + "[]" for p in leaves}, read - leaves
+        sections = {p.split(".")[0] for p in read}
+        assert sections <= set(QUESTION_SECTIONS[q]), f"{q}: add {sections - set(QUESTION_SECTIONS[q])}"
+
+
 # --- determinism -----------------------------------------------------------------------------
 
 
@@ -82,6 +92,58 @@ def test_evaluation_is_deterministic(question: str, case_date: st.DataObject) ->
     assert without_traces(t1.to_dict()) == u1.to_dict()
     assert all(r.trace is not None for r in t1.rules) and all(r.trace is None for r in u1.rules)
     round_trips(u1)  # untraced to_dict() is plain JSON (docs/decision.md)
+
+
+_WORKING_DAY_BAR_PACK = """\
+id: wd_bar
+name: {zh: 工作日期限测试, en: Working-day bar fixture}
+level: national
+extends: null
+region_code: "000000"
+sources:
+  - {id: nhsa_order_2, title: 医疗机构医疗保障定点管理暂行办法, number: 国家医疗保障局令第2号, issuer: 国家医疗保障局,
+     issued: 2020-12-30, in_force: 2021-02-01, expires: null, status: in_force, file: sources/nhsa_order_2.txt}
+holidays: []
+"""
+_WORKING_DAY_BAR_RULES = """\
+parameters:
+  - id: bar
+    title: {zh: 期限, en: A bar counted in working days}
+    value: 5
+    unit: working_days
+    citation: {document: nhsa_order_2, article: 8, quote: 自收到材料之日起5个工作日内一次性告知医疗机构补充}
+rules:
+  - id: non_acceptance.recent_fraud
+    kind: non_acceptance
+    title: {zh: 近期弄虚作假, en: Fraud found within the bar}
+    citation: {document: nhsa_order_2, article: 12, item: 4, quote: 以弄虚作假等不正当手段申请定点，自发现之日起未满3年的}
+    modality: shall_not
+    when: any(d in history.fraudulent_application_found_on where within(d, $bar))
+    outcome: not_accepted
+"""
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "engine bug (conditions/compile.py _Gen._Quant): the traced function does not `break` out of "
+    "any()/all() once decided, so it evaluates later items and their working-day counts add years to "
+    "`est`; a traced decision then warns 'calendar-estimated' for a year the untraced one never used"))
+def test_tracing_does_not_change_calendar_warnings(tmp_path: Any) -> None:
+    """Tracing records values, it must not change the decision: here a bar counted in working
+    days (a pack may set one, cf. art. 8's 5个工作日) whose first item decides any(), and a later
+    item in 2003, a year the working-day calendar does not cover."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "sources").mkdir()
+    national = dr.load_pack("national")
+    src = next(iter(national.sources.values())).path
+    (tmp_path / "sources" / "nhsa_order_2.txt").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "pack.yaml").write_text(_WORKING_DAY_BAR_PACK, encoding="utf-8")
+    (tmp_path / "rules" / "rules.yaml").write_text(_WORKING_DAY_BAR_RULES, encoding="utf-8")
+    pack = dr.load_pack(tmp_path)
+    case = {"history": {"fraudulent_application_found_on": ["2025-05-30", "2003-01-06"]}}
+    t = dr.evaluate(pack, case, "application", as_of=date(2025, 6, 3), trace=True)
+    u = dr.evaluate(pack, case, "application", as_of=date(2025, 6, 3), trace=False)
+    assert t.outcome == u.outcome == "not_accepted"
+    assert t.warnings == u.warnings
 
 
 # --- unknown facts ---------------------------------------------------------------------------
@@ -354,48 +416,13 @@ def round_trips(d: dr.Decision) -> None:
     assert json.loads(json.dumps(out, ensure_ascii=False)) == out
 
 
-def _model_args(annotation: Any) -> list[type[BaseModel]]:
-    return [a for a in typing.get_args(annotation) if isinstance(a, type) and issubclass(a, BaseModel)]
-
-
-def _object_lists() -> tuple[str, ...]:
-    """Section fields that hold lists of objects: institution.people, history.rescissions, ..."""
-    out = []
-    for section, sf in Case.model_fields.items():
-        for model in _model_args(sf.annotation):
-            for name, f in model.model_fields.items():
-                if any(typing.get_origin(a) is list and _model_args(a) for a in typing.get_args(f.annotation)):
-                    out.append(f"{section}.{name}")
-    return tuple(out)
-
-
-OBJECT_LISTS = _object_lists()
-
-
-@given(case_date=st.data())
-def test_json_round_trip_traced_without_object_lists(case_date: st.DataObject) -> None:
-    """Traced ``to_dict()`` is plain JSON for every question, for cases whose lists of objects
-    are empty or unknown (untraced decisions are checked in the determinism test)."""
-    case, as_of = case_date.draw(dated_cases(None))
-    data = case.model_dump()
-    for path in OBJECT_LISTS:
-        section, name = path.split(".")
-        if data.get(section) and data[section].get(name):
-            data[section][name] = case_date.draw(st.sampled_from([None, []]))
-    case = Case.model_validate(data)
-    for question in dr.QUESTIONS:
-        round_trips(dr.evaluate(PACK, case, question, as_of=as_of, trace=True))
-
-
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug (trace.py json_value): a trace node of a list of objects (institution.people, "
-    "history.rescissions, history.evaluations, agreement.suspensions) keeps the pydantic models, so "
-    "traced Decision.to_dict() is not JSON: 'Object of type Person is not JSON serializable'"))
 @given(case_date=dated_cases(None, st.sampled_from([0.0, 0.1])))
 @example(case_date=(Case.model_validate({"institution": {"people": [{"is_on_dishonesty_list": False}]}}),
-                    date(2025, 6, 1)))
+                    date(2025, 6, 1)))  # trace values that are fact records (a bug this test found)
 def test_json_round_trip_traced(case_date: tuple[Case, date]) -> None:
-    """Traced ``to_dict()`` is plain JSON too, for every question, with lists of objects."""
+    """Traced ``to_dict()`` is plain JSON too, for every question, including the trace values of
+    lists of objects (institution.people, history.rescissions, agreement.suspensions, ...).
+    Untraced decisions are checked in the determinism test."""
     case, as_of = case_date
     for question in dr.QUESTIONS:
         round_trips(dr.evaluate(PACK, case, question, as_of=as_of, trace=True))

@@ -110,8 +110,10 @@ def test_markdown_escapes_table_cells():
 
 def test_decisions_json_serializes_fact_records_in_traces():
     d = dr.evaluate(mini(), CASES["agreement"], "agreement", as_of=AS_OF)
-    with pytest.raises(TypeError):  # Decision.to_dict() keeps fact models in traces (see docs/decision.md)
-        json.dumps(d.to_dict())
+    plain = json.loads(json.dumps(d.to_dict()))  # fact records in traces become plain objects
+    suspensions = [n for r in plain["rules"] for n in _nodes(r.get("trace"))
+                   if n.get("fact") == "agreement.suspensions"]
+    assert suspensions and all(isinstance(x, dict) for n in suspensions for x in n["value"])
     data = json.loads(render.decisions_json([d]))
     assert data["decisions"][0]["fired"] == ["rescission.repeated_suspension"]
 
@@ -195,3 +197,9 @@ def test_bundled_decisions_match_the_model_and_render(pack_id, scenario):
     titles = render.source_titles(pack)
     assert render.decision_text(d, titles=titles, explain=True).count("\n  [") == len(d.rules)
     assert render.decision_markdown(d, titles=titles, explain=True).startswith("## ")
+
+
+def _nodes(node):
+    if not node:
+        return []
+    return [node] + [x for c in node.get("children", []) for x in _nodes(c)]

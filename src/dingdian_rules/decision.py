@@ -20,6 +20,26 @@ if TYPE_CHECKING:
     from .evaluate import Plan
 
 SCHEMA_VERSION = 1
+COMBINATION_RULES = {
+    "application": "The outcome is the first stage (acceptance, materials, conditions) with a firing rule.",
+    "agreement": "The outcome is the most severe: termination over rescission over suspension.",
+    "request": "Any firing limit refuses the request.",
+    "conduct": "Measures of every fired rule apply together; a shall or effect rule makes them mandatory.",
+}
+
+
+QUESTION_OF_KIND = {"institution_type": "application", "eligibility": "application", "materials": "application",
+                    "non_acceptance": "application", "suspension": "agreement", "rescission": "agreement",
+                    "termination": "agreement", "request_limit": "request", "measures": "conduct"}
+
+
+def _label(r: ResolvedRule) -> str:
+    parts = [r.kind]
+    if r.tier:
+        parts.append(f"tier {r.tier}")
+    if r.outcome:
+        parts.append(r.outcome)
+    return ", ".join(parts)
 STATUS_NAMES = {True: "fired", False: "not_fired", None: "unknown"}
 
 
@@ -75,6 +95,7 @@ class MeasureResult:
     max_amount: float | None = None
     min_duration: tuple[int, str] | None = None
     max_duration: tuple[int, str] | None = None
+    missing: tuple[str, ...] = ()  # facts needed to compute the amount
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule_id": self.rule_id, "measure_id": self.measure_id,
@@ -82,7 +103,8 @@ class MeasureResult:
                 "tier": self.tier, "citation": citation_dict(self.citation), "base_amount": self.base_amount,
                 "min_amount": self.min_amount, "max_amount": self.max_amount,
                 "min_duration": list(self.min_duration) if self.min_duration else None,
-                "max_duration": list(self.max_duration) if self.max_duration else None}
+                "max_duration": list(self.max_duration) if self.max_duration else None,
+                "missing": list(self.missing)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +214,36 @@ class Decision:
                 found |= missing_facts(rule.condition, self._rule_slots(i))  # type: ignore[arg-type]
         return tuple(sorted(found))
 
+    @property
+    def combination(self) -> tuple[str, ...]:
+        """How fired rules were combined into the outcome, and where one finding also fires rules
+        of other questions (overlaps found at load). Empty when at most one rule fired alone."""
+        plan = self._plan
+        fired = [r for r, s in zip(plan.rules, self._statuses) if s is not None and s is r.fires_on]
+        notes: list[str] = []
+        if len(fired) > 1:
+            ids = ", ".join(f"{r.id} ({_label(r)})" for r in fired)
+            rule = COMBINATION_RULES.get(self.question, "every fired rule is listed")
+            notes.append(f"{len(fired)} rules fired: {ids}. {rule}")
+            tiers = sorted({r.tier for r in fired if r.tier})
+            if len(tiers) > 1:
+                notes.append(f"tiers {', '.join(map(str, tiers))} fired; the highest is tier {tiers[-1]}, and the "
+                             "measures of every fired tier are listed with their rule ids")
+        fired_ids = {r.id for r in fired}
+        in_plan = {r.id for r in plan.rules}
+        elsewhere: dict[str, tuple[ResolvedRule, set[str], set[str]]] = {}
+        for o in getattr(plan, "overlaps", ()):
+            for this, other in ((o.first, o.second), (o.second, o.first)):
+                if this.id in fired_ids and other.id not in in_plan:
+                    entry = elsewhere.setdefault(other.id, (other, set(), set()))
+                    entry[1].add(this.id)
+                    entry[2].update(o.facts)
+        for other, mine, facts in elsewhere.values():
+            notes.append(f"{other.id} ({_label(other)}, question {QUESTION_OF_KIND.get(other.kind, '?')}) catches "
+                         f"the same finding ({', '.join(sorted(facts))}) as {', '.join(sorted(mine))}: ask that "
+                         "question too")
+        return tuple(notes)
+
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON form (see docs/decision.md and ``dingdian-rules schema``)."""
         return {
@@ -206,5 +258,6 @@ class Decision:
             "measures": [m.to_dict() for m in self.measures],
             "deadlines": [d.to_dict() for d in self.deadlines],
             "warnings": [w.to_dict() for w in self.warnings],
+            "combination": list(self.combination),
             "rules": [r.to_dict() for r in self.rules],
         }

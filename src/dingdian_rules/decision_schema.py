@@ -90,6 +90,7 @@ class MeasureModel(_Model):
     max_amount: float | None
     min_duration: tuple[int, DurationUnit] | None = Field(description="[length, unit], or null.")
     max_duration: tuple[int, DurationUnit] | None
+    missing: list[str] = Field(description="Facts needed to compute the amounts, when the base is unknown.")
 
 
 class DeadlineModel(_Model):
@@ -158,6 +159,7 @@ class DecisionModel(_Model):
     measures: list[MeasureModel]
     deadlines: list[DeadlineModel]
     warnings: list[WarningModel]
+    combination: list[str] = Field(description="How several fired rules were combined, and overlapping rules of other questions.")
     rules: list[RuleModel] = Field(description="Every candidate rule of the question, in evaluation order.")
 
 

@@ -57,6 +57,7 @@ class Plan:
     default: str
     deadline_rules: tuple[ResolvedRule, ...]
     measure_rules: tuple[int, ...]
+    overlaps: tuple[Any, ...] = ()  # load-time overlaps touching this plan's rules
 
 
 def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
@@ -75,9 +76,16 @@ def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
         deciding = [(st, tuple(i for i in idx if st.may_decides or rules[i].modality != "may")) for st, idx in laid]
         deadlines = tuple(r for r in pack.rules if r.kind == "time_limit" and (q == "deadlines" or q in r.questions))
         measure_rules = tuple(i for i, r in enumerate(rules) if r.measures)
+        ids = {r.id for r in rules}
+        overlaps = tuple(o for o in pack.overlaps if o.first.id in ids or o.second.id in ids)  # type: ignore[attr-defined]
         plans[q] = Plan(q, tuple(rules), tuple(r.condition.fast for r in rules), tuple(deciding),  # type: ignore[union-attr]
-                        default, deadlines, measure_rules)
+                        default, deadlines, measure_rules, overlaps)
     return plans
+
+
+def decide_outcome(plan: Plan, statuses: list[bool | None] | tuple) -> str:
+    """The outcome of a question's plan from its rules' three-valued statuses (see module doc)."""
+    return _decide(plan, statuses)
 
 
 def _decide(plan: Plan, statuses: list[bool | None] | tuple) -> str:
@@ -139,12 +147,13 @@ def _deadline(pack: ResolvedPack, r: ResolvedRule, case: Case, today: date, est:
         est.update(computed.uncovered_years)
         if r.deadline_extend is not None:
             extra = r.deadline_extend.fast(case, today, est)
-            if extra is None:
+            if extra is None:  # the period's extension is unknown, so its end is too
                 _, slots = r.deadline_extend.run_traced(case, today, set())
                 missing = tuple(sorted(missing_facts(r.deadline_extend, slots)))
-                extra = 0
-            due = due + timedelta(days=int(extra))
-        if dl.roll_to_working_day:
+                extra, due = 0, None
+            else:
+                due = due + timedelta(days=int(extra))
+        if due is not None and dl.roll_to_working_day:
             rolled = timecalc.roll_to_working_day(due, pack.calendar)
             if rolled.value != due:
                 rolled_from, due = due, rolled.value
@@ -163,13 +172,17 @@ def _measures(plan: Plan, statuses, case: Case, today: date) -> tuple[MeasureRes
             continue
         for m in r.measures:
             base = lo = hi = None
+            missing: tuple[str, ...] = ()
             if m.amount_base is not None:
                 base = m.amount_base.fast(case, today, set())
                 if base is not None:
                     lo = round(base * m.min_rate / 100, 2) if m.min_rate is not None else None
                     hi = round(base * m.max_rate / 100, 2) if m.max_rate is not None else None
+                else:
+                    _, slots = m.amount_base.run_traced(case, today, set())
+                    missing = tuple(sorted(missing_facts(m.amount_base, slots)))
             out.append(MeasureResult(r.id, m.measure.id, m.measure.title, r.modality in MANDATORY, r.tier, r.citation,
-                                     base, lo, hi, m.min_duration, m.max_duration))
+                                     base, lo, hi, m.min_duration, m.max_duration, missing))
     return tuple(out)
 
 
@@ -208,17 +221,29 @@ def evaluate(pack: ResolvedPack, case: Case | Mapping[str, Any], question: str, 
         slots = tuple(s for _, s in runs)
     else:
         statuses = tuple([f(case, today, est) for f in plan.fns])
+    return decide_from_statuses(pack, question, case, today, statuses, est, slots)
+
+
+def decide_from_statuses(pack: ResolvedPack, question: str, case: Case, today: date,
+                         statuses: tuple[bool | None, ...], est: set[int] | None = None,
+                         slots: tuple[list[Any], ...] | None = None) -> Decision:
+    """The steps after the conditions ran: outcome by stages, deadlines, measures, warnings.
+
+    Public so that another engine (the durable_rules supervisor) that decides rule statuses its
+    own way builds exactly the same ``Decision`` as ``evaluate``.
+    """
+    plan = pack.plans[question]  # type: ignore[index]
+    est = set(est or ())
     outcome = _decide(plan, statuses)
     deadlines = tuple(d for d in (_deadline(pack, r, case, today, est) for r in plan.deadline_rules) if d is not None)
     warnings = _warnings(pack, today)
-    estimated = sorted(est)
-    if estimated:
+    if est:
         warnings = warnings + (DecisionWarning(
-            "calendar-estimated", f"no published holiday arrangement for {', '.join(map(str, estimated))}: working "
+            "calendar-estimated", f"no published holiday arrangement for {', '.join(map(str, sorted(est)))}: working "
             "days there are estimated as Monday to Friday; supply the year's holidays to the pack or caller"),)
     measures = _measures(plan, statuses, case, today) if plan.measure_rules else ()
     return Decision(question, outcome, today, pack.id, pack.chain, pack.fingerprint, case.case_id,
-                    measures, deadlines, warnings, plan, case, statuses, slots)
+                    measures, deadlines, warnings, plan, case, tuple(statuses), slots)
 
 
 def evaluate_all(pack: ResolvedPack, case: Case | Mapping[str, Any], *, as_of: date | None = None,

@@ -25,8 +25,9 @@ from .conditions.parser import ConditionSyntaxError, parse
 from .conditions.types import BOOL, DATE, DURATION, INT, NUM, TEXT, Checker, ConditionTypeError, ParamInfo, Type
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
 from .facts import Case
+from .overlaps import find_overlaps, overlap_diagnostics
 from .inheritance import Merged, MergedRule, RawFile, RawPack, merge_chain
-from .resolved import (CompiledMeasure, ProvenanceStep, RepealedRule, ResolvedPack, ResolvedParameter,
+from .resolved import (CompiledMeasure, RepealedRule, ResolvedPack, ResolvedParameter,
                        ResolvedRule, SourceText)
 from .schema import Citation, PackMeta, RuleFile
 from .yamlio import YamlDoc, format_path, load_yaml_file, pydantic_diagnostics
@@ -57,13 +58,13 @@ def normalize_text(text: str) -> str:
 def _find(ref: str | Path, roots: Sequence[Path]) -> Path | None:
     p = Path(ref)
     if (p / "pack.yaml").is_file():
-        return p
+        return p.resolve()
     if p.name == "pack.yaml" and p.is_file():
-        return p.parent
+        return p.resolve().parent
     for root in roots:
         cand = root / str(ref)
         if (cand / "pack.yaml").is_file():
-            return cand
+            return cand.resolve()
     return None
 
 
@@ -85,7 +86,9 @@ def _read_model(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag)
 
 def _read_pack(folder: Path, bag: DiagnosticBag) -> RawPack | None:
     meta, meta_doc = _read_model(folder / "pack.yaml", PackMeta, bag)
-    if meta is None:
+    if meta is None:  # still read the rule files, so all their mistakes are reported in this load
+        for p in sorted((folder / "rules").glob("*.yaml")):
+            _read_model(p, RuleFile, bag)
         return None
     if meta.id != folder.name:
         bag.warning("pack-id-folder", f"pack id '{meta.id}' differs from its folder name '{folder.name}'",
@@ -186,6 +189,11 @@ def _check_citation(c: Citation, sources: dict[str, SourceText], doc: YamlDoc, p
     text = _source_text(src.path)
     if text is None:
         return  # reported once per source by _collect_sources
+    if not normalize_text(c.quote):
+        bag.error("quote-not-in-source", "the quote is empty once whitespace and Markdown marks are removed",
+                  doc.locate(path + ("quote",)), format_path(path + ("quote",)),
+                  "quote the words of the source text that the rule encodes")
+        return
     if normalize_text(c.quote) not in text:
         bag.error("quote-not-in-source", f"the quote is not in {src.path.name} (compared without whitespace and "
                   "Markdown marks)", doc.locate(path + ("quote",)), format_path(path + ("quote",)),
@@ -224,13 +232,55 @@ class _Compiler:
                 raise ConditionTypeError("type-mismatch", f"expected {want} here, but the expression is {t}", 0)
         except (ConditionSyntaxError, ConditionTypeError) as exc:
             code = getattr(exc, "code", "condition-syntax")
-            loc = base
-            if "\n" not in text and base.line:
-                loc = Location(base.file, base.line, base.column + exc.offset)
+            loc = _offset_location(base, text, exc.offset)
             self.bag.error(code, f"{exc.message} in `{_excerpt(text, exc.offset)}`", loc, format_path(path), exc.hint)
             return None
         size = A.number_nodes(root)
         return compile_expr(text, root, size, checker.fact_paths, self.params, self.calendar, name)
+
+
+@lru_cache(maxsize=128)
+def _file_lines(path: str) -> tuple[str, ...]:
+    try:
+        return tuple(Path(path).read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
+def _offset_location(base: Location, text: str, offset: int) -> Location:
+    """Where character ``offset`` of a condition stands in the file, for plain, quoted and block
+    (``>-``, ``|``) scalars alike; falls back to the scalar's own position."""
+    lines = _file_lines(base.file)
+    if not base.line or base.line > len(lines):
+        return base
+    row = lines[base.line - 1]
+    first = row[base.column - 1:base.column] if base.column else ""
+    if first in ("'", '"'):
+        segments = [(base.line, base.column + 1)]
+    elif first in (">", "|"):
+        segments = []
+    else:
+        segments = [(base.line, base.column)]
+    start = base.line if segments else base.line + 1
+    for n in range(start, len(lines) + 1):
+        if n != base.line or not segments:
+            content = lines[n - 1]
+            stripped = content.lstrip()
+            if not stripped or (n > base.line and segments and len(content) - len(stripped) < base.column - 1
+                                and first not in (">", "|")):
+                if segments and n > base.line:
+                    break
+                continue
+            if n != base.line:
+                segments.append((n, len(content) - len(stripped) + 1))
+    remaining = offset
+    for line_no, col in segments:
+        row = lines[line_no - 1]
+        seg_text = row[col - 1:].rstrip().rstrip('"').rstrip("'") if line_no == base.line else row[col - 1:].rstrip()
+        if remaining <= len(seg_text):
+            return Location(base.file, line_no, col + remaining)
+        remaining -= len(seg_text) + 1  # folding turns the line break into one space
+    return base
 
 
 def _excerpt(text: str, offset: int, width: int = 60) -> str:
@@ -278,11 +328,12 @@ def _build_rule(m: MergedRule, comp: _Compiler, params: dict[str, ParamInfo], ba
     field_name = {"institution_type": "requires", "eligibility": "requires", "materials": "requires",
                   "time_limit": "applies_when"}.get(r.kind, "when")
     text = getattr(r, field_name)
-    other = "when" if field_name == "requires" else "requires"
-    if getattr(r, other) is not None and r.kind != "time_limit":
-        bag.error("wrong-condition-field", f"a {r.kind} rule uses `{field_name}:`, not `{other}:`",
-                  fl[other][0].locate(fl[other][1]), format_path(fl[other][1]),
-                  f"rename `{other}:` to `{field_name}:` (see docs/pack-format.md)")
+    for other in ("when", "requires", "applies_when"):
+        if other != field_name and getattr(r, other) is not None:
+            where = fl.get(other, (doc0, rule_path))
+            bag.error("wrong-condition-field", f"a {r.kind} rule uses `{field_name}:`, not `{other}:`",
+                      where[0].locate(where[1]), format_path(where[1]),
+                      f"rename `{other}:` to `{field_name}:` (see docs/pack-format.md)")
     condition = None
     if text is None and r.kind != "time_limit":
         bag.error("missing-field", f"a {r.kind} rule needs `{field_name}:`", doc0.locate(rule_path),
@@ -396,13 +447,16 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag) -> ResolvedPack | No
                         "reference it as $" + pid + " or remove it")
     if bag.has_errors:
         return None
+    overlaps = find_overlaps(rules)
+    bag.extend(overlap_diagnostics(overlaps))
     leaf_meta = leaf.meta
     pack = ResolvedPack(
         id=leaf_meta.id, name=leaf_meta.name, level=leaf_meta.level, chain=tuple(r.meta.id for r in chain),
         metas=tuple(r.meta for r in chain), folders=tuple(r.folder for r in chain), sources=sources,
         parameters=params, rules=tuple(rules), repealed=tuple(repealed),
         fingerprint=_fingerprint(chain, params, rules, repealed), calendar=calendar,
-        warnings=tuple(d for d in bag.items if d.severity == "warning"))
+        warnings=tuple(d for d in bag.items if d.severity == "warning"), overlaps=tuple(overlaps),
+        param_infos=MappingProxyType(dict(infos)))
     from .evaluate import build_plans  # late import: evaluate depends on resolved packs
     object.__setattr__(pack, "plans", MappingProxyType(build_plans(pack)))
     return pack
@@ -420,13 +474,18 @@ def _params_of(r: ResolvedRule) -> set[str]:
     return {name for t in texts if t for name in re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", t)}
 
 
+def _unique(items: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop exact repeats (one citation can be reached twice through an override)."""
+    return list(dict.fromkeys(items))
+
+
 def load_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> ResolvedPack:
     """Load and resolve a pack by bundled id or folder path; raise ``PackError`` with every mistake."""
     bag = DiagnosticBag()
     chain = read_chain(ref, [Path(s) for s in search], bag)
     pack = resolve_chain(chain, bag) if chain and not bag.has_errors else None
     if pack is None:
-        raise PackError(bag.items, f"pack '{ref}' did not load")
+        raise PackError(_unique(bag.items), f"pack '{ref}' did not load")
     return pack
 
 
@@ -436,4 +495,4 @@ def check_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> list[Di
     chain = read_chain(ref, [Path(s) for s in search], bag)
     if chain and not bag.has_errors:
         resolve_chain(chain, bag)
-    return bag.items
+    return _unique(bag.items)

@@ -242,6 +242,8 @@ def decision_text(decision: Decision, *, titles: Mapping[str, str] | None = None
             lines += _deadline_text(dl, titles)
     elif d.question == "deadlines":
         lines += ["", "期限：无（没有适用的期限规则）"]
+    if d.combination:
+        lines += ["", "规则如何合并（combination）："] + [f"  - {n}" for n in d.combination]
     if d.warnings:
         lines += ["", "警告："] + [f"  - [{w.code}] {w.message}" for w in d.warnings]
     if d.outcome == "undetermined":
@@ -328,6 +330,8 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
             lines.append(f"- `{dl.rule_id}` 原文：“{_one_line(dl.citation.quote)}”")
             if dl.missing:
                 lines.append(f"- `{dl.rule_id}` 缺少：{', '.join(f'`{f}`' for f in dl.missing)}")
+    if d.combination:
+        lines += ["", "### 规则如何合并", ""] + [f"- {n}" for n in d.combination]
     if d.warnings:
         lines += ["", "### 警告", ""] + [f"- `{w.code}`：{w.message}" for w in d.warnings]
     if d.outcome == "undetermined":

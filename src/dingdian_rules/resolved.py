@@ -131,6 +131,8 @@ class ResolvedPack:
     calendar: WorkdayCalendar
     warnings: tuple[Diagnostic, ...] = ()
     plans: dict[str, object] = field(default_factory=dict)
+    overlaps: tuple[object, ...] = ()  # overlaps.Overlap pairs, found at load
+    param_infos: dict[str, object] = field(default_factory=dict)  # id -> conditions.types.ParamInfo
 
     def rule(self, rule_id: str) -> ResolvedRule:
         for r in self.rules:

@@ -3,6 +3,7 @@
 This module needs the ``test`` extra (``pip install 'dingdian-rules[test]'``); importing
 ``dingdian_rules`` itself never does. Typical use::
 
+    from datetime import date
     from hypothesis import given
     import dingdian_rules as dr
     from dingdian_rules.testing import cases, fill_unknowns
@@ -24,8 +25,8 @@ from __future__ import annotations
 
 import types
 import typing
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 from enum import Enum
 from typing import Any, Callable, Iterable, Mapping
 
@@ -44,7 +45,7 @@ from .resolved import ResolvedPack
 
 __all__ = [
     "QUESTION_SECTIONS", "as_of_dates", "cases", "closed_world_facts", "complete_cases", "dates_near",
-    "fill_unknowns", "leaf_fact_paths", "rules_testing_known",
+    "facts_read", "fill_unknowns", "leaf_fact_paths", "rules_testing_known",
 ]
 
 REFERENCE_DATE = date(2025, 6, 1)
@@ -53,14 +54,15 @@ QUESTION_SECTIONS: Mapping[str | None, tuple[str, ...]] = {
     "application": ("institution", "application", "history"),
     "agreement": ("institution", "agreement", "conduct", "request", "information_change", "claim"),
     "request": ("institution", "request", "agreement"),
-    "conduct": ("institution", "conduct", "agreement"),
-    "deadlines": ("institution", "application", "agreement", "request", "information_change", "claim"),
+    "conduct": ("institution", "conduct"),
+    "deadlines": ("institution", "application", "agreement", "request", "information_change", "claim", "conduct"),
     None: ("institution", "application", "history", "agreement", "conduct", "request", "information_change",
            "claim"),
 }
-"""The case sections drawn for each question (``None``: every section). A question's rules in the
-bundled packs read only facts of these sections, so a case drawn without unknowns is complete for
-that question. Pass ``sections=`` to ``cases`` for packs that read more."""
+"""The case sections drawn for each question (``None``: every section). A question's rules and
+deadlines in the bundled packs read only facts of these sections (tests/test_properties.py checks
+it), so a case drawn without unknowns is complete for that question. Pass ``sections=`` to
+``cases`` for packs that read more."""
 
 _NATIONAL_MATERIALS = (Material.application_form, Material.licence_copy, Material.management_and_finance_rules,
                        Material.it_system_materials, Material.fund_use_forecast, Material.provincial_other_materials)
@@ -419,8 +421,15 @@ def fill_unknowns(case: Case, *, around: date = REFERENCE_DATE, only: Iterable[s
 # --- what a pack reads ------------------------------------------------------------------------
 
 
-def _exprs(pack: ResolvedPack) -> Iterable[tuple[str, Any]]:
-    for r in pack.rules:
+def _exprs(pack: ResolvedPack, question: str | None = None) -> Iterable[tuple[str, Any]]:
+    """(rule id, compiled expression) of every condition, deadline and amount of the pack, or of
+    ``question``'s candidate and deadline rules."""
+    if question is None:
+        rules: Iterable[Any] = pack.rules
+    else:
+        plan = pack.plans[question]  # type: ignore[index]
+        rules = plan.rules + plan.deadline_rules  # type: ignore[attr-defined]
+    for r in rules:
         for e in (r.condition, r.deadline_start, r.deadline_extend):
             if e is not None:
                 yield r.id, e
@@ -444,13 +453,18 @@ def closed_world_facts(pack: ResolvedPack, question: str | None = None) -> froze
     Monotonicity properties keep these unknown (``fill_unknowns(..., keep=...)``)."""
     out: set[str] = set()
     ids = None if question is None else {r.id for r in pack.plans[question].rules}  # type: ignore[attr-defined]
-    for rid, e in _exprs(pack):
+    for rid, e in _exprs(pack, question):
         if ids is not None and rid not in ids:
-            continue
+            continue  # a deadline's `applies_when: x is known` decides no outcome
         for n in _walk(e.root):
             if isinstance(n, A.Known):
                 out.update(e.fact_paths[k.idx] for k in _walk(n) if isinstance(k, A.Fact))
     return frozenset(out)
+
+
+def facts_read(pack: ResolvedPack, question: str | None = None) -> frozenset[str]:
+    """Fact paths the pack's conditions, deadlines and amounts read (of ``question``'s rules, if given)."""
+    return frozenset(path for _, e in _exprs(pack, question) for path in e.fact_paths.values())
 
 
 def rules_testing_known(pack: ResolvedPack) -> frozenset[str]:

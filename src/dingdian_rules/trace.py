@@ -36,6 +36,8 @@ class TraceNode:
 
 
 def json_value(v: Any) -> Any:
+    if hasattr(v, "model_dump"):  # a fact record (e.g. one suspension of a list)
+        return v.model_dump(mode="json", exclude_none=True)
     if isinstance(v, date):
         return v.isoformat()
     if isinstance(v, (list, tuple, set, frozenset)):
@@ -70,6 +72,10 @@ def missing_facts(expr: CompiledExpr, slots: list[Any]) -> set[str]:
             if v is None:
                 _quantified(node)
             return
+        if isinstance(node, A.ListLit) and isinstance(v, list) and None in v:
+            for k in node.items:
+                walk(k)
+            return
         if v is not None:
             return
         if isinstance(node, A.Fact):
@@ -79,26 +85,42 @@ def missing_facts(expr: CompiledExpr, slots: list[Any]) -> set[str]:
             walk(k)
 
     def _quantified(node: A.Quant) -> None:
-        # Per item whose predicate was unknown: the item's own unknown fields, and outer facts that
-        # were unknown. Nested quantifiers fall back to every fact they mention.
+        # For each item whose predicate was unknown: the facts that are unknown for that item
+        # (its own fields, inner lists, and outer facts), found by resolving them on the item.
         items, results = slots[node.source.idx], slots[node.pred.idx]
-        facts = [n for n in _walk(node.pred) if isinstance(n, A.Fact)]
-        nested = any(isinstance(n, A.Quant) for n in _walk(node.pred))
-        if nested or not isinstance(items, (list, tuple)):
+        if not isinstance(items, (list, tuple)):
             _static_facts(node.pred)
             return
         for item, res in zip(items, results):
-            if res is not None:
-                continue
-            for f in facts:
-                if f.var == node.var:
-                    value = item
-                    for seg in f.path[1:]:
-                        value = getattr(value, seg, None) if value is not None else None
-                    if value is None:
-                        out.add(expr.fact_paths[f.idx])
-                elif f.var is None and slots[f.idx] is None:
-                    out.add(expr.fact_paths[f.idx])
+            if res is None:
+                _unknown_in(node.pred, {node.var: item})
+
+    def _resolve(node: A.Node, env: dict) -> object:
+        if isinstance(node, A.Fact) and node.var is not None and node.var in env:
+            value = env[node.var]
+            for seg in node.path[1:]:
+                value = getattr(value, seg, None) if value is not None else None
+            return value
+        return slots[node.idx]
+
+    def _unknown_in(node: A.Node, env: dict) -> None:
+        if isinstance(node, A.Fact):
+            if _resolve(node, env) is None:
+                out.add(expr.fact_paths[node.idx])
+            return
+        if isinstance(node, A.Known):
+            return  # `x is known` is never unknown
+        if isinstance(node, A.Quant) and node.pred is not None:
+            source = _resolve(node.source, env)
+            if source is None:
+                _unknown_in(node.source, env)
+                return
+            if isinstance(source, (list, tuple)):
+                for item in source:
+                    _unknown_in(node.pred, {**env, node.var: item})
+            return
+        for k in A.children(node):
+            _unknown_in(k, env)
 
     def _static_facts(node: A.Node) -> None:
         if isinstance(node, A.Fact):

@@ -1,6 +1,7 @@
 """The ``dingdian-rules`` command: one module per verb, all printing done here.
 
-Verbs: ``validate``, ``evaluate``, ``explain``, ``resolve``, ``schema``, ``test`` (see
+Verbs: ``validate``, ``evaluate``, ``explain``, ``resolve``, ``schema``, ``test``, ``coverage``,
+``diff``, ``replay`` (see
 docs/cli.md). Bad input never ends in a traceback: a ``PackError`` exits 3 and a ``CaseError``
 exits 4, with every diagnostic printed to standard error as ``file:line:col: error[code]: …``.
 """
@@ -14,7 +15,7 @@ from typing import Sequence
 from .. import __version__
 from ..errors import CaseError, DingdianError, EvaluationError, PackError
 from . import _common as c
-from . import evaluate, resolve, schema, test, validate
+from . import coverage, diff, evaluate, replay, resolve, schema, test, validate
 
 __all__ = ["build_parser", "main"]
 
@@ -31,6 +32,9 @@ EPILOG = """examples:
   dingdian-rules resolve national --format md
   dingdian-rules schema decision
   dingdian-rules test
+  dingdian-rules coverage
+  dingdian-rules diff national jiangsu --format md
+  dingdian-rules replay --pack national events.yaml
 
 Run `dingdian-rules VERB --help` for a verb's options.
 
@@ -42,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=c.Formatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
-    for module in (validate, evaluate, resolve, schema, test):
+    for module in (validate, evaluate, resolve, schema, test, coverage, diff, replay):
         module.register(sub)
     return parser
 

@@ -10,6 +10,7 @@ from . import ast as A
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 32
+MAX_TREE_DEPTH = 64
 
 _TOKEN = re.compile(
     r"""
@@ -203,6 +204,7 @@ class _Parser:
 
     def list_literal(self) -> A.Node:
         open_ = self.take()
+        self.enter()
         items: list[A.Node] = []
         while not self.at("]"):
             items.append(self.sum())
@@ -210,6 +212,7 @@ class _Parser:
                 break
             self.take()
         close = self.expect("]", "close the list with ']' and separate items with ','")
+        self.depth -= 1
         return A.ListLit(open_.pos, close.pos + 1, items=items)
 
     def name_expr(self) -> A.Node:
@@ -303,5 +306,22 @@ def parse(text: str) -> A.Node:
         raise ConditionSyntaxError(f"condition longer than {MAX_LENGTH} characters", 0,
                                    "split it into several rules")
     root = _Parser(text).parse()
+    deepest, node = _deepest(root)
+    if deepest > MAX_TREE_DEPTH:  # long operator chains nest to the left without parentheses
+        raise ConditionSyntaxError(
+            f"condition nested more than {MAX_TREE_DEPTH} levels deep (a long chain of operators counts)",
+            node.start, "split it into simpler rules or use a parameter")
     A.number_nodes(root)
     return root
+
+
+def _deepest(root: A.Node) -> tuple[int, A.Node]:
+    """Depth of the tree and its deepest node, without recursion."""
+    best, best_node = 0, root
+    stack = [(root, 1)]
+    while stack:
+        node, d = stack.pop()
+        if d > best:
+            best, best_node = d, node
+        stack.extend((k, d + 1) for k in A.children(node))
+    return best, best_node

@@ -1,0 +1,579 @@
+"""Article coverage: every article of every source document, encoded by rules or classified.
+
+A pack's ``coverage.yaml`` classifies the articles of the documents *that pack* declares which
+no rule or parameter of it cites, each with a class and a one-line reason read from the text::
+
+    documents:
+      nhsa_order_2:
+        articles:
+          - {article: 1, class: principle, reason: "Purpose and legal basis (为加强和规范…制定本办法)"}
+      tong_ybf_2023_67:                # a notice that forwards an ancestor's document unchanged
+        forwards: su_ybg_2023_3
+        reason: "转发…请认真遵照执行: adds no provision of its own"
+
+``coverage_report(pack)`` splits each document's articles (``第N条`` headings of the vendored
+text, see :func:`extract_articles`) into *encoded* (cited by a rule, override, repeal or
+parameter of the chain, with their ids), *classified* and *unaccounted*, and reports problems
+of the coverage file (unknown documents, articles that do not exist, classifications of
+articles a rule encodes) as diagnostics with ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import Diagnostic, DiagnosticBag, Location, did_you_mean
+from .loader import normalize_text
+from .resolved import ResolvedPack, SourceText
+from .yamlio import YamlDoc, format_path, load_yaml_file, pydantic_diagnostics
+
+COVERAGE_FILE = "coverage.yaml"
+
+ArticleClass = Literal["principle", "definition", "agency_duty", "procedure", "institution_duty", "scope",
+                       "transitional", "other"]
+CLASSES: tuple[str, ...] = ArticleClass.__args__  # type: ignore[attr-defined]
+CLASS_HELP = {
+    "principle": "purpose, legal basis, guiding principles, division of responsibilities",
+    "definition": "what a term means, or what a list of things includes, with no consequence attached",
+    "agency_duty": "a duty or power of the administration or the agency that leads to no decision here",
+    "procedure": "how a step is carried out, without a decision the questions ask about",
+    "institution_duty": "a duty or right of the (designated) institution with no consequence of its own",
+    "scope": "where and to whom the text applies, who interprets it, when it takes effect",
+    "transitional": "transitional arrangements and repeal of earlier texts",
+    "other": "anything else, explained in the reason",
+}
+
+# --- article extraction ---------------------------------------------------------------------
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000}
+_NUMERAL = "[零〇一二两三四五六七八九十百千0-9０-９]+"
+# A heading: 第N条 at the start of a line, after optional Markdown marks (#, >, *, -, **), a Word
+# bookmark residue such as ``[bookmark: _GoBack]``, and whitespace; followed by whitespace
+# (also the ideographic space), closing ``**``, punctuation or the end of the line. A line that
+# merely begins with a sentence mentioning an article (``第九条情形之一的``) is not a heading.
+_HEADING = re.compile(
+    r"^[ \t\u3000]*(?:(?:[#>*\-]+|\[bookmark:[^\]\n]*\])[ \t\u3000]*)*"
+    rf"第(?P<num>{_NUMERAL})条(?:\*\*)?(?=[ \t\u3000:：、]|$)", re.MULTILINE)
+
+
+def chinese_numeral(text: str) -> int:
+    """The value of a Chinese (or Arabic) numeral as used in 第N条: 一, 十, 十一, 二十一, 一百, 一百零三.
+
+    Raises ``ValueError`` for text that is not a numeral (e.g. 二三, 十百, 零)."""
+    if text.isdigit():
+        return int(text)  # also full-width digits
+    total, current, last_unit, after_zero = 0, None, 10_000, False
+    for ch in text:
+        if ch in _DIGITS:
+            value = _DIGITS[ch]
+            if current is not None and not (current == 0 and after_zero):
+                raise ValueError(f"not a numeral: {text!r}")
+            after_zero = value == 0
+            current = value
+        elif ch in _UNITS:
+            unit = _UNITS[ch]
+            if unit >= last_unit or current == 0:
+                raise ValueError(f"not a numeral: {text!r}")
+            if current is None:
+                if unit != 10:  # 十 alone means 一十; 百 alone is not a numeral
+                    raise ValueError(f"not a numeral: {text!r}")
+                current = 1
+            total += current * unit
+            current, last_unit, after_zero = None, unit, False
+        else:
+            raise ValueError(f"not a numeral: {text!r}")
+    total += current or 0
+    if total == 0:
+        raise ValueError(f"not a numeral: {text!r}")
+    return total
+
+
+@dataclass(frozen=True)
+class Article:
+    """One ``第N条`` heading of a source text, with the text up to the next heading."""
+
+    number: int
+    line: int  # 1-based line of the heading
+    text: str  # the heading line, without Markdown marks
+    body: str = field(default="", repr=False, compare=False)  # from the heading to the next one
+
+    @property
+    def excerpt(self) -> str:
+        return self.text if len(self.text) <= 40 else self.text[:39] + "…"
+
+
+def extract_articles(text: str) -> list[Article]:
+    """Every 第N条 heading at the start of a line, in text order (mentions inside sentences are skipped)."""
+    found: list[tuple[int, int, int, str]] = []  # (number, line, start offset, heading line)
+    for m in _HEADING.finditer(text):
+        try:
+            number = chinese_numeral(m.group("num"))
+        except ValueError:
+            continue
+        end = text.find("\n", m.start())
+        raw = text[m.start("num") - 1: end if end >= 0 else len(text)]
+        found.append((number, text.count("\n", 0, m.start()) + 1, m.start("num") - 1,
+                      re.sub(r"\*\*", "", raw).strip()))
+    out = []
+    for i, (number, line, start, heading) in enumerate(found):
+        stop = found[i + 1][2] if i + 1 < len(found) else len(text)
+        out.append(Article(number, line, heading, text[start:stop]))
+    return out
+
+
+def article_sequence_problems(articles: list[Article], file: str) -> list[Diagnostic]:
+    """Warnings when the headings are not exactly 1..N in order: gaps, duplicates, disorder."""
+    bag = DiagnosticBag()
+    seen: dict[int, Article] = {}
+    expected = 1
+    for a in articles:
+        where = Location(file, a.line, 1)
+        if a.number in seen:
+            bag.warning("article-duplicate", f"第{a.number}条 appears again (first on line {seen[a.number].line})",
+                        where, "", "remove the duplicated fragment from the source text")
+            continue
+        if a.number != expected:
+            missing = f"articles {expected}-{a.number - 1} are missing" if a.number > expected else "out of order"
+            bag.warning("article-gap", f"第{a.number}条 follows 第{expected - 1}条: {missing}", where, "",
+                        "check the source text against the original document")
+        seen[a.number] = a
+        expected = max(expected, a.number + 1)
+    if not articles:
+        bag.warning("no-articles", "no 第N条 headings found in the source text", Location(file), "",
+                    "headings must start a line, e.g. `第一条 …` or `**第一条** …`")
+    return bag.items
+
+
+# --- coverage.yaml --------------------------------------------------------------------------
+_STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ArticleEntry(BaseModel):
+    """One article no rule encodes, with why it needs no rule."""
+
+    model_config = _STRICT
+    article: int = Field(ge=1, description="第N条 of the document.")
+    class_: ArticleClass = Field(alias="class", description="What kind of provision it is.")
+    reason: str = Field(min_length=3, pattern=r"^[^\n]*$", description="One line, read from the text.")
+
+
+class DocumentCoverage(BaseModel):
+    """The classified articles of one source document, or the document it forwards unchanged."""
+
+    model_config = _STRICT
+    forwards: str | None = Field(None, description="Id of an ancestor's document this one forwards unchanged; "
+                                 "its articles are accounted for by that document's coverage.")
+    reason: str | None = Field(None, min_length=3, pattern=r"^[^\n]*$", description="Why, with `forwards`.")
+    articles: list[ArticleEntry] = []
+
+
+class CoverageFile(BaseModel):
+    """``coverage.yaml``: per document the pack declares, the articles no rule or parameter cites."""
+
+    model_config = _STRICT
+    documents: dict[str, DocumentCoverage] = {}
+    note: str | None = None
+
+
+# --- the report -----------------------------------------------------------------------------
+Via = Literal["rule", "override", "repeal", "parameter", "parameter_override"]
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """A rule or parameter of the chain that cites an article."""
+
+    id: str
+    via: Via
+    pack: str
+    quote: str = field(default="", repr=False, compare=False)
+
+    def label(self) -> str:
+        if self.via.startswith("parameter"):
+            return "$" + self.id
+        return self.id if self.via == "rule" else f"{self.id} ({self.via})"
+
+
+@dataclass
+class DocumentReport:
+    """Coverage of one source document."""
+
+    document: str
+    pack: str
+    title: str
+    file: Path
+    articles: list[Article] = field(default_factory=list)
+    encoded: dict[int, list[Encoding]] = field(default_factory=dict)
+    classified: dict[int, tuple[str, str]] = field(default_factory=dict)  # article -> (class, reason)
+    forwards: str | None = None
+    forward_reason: str | None = None
+    forwarded: DocumentReport | None = None  # the report of the forwarded document
+
+    @property
+    def numbers(self) -> list[int]:
+        return sorted({a.number for a in self.articles})
+
+    @property
+    def total(self) -> int:
+        return len(self.numbers)
+
+    def status(self, n: int) -> str:
+        if self.forwarded is not None:
+            return self.forwarded.status(n)
+        if self.encoded.get(n):
+            return "encoded"
+        return "classified" if n in self.classified else "unaccounted"
+
+    @property
+    def unaccounted(self) -> list[int]:
+        return [n for n in self.numbers if self.status(n) == "unaccounted"]
+
+    @property
+    def accounted(self) -> int:
+        return self.total - len(self.unaccounted)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.accounted / self.total if self.total else 100.0
+
+    def rows(self) -> list[tuple[int, str, str]]:
+        """(article, status, rule ids or class: reason) for every article, in order."""
+        src = self.forwarded or self
+        out = []
+        for n in self.numbers:
+            st = self.status(n)
+            if st == "encoded":
+                detail = ", ".join(e.label() for e in src.encoded[n])
+                if n in src.classified:  # a parameter-only citation, classified as well
+                    detail += f" — {src.classified[n][0]}: {src.classified[n][1]}"
+            elif st == "classified":
+                detail = f"{src.classified[n][0]}: {src.classified[n][1]}"
+            else:
+                detail = ""
+            if self.forwarded is not None:
+                detail = f"[{self.forwards}] {detail}".rstrip()
+            out.append((n, st, detail))
+        return out
+
+    def to_dict(self) -> dict[str, object]:
+        src = self.forwarded or self
+        return {
+            "document": self.document, "pack": self.pack, "title": self.title, "file": str(self.file),
+            "forwards": self.forwards, "forward_reason": self.forward_reason,
+            "total": self.total, "accounted": self.accounted, "percent": round(self.percent, 1),
+            "encoded": {str(n): [{"id": e.id, "via": e.via, "pack": e.pack} for e in src.encoded[n]]
+                        for n in self.numbers if src.encoded.get(n)},
+            "classified": {str(n): {"class": src.classified[n][0], "reason": src.classified[n][1]}
+                           for n in self.numbers if n in src.classified},
+            "unaccounted": self.unaccounted,
+        }
+
+
+@dataclass
+class CoverageReport:
+    """Coverage of the documents a pack declares, with the problems found on the way."""
+
+    pack: str
+    documents: list[DocumentReport] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    coverage_file: Path | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(d.total for d in self.documents)
+
+    @property
+    def accounted(self) -> int:
+        return sum(d.accounted for d in self.documents)
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.accounted / self.total if self.total else 100.0
+
+    @property
+    def unaccounted(self) -> dict[str, list[int]]:
+        return {d.document: d.unaccounted for d in self.documents if d.unaccounted}
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def complete(self) -> bool:
+        """Every article accounted for and no error in the coverage file."""
+        return not self.unaccounted and not self.errors
+
+    def to_dict(self) -> dict[str, object]:
+        return {"pack": self.pack, "total": self.total, "accounted": self.accounted,
+                "percent": round(self.percent, 1), "documents": [d.to_dict() for d in self.documents],
+                "diagnostics": [d.to_dict() for d in self.diagnostics]}
+
+
+def _read_coverage_file(path: Path, bag: DiagnosticBag) -> tuple[CoverageFile | None, YamlDoc | None]:
+    if not path.is_file():
+        return None, None
+    doc, diags = load_yaml_file(path)
+    bag.extend(diags)
+    if doc is None:
+        return None, None
+    if not isinstance(doc.data, dict):
+        bag.error("not-a-mapping", f"{path.name} must be a mapping", doc.locate(()), "",
+                  "start the file with `documents:`")
+        return None, doc
+    try:
+        return CoverageFile.model_validate(doc.data), doc
+    except pydantic.ValidationError as exc:
+        bag.extend(pydantic_diagnostics(exc, CoverageFile, doc))
+        return None, doc
+
+
+def _encodings(pack: ResolvedPack) -> dict[str, dict[int, list[Encoding]]]:
+    """document -> article -> every rule, override, repeal and parameter of the chain citing it."""
+    out: dict[str, dict[int, list[Encoding]]] = {}
+
+    def add(doc: str, art: int, enc: Encoding) -> None:
+        lst = out.setdefault(doc, {}).setdefault(art, [])
+        if enc not in lst:
+            lst.append(enc)
+
+    for r in list(pack.rules) + list(pack.repealed):
+        for step in r.provenance:
+            if step.citation is None:
+                continue
+            via = {"defined": "rule", "overridden": "override", "repealed": "repeal"}.get(step.action)
+            if via:
+                add(step.citation.document, step.citation.article, Encoding(r.id, via, step.pack, step.citation.quote))
+    for p in pack.parameters.values():
+        for step in p.provenance:
+            if step.citation is None:
+                continue
+            via = {"defined": "parameter", "overridden": "parameter_override"}.get(step.action)
+            if via:
+                add(step.citation.document, step.citation.article, Encoding(p.id, via, step.pack, step.citation.quote))
+    return out
+
+
+def _is_rule(encs: list[Encoding]) -> bool:
+    return any(not e.via.startswith("parameter") for e in encs)
+
+
+class _Builder:
+    def __init__(self, pack: ResolvedPack, bag: DiagnosticBag) -> None:
+        self.pack, self.bag = pack, bag
+        self.encodings = _encodings(pack)
+        self.files: dict[str, tuple[CoverageFile | None, YamlDoc | None]] = {}
+        self.reports: dict[str, DocumentReport] = {}
+        self.checked_sources: set[Path] = set()
+
+    def folder(self, pack_id: str) -> Path:
+        return self.pack.folders[self.pack.chain.index(pack_id)]
+
+    def coverage(self, pack_id: str) -> tuple[CoverageFile | None, YamlDoc | None]:
+        if pack_id not in self.files:
+            # only the leaf's own file reports problems; ancestors' files are read for `forwards`
+            bag = self.bag if pack_id == self.pack.id else DiagnosticBag()
+            self.files[pack_id] = _read_coverage_file(self.folder(pack_id) / COVERAGE_FILE, bag)
+        return self.files[pack_id]
+
+    def document(self, doc_id: str, stack: tuple[str, ...] = ()) -> DocumentReport:
+        if doc_id in self.reports:
+            return self.reports[doc_id]
+        src: SourceText = self.pack.sources[doc_id]
+        title = src.document.title + (f"（{src.document.number}）" if src.document.number else "")
+        report = DocumentReport(doc_id, src.pack, title, src.path)
+        try:
+            text = src.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        report.articles = extract_articles(text)
+        if src.path not in self.checked_sources and src.pack == self.pack.id:
+            self.checked_sources.add(src.path)
+            self.bag.extend(article_sequence_problems(report.articles, str(src.path)))
+        report.encoded = {n: encs for n, encs in self.encodings.get(doc_id, {}).items()}
+        if src.pack == self.pack.id:
+            self._check_citations(report, src)
+        cov, ydoc = self.coverage(src.pack)
+        entry = cov.documents.get(doc_id) if cov else None
+        if entry is not None:
+            base = ("documents", doc_id)
+            if entry.forwards is not None:
+                self._forward(report, entry.forwards, ydoc, base, stack + (doc_id,))
+                report.forward_reason = entry.reason
+                if not entry.reason and src.pack == self.pack.id:
+                    self.bag.error("missing-field", f"{doc_id} forwards {entry.forwards} but gives no `reason:`",
+                                   ydoc.locate(base + ("forwards",)) if ydoc else None, format_path(base),
+                                   "add `reason: <why the articles are the forwarded document's>`")
+            elif entry.reason and src.pack == self.pack.id:
+                self.bag.warning("unused-reason", f"`reason:` of {doc_id} is only read with `forwards:`",
+                                 ydoc.locate(base + ("reason",)) if ydoc else None, format_path(base + ("reason",)),
+                                 "give each article its own reason under `articles:`")
+            numbers = set(report.numbers)
+            seen: dict[int, int] = {}
+            for i, a in enumerate(entry.articles):
+                path = base + ("articles", i, "article")
+                where = ydoc.locate(path) if ydoc else Location(str(src.path))
+                mine = src.pack == self.pack.id
+                if a.article not in numbers:
+                    if mine:
+                        last = max(numbers) if numbers else 0
+                        self.bag.error("unknown-article", f"{doc_id} has no 第{a.article}条 (its articles are "
+                                       f"1-{last})" if last else f"{doc_id} has no 第{a.article}条 (no articles "
+                                       "found in its text)", where, format_path(path),
+                                       "check the article number against the source text")
+                    continue
+                if a.article in seen:
+                    if mine:
+                        self.bag.error("duplicate-article", f"第{a.article}条 is already classified (entry "
+                                       f"{seen[a.article]})", where, format_path(path), "keep one entry per article")
+                    continue
+                seen[a.article] = i
+                if report.forwarded is not None and mine:
+                    self.bag.error("forwarded-article", f"{doc_id} forwards {entry.forwards}; classify 第{a.article}条 "
+                                   f"in the coverage of {entry.forwards} instead", where, format_path(path))
+                    continue
+                encs = report.encoded.get(a.article, [])
+                if _is_rule(encs) and mine:
+                    ids = ", ".join(e.label() for e in encs)
+                    self.bag.warning("classified-but-encoded", f"第{a.article}条 of {doc_id} is classified as "
+                                     f"{a.class_} but is encoded by {ids}", where, format_path(path),
+                                     "remove the classification, or fix the rule's citation")
+                report.classified[a.article] = (a.class_, a.reason)
+        self.reports[doc_id] = report
+        return report
+
+    def _check_citations(self, report: DocumentReport, src: SourceText) -> None:
+        """Warn when a citation names an article the text lacks, or quotes words outside that article."""
+        bodies = {a.number: normalize_text(a.body) for a in report.articles}
+        where = Location(str(src.path))
+        for n, encs in sorted(report.encoded.items()):
+            for e in encs:
+                if e.pack != self.pack.id:
+                    continue
+                if n not in bodies:
+                    if report.articles:
+                        self.bag.warning("cited-article-missing", f"{e.label()} cites 第{n}条 of {report.document}, "
+                                         "which its text lacks", where, "", "check the article number")
+                elif e.quote and normalize_text(e.quote) not in bodies[n]:
+                    elsewhere = [m for m, body in bodies.items() if normalize_text(e.quote) in body]
+                    hint = f"the quote stands in 第{elsewhere[0]}条" if elsewhere else "check the article number"
+                    self.bag.warning("quote-outside-article", f"{e.label()} cites 第{n}条 of {report.document}, but "
+                                     "its quote is not in that article", where, "", hint)
+
+    def _forward(self, report: DocumentReport, target: str, ydoc: YamlDoc | None, base: tuple, stack: tuple) -> None:
+        where = ydoc.locate(base + ("forwards",)) if ydoc else None
+        mine = report.pack == self.pack.id
+        src = self.pack.sources.get(target)
+        chain = self.pack.chain
+        if src is None or target in stack:
+            if mine:
+                why = "forms a cycle" if target in stack else "is not a document of the chain"
+                self.bag.error("unknown-document", f"forwards: '{target}' {why}", where,
+                               format_path(base + ("forwards",)), did_you_mean(target, self.pack.sources))
+            return
+        if chain.index(src.pack) > chain.index(report.pack) or target == report.document:
+            if mine:
+                self.bag.error("bad-forward",
+                               f"forwards: '{target}' must be another document of this pack or of an ancestor",
+                               where, format_path(base + ("forwards",)))
+            return
+        fwd = self.document(target, stack)
+        if fwd.numbers != report.numbers and mine:
+            self.bag.error("bad-forward", f"{report.document} has articles {_ranges(report.numbers)} but "
+                           f"{target} has {_ranges(fwd.numbers)}; a forwarded text must hold the same articles",
+                           where, format_path(base + ("forwards",)))
+            return
+        report.forwards, report.forwarded = target, fwd
+
+
+def _ranges(numbers: list[int]) -> str:
+    if not numbers:
+        return "none"
+    parts, start, prev = [], numbers[0], numbers[0]
+    for n in numbers[1:] + [None]:  # type: ignore[list-item]
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}-{prev}")
+        if n is not None:
+            start = prev = n
+    return ", ".join(parts)
+
+
+def coverage_report(pack: ResolvedPack) -> CoverageReport:
+    """Account for every article of the documents ``pack`` itself declares (not its ancestors')."""
+    bag = DiagnosticBag()
+    builder = _Builder(pack, bag)
+    own = [doc_id for doc_id, src in pack.sources.items() if src.pack == pack.id]
+    cov, ydoc = builder.coverage(pack.id)
+    if cov is not None and ydoc is not None:
+        for doc_id in cov.documents:
+            if doc_id in own:
+                continue
+            path = ("documents", doc_id)
+            src = pack.sources.get(doc_id)
+            if src is not None:
+                bag.error("not-own-document", f"'{doc_id}' is declared by {src.pack}, not by {pack.id}",
+                          ydoc.locate_key(path), format_path(path),
+                          f"classify its articles in {src.pack}'s {COVERAGE_FILE}")
+            else:
+                bag.error("unknown-document", f"'{doc_id}' is not a source document of {pack.id}",
+                          ydoc.locate_key(path), format_path(path),
+                          did_you_mean(doc_id, own) or "list the pack's documents under `sources:` in pack.yaml")
+    documents = [builder.document(doc_id) for doc_id in own]
+    path = pack.folders[-1] / COVERAGE_FILE
+    return CoverageReport(pack.id, documents, bag.items, path if path.is_file() else None)
+
+
+# --- rendering ------------------------------------------------------------------------------
+STATUS_LABEL = {"encoded": "encoded", "classified": "classified", "unaccounted": "UNACCOUNTED"}
+
+
+def _summary(d: DocumentReport) -> str:
+    return f"{d.document}: {d.accounted}/{d.total} articles accounted for ({format_percent(d.percent)})"
+
+
+def format_percent(p: float) -> str:
+    return f"{p:.0f}%" if p in (0.0, 100.0) else f"{p:.1f}%"
+
+
+def report_text(report: CoverageReport) -> str:
+    lines = [f"# {report.pack}"]
+    if not report.documents:
+        lines.append(f"{report.pack}: declares no source document (nothing to account for)")
+    for d in report.documents:
+        lines.append(f"{d.document} — {d.title} ({d.file.name})")
+        if d.forwarded is not None:
+            lines.append(f"  forwards {d.forwards} unchanged; its articles are accounted for as there: "
+                         f"{d.forward_reason}")
+        rows = d.rows()
+        width = max((len(STATUS_LABEL[s]) for _, s, _ in rows), default=0)
+        for n, st, detail in rows:
+            lines.append(f"  art. {n:>3}  {STATUS_LABEL[st]:<{width}}  {detail}".rstrip())
+        lines.append(_summary(d))
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def report_markdown(report: CoverageReport) -> str:
+    out = [f"## {report.pack}", ""]
+    if not report.documents:
+        out += [f"{report.pack} declares no source document (nothing to account for).", ""]
+    for d in report.documents:
+        out += [f"### {d.document} — {d.title}", ""]
+        if d.forwarded is not None:
+            out += [f"Forwards `{d.forwards}` unchanged; its articles are accounted for as there: "
+                    f"{d.forward_reason}", ""]
+        out += ["| article | status | rules / class and reason |", "| ---: | --- | --- |"]
+        for n, st, detail in d.rows():
+            out.append(f"| {n} | {STATUS_LABEL[st]} | {_md_cell(detail)} |")
+        out += ["", f"**{_summary(d)}**", ""]
+    return "\n".join(out)

@@ -1,0 +1,138 @@
+"""Find rules of one resolved pack that catch the same conduct with different outcomes.
+
+Two rules overlap when some boolean fact appears *positively* in both conditions (not under a
+``not``), so one finding can fire both, and they lead to different results (kind, outcome or
+tier). ``validate`` lists each pair as a ``rule-overlap`` warning; a decision in which both fire
+says how they were combined (see ``Decision.combination``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+from .conditions import ast as A
+from .conditions.compile import CompiledExpr
+from .errors import Diagnostic
+from .resolved import ResolvedRule
+
+
+@dataclass(frozen=True)
+class Overlap:
+    first: ResolvedRule
+    second: ResolvedRule
+    facts: tuple[str, ...]
+
+    def describe(self) -> str:
+        a, b = self.first, self.second
+        return (f"'{a.id}' ({_result(a)}) and '{b.id}' ({_result(b)}) can both fire on "
+                f"{', '.join(self.facts)}")
+
+
+def _result(r: ResolvedRule) -> str:
+    parts = [r.kind]
+    if r.tier:
+        parts.append(f"tier {r.tier}")
+    if r.outcome:
+        parts.append(r.outcome)
+    return ", ".join(parts)
+
+
+def positive_facts(expr: CompiledExpr | None) -> frozenset[str]:
+    """Boolean facts whose truth can make the condition true (those not under a negation)."""
+    if expr is None:
+        return frozenset()
+    found: set[str] = set()
+
+    def walk(node: A.Node, negated: bool) -> None:
+        if isinstance(node, A.Not):
+            return  # exclusions (e.g. `not (self-corrected and not fraud)`) do not catch conduct
+        if isinstance(node, A.Known):
+            return
+        if isinstance(node, A.Fact) and not negated:
+            path = expr.fact_paths.get(node.idx, "")
+            if node.idx in expr.fact_paths and _is_bool_position(node, expr.root):
+                found.add(path)
+            return
+        if isinstance(node, A.Compare) and node.op == "==" and isinstance(node.right, A.Lit) \
+                and node.right.value is True and isinstance(node.left, A.Fact) and not negated:
+            found.add(expr.fact_paths.get(node.left.idx, ""))
+            return
+        if isinstance(node, (A.BoolOp, A.Quant)):
+            for k in A.children(node):
+                walk(k, negated)
+
+    walk(expr.root, False)
+    found.discard("")
+    return frozenset(found)
+
+
+def _is_bool_position(node: A.Node, root: A.Node) -> bool:
+    # A fact used directly as a condition operand (not as a compared value): its parent is a
+    # BoolOp, Not, Quant predicate, or it is the root.
+    parent = _parent(root, node)
+    return parent is None or isinstance(parent, (A.BoolOp, A.Not)) or (
+        isinstance(parent, A.Quant) and parent.pred is node)
+
+
+def _parent(root: A.Node, target: A.Node) -> A.Node | None:
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        for k in A.children(n):
+            if k is target:
+                return n
+            stack.append(k)
+    return None
+
+
+DECIDING_KINDS = frozenset({"non_acceptance", "suspension", "rescission", "termination", "measures"})
+
+
+def required_values(expr: CompiledExpr | None) -> dict[str, object]:
+    """Facts that a top-level conjunct pins to one literal (``request.kind == 'suspend'``)."""
+    if expr is None:
+        return {}
+    root = expr.root
+    conjuncts = root.items if isinstance(root, A.BoolOp) and root.op == "and" else [root]
+    pinned: dict[str, object] = {}
+    for c in conjuncts:
+        if isinstance(c, A.Compare) and c.op == "==" and isinstance(c.left, A.Fact) and isinstance(c.right, A.Lit):
+            pinned[expr.fact_paths.get(c.left.idx, "")] = c.right.value
+    return pinned
+
+
+def _exclusive(a: dict[str, object], b: dict[str, object]) -> bool:
+    return any(k in b and b[k] != v for k, v in a.items())
+
+
+def find_overlaps(all_rules: "tuple[ResolvedRule, ...] | list[ResolvedRule]") -> list[Overlap]:
+    """Every pair of deciding rules that one finding can fire with different results."""
+    rules = [r for r in all_rules if r.kind in DECIDING_KINDS and r.fires_on is True]
+    facts = {r.id: positive_facts(r.condition) for r in rules}
+    pins = {r.id: required_values(r.condition) for r in rules}
+    out = []
+    for a, b in combinations(rules, 2):
+        if (a.kind, a.outcome, a.tier) == (b.kind, b.outcome, b.tier) or _exclusive(pins[a.id], pins[b.id]):
+            continue
+        shared = facts[a.id] & facts[b.id]
+        if shared:
+            out.append(Overlap(a, b, tuple(sorted(shared))))
+    return out
+
+
+def overlap_diagnostics(overlaps: list[Overlap]) -> list[Diagnostic]:
+    """One ``rule-overlap`` warning per rule, naming every later rule it overlaps with."""
+    grouped: dict[str, list[Overlap]] = {}
+    for o in overlaps:
+        grouped.setdefault(o.first.id, []).append(o)
+    out = []
+    for items in grouped.values():
+        first = items[0].first
+        others = "; ".join(f"'{o.second.id}' ({_result(o.second)}) on {', '.join(o.facts)}" for o in items)
+        out.append(Diagnostic(
+            "rule-overlap", f"'{first.id}' ({_result(first)}) and other rules can fire on the same finding: {others}",
+            first.location, first.id,
+            "if intended (an escalation, or two articles naming the same conduct), say in the rules' notes how "
+            "they relate; decisions list every rule that fired and state how they were combined", "warning"))
+    return out
