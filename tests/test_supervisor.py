@@ -120,13 +120,19 @@ def _late_day(approved: date) -> date:
     return timecalc.add_period(approved, 30, "working_days", NATIONAL.calendar).value + timedelta(days=1)
 
 
-def test_national_has_no_rule_for_a_late_change_application_art_40_gap():
+def test_national_rescinds_when_a_major_change_is_not_applied_for_in_30_working_days_art_40_43_6():
+    # Approved Mon 2025-03-03. Working days after it: 4 in the week of 3 March, then full weeks
+    # (10-14, 17-21, 24-28 March) give 19, 31 March and 1-3 April give 23; 4 April is 清明 (a
+    # holiday), so 7-11 April give 28 and 14, 15 April the 29th and 30th. The period ends
+    # 2025-04-15; on 2025-04-16 the change is 未办理 and art. 43(6) rescinds.
     with Supervisor(NATIONAL) as sup:
         opened(sup)
         sup.post(ev("information_changed", "2025-03-03", is_major=True))
-        assert sup.advance(date(2025, 6, 30)) == []  # nothing fires: the pack encodes only the deadline
+        dues = sup.advance(date(2025, 6, 30))
+        assert [(d.on, d.question, d.newly_fired) for d in dues] == [
+            (date(2025, 4, 16), "agreement", ("rescission.major_change_not_applied",))]
         deadline = {d.rule_id: d for d in sup.decisions("h1")["agreement"].deadlines}["time_limit.major_change_application"]
-        assert deadline.due == _late_day(date(2025, 3, 3)) - timedelta(days=1)
+        assert deadline.due == date(2025, 4, 15) == _late_day(date(2025, 3, 3)) - timedelta(days=1)
 
 
 @pytest.mark.parametrize("applied, fires", [(None, True), ("late", True), ("in_time", False)])
@@ -146,7 +152,8 @@ def test_a_pack_rule_for_art_40_comes_due_on_the_31st_working_day(applied, fires
         if applied == "late":
             dues = [d for d in sup.timeline("h1") if d.kind == "due"]
             dues = [d.due for d in dues]
-        got = [(d.on, d.question, d.newly_fired) for d in dues]
+        # the fixture's own conduct rule; national art. 43(6) (agreement question) is tested above
+        got = [(d.on, d.question, d.newly_fired) for d in dues if d.question == "conduct"]
         want = [(late, "conduct", ("measures.major_change_not_applied_in_time",))] if fires else []
         assert got == want
 
