@@ -229,6 +229,9 @@ def decision_text(decision: Decision, *, titles: Mapping[str, str] | None = None
     rules = d.rules
     fired = [r for r in rules if r.status == "fired"]
     if rules or d.question != "deadlines":
+        unknown = sum(1 for r in rules if r.status == "unknown")
+        lines += ["", f"已检查 {len(rules)} 条规则：触发 {len(fired)}，未触发 {len(rules) - len(fired) - unknown}，"
+                  f"无法确定 {unknown}（explain 显示每条规则）"]
         lines += ["", "已触发的规则：" + ("" if fired else "无")]
         for r in fired:
             lines += _rule_text(r, titles, "  ")
