@@ -68,7 +68,32 @@ def _find(ref: str | Path, roots: Sequence[Path]) -> Path | None:
     return None
 
 
+_FILES: dict[tuple, tuple] = {}
+
+
 def _read_model(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag):
+    """Read and validate one file; results are cached by (path, mtime, size), so the ancestors a
+    chain shares are parsed once per process and an edited file is always read again."""
+    try:
+        st = path.stat()
+        key: tuple | None = (str(path.resolve()), st.st_mtime_ns, st.st_size, model)
+    except OSError:
+        key = None
+    if key is not None and key in _FILES:
+        value, doc, diags = _FILES[key]
+        bag.extend(diags)
+        return value, doc
+    sub = DiagnosticBag()
+    value, doc = _read_model_uncached(path, model, sub)
+    bag.extend(sub.items)
+    if key is not None:
+        if len(_FILES) > 2_000:
+            _FILES.clear()
+        _FILES[key] = (value, doc, tuple(sub.items))
+    return value, doc
+
+
+def _read_model_uncached(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag):
     doc, diags = load_yaml_file(path)
     bag.extend(diags)
     if doc is None:
@@ -170,10 +195,14 @@ def _param_info(unit: str, value: object) -> tuple[ParamInfo | None, str]:
 
 
 # --- citations ------------------------------------------------------------------------------
-@lru_cache(maxsize=64)
 def _source_text(path: Path) -> str | None:
+    return _source_text_at(str(path))
+
+
+@lru_cache(maxsize=64)
+def _source_text_at(path: str) -> str | None:  # keyed by str: Path equality is slow
     try:
-        return normalize_text(path.read_text(encoding="utf-8"))
+        return normalize_text(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         return None
 
@@ -222,6 +251,10 @@ class _Compiler:
         self.params, self.calendar, self.bag = params, calendar, bag
 
     def compile(self, text: str, want: Type | None, where: tuple[YamlDoc, tuple], name: str) -> CompiledExpr | None:
+        key = self._key(text, want)
+        hit = _COMPILED.get(key) if key is not None else None
+        if hit is not None:
+            return hit
         doc, path = where
         base = doc.locate(path)
         try:
@@ -236,7 +269,31 @@ class _Compiler:
             self.bag.error(code, f"{exc.message} in `{_excerpt(text, exc.offset)}`", loc, format_path(path), exc.hint)
             return None
         size = A.number_nodes(root)
-        return compile_expr(text, root, size, checker.fact_paths, self.params, self.calendar, name)
+        compiled = compile_expr(text, root, size, checker.fact_paths, self.params, self.calendar, name)
+        if key is not None:
+            if len(_COMPILED) > 20_000:
+                _COMPILED.clear()
+            _COMPILED[key] = compiled
+        return compiled
+
+    def _key(self, text: str, want: Type | None) -> tuple | None:
+        """Everything a compiled condition depends on: its text, the expected type, the type and
+        value of each parameter it names, and the calendar when a working-day period is used.
+        Inherited rules then compile once for the whole chain, not once per child pack."""
+        names = sorted(set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", text)))
+        sig = []
+        uses_calendar = False
+        for n in names:
+            info = self.params.get(n)
+            if info is None:
+                return None  # an error to report with this pack's locations
+            value = info.value
+            sig.append((n, info.type, tuple(value) if isinstance(value, list) else value))
+            uses_calendar = uses_calendar or (isinstance(value, tuple) and value[1:] == ("working_days",))
+        return (text, want, tuple(sig), id(self.calendar) if uses_calendar else None)
+
+
+_COMPILED: dict[tuple, CompiledExpr] = {}
 
 
 @lru_cache(maxsize=128)

@@ -371,7 +371,8 @@ def fill_unknowns(case: Case, *, around: date = REFERENCE_DATE, only: Iterable[s
       of them that is unknown is filled. Paths into a list of plain values (``...dates[]``) name
       no fillable fact and are ignored. Without ``only``, each unknown is filled or not at random.
     - ``keep``: fact paths never filled, e.g. ``closed_world_facts(pack)`` (facts a pack tests
-      with ``is known``, where absence itself is meaningful).
+      with ``is known``, where absence itself is meaningful); a section path such as
+      ``information_change`` keeps a missing section missing.
     - ``complete``: filled values are complete (a filled list's items have every fact known);
       otherwise the items of a filled list may have unknown facts.
     """
@@ -398,7 +399,8 @@ def fill_unknowns(case: Case, *, around: date = REFERENCE_DATE, only: Iterable[s
                 if kind == "model":
                     if value is not None:
                         out[name] = fill(detail, value, path + ".")
-                    elif reaches(path + ".") and (targets is not None or draw(st.booleans())):
+                    elif path not in keep_set and reaches(path + ".") and (
+                            targets is not None or draw(st.booleans())):
                         out[name] = fill(detail, {}, path + ".")
                     continue
                 if value is None:

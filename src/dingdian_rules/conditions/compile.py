@@ -32,15 +32,31 @@ NOT_EVALUATED = _NotEvaluated()
 
 @dataclass(frozen=True, eq=False)
 class CompiledExpr:
-    """A condition (or value expression) compiled for one resolved pack."""
+    """A condition (or value expression) compiled for one resolved pack.
+
+    The traced variant is generated at load time but compiled to bytecode on first use, since
+    many conditions are never traced in a process (halves load time)."""
 
     text: str
     root: A.Node
     size: int
     fast: Callable[..., Any]
-    traced: Callable[..., Any]
+    _traced_src: str
+    _traced_ns: dict[str, Any]
     fact_paths: dict[int, str]
-    python_source: str
+    fast_source: str
+
+    @property
+    def traced(self) -> Callable[..., Any]:
+        fn = self._traced_ns.get("_f")
+        if fn is None:
+            exec(compile(self._traced_src, f"<condition {self.text[:40]!r} traced>", "exec"), self._traced_ns)  # noqa: S102
+            fn = self._traced_ns["_f"]
+        return fn
+
+    @property
+    def python_source(self) -> str:
+        return self.fast_source + "\n" + self._traced_src
 
     def run_traced(self, case: object, today: date, est: set[int]) -> tuple[Any, list[Any]]:
         slots = [NOT_EVALUATED] * self.size
@@ -291,8 +307,7 @@ def _working_day_end(fn: Callable[..., timecalc.ComputedDate], d: date, length: 
 def compile_expr(text: str, root: A.Node, size: int, fact_paths: dict[int, str],
                  params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, name: str) -> CompiledExpr:
     """Generate, compile and return the fast and traced functions of one checked tree."""
-    fns: dict[str, Callable[..., Any]] = {}
-    sources: list[str] = []
+    sources: dict[bool, tuple[str, dict[str, Any]]] = {}
     for traced in (False, True):
         gen = _Gen(params, calendar, traced)
         result = gen.expr(root)
@@ -300,7 +315,8 @@ def compile_expr(text: str, root: A.Node, size: int, fact_paths: dict[int, str],
         src = f"def _f({args}):\n" + "\n".join(gen.lines) + f"\n    return {result}\n"
         namespace: dict[str, Any] = dict(gen.consts)
         namespace["__builtins__"] = {"len": len, "tuple": tuple}
-        exec(compile(src, f"<condition {name}{' traced' if traced else ''}>", "exec"), namespace)  # noqa: S102
-        fns["traced" if traced else "fast"] = namespace["_f"]
-        sources.append(src)
-    return CompiledExpr(text, root, size, fns["fast"], fns["traced"], fact_paths, "\n".join(sources))
+        sources[traced] = (src, namespace)
+    fast_src, fast_ns = sources[False]
+    exec(compile(fast_src, f"<condition {name}>", "exec"), fast_ns)  # noqa: S102
+    traced_src, traced_ns = sources[True]
+    return CompiledExpr(text, root, size, fast_ns["_f"], traced_src, traced_ns, fact_paths, fast_src)
