@@ -10,12 +10,13 @@ they are reported as options (measures the agency may take).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Callable, Mapping
 
 from . import timecalc
 from .cases import parse_case
+from .conditions.compile import fuse
 from .decision import Decision, DecisionWarning, DeadlineResult, MeasureResult
 from .errors import EvaluationError
 from .facts import Case
@@ -58,6 +59,23 @@ class Plan:
     deadline_rules: tuple[ResolvedRule, ...]
     measure_rules: tuple[int, ...]
     overlaps: tuple[Any, ...] = ()  # load-time overlaps touching this plan's rules
+    _fused: list = field(default_factory=list)  # [fn] once built: every rule's fast condition in one call
+
+    @property
+    def fused(self) -> Callable[..., tuple] | None:
+        """Built on first use (untraced evaluation), and shared by plans with the same conditions."""
+        if not self._fused:
+            exprs = tuple(r.condition for r in self.rules)
+            key = tuple(id(e) for e in exprs)
+            hit = _FUSED.get(key)
+            if hit is None or hit[0] != exprs:
+                hit = (exprs, fuse(list(exprs), self.question) if exprs else None)
+                _FUSED[key] = hit
+            self._fused.append(hit[1])
+        return self._fused[0]
+
+
+_FUSED: dict[tuple[int, ...], tuple[tuple, Callable[..., tuple] | None]] = {}
 
 
 def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
@@ -116,12 +134,23 @@ def _decide(plan: Plan, statuses: list[bool | None] | tuple) -> str:
     return "undetermined" if unknown_before else plan.default
 
 
+_CALENDAR_NAMES: dict[tuple[int, str, int | None, int | None], str] = {}
+
+
 def _calendar_name(pack: ResolvedPack, unit: str, due: date | None, start: date | None) -> str:
-    if unit != "working_days":
-        return "natural days" if unit == "days" else f"calendar {unit} (Civil Code arts. 201-202)"
-    years = sorted({d.year for d in (start, due) if d})
-    names = [f"{y}: {pack.calendar.source_of(y) or 'not covered, Mon-Fri estimate'}" for y in years]
-    return "working days (" + "; ".join(names) + ")"
+    """How a deadline was counted, e.g. ``working days (2025: chinesecalendar 1.11.0)``; cached per
+    calendar, unit and years, since it is asked for every deadline of every decision."""
+    key = (id(pack.calendar), unit, start.year if start else None, due.year if due else None)
+    name = _CALENDAR_NAMES.get(key)
+    if name is None:
+        if unit != "working_days":
+            name = "natural days" if unit == "days" else f"calendar {unit} (Civil Code arts. 201-202)"
+        else:
+            years = sorted({d.year for d in (start, due) if d})
+            names = [f"{y}: {pack.calendar.source_of(y) or 'not covered, Mon-Fri estimate'}" for y in years]
+            name = "working days (" + "; ".join(names) + ")"
+        _CALENDAR_NAMES[key] = name
+    return name
 
 
 def _deadline(pack: ResolvedPack, r: ResolvedRule, case: Case, today: date, est: set[int]) -> DeadlineResult | None:
@@ -220,7 +249,8 @@ def evaluate(pack: ResolvedPack, case: Case | Mapping[str, Any], question: str, 
         statuses = tuple(v for v, _ in runs)
         slots = tuple(s for _, s in runs)
     else:
-        statuses = tuple([f(case, today, est) for f in plan.fns])
+        fused = plan.fused
+        statuses = fused(case, today, est) if fused is not None else ()
     return decide_from_statuses(pack, question, case, today, statuses, est, slots)
 
 

@@ -38,10 +38,30 @@ def _result(r: ResolvedRule) -> str:
     return ", ".join(parts)
 
 
+_ANALYSED: dict[int, tuple[CompiledExpr, frozenset[str], dict[str, object]]] = {}
+
+
+def _analysis(expr: CompiledExpr) -> tuple[frozenset[str], dict[str, object]]:
+    """Positive facts and pinned values of a compiled condition, computed once per condition
+    (compiled conditions are shared by every pack of a chain)."""
+    hit = _ANALYSED.get(id(expr))
+    if hit is None or hit[0] is not expr:
+        hit = (expr, _positive_facts(expr), _required_values(expr))
+        _ANALYSED[id(expr)] = hit
+    return hit[1], hit[2]
+
+
 def positive_facts(expr: CompiledExpr | None) -> frozenset[str]:
     """Boolean facts whose truth can make the condition true (those not under a negation)."""
-    if expr is None:
-        return frozenset()
+    return _analysis(expr)[0] if expr is not None else frozenset()
+
+
+def required_values(expr: CompiledExpr | None) -> dict[str, object]:
+    """Facts that a top-level conjunct pins to one literal (``request.kind == 'suspend'``)."""
+    return _analysis(expr)[1] if expr is not None else {}
+
+
+def _positive_facts(expr: CompiledExpr) -> frozenset[str]:
     found: set[str] = set()
 
     def walk(node: A.Node, negated: bool) -> None:
@@ -89,10 +109,7 @@ def _parent(root: A.Node, target: A.Node) -> A.Node | None:
 DECIDING_KINDS = frozenset({"non_acceptance", "suspension", "rescission", "termination", "measures"})
 
 
-def required_values(expr: CompiledExpr | None) -> dict[str, object]:
-    """Facts that a top-level conjunct pins to one literal (``request.kind == 'suspend'``)."""
-    if expr is None:
-        return {}
+def _required_values(expr: CompiledExpr) -> dict[str, object]:
     root = expr.root
     conjuncts = root.items if isinstance(root, A.BoolOp) and root.op == "and" else [root]
     pinned: dict[str, object] = {}

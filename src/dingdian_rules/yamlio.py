@@ -139,6 +139,7 @@ if _CBase is not None:
 
 # `&name` / `*name` where YAML allows a node to start; `a * b` in a condition does not match
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
+_BRACKETS = re.compile(r"[\[\]{}]")
 _SLOW = object()  # the fast path declined: compose with the checking loader
 
 
@@ -159,9 +160,8 @@ def _fast_path_ok(text: str, max_depth: int) -> bool:
     if _ANCHOR_OR_ALIAS.search(text) or max_depth < 32:
         return False
     depth = deepest = 0
-    if text.count("[") + text.count("{") < 16:
-        return max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0) < 48
-    for ch in text:
+    for match in _BRACKETS.finditer(text):
+        ch = match.group()
         if ch in "[{":
             depth += 1
             deepest = max(deepest, depth)
