@@ -46,12 +46,13 @@ def check_golden(name: str, text: str) -> None:
 def test_help_lists_verbs_and_exit_codes(capsys):
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    for verb in ("validate", "evaluate", "explain", "resolve", "schema", "test"):
+    for verb in ("validate", "evaluate", "explain", "resolve", "schema", "test", "coverage", "diff", "replay"):
         assert verb in out
     assert "exit codes:" in out and "3  a pack failed to load" in out
 
 
-@pytest.mark.parametrize("verb", ["validate", "evaluate", "explain", "resolve", "schema", "test"])
+@pytest.mark.parametrize("verb", ["validate", "evaluate", "explain", "resolve", "schema", "test", "coverage", "diff",
+                                  "replay"])
 def test_each_verb_has_help_with_an_example(capsys, verb):
     code, out, _ = run(capsys, verb, "--help")
     assert code == 0

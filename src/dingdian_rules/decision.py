@@ -33,13 +33,6 @@ QUESTION_OF_KIND = {"institution_type": "application", "eligibility": "applicati
                     "termination": "agreement", "request_limit": "request", "measures": "conduct"}
 
 
-def _label(r: ResolvedRule) -> str:
-    parts = [r.kind]
-    if r.tier:
-        parts.append(f"tier {r.tier}")
-    if r.outcome:
-        parts.append(r.outcome)
-    return ", ".join(parts)
 STATUS_NAMES = {True: "fired", False: "not_fired", None: "unknown"}
 
 
@@ -222,7 +215,7 @@ class Decision:
         fired = [r for r, s in zip(plan.rules, self._statuses) if s is not None and s is r.fires_on]
         notes: list[str] = []
         if len(fired) > 1:
-            ids = ", ".join(f"{r.id} ({_label(r)})" for r in fired)
+            ids = ", ".join(f"{r.id} ({r.label})" for r in fired)
             rule = COMBINATION_RULES.get(self.question, "every fired rule is listed")
             notes.append(f"{len(fired)} rules fired: {ids}. {rule}")
             tiers = sorted({r.tier for r in fired if r.tier})
@@ -239,7 +232,7 @@ class Decision:
                     entry[1].add(this.id)
                     entry[2].update(o.facts)
         for other, mine, facts in elsewhere.values():
-            notes.append(f"{other.id} ({_label(other)}, question {QUESTION_OF_KIND.get(other.kind, '?')}) catches "
+            notes.append(f"{other.id} ({other.label}, question {QUESTION_OF_KIND.get(other.kind, '?')}) catches "
                          f"the same finding ({', '.join(sorted(facts))}) as {', '.join(sorted(mine))}: ask that "
                          "question too")
         return tuple(notes)

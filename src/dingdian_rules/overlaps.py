@@ -25,17 +25,8 @@ class Overlap:
 
     def describe(self) -> str:
         a, b = self.first, self.second
-        return (f"'{a.id}' ({_result(a)}) and '{b.id}' ({_result(b)}) can both fire on "
+        return (f"'{a.id}' ({a.label}) and '{b.id}' ({b.label}) can both fire on "
                 f"{', '.join(self.facts)}")
-
-
-def _result(r: ResolvedRule) -> str:
-    parts = [r.kind]
-    if r.tier:
-        parts.append(f"tier {r.tier}")
-    if r.outcome:
-        parts.append(r.outcome)
-    return ", ".join(parts)
 
 
 _ANALYSED: dict[int, tuple[CompiledExpr, frozenset[str], dict[str, object]]] = {}
@@ -146,9 +137,9 @@ def overlap_diagnostics(overlaps: list[Overlap]) -> list[Diagnostic]:
     out = []
     for items in grouped.values():
         first = items[0].first
-        others = "; ".join(f"'{o.second.id}' ({_result(o.second)}) on {', '.join(o.facts)}" for o in items)
+        others = "; ".join(f"'{o.second.id}' ({o.second.label}) on {', '.join(o.facts)}" for o in items)
         out.append(Diagnostic(
-            "rule-overlap", f"'{first.id}' ({_result(first)}) and other rules can fire on the same finding: {others}",
+            "rule-overlap", f"'{first.id}' ({first.label}) and other rules can fire on the same finding: {others}",
             first.location, first.id,
             "if intended (an escalation, or two articles naming the same conduct), say in the rules' notes how "
             "they relate; decisions list every rule that fired and state how they were combined", "warning"))

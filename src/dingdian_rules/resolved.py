@@ -96,6 +96,16 @@ class ResolvedRule:
     def defined_in(self) -> str:
         return self.provenance[0].pack
 
+    @property
+    def label(self) -> str:
+        """Kind, tier and outcome in a few words, e.g. ``measures, tier 3`` or ``rescission, rescind``."""
+        parts = [self.kind]
+        if self.tier:
+            parts.append(f"tier {self.tier}")
+        if self.outcome:
+            parts.append(self.outcome)
+        return ", ".join(parts)
+
 
 @dataclass(frozen=True)
 class RepealedRule:

@@ -55,6 +55,17 @@ def load(text: str) -> ResolvedPack:
         raise PackError(exc.diagnostics, f"pack '{text}' did not load") from None
 
 
+def load_or_report(ref: str) -> ResolvedPack | None:
+    """Load a pack for a verb that goes on with the other packs: on failure print its diagnostics
+    and a one-line summary, and return None."""
+    try:
+        return load(ref)
+    except PackError as exc:
+        print_diagnostics(exc.diagnostics)
+        print(f"{ref}: did not load ({plural(count(exc.diagnostics)[0], 'error')})")
+        return None
+
+
 def iso_date(text: str) -> date:
     """argparse type for ``--as-of``: a YYYY-MM-DD date."""
     try:

@@ -6,7 +6,6 @@ import argparse
 import json
 
 from ..coverage import CLASS_HELP, coverage_report, format_percent, report_markdown, report_text
-from ..errors import PackError
 from ..loader import bundled_pack_ids
 from . import _common as c
 
@@ -47,11 +46,8 @@ def run(args: argparse.Namespace) -> int:
     incomplete = False
     chunks: list[str] = []
     for ref in refs:
-        try:
-            pack = c.load(ref)
-        except PackError as exc:
-            c.print_diagnostics(exc.diagnostics)
-            print(f"{ref}: did not load ({c.plural(c.count(exc.diagnostics)[0], 'error')})")
+        pack = c.load_or_report(ref)
+        if pack is None:
             broken += 1
             continue
         report = coverage_report(pack)

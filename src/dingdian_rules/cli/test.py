@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-from ..errors import PackError
 from ..loader import bundled_pack_ids
 from ..scenarios import run_scenarios
 from . import _common as c
@@ -36,11 +35,8 @@ def run(args: argparse.Namespace) -> int:
     total_passed = total_failed = 0
     broken_packs = 0
     for ref in refs:
-        try:
-            pack = c.load(ref)
-        except PackError as exc:
-            c.print_diagnostics(exc.diagnostics)
-            print(f"{ref}: did not load ({c.plural(c.count(exc.diagnostics)[0], 'error')})")
+        pack = c.load_or_report(ref)
+        if pack is None:
             broken_packs += 1
             continue
         results = run_scenarios(pack)
