@@ -131,10 +131,7 @@ print(json.dumps({"import": t1 - t0, "load": t2 - t1, "per": per}))
 
 def clear_caches() -> None:
     """Every in-process cache the loader keeps: parsed files, compiled conditions, source texts."""
-    loader._FILES.clear()
-    loader._COMPILED.clear()
-    loader._file_lines.cache_clear()
-    loader._source_text_at.cache_clear()
+    loader.clear_caches()
     timecalc._natural_end.cache_clear()
     timecalc._natural_start.cache_clear()
 

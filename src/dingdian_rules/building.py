@@ -1,0 +1,237 @@
+"""Turning merged rules into resolved ones: conditions parsed, type-checked and compiled.
+
+Compiled conditions are cached per process by their text and the type and value of each
+parameter they read, so a child pack reuses its ancestors' compiled rules unless a parameter it
+overrides changes them. Errors name the exact file:line:column inside the condition string.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from . import timecalc
+from .conditions import ast as A
+from .conditions.compile import CompiledExpr, compile_expr
+from .conditions.parser import ConditionSyntaxError, parse
+from .conditions.types import BOOL, DATE, DURATION, INT, NUM, TEXT, Checker, ConditionTypeError, ParamInfo, Type
+from .errors import DiagnosticBag, Location, did_you_mean
+from .facts import Case
+from .inheritance import MergedRule
+from .resolved import CompiledMeasure, ResolvedRule
+from .yamlio import YamlDoc, format_path
+
+DURATION_UNITS = {"days", "working_days", "months", "years"}
+
+
+def param_info(unit: str, value: object) -> tuple[ParamInfo | None, str]:
+    if unit in DURATION_UNITS:
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return ParamInfo(DURATION, (value, unit)), ""
+        return None, f"a {unit} parameter needs a whole number above 0"
+    if unit in ("count", "beds", "hours"):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return ParamInfo(INT, value), ""
+        return None, f"a {unit} parameter needs a whole number"
+    if unit in ("percent", "yuan"):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return ParamInfo(NUM, float(value)), ""
+        return None, f"a {unit} parameter needs a number"
+    if unit == "types":
+        if isinstance(value, list):
+            return ParamInfo(Type("list", elem=TEXT), list(value)), ""
+        return None, "a types parameter needs a list of values"
+    return None, f"unknown unit {unit}"
+
+
+class Compiler:
+    def __init__(self, params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, bag: DiagnosticBag) -> None:
+        self.params, self.calendar, self.bag = params, calendar, bag
+
+    def compile(self, text: str, want: Type | None, where: tuple[YamlDoc, tuple], name: str) -> CompiledExpr | None:
+        key = self._key(text, want)
+        hit = _COMPILED.get(key) if key is not None else None
+        if hit is not None:
+            return hit
+        doc, path = where
+        base = doc.locate(path)
+        try:
+            root = parse(text)
+            checker = Checker(Case, self.params)
+            t = checker.check(root)
+            if want is not None and t != want and not (want == NUM and t == INT):
+                raise ConditionTypeError("type-mismatch", f"expected {want} here, but the expression is {t}", 0)
+        except (ConditionSyntaxError, ConditionTypeError) as exc:
+            code = getattr(exc, "code", "condition-syntax")
+            loc = _offset_location(base, text, exc.offset)
+            self.bag.error(code, f"{exc.message} in `{_excerpt(text, exc.offset)}`", loc, format_path(path), exc.hint)
+            return None
+        size = A.number_nodes(root)
+        compiled = compile_expr(text, root, size, checker.fact_paths, self.params, self.calendar, name)
+        if key is not None:
+            if len(_COMPILED) > 20_000:
+                _COMPILED.clear()
+            _COMPILED[key] = compiled
+        return compiled
+
+    def _key(self, text: str, want: Type | None) -> tuple | None:
+        """Everything a compiled condition depends on: its text, the expected type, the type and
+        value of each parameter it names, and the calendar when a working-day period is used.
+        Inherited rules then compile once for the whole chain, not once per child pack."""
+        names = sorted(set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", text)))
+        sig = []
+        uses_calendar = False
+        for n in names:
+            info = self.params.get(n)
+            if info is None:
+                return None  # an error to report with this pack's locations
+            value = info.value
+            sig.append((n, info.type, tuple(value) if isinstance(value, list) else value))
+            uses_calendar = uses_calendar or (isinstance(value, tuple) and value[1:] == ("working_days",))
+        return (text, want, tuple(sig), id(self.calendar) if uses_calendar else None)
+
+
+_COMPILED: dict[tuple, CompiledExpr] = {}
+
+
+def clear_caches() -> None:
+    _COMPILED.clear()
+    _file_lines.cache_clear()
+
+
+@lru_cache(maxsize=128)
+def _file_lines(path: str) -> tuple[str, ...]:
+    try:
+        return tuple(Path(path).read_text(encoding="utf-8").splitlines())
+    except (OSError, UnicodeDecodeError):
+        return ()
+
+
+def _offset_location(base: Location, text: str, offset: int) -> Location:
+    """Where character ``offset`` of a condition stands in the file, for plain, quoted and block
+    (``>-``, ``|``) scalars alike; falls back to the scalar's own position."""
+    lines = _file_lines(base.file)
+    if not base.line or base.line > len(lines):
+        return base
+    row = lines[base.line - 1]
+    first = row[base.column - 1:base.column] if base.column else ""
+    if first in ("'", '"'):
+        segments = [(base.line, base.column + 1)]
+    elif first in (">", "|"):
+        segments = []
+    else:
+        segments = [(base.line, base.column)]
+    start = base.line if segments else base.line + 1
+    for n in range(start, len(lines) + 1):
+        if n != base.line or not segments:
+            content = lines[n - 1]
+            stripped = content.lstrip()
+            if not stripped or (n > base.line and segments and len(content) - len(stripped) < base.column - 1
+                                and first not in (">", "|")):
+                if segments and n > base.line:
+                    break
+                continue
+            if n != base.line:
+                segments.append((n, len(content) - len(stripped) + 1))
+    remaining = offset
+    for line_no, col in segments:
+        row = lines[line_no - 1]
+        seg_text = row[col - 1:].rstrip().rstrip('"').rstrip("'") if line_no == base.line else row[col - 1:].rstrip()
+        if remaining <= len(seg_text):
+            return Location(base.file, line_no, col + remaining)
+        remaining -= len(seg_text) + 1  # folding turns the line break into one space
+    return base
+
+
+def _excerpt(text: str, offset: int, width: int = 60) -> str:
+    if len(text) <= width:
+        return text
+    start = max(0, min(offset - width // 2, len(text) - width))
+    return ("…" if start else "") + text[start:start + width] + ("…" if start + width < len(text) else "")
+
+
+def _rate(value: str | None, params: dict[str, ParamInfo], where, bag: DiagnosticBag) -> float | None:
+    if value is None:
+        return None
+    if value.startswith("$"):
+        info = params.get(value[1:])
+        if info is None or info.type != NUM:
+            bag.error("unknown-parameter", f"{value} is not a percent parameter", where[0].locate(where[1]),
+                      format_path(where[1]), did_you_mean(value[1:], params))
+            return None
+        return float(info.value)  # type: ignore[arg-type]
+    try:
+        return float(value)
+    except ValueError:
+        bag.error("type-mismatch", f"'{value}' is not a number or $parameter", where[0].locate(where[1]),
+                  format_path(where[1]))
+        return None
+
+
+def _duration(value: str | None, params: dict[str, ParamInfo], where, bag: DiagnosticBag):
+    if value is None:
+        return None
+    info = params.get(value[1:]) if value.startswith("$") else None
+    if info is None or info.type != DURATION:
+        bag.error("unknown-parameter", f"{value} is not a duration parameter ($id of a days/months/years parameter)",
+                  where[0].locate(where[1]), format_path(where[1]),
+                  did_you_mean(value.lstrip("$"), [k for k, v in params.items() if v.type == DURATION]))
+        return None
+    return info.value
+
+
+def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag: DiagnosticBag) -> ResolvedRule:
+    r = m.rule
+    fl = m.field_locations
+    doc0, path0 = fl.get("id", next(iter(fl.values())))
+    rule_path = path0[:-1] if path0 else ()
+    field_name = {"institution_type": "requires", "eligibility": "requires", "materials": "requires",
+                  "time_limit": "applies_when"}.get(r.kind, "when")
+    text = getattr(r, field_name)
+    for other in ("when", "requires", "applies_when"):
+        if other != field_name and getattr(r, other) is not None:
+            where = fl.get(other, (doc0, rule_path))
+            bag.error("wrong-condition-field", f"a {r.kind} rule uses `{field_name}:`, not `{other}:`",
+                      where[0].locate(where[1]), format_path(where[1]),
+                      f"rename `{other}:` to `{field_name}:` (see docs/pack-format.md)")
+    condition = None
+    if text is None and r.kind != "time_limit":
+        bag.error("missing-field", f"a {r.kind} rule needs `{field_name}:`", doc0.locate(rule_path),
+                  format_path(rule_path), f"add `{field_name}: <condition>`")
+    elif text is not None:
+        condition = comp.compile(text, BOOL, fl.get(field_name, (doc0, rule_path)), r.id)
+    start = extend = length = None
+    if r.kind == "time_limit":
+        if r.deadline is None:
+            bag.error("missing-field", "a time_limit rule needs `deadline:`", doc0.locate(rule_path),
+                      format_path(rule_path), "add `deadline: {start: ..., length: $param, ...}`")
+        else:
+            dl_doc, dl_path = fl.get("deadline", (doc0, rule_path + ("deadline",)))
+            start = comp.compile(r.deadline.start, DATE, (dl_doc, dl_path + ("start",)), r.id + ".start")
+            if r.deadline.extend_days:
+                extend = comp.compile(r.deadline.extend_days, NUM, (dl_doc, dl_path + ("extend_days",)), r.id + ".extend")
+            length = _duration(r.deadline.length, params, (dl_doc, dl_path + ("length",)), bag)
+    measures = []
+    ms_doc, ms_path = fl.get("measures", (doc0, rule_path + ("measures",)))
+    for i, ms in enumerate(r.measures):
+        where = (ms_doc, ms_path + (i,))
+        base = None
+        if ms.amount is not None:
+            base = comp.compile(ms.amount.base, NUM, (ms_doc, where[1] + ("amount", "base")), f"{r.id}.{ms.id}")
+        measures.append(CompiledMeasure(
+            ms, base,
+            _rate(ms.amount.min_rate if ms.amount else None, params, (ms_doc, where[1] + ("amount", "min_rate")), bag),
+            _rate(ms.amount.max_rate if ms.amount else None, params, (ms_doc, where[1] + ("amount", "max_rate")), bag),
+            _duration(ms.duration.min if ms.duration else None, params, (ms_doc, where[1] + ("duration", "min")), bag),
+            _duration(ms.duration.max if ms.duration else None, params, (ms_doc, where[1] + ("duration", "max")), bag)))
+    if r.kind == "measures" and not r.measures:
+        bag.error("missing-field", "a measures rule needs `measures:`", doc0.locate(rule_path), format_path(rule_path))
+    return ResolvedRule(
+        id=r.id, kind=r.kind, title=r.title, citation=r.citation, modality=r.modality, in_principle=r.in_principle,
+        outcome=r.outcome, questions=tuple(r.questions), note=r.note, provenance=tuple(m.provenance),
+        location=m.location, when=r.when, requires=r.requires, applies_when=r.applies_when, deadline=r.deadline,
+        measures=tuple(measures), tier=r.tier, condition=condition,
+        fires_on=False if field_name == "requires" else True,
+        deadline_start=start, deadline_extend=extend, deadline_length=length,
+        deadline_param=r.deadline.length[1:] if r.deadline else None)
