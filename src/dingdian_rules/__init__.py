@@ -20,6 +20,7 @@ from .facts import Case
 from .loader import bundled_pack_ids, check_pack, load_pack
 from .resolved import ResolvedPack, ResolvedParameter, ResolvedRule
 from .trace import TraceNode
+from .timecalc import YearArrangement
 from . import render, scenarios
 
 __version__ = "0.1.0"
@@ -27,6 +28,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Case", "CaseError", "DeadlineResult", "Decision", "DecisionWarning", "Diagnostic", "DingdianError",
     "EvaluationError", "Location", "MeasureResult", "PackError", "QUESTIONS", "ResolvedPack", "ResolvedParameter",
-    "ResolvedRule", "RuleResult", "TraceNode", "bundled_pack_ids", "check_pack", "evaluate", "evaluate_all",
+    "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "evaluate", "evaluate_all",
     "load_case_file", "load_pack", "parse_case", "render", "scenarios", "__version__",
 ]

@@ -164,21 +164,27 @@ def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag) -> l
     return chain
 
 
-def _calendar(chain: list[RawPack]) -> timecalc.WorkdayCalendar:
+def _calendar(chain: list[RawPack], caller: Sequence[timecalc.YearArrangement] = ()) -> timecalc.WorkdayCalendar:
+    """The chain's working-day calendar: a child's arrangement for a year replaces its parent's,
+    and the caller's replaces the packs'."""
     extras: dict[int, timecalc.YearArrangement] = {}
-    for raw in chain:  # a child's arrangement for a year replaces its parent's
+    for raw in chain:
         for y in raw.meta.holidays:
             extras[y.year] = timecalc.YearArrangement(y.year, frozenset(y.holidays), frozenset(y.makeup_workdays),
                                                       y.source)
+    for y in caller:
+        extras[y.year] = y
     return timecalc.WorkdayCalendar(extras.values()) if extras else timecalc.DEFAULT_CALENDAR
 
 
 def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rules: list[ResolvedRule],
-                 repealed: list[RepealedRule]) -> str:
+                 repealed: list[RepealedRule], caller: Sequence[timecalc.YearArrangement] = ()) -> str:
     canon = {
         "chain": [r.meta.id for r in chain],
         "sources": [[s.model_dump(mode="json") for s in r.meta.sources] for r in chain],
         "holidays": [[h.model_dump(mode="json") for h in r.meta.holidays] for r in chain],
+        "caller_holidays": [[y.year, sorted(map(str, y.holidays)), sorted(map(str, y.makeup_workdays)), y.source]
+                            for y in sorted(caller, key=lambda y: y.year)],
         "parameters": {k: [p.value, p.unit, p.citation.model_dump(mode="json")] for k, p in sorted(params.items())},
         "rules": [{"id": r.id, "kind": r.kind, "modality": r.modality, "in_principle": r.in_principle,
                    "when": r.when, "requires": r.requires, "applies_when": r.applies_when,
@@ -192,7 +198,8 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def resolve_chain(chain: list[RawPack], bag: DiagnosticBag) -> ResolvedPack | None:
+def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
+                  holidays: Sequence[timecalc.YearArrangement] = ()) -> ResolvedPack | None:
     merged: Merged = merge_chain(chain, bag)
     sources = collect_sources(chain, bag)
     for src in sources.values():
@@ -211,7 +218,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag) -> ResolvedPack | No
         value = tuple(mp.value) if isinstance(mp.value, list) else mp.value
         params[pid] = ResolvedParameter(pid, mp.param.title, value, mp.param.unit, mp.citation,
                                         tuple(mp.provenance), mp.location, mp.param.note)
-    calendar = _calendar(chain)
+    calendar = _calendar(chain, holidays)
     comp = Compiler(infos, calendar, bag)
     rules: list[ResolvedRule] = []
     for m in merged.rules.values():
@@ -242,7 +249,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag) -> ResolvedPack | No
         id=leaf_meta.id, name=leaf_meta.name, level=leaf_meta.level, chain=tuple(r.meta.id for r in chain),
         metas=tuple(r.meta for r in chain), folders=tuple(r.folder for r in chain), sources=sources,
         parameters=params, rules=tuple(rules), repealed=tuple(repealed),
-        fingerprint=_fingerprint(chain, params, rules, repealed), calendar=calendar,
+        fingerprint=_fingerprint(chain, params, rules, repealed, holidays), calendar=calendar,
         warnings=tuple(d for d in bag.items if d.severity == "warning"), overlaps=tuple(overlaps),
         param_infos=MappingProxyType(dict(infos)))
     from .evaluate import build_plans  # late import: evaluate depends on resolved packs
@@ -275,11 +282,16 @@ def _unique(items: list[Diagnostic]) -> list[Diagnostic]:
     return list(dict.fromkeys(items))
 
 
-def load_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> ResolvedPack:
-    """Load and resolve a pack by bundled id or folder path; raise ``PackError`` with every mistake."""
+def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
+              holidays: Iterable[timecalc.YearArrangement] = ()) -> ResolvedPack:
+    """Load and resolve a pack by bundled id or folder path; raise ``PackError`` with every mistake.
+
+    ``holidays`` supplies published arrangements for years the calendar package does not cover
+    (e.g. 2027), so working days there are counted, not estimated; they enter the fingerprint.
+    """
     bag = DiagnosticBag()
     chain = read_chain(ref, [Path(s) for s in search], bag)
-    pack = resolve_chain(chain, bag) if chain and not bag.has_errors else None
+    pack = resolve_chain(chain, bag, tuple(holidays)) if chain and not bag.has_errors else None
     if pack is None:
         raise PackError(_unique(bag.items), f"pack '{ref}' did not load")
     return pack
