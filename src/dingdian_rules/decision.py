@@ -9,8 +9,9 @@ from them on access. ``to_dict()`` gives the stable JSON form documented in docs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .resolved import ResolvedRule, format_citation
 from .schema import Citation, Text
@@ -73,8 +74,7 @@ def citation_dict(c: Citation) -> dict[str, Any]:
             "quote": c.quote, "label": format_citation(c)}
 
 
-@dataclass(frozen=True, slots=True)
-class MeasureResult:
+class MeasureResult(NamedTuple):
     """A handling measure a fired rule orders (mandatory) or allows, with amounts and durations."""
 
     rule_id: str
@@ -100,8 +100,7 @@ class MeasureResult:
                 "missing": list(self.missing)}
 
 
-@dataclass(frozen=True, slots=True)
-class DeadlineResult:
+class DeadlineResult(NamedTuple):
     """A computed date with everything needed to check it by hand."""
 
     rule_id: str
@@ -131,8 +130,7 @@ class DeadlineResult:
                 "in_principle": self.in_principle, "missing": list(self.missing)}
 
 
-@dataclass(frozen=True, slots=True)
-class DecisionWarning:
+class DecisionWarning(NamedTuple):
     code: str
     message: str
 
@@ -144,24 +142,46 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """The answer to one question about one case under one resolved pack, on one date."""
+class Decision(tuple):
+    """The answer to one question about one case under one resolved pack, on one date.
 
-    question: str
-    outcome: str
-    as_of: date
-    pack_id: str
-    pack_chain: tuple[str, ...]
-    pack_fingerprint: str
-    case_id: str | None
-    measures: tuple[MeasureResult, ...]
-    deadlines: tuple[DeadlineResult, ...]
-    warnings: tuple[DecisionWarning, ...]
-    _plan: "Plan"
-    _case: Any
-    _statuses: tuple[bool | None, ...]
-    _slots: tuple[list[Any], ...] | None  # recorded node values per rule, when traced
+    Immutable (a tuple underneath, built in C: a decision is made per case in batch runs) with
+    named read-only fields: question, outcome, as_of, pack_id, pack_chain, pack_fingerprint,
+    case_id, measures, deadlines, warnings. The rule statuses, the case and, when traced, the
+    recorded node values are kept privately; ``rules``, ``missing_facts``, ``combination`` and
+    the trace trees are built from them on access.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, question: str, outcome: str, as_of: date, pack_id: str, pack_chain: tuple[str, ...],
+                pack_fingerprint: str, case_id: str | None, measures: tuple[MeasureResult, ...],
+                deadlines: tuple[DeadlineResult, ...], warnings: tuple[DecisionWarning, ...], plan: "Plan",
+                case: Any, statuses: tuple[bool | None, ...], slots: tuple[list[Any], ...] | None) -> "Decision":
+        return tuple.__new__(cls, (question, outcome, as_of, pack_id, pack_chain, pack_fingerprint, case_id,
+                                   measures, deadlines, warnings, plan, case, statuses, slots))
+
+    question: str = property(itemgetter(0), doc="application, agreement, request, conduct or deadlines")  # type: ignore[assignment]
+    outcome: str = property(itemgetter(1), doc="the answer (docs/questions.md)")  # type: ignore[assignment]
+    as_of: date = property(itemgetter(2), doc="the evaluation date")  # type: ignore[assignment]
+    pack_id: str = property(itemgetter(3))  # type: ignore[assignment]
+    pack_chain: tuple[str, ...] = property(itemgetter(4), doc="pack ids, root first")  # type: ignore[assignment]
+    pack_fingerprint: str = property(itemgetter(5))  # type: ignore[assignment]
+    case_id: str | None = property(itemgetter(6))  # type: ignore[assignment]
+    measures: tuple[MeasureResult, ...] = property(itemgetter(7))  # type: ignore[assignment]
+    deadlines: tuple[DeadlineResult, ...] = property(itemgetter(8))  # type: ignore[assignment]
+    warnings: tuple[DecisionWarning, ...] = property(itemgetter(9))  # type: ignore[assignment]
+    _plan: "Plan" = property(itemgetter(10))  # type: ignore[assignment]
+    _case: Any = property(itemgetter(11))
+    _statuses: tuple[bool | None, ...] = property(itemgetter(12))  # type: ignore[assignment]
+    _slots: tuple[list[Any], ...] | None = property(itemgetter(13))  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"Decision(question={self.question!r}, outcome={self.outcome!r}, as_of={self.as_of!r}, "
+                f"pack_id={self.pack_id!r}, fired={self.fired!r})")
+
+    def __reduce__(self):  # pickling: rebuild through __new__
+        return (Decision, tuple(self))
 
     @property
     def traced(self) -> bool:

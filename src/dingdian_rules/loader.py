@@ -183,8 +183,7 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
         "chain": [r.meta.id for r in chain],
         "sources": [[s.model_dump(mode="json") for s in r.meta.sources] for r in chain],
         "holidays": [[h.model_dump(mode="json") for h in r.meta.holidays] for r in chain],
-        "caller_holidays": [[y.year, sorted(map(str, y.holidays)), sorted(map(str, y.makeup_workdays)), y.source]
-                            for y in sorted(caller, key=lambda y: y.year)],
+
         "parameters": {k: [p.value, p.unit, p.citation.model_dump(mode="json")] for k, p in sorted(params.items())},
         "rules": [{"id": r.id, "kind": r.kind, "modality": r.modality, "in_principle": r.in_principle,
                    "when": r.when, "requires": r.requires, "applies_when": r.applies_when,
@@ -194,6 +193,9 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
                    "citation": r.citation.model_dump(mode="json")} for r in rules],
         "repealed": sorted(r.id for r in repealed),
     }
+    if caller:  # only when given, so a pack's fingerprint does not change by this feature's existence
+        canon["caller_holidays"] = [[y.year, sorted(map(str, y.holidays)), sorted(map(str, y.makeup_workdays)),
+                                     y.source] for y in sorted(caller, key=lambda y: y.year)]
     blob = json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
