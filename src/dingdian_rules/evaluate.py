@@ -56,7 +56,7 @@ class Plan:
     fns: tuple[Callable[..., Any], ...]
     stages: tuple[tuple[Stage, tuple[int, ...]], ...]  # stage and the indexes of its deciding rules
     default: str
-    deadline_rules: tuple[ResolvedRule, ...]
+    deadline_rules: tuple[DeadlineSpec, ...]
     measure_rules: tuple[int, ...]
     overlaps: tuple[Any, ...] = ()  # load-time overlaps touching this plan's rules
     _fused: list = field(default_factory=list)  # [fn] once built: every rule's fast condition in one call
@@ -92,7 +92,9 @@ def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
                     rules.append(r)
             laid.append((st, tuple(idx)))
         deciding = [(st, tuple(i for i in idx if st.may_decides or rules[i].modality != "may")) for st, idx in laid]
-        deadlines = tuple(r for r in pack.rules if r.kind == "time_limit" and (q == "deadlines" or q in r.questions))
+        deadlines = tuple(deadline_spec(r) for r in pack.rules
+                          if r.kind == "time_limit" and r.deadline_start is not None and r.deadline_length is not None
+                          and (q == "deadlines" or q in r.questions))
         measure_rules = tuple(i for i, r in enumerate(rules) if r.measures)
         ids = {r.id for r in rules}
         overlaps = tuple(o for o in pack.overlaps if o.first.id in ids or o.second.id in ids)  # type: ignore[attr-defined]
@@ -153,42 +155,64 @@ def _calendar_name(pack: ResolvedPack, unit: str, due: date | None, start: date 
     return name
 
 
-def _deadline(pack: ResolvedPack, r: ResolvedRule, case: Case, today: date, est: set[int]) -> DeadlineResult | None:
-    if r.condition is not None:
-        applies = r.condition.fast(case, today, est)
-        if applies is False:
-            return None
+@dataclass(frozen=True, eq=False)
+class DeadlineSpec:
+    """What a time_limit rule needs at evaluation, looked up once when the plan is built."""
+
+    rule: ResolvedRule
+    applies: Callable[..., Any] | None
+    start: Callable[..., Any]
+    extend: Callable[..., Any] | None
+    length: int
+    unit: str
+    shift: Callable[..., timecalc.ComputedDate]  # add_period or subtract_period
+    roll: bool
+
+
+def deadline_spec(r: ResolvedRule) -> DeadlineSpec:
     dl = r.deadline
     assert dl is not None and r.deadline_start is not None and r.deadline_length is not None
-    start = r.deadline_start.fast(case, today, est)
-    length, unit = r.deadline_length
+    return DeadlineSpec(r, r.condition.fast if r.condition is not None else None, r.deadline_start.fast,
+                        r.deadline_extend.fast if r.deadline_extend is not None else None,
+                        r.deadline_length[0], r.deadline_length[1],
+                        timecalc.add_period if dl.direction == "after" else timecalc.subtract_period,
+                        dl.roll_to_working_day)
+
+
+def _deadline(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, est: set[int]) -> DeadlineResult | None:
+    if spec.applies is not None and spec.applies(case, today, est) is False:
+        return None
+    r = spec.rule
+    start = spec.start(case, today, est)
+    length, unit = spec.length, spec.unit
     missing: tuple[str, ...] = ()
     due = rolled_from = None
     extra = 0
     estimated = False
     if start is None:
-        _, slots = r.deadline_start.run_traced(case, today, set())
-        missing = tuple(sorted(missing_facts(r.deadline_start, slots)))
+        _, slots = r.deadline_start.run_traced(case, today, set())  # type: ignore[union-attr]
+        missing = tuple(sorted(missing_facts(r.deadline_start, slots)))  # type: ignore[arg-type]
     else:
-        fn = timecalc.add_period if dl.direction == "after" else timecalc.subtract_period
-        computed = fn(start, length, unit, pack.calendar)  # type: ignore[arg-type]
+        computed = spec.shift(start, length, unit, pack.calendar)
         due, estimated = computed.value, computed.estimated
-        est.update(computed.uncovered_years)
-        if r.deadline_extend is not None:
-            extra = r.deadline_extend.fast(case, today, est)
+        if estimated:
+            est.update(computed.uncovered_years)
+        if spec.extend is not None:
+            extra = spec.extend(case, today, est)
             if extra is None:  # the period's extension is unknown, so its end is too
-                _, slots = r.deadline_extend.run_traced(case, today, set())
-                missing = tuple(sorted(missing_facts(r.deadline_extend, slots)))
+                _, slots = r.deadline_extend.run_traced(case, today, set())  # type: ignore[union-attr]
+                missing = tuple(sorted(missing_facts(r.deadline_extend, slots)))  # type: ignore[arg-type]
                 extra, due = 0, None
-            else:
+            elif extra:
                 due = due + timedelta(days=int(extra))
-        if due is not None and dl.roll_to_working_day:
+        if due is not None and spec.roll:
             rolled = timecalc.roll_to_working_day(due, pack.calendar)
             if rolled.value != due:
                 rolled_from, due = due, rolled.value
             estimated = estimated or rolled.estimated
             est.update(rolled.uncovered_years)
-    return DeadlineResult(r.id, r.title, dl.start_event, start, length, unit, dl.direction, due,
+    dl = r.deadline
+    return DeadlineResult(r.id, r.title, dl.start_event, start, length, unit, dl.direction, due,  # type: ignore[union-attr]
                           _calendar_name(pack, unit, due, start), estimated, rolled_from, int(extra),
                           r.citation, r.modality, r.in_principle, missing)
 
@@ -265,7 +289,8 @@ def decide_from_statuses(pack: ResolvedPack, question: str, case: Case, today: d
     plan = pack.plans[question]  # type: ignore[index]
     est = set(est or ())
     outcome = _decide(plan, statuses)
-    deadlines = tuple(d for d in (_deadline(pack, r, case, today, est) for r in plan.deadline_rules) if d is not None)
+    deadlines = tuple([d for d in [_deadline(pack, spec, case, today, est) for spec in plan.deadline_rules]
+                       if d is not None])
     warnings = _warnings(pack, today)
     if est:
         warnings = warnings + (DecisionWarning(
