@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from typing import Iterable, Literal
+from typing import Iterable, Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where a node stands in a source file (1-based line and column)."""
+class Location(NamedTuple):
+    """Where a node stands in a source file (1-based line and column; 0 when unknown).
+
+    A tuple: the YAML loader records one for every node of every file it reads."""
 
     file: str
     line: int = 0

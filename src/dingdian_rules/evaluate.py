@@ -53,13 +53,24 @@ class Plan:
 
     question: str
     rules: tuple[ResolvedRule, ...]
-    fns: tuple[Callable[..., Any], ...]
     stages: tuple[tuple[Stage, tuple[int, ...]], ...]  # stage and the indexes of its deciding rules
     default: str
-    deadline_rules: tuple[DeadlineSpec, ...]
+    deadline_rules: tuple[ResolvedRule, ...]
     measure_rules: tuple[int, ...]
     overlaps: tuple[Any, ...] = ()  # load-time overlaps touching this plan's rules
     _fused: list = field(default_factory=list)  # [fn] once built: every rule's fast condition in one call
+    _specs: list = field(default_factory=list)  # [tuple of DeadlineSpec] once built
+
+    @property
+    def fns(self) -> tuple[Callable[..., Any], ...]:
+        """Each rule's own fast function (compiled on first use)."""
+        return tuple(r.condition.fast for r in self.rules)  # type: ignore[union-attr]
+
+    @property
+    def deadline_specs(self) -> "tuple[DeadlineSpec, ...]":
+        if not self._specs:
+            self._specs.append(tuple(deadline_spec(r) for r in self.deadline_rules))
+        return self._specs[0]
 
     @property
     def fused(self) -> Callable[..., tuple] | None:
@@ -92,13 +103,13 @@ def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
                     rules.append(r)
             laid.append((st, tuple(idx)))
         deciding = [(st, tuple(i for i in idx if st.may_decides or rules[i].modality != "may")) for st, idx in laid]
-        deadlines = tuple(deadline_spec(r) for r in pack.rules
+        deadlines = tuple(r for r in pack.rules
                           if r.kind == "time_limit" and r.deadline_start is not None and r.deadline_length is not None
                           and (q == "deadlines" or q in r.questions))
         measure_rules = tuple(i for i, r in enumerate(rules) if r.measures)
         ids = {r.id for r in rules}
         overlaps = tuple(o for o in pack.overlaps if o.first.id in ids or o.second.id in ids)  # type: ignore[attr-defined]
-        plans[q] = Plan(q, tuple(rules), tuple(r.condition.fast for r in rules), tuple(deciding),  # type: ignore[union-attr]
+        plans[q] = Plan(q, tuple(rules), tuple(deciding),
                         default, deadlines, measure_rules, overlaps)
     return plans
 
@@ -289,7 +300,7 @@ def decide_from_statuses(pack: ResolvedPack, question: str, case: Case, today: d
     plan = pack.plans[question]  # type: ignore[index]
     est = set(est or ())
     outcome = _decide(plan, statuses)
-    deadlines = tuple([d for d in [_deadline(pack, spec, case, today, est) for spec in plan.deadline_rules]
+    deadlines = tuple([d for d in [_deadline(pack, spec, case, today, est) for spec in plan.deadline_specs]
                        if d is not None])
     warnings = _warnings(pack, today)
     if est:

@@ -251,7 +251,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         id=leaf_meta.id, name=leaf_meta.name, level=leaf_meta.level, chain=tuple(r.meta.id for r in chain),
         metas=tuple(r.meta for r in chain), folders=tuple(r.folder for r in chain), sources=sources,
         parameters=params, rules=tuple(rules), repealed=tuple(repealed),
-        fingerprint=_fingerprint(chain, params, rules, repealed, holidays), calendar=calendar,
+        _fingerprint=[lambda: _fingerprint(chain, params, rules, repealed, holidays)], calendar=calendar,
         warnings=tuple(d for d in bag.items if d.severity == "warning"), overlaps=tuple(overlaps),
         param_infos=MappingProxyType(dict(infos)))
     from .evaluate import build_plans  # late import: evaluate depends on resolved packs

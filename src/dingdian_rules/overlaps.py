@@ -119,13 +119,17 @@ def find_overlaps(all_rules: "tuple[ResolvedRule, ...] | list[ResolvedRule]") ->
     rules = [r for r in all_rules if r.kind in DECIDING_KINDS and r.fires_on is True]
     facts = {r.id: positive_facts(r.condition) for r in rules}
     pins = {r.id: required_values(r.condition) for r in rules}
+    by_fact: dict[str, list[int]] = {}
+    for i, r in enumerate(rules):
+        for f in facts[r.id]:
+            by_fact.setdefault(f, []).append(i)
+    candidates = sorted({(i, j) for idx in by_fact.values() for i, j in combinations(idx, 2)})
     out = []
-    for a, b in combinations(rules, 2):
+    for i, j in candidates:  # only pairs that share a positive fact, in rule order
+        a, b = rules[i], rules[j]
         if (a.kind, a.outcome, a.tier) == (b.kind, b.outcome, b.tier) or _exclusive(pins[a.id], pins[b.id]):
             continue
-        shared = facts[a.id] & facts[b.id]
-        if shared:
-            out.append(Overlap(a, b, tuple(sorted(shared))))
+        out.append(Overlap(a, b, tuple(sorted(facts[a.id] & facts[b.id]))))
     return out
 
 

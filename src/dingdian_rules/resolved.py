@@ -137,12 +137,22 @@ class ResolvedPack:
     parameters: dict[str, ResolvedParameter]
     rules: tuple[ResolvedRule, ...]
     repealed: tuple[RepealedRule, ...]
-    fingerprint: str
+    _fingerprint: list  # [str] once computed, or [callable computing it]: hashing is deferred to first use
     calendar: WorkdayCalendar
     warnings: tuple[Diagnostic, ...] = ()
     plans: dict[str, object] = field(default_factory=dict)
     overlaps: tuple[object, ...] = ()  # overlaps.Overlap pairs, found at load
     param_infos: dict[str, object] = field(default_factory=dict)  # id -> conditions.types.ParamInfo
+
+    @property
+    def fingerprint(self) -> str:
+        """``sha256:`` of the canonical resolved form (chain, sources, holidays, parameters, rules,
+        repeals): recorded in every decision, so a decision names exactly the law it applied."""
+        value = self._fingerprint[0]
+        if callable(value):
+            value = value()
+            self._fingerprint[0] = value
+        return value
 
     def rule(self, rule_id: str) -> ResolvedRule:
         for r in self.rules:

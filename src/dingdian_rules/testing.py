@@ -430,7 +430,7 @@ def _exprs(pack: ResolvedPack, question: str | None = None) -> Iterable[tuple[st
         rules: Iterable[Any] = pack.rules
     else:
         plan = pack.plans[question]  # type: ignore[index]
-        rules = plan.rules + tuple(s.rule for s in plan.deadline_rules)  # type: ignore[attr-defined]
+        rules = plan.rules + plan.deadline_rules  # type: ignore[attr-defined]
     for r in rules:
         for e in (r.condition, r.deadline_start, r.deadline_extend):
             if e is not None:

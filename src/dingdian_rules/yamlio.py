@@ -139,6 +139,7 @@ if _CBase is not None:
 
 # `&name` / `*name` where YAML allows a node to start; `a * b` in a condition does not match
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
+_INDENT = re.compile(r"^ +", re.M)
 _BRACKETS = re.compile(r"[\[\]{}]")
 _SLOW = object()  # the fast path declined: compose with the checking loader
 
@@ -167,7 +168,7 @@ def _fast_path_ok(text: str, max_depth: int) -> bool:
             deepest = max(deepest, depth)
         elif ch in "]}":
             depth -= 1
-    widest = max((len(line) - len(line.lstrip(" ")) for line in text.splitlines()), default=0)
+    widest = max(map(len, _INDENT.findall(text)), default=0)
     return deepest < 16 and widest < 48
 
 

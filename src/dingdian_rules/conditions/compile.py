@@ -35,18 +35,27 @@ NOT_EVALUATED = _NotEvaluated()
 class CompiledExpr:
     """A condition (or value expression) compiled for one resolved pack.
 
-    The traced variant is generated at load time but compiled to bytecode on first use, since
-    many conditions are never traced in a process (halves load time)."""
+    Both variants are generated from the checked tree at load time; each is compiled to bytecode
+    on first use, since many are never called in a process (untraced evaluation runs the
+    question's fused function instead). This keeps loading every bundled pack fast."""
 
     text: str
     root: A.Node
     size: int
-    fast: Callable[..., Any]
+    _fast_ns: dict[str, Any]
     _traced_src: str
     _traced_ns: dict[str, Any]
     fact_paths: dict[int, str]
     fast_source: str
     fast_consts: dict[str, Any]
+
+    @property
+    def fast(self) -> Callable[..., Any]:
+        fn = self._fast_ns.get("_f")
+        if fn is None:
+            exec(compile(self.fast_source, f"<condition {self.text[:40]!r}>", "exec"), self._fast_ns)  # noqa: S102
+            fn = self._fast_ns["_f"]
+        return fn
 
     @property
     def traced(self) -> Callable[..., Any]:
@@ -319,9 +328,8 @@ def compile_expr(text: str, root: A.Node, size: int, fact_paths: dict[int, str],
         namespace["__builtins__"] = {"len": len, "tuple": tuple}
         sources[traced] = (src, namespace)
     fast_src, fast_ns = sources[False]
-    exec(compile(fast_src, f"<condition {name}>", "exec"), fast_ns)  # noqa: S102
     traced_src, traced_ns = sources[True]
-    return CompiledExpr(text, root, size, fast_ns["_f"], traced_src, traced_ns, fact_paths, fast_src,
+    return CompiledExpr(text, root, size, fast_ns, traced_src, traced_ns, fact_paths, fast_src,
                         {k: v for k, v in fast_ns.items() if k.startswith("_k")})
 
 
