@@ -250,17 +250,15 @@ def _measures(plan: Plan, statuses, case: Case, today: date) -> tuple[MeasureRes
     return tuple(out)
 
 
-_WARN_CACHE: dict[tuple[int, date], tuple[DecisionWarning, ...]] = {}
-
-
 def _warnings(pack: ResolvedPack, today: date) -> tuple[DecisionWarning, ...]:
-    key = (id(pack), today)
-    hit = _WARN_CACHE.get(key)
+    """Draft / not yet in force / expired warnings for ``today``, cached on the pack itself."""
+    cache = pack.warning_cache
+    hit = cache.get(today)
     if hit is None:
         hit = tuple(DecisionWarning(c, m) for c, m in pack.status_warnings(today))
-        if len(_WARN_CACHE) > 4096:
-            _WARN_CACHE.clear()
-        _WARN_CACHE[key] = hit
+        if len(cache) > 4096:
+            cache.clear()
+        cache[today] = hit
     return hit
 
 

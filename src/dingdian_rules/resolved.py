@@ -143,6 +143,7 @@ class ResolvedPack:
     plans: dict[str, object] = field(default_factory=dict)
     overlaps: tuple[object, ...] = ()  # overlaps.Overlap pairs, found at load
     param_infos: dict[str, object] = field(default_factory=dict)  # id -> conditions.types.ParamInfo
+    warning_cache: dict = field(default_factory=dict)  # as_of -> status warnings (evaluate fills it)
 
     @property
     def fingerprint(self) -> str:
