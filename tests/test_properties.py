@@ -125,10 +125,6 @@ rules:
 """
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug (conditions/compile.py _Gen._Quant): the traced function does not `break` out of "
-    "any()/all() once decided, so it evaluates later items and their working-day counts add years to "
-    "`est`; a traced decision then warns 'calendar-estimated' for a year the untraced one never used"))
 def test_tracing_does_not_change_calendar_warnings(tmp_path: Any) -> None:
     """Tracing records values, it must not change the decision: here a bar counted in working
     days (a pack may set one, cf. art. 8's 5个工作日) whose first item decides any(), and a later
@@ -367,10 +363,6 @@ _A43_REPRO = Case.model_validate({"agreement": {
                                    "law_requires_rescission")}})
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine bug (conditions/compile.py _Gen._Quant, kind 'count'): count(...) is None as soon as one "
-    "item's predicate is unknown, so `count(...) >= 2` stays unknown although two items are definitely "
-    "counted; rescission.repeated_suspension is unknown and the outcome undetermined"))
 @given(case_date=repeated_suspension_cases(st.none() | st.booleans()))
 @example(case_date=(_A43_REPRO, date(2025, 6, 1)))
 def test_art43_1_two_suspensions_rescind_with_a_third_of_unknown_origin(case_date: tuple[Case, date]) -> None:

@@ -84,6 +84,7 @@ class _Gen:
         self.count = 0
         self.consts: dict[str, Any] = {}
         self.vars: dict[str, str] = {}
+        self.count_bounds: dict[int, tuple[str, str]] = {}  # count node idx -> (lo, unk) variables
 
     def tmp(self) -> str:
         self.count += 1
@@ -190,6 +191,16 @@ class _Gen:
             self.emit(f"{r} = None if ({guard}) else ({a} {op} {b})")
         else:
             self.emit(f"{r} = {a} {op} {b}")
+        bounds, other, other_node, op = self.count_bounds.get(node.left.idx), b, node.right, node.op
+        if bounds is None and node.right.idx in self.count_bounds:
+            bounds, other, other_node, op = self.count_bounds[node.right.idx], a, node.left, _MIRROR[op]
+        if bounds is not None:
+            lo, unk = bounds
+            decide = self.const(_compare_bounds)
+            known = self._guard((other_node, other))
+            check = f" and not ({known})" if known else ""
+            self.emit(f"if {r} is None and {lo} is not None{check}:")
+            self.emit(f"    {r} = {decide}({lo}, {lo} + {unk}, {op!r}, {other})")
         return r
 
     def _Member(self, node: A.Member) -> str:
@@ -234,39 +245,51 @@ class _Gen:
             return r
         var = self.tmp()
         self.vars[node.var or ""] = var
-        start = {"any": "False", "all": "True", "count": "0"}[node.kind]
+        results = self.tmp()
+        if node.kind == "count":
+            # lo: items whose predicate is true; unk: items whose predicate is unknown. The count is
+            # known only when unk == 0, but a comparison with a known number may still be decided by
+            # the bounds lo..lo+unk (see _Compare).
+            lo, unk = self.tmp(), self.tmp()
+            self.count_bounds[node.idx] = (lo, unk)
+            self.emit(f"{lo} = None")
+            self.emit(f"{unk} = 0")
+            self.emit(f"if {src} is not None:")
+            self.indent += 1
+            self.emit(f"{lo} = 0")
+            if self.traced:
+                self.emit(f"{results} = []")
+            self.emit(f"for {var} in {src}:")
+            self.indent += 1
+            p = self.expr(node.pred)
+            if self.traced:
+                self.emit(f"{results}.append({p})")
+            self.emit(f"if {p} is True: {lo} += 1")
+            self.emit(f"elif {p} is None: {unk} += 1")
+            self.indent -= 1
+            if self.traced:
+                self.emit(f"T[{node.pred.idx}] = tuple({results})")
+            self.indent -= 1
+            self.emit(f"{r} = {lo} if {unk} == 0 else None")
+            return r
+        start = {"any": "False", "all": "True"}[node.kind]
         self.emit(f"if {src} is None: {r} = None")
         self.emit("else:")
         self.indent += 1
         self.emit(f"{r} = {start}")
-        unk = self.tmp()
-        results = self.tmp()
-        if node.kind == "count":
-            self.emit(f"{unk} = False")
         if self.traced:
             self.emit(f"{results} = []")
         self.emit(f"for {var} in {src}:")
         self.indent += 1
-        saved_traced = self.traced
         p = self.expr(node.pred)
-        if saved_traced:
+        if self.traced:
             self.emit(f"{results}.append({p})")
-        if node.kind == "any":
-            self.emit(f"if {p} is True:")
-            self.emit(f"    {r} = True")
-            self.emit("    break" if not self.traced else "    pass")
-            self.emit(f"if {p} is None and {r} is False: {r} = None")
-        elif node.kind == "all":
-            self.emit(f"if {p} is False:")
-            self.emit(f"    {r} = False")
-            self.emit("    break" if not self.traced else "    pass")
-            self.emit(f"if {p} is None and {r} is True: {r} = None")
-        else:
-            self.emit(f"if {p} is True: {r} += 1")
-            self.emit(f"elif {p} is None: {unk} = True")
+        decisive, other = ("True", "False") if node.kind == "any" else ("False", "True")
+        self.emit(f"if {p} is {decisive}:")
+        self.emit(f"    {r} = {decisive}")
+        self.emit("    break")  # the traced variant stops too: tracing must not change what is computed
+        self.emit(f"if {p} is None and {r} is {other}: {r} = None")
         self.indent -= 1
-        if node.kind == "count":
-            self.emit(f"if {unk}: {r} = None")
         if self.traced:
             self.emit(f"T[{node.pred.idx}] = tuple({results})")
         self.indent -= 1
@@ -305,6 +328,25 @@ class _Gen:
             self.emit(f"{r} = None if ({a} is None or {b} is None) else ({b} - {a}).days")
             return r
         raise ValueError(f"unknown function {name}")
+
+
+_MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def _compare_bounds(lo: int, hi: int, op: str, k: Any) -> bool | None:
+    """``count op k`` when the count is only known to lie in lo..hi: decided if every value in
+    the range gives the same answer (filling the unknown items cannot change it), else unknown."""
+    if op == ">=":
+        return True if lo >= k else False if hi < k else None
+    if op == ">":
+        return True if lo > k else False if hi <= k else None
+    if op == "<=":
+        return True if hi <= k else False if lo > k else None
+    if op == "<":
+        return True if hi < k else False if lo >= k else None
+    if op == "==":
+        return False if k < lo or k > hi else None
+    return True if k < lo or k > hi else None  # !=
 
 
 def _working_day_end(fn: Callable[..., timecalc.ComputedDate], d: date, length: int,
