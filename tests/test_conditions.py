@@ -672,7 +672,7 @@ def test_compiled_source_is_generated_from_the_tree_not_the_text():
 
 
 # --- count() with unknown items: a comparison is decided when every possible count agrees ------
-COUNT = "count(s in agreement.suspensions where s.requested_by_institution == false)"
+AGENCY_COUNT = "count(s in agreement.suspensions where s.requested_by_institution == false)"
 
 
 def _suspensions(*flags):
@@ -680,18 +680,18 @@ def _suspensions(*flags):
 
 
 @pytest.mark.parametrize("text, flags, expected", [
-    (COUNT + " >= 2", (False, False, None), True),    # 2 definite, a third unknown: at least 2 either way
-    (COUNT + " >= 2", (False, None, True), None),     # 1 definite, 1 unknown: 1 or 2
-    (COUNT + " >= 3", (False, None, True), False),    # at most 2
-    (COUNT + " < 1", (False, None), False),           # at least 1
-    (COUNT + " == 0", (False, None), False),
-    (COUNT + " != 5", (None, None), True),            # 0..2, never 5
-    ("2 <= " + COUNT, (False, False, None), True),    # mirrored
-    (COUNT, (False, None), None),                     # the count itself stays unknown
+    (AGENCY_COUNT + " >= 2", (False, False, None), True),    # 2 definite, a third unknown: at least 2 either way
+    (AGENCY_COUNT + " >= 2", (False, None, True), None),     # 1 definite, 1 unknown: 1 or 2
+    (AGENCY_COUNT + " >= 3", (False, None, True), False),    # at most 2
+    (AGENCY_COUNT + " < 1", (False, None), False),           # at least 1
+    (AGENCY_COUNT + " == 0", (False, None), False),
+    (AGENCY_COUNT + " != 5", (None, None), True),            # 0..2, never 5
+    ("2 <= " + AGENCY_COUNT, (False, False, None), True),    # mirrored
+    (AGENCY_COUNT, (False, None), None),                     # the count itself stays unknown
 ])
 def test_count_bounds_decide_comparisons(text, flags, expected):
     assert run(text, _suspensions(*flags)) is expected
 
 
 def test_count_of_an_unknown_list_stays_unknown():
-    assert run(COUNT + " >= 0", case(agreement={})) is None
+    assert run(AGENCY_COUNT + " >= 0", case(agreement={})) is None

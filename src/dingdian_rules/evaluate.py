@@ -60,6 +60,7 @@ class Plan:
     overlaps: tuple[Any, ...] = ()  # load-time overlaps touching this plan's rules
     _fused: list = field(default_factory=list)  # [fn] once built: every rule's fast condition in one call
     _specs: list = field(default_factory=list)  # [tuple of DeadlineSpec] once built
+    laid_out: tuple = ()  # stages with (index, fires_on, binding) per deciding rule, for _decide
 
     @property
     def fns(self) -> tuple[Callable[..., Any], ...]:
@@ -109,8 +110,10 @@ def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
         measure_rules = tuple(i for i, r in enumerate(rules) if r.measures)
         ids = {r.id for r in rules}
         overlaps = tuple(o for o in pack.overlaps if o.first.id in ids or o.second.id in ids)  # type: ignore[attr-defined]
+        laid_out = tuple((st, tuple((i, rules[i].fires_on, rules[i].modality != "may") for i in idx))
+                         for st, idx in deciding)
         plans[q] = Plan(q, tuple(rules), tuple(deciding),
-                        default, deadlines, measure_rules, overlaps)
+                        default, deadlines, measure_rules, overlaps, laid_out=laid_out)
     return plans
 
 
@@ -120,19 +123,18 @@ def decide_outcome(plan: Plan, statuses: list[bool | None] | tuple) -> str:
 
 
 def _decide(plan: Plan, statuses: list[bool | None] | tuple) -> str:
-    rules = plan.rules
     unknown_before = False
-    for stage, idx in plan.stages:
+    for stage, idx in plan.laid_out:
         fired = mandatory = unknown = unknown_mandatory = False
-        for i in idx:
+        for i, fires_on, binding in idx:
             s = statuses[i]
             if s is None:
                 unknown = True
-                if rules[i].modality != "may":
+                if binding:
                     unknown_mandatory = True
-            elif s is rules[i].fires_on:
+            elif s is fires_on:
                 fired = True
-                if rules[i].modality != "may":
+                if binding:
                     mandatory = True
         if fired:
             if unknown_before:
@@ -284,7 +286,7 @@ def evaluate(pack: ResolvedPack, case: Case | Mapping[str, Any], question: str, 
     else:
         fused = plan.fused
         statuses = fused(case, today, est) if fused is not None else ()
-    return decide_from_statuses(pack, question, case, today, statuses, est, slots)
+    return _finish(pack, plan, case, today, statuses, est, slots)
 
 
 def decide_from_statuses(pack: ResolvedPack, question: str, case: Case, today: date,
@@ -295,8 +297,11 @@ def decide_from_statuses(pack: ResolvedPack, question: str, case: Case, today: d
     Public so that another engine (the durable_rules supervisor) that decides rule statuses its
     own way builds exactly the same ``Decision`` as ``evaluate``.
     """
-    plan = pack.plans[question]  # type: ignore[index]
-    est = set(est or ())
+    return _finish(pack, pack.plans[question], case, today, tuple(statuses), set(est or ()), slots)  # type: ignore[index]
+
+
+def _finish(pack: ResolvedPack, plan: Plan, case: Case, today: date, statuses: tuple[bool | None, ...],
+            est: set[int], slots: tuple[list[Any], ...] | None) -> Decision:
     outcome = _decide(plan, statuses)
     deadlines = tuple([d for d in [_deadline(pack, spec, case, today, est) for spec in plan.deadline_specs]
                        if d is not None])
@@ -306,8 +311,8 @@ def decide_from_statuses(pack: ResolvedPack, question: str, case: Case, today: d
             "calendar-estimated", f"no published holiday arrangement for {', '.join(map(str, sorted(est)))}: working "
             "days there are estimated as Monday to Friday; supply the year's holidays to the pack or caller"),)
     measures = _measures(plan, statuses, case, today) if plan.measure_rules else ()
-    return Decision(question, outcome, today, pack.id, pack.chain, pack.fingerprint, case.case_id,
-                    measures, deadlines, warnings, plan, case, tuple(statuses), slots)
+    return Decision(plan.question, outcome, today, pack.id, pack.chain, pack.fingerprint, case.case_id,
+                    measures, deadlines, warnings, plan, case, statuses, slots)
 
 
 def evaluate_all(pack: ResolvedPack, case: Case | Mapping[str, Any], *, as_of: date | None = None,
