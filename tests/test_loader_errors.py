@@ -569,3 +569,18 @@ def test_every_emitted_code_has_a_section_in_docs_errors_md():
     headings = set(re.findall(r"^### ([a-z0-9-]+)", docs, flags=re.M))
     assert emitted - headings == set()
     assert headings - emitted == set(), "docs/errors.md documents a code nothing emits"
+
+
+def test_loading_restores_the_callers_garbage_collector_state():
+    import gc
+    gc.disable()
+    try:
+        load_pack("national")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    load_pack("national")
+    assert gc.isenabled()
+    with pytest.raises(PackError):
+        load_pack("no_such_pack_here")
+    assert gc.isenabled()

@@ -121,6 +121,7 @@ class _Loader(yaml.SafeLoader):
         return node
 
 
+_STR_TAG, _SEQ_TAG, _MAP_TAG = _Y + "str", _Y + "seq", _Y + "map"
 _CBase = getattr(yaml, "CSafeLoader", None)  # libyaml's composer, when PyYAML was built with it
 
 
@@ -132,9 +133,10 @@ if _CBase is not None:
         checks the pure-Python ``_Loader`` makes while composing cannot be needed."""
 
         def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # type: ignore[override]
-            if kind is ScalarNode and implicit[0]:
-                return _PLAIN
-            return super().resolve(kind, value, (False, False))
+            # the default tags, as SafeLoader gives them with no implicit typing and no path resolvers
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _STR_TAG
+            return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
 
 
 # `&name` / `*name` where YAML allows a node to start; `a * b` in a condition does not match

@@ -12,7 +12,6 @@ count had to estimate.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, Callable
 
@@ -31,43 +30,62 @@ class _NotEvaluated:
 NOT_EVALUATED = _NotEvaluated()
 
 
-@dataclass(frozen=True, eq=False)
 class CompiledExpr:
-    """A condition (or value expression) compiled for one resolved pack.
+    """A condition (or value expression), checked and ready to run for one resolved pack.
 
-    Both variants are generated from the checked tree at load time; each is compiled to bytecode
-    on first use, since many are never called in a process (untraced evaluation runs the
-    question's fused function instead). This keeps loading every bundled pack fast."""
+    Python source for the fast and traced variants is generated from the checked tree on first
+    use and compiled to bytecode then: many conditions are never called in a process (untraced
+    evaluation runs the question's fused function), and loading every bundled pack stays fast.
+    Nothing is parsed or looked up by name when it runs."""
 
-    text: str
-    root: A.Node
-    size: int
-    _fast_ns: dict[str, Any]
-    _traced_src: str
-    _traced_ns: dict[str, Any]
-    fact_paths: dict[int, str]
-    fast_source: str
-    fast_consts: dict[str, Any]
+    __slots__ = ("text", "root", "size", "fact_paths", "_params", "_calendar", "_name", "_code")
+
+    def __init__(self, text: str, root: A.Node, size: int, fact_paths: dict[int, str],
+                 params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, name: str) -> None:
+        self.text, self.root, self.size, self.fact_paths = text, root, size, fact_paths
+        self._params, self._calendar, self._name = params, calendar, name
+        self._code: dict[bool, tuple[str, dict[str, Any]]] = {}
+
+    def _generated(self, traced: bool) -> tuple[str, dict[str, Any]]:
+        hit = self._code.get(traced)
+        if hit is None:
+            gen = _Gen(self._params, self._calendar, traced)
+            result = gen.expr(self.root)
+            args = "c, today, E, T" if traced else "c, today, E"
+            src = f"def _f({args}):\n" + "\n".join(gen.lines) + f"\n    return {result}\n"
+            namespace: dict[str, Any] = dict(gen.consts)
+            namespace["__builtins__"] = {"len": len, "tuple": tuple}
+            hit = self._code[traced] = (src, namespace)
+        return hit
+
+    def _function(self, traced: bool) -> Callable[..., Any]:
+        src, namespace = self._generated(traced)
+        fn = namespace.get("_f")
+        if fn is None:
+            label = f"<condition {self._name}{' traced' if traced else ''}>"
+            exec(compile(src, label, "exec"), namespace)  # noqa: S102
+            fn = namespace["_f"]
+        return fn
 
     @property
     def fast(self) -> Callable[..., Any]:
-        fn = self._fast_ns.get("_f")
-        if fn is None:
-            exec(compile(self.fast_source, f"<condition {self.text[:40]!r}>", "exec"), self._fast_ns)  # noqa: S102
-            fn = self._fast_ns["_f"]
-        return fn
+        return self._function(False)
 
     @property
     def traced(self) -> Callable[..., Any]:
-        fn = self._traced_ns.get("_f")
-        if fn is None:
-            exec(compile(self._traced_src, f"<condition {self.text[:40]!r} traced>", "exec"), self._traced_ns)  # noqa: S102
-            fn = self._traced_ns["_f"]
-        return fn
+        return self._function(True)
+
+    @property
+    def fast_source(self) -> str:
+        return self._generated(False)[0]
+
+    @property
+    def fast_consts(self) -> dict[str, Any]:
+        return {k: v for k, v in self._generated(False)[1].items() if k.startswith("_k")}
 
     @property
     def python_source(self) -> str:
-        return self.fast_source + "\n" + self._traced_src
+        return self.fast_source + "\n" + self._generated(True)[0]
 
     def run_traced(self, case: object, today: date, est: set[int]) -> tuple[Any, list[Any]]:
         slots = [NOT_EVALUATED] * self.size
@@ -359,20 +377,8 @@ def _working_day_end(fn: Callable[..., timecalc.ComputedDate], d: date, length: 
 
 def compile_expr(text: str, root: A.Node, size: int, fact_paths: dict[int, str],
                  params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, name: str) -> CompiledExpr:
-    """Generate, compile and return the fast and traced functions of one checked tree."""
-    sources: dict[bool, tuple[str, dict[str, Any]]] = {}
-    for traced in (False, True):
-        gen = _Gen(params, calendar, traced)
-        result = gen.expr(root)
-        args = "c, today, E, T" if traced else "c, today, E"
-        src = f"def _f({args}):\n" + "\n".join(gen.lines) + f"\n    return {result}\n"
-        namespace: dict[str, Any] = dict(gen.consts)
-        namespace["__builtins__"] = {"len": len, "tuple": tuple}
-        sources[traced] = (src, namespace)
-    fast_src, fast_ns = sources[False]
-    traced_src, traced_ns = sources[True]
-    return CompiledExpr(text, root, size, fast_ns, traced_src, traced_ns, fact_paths, fast_src,
-                        {k: v for k, v in fast_ns.items() if k.startswith("_k")})
+    """The compiled form of one checked tree (Python generated and compiled on first use)."""
+    return CompiledExpr(text, root, size, fact_paths, params, calendar, name)
 
 
 _NAMES = re.compile(r"\b_([tk])(\d+)\b")
