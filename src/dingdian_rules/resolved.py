@@ -168,6 +168,10 @@ class ResolvedPack:
     def status_warnings(self, as_of: date) -> list[tuple[str, str]]:
         """(code, message) for every source of the chain that is a draft or not in force on ``as_of``."""
         out: list[tuple[str, str]] = []
+        for meta in self.metas:
+            if meta.not_encoded:
+                out.append(("layer-not-encoded", f"the {meta.level} layer '{meta.id}' ({meta.name.zh}) is not "
+                            f"encoded: {meta.not_encoded}"))
         for src in self.sources.values():
             doc = src.document
             label = f"{doc.title}{'（' + doc.number + '）' if doc.number else ''}"

@@ -88,6 +88,9 @@ class PackMeta(BaseModel):
     sources: list[SourceDocument] = []
     rule_files: list[str] = Field(default_factory=list, description="Rule files, relative to the pack folder; default: every rules/*.yaml.")
     holidays: list[YearHolidays] = []
+    not_encoded: str | None = Field(
+        None, description="Set when this layer's own text is not encoded (e.g. the text is unavailable): the "
+        "reason, repeated as a `layer-not-encoded` warning on every decision under this pack and its children.")
     note: str | None = None
 
 
