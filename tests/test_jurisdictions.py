@@ -19,10 +19,10 @@ from hypothesis import event, example, given, strategies as st
 import dingdian_rules as dr
 from dingdian_rules.diff import diff_packs, rule_parameters
 from dingdian_rules.evaluate import STAGES
-from dingdian_rules.facts import Case, Conduct, RescissionGround
+from dingdian_rules.facts import Case, Conduct
 from dingdian_rules.resolved import ResolvedPack
 from dingdian_rules.testing import as_of_dates, cases, dates_near
-from dingdian_rules.timecalc import elapsed_period, within_period
+from oracles import art12_grounds
 
 PACKS: dict[str, ResolvedPack] = {pid: dr.load_pack(pid) for pid in dr.bundled_pack_ids()}
 NATIONAL = PACKS["national"]
@@ -86,35 +86,9 @@ def test_every_pack_keeps_the_nine_grounds_unchanged(pack_id: str) -> None:
 
 
 def art12_established(case: Case, as_of: date) -> list[str]:
-    """The art. 12 items that the known facts alone establish, read from the text (未满 n 年 per
-    民法典 arts. 201-202: ``within_period``; 已满 n 年 but liability not performed: ``elapsed_period``)."""
-    inst, hist = case.institution, case.history
-    out = []
-    if inst is not None:
-        out += [item for item, hit in (("12(1)", inst.main_scope_non_basic is True),
-                                       ("12(2)", inst.basic_services_follow_price_policy is False),
-                                       ("12(3)", inst.has_unfulfilled_admin_penalty is True),
-                                       ("12(9)", inst.other_statutory_non_acceptance_ground is True)) if hit]
-        for p in inst.people or ():
-            if any(within_period(d, as_of, 5, "years") for d in p.serious_violation_rescissions or ()):
-                out.append("12(7)")
-            if p.is_on_dishonesty_list is True:
-                out.append("12(8)")
-    if hist is not None:
-        if any(within_period(d, as_of, 3, "years") for d in hist.fraudulent_application_found_on or ()):
-            out.append("12(4)")
-        for r in hist.rescissions or ():
-            if r.on is None:
-                continue
-            if r.ground == RescissionGround.violation_of_law and (
-                    within_period(r.on, as_of, 3, "years")
-                    or (elapsed_period(r.on, as_of, 3, "years") and r.admin_penalty_fulfilled is False)):
-                out.append("12(5)")
-            if r.ground == RescissionGround.serious_breach and (
-                    within_period(r.on, as_of, 1, "years")
-                    or (elapsed_period(r.on, as_of, 1, "years") and r.breach_liability_fulfilled is False)):
-                out.append("12(6)")
-    return out
+    """The art. 12 items that the known facts alone establish (oracles.art12_grounds, without
+    art. 9's bar)."""
+    return art12_grounds(case, as_of, with_art9_bar=False)
 
 
 @given(case_date=dated_cases("application"))
