@@ -200,15 +200,15 @@ class _Gen:
                       isinstance(n, A.ListLit) and all(isinstance(i, constant) for i in n.items))]
         return " or ".join(checks)
 
+    def _emit_guarded(self, r: str, value: str, *operands: tuple[A.Node, str]) -> None:
+        """``r = value``, or unknown when an operand that can be unknown is."""
+        guard = self._guard(*operands)
+        self.emit(f"{r} = None if ({guard}) else ({value})" if guard else f"{r} = {value}")
+
     def _Compare(self, node: A.Compare) -> str:
         a, b = self.expr(node.left), self.expr(node.right)
         r = self.tmp()
-        guard = self._guard((node.left, a), (node.right, b))
-        op = node.op
-        if guard:
-            self.emit(f"{r} = None if ({guard}) else ({a} {op} {b})")
-        else:
-            self.emit(f"{r} = {a} {op} {b}")
+        self._emit_guarded(r, f"{a} {node.op} {b}", (node.left, a), (node.right, b))
         bounds, other, other_node, op = self.count_bounds.get(node.left.idx), b, node.right, node.op
         if bounds is None and node.right.idx in self.count_bounds:
             bounds, other, other_node, op = self.count_bounds[node.right.idx], a, node.left, _MIRROR[op]
@@ -235,11 +235,7 @@ class _Gen:
             self.emit(f"elif None in {cont}: {r} = None")
             self.emit(f"else: {r} = {unk}")
             return r
-        guard = self._guard((node.element, e), (container, cont))
-        if guard:
-            self.emit(f"{r} = None if ({guard}) else ({e} {op} {cont})")
-        else:
-            self.emit(f"{r} = {e} {op} {cont}")
+        self._emit_guarded(r, f"{e} {op} {cont}", (node.element, e), (container, cont))
         return r
 
     def _Known(self, node: A.Known) -> str:
@@ -251,8 +247,7 @@ class _Gen:
     def _Arith(self, node: A.Arith) -> str:
         a, b = self.expr(node.left), self.expr(node.right)
         r = self.tmp()
-        guard = self._guard((node.left, a), (node.right, b)) or "False"
-        self.emit(f"{r} = None if ({guard}) else ({a} {node.op} {b})")
+        self._emit_guarded(r, f"{a} {node.op} {b}", (node.left, a), (node.right, b))
         return r
 
     def _Quant(self, node: A.Quant) -> str:
