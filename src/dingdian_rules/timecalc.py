@@ -12,14 +12,14 @@ See docs/time.md for each reading.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from dataclasses import dataclass
-from datetime import MAXYEAR, MINYEAR, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Iterable, Literal
 
 import chinese_calendar
 from chinese_calendar import constants as _cc
+from dateutil.relativedelta import relativedelta
 
 __all__ = [
     "DEFAULT_CALENDAR",
@@ -200,12 +200,12 @@ DEFAULT_CALENDAR = WorkdayCalendar()
 
 
 def _shift_months(d: date, months: int) -> date:
-    """``d + relativedelta(months=months)``: same day, clamped to the target month's last day."""
-    y, m = divmod(d.year * 12 + d.month - 1 + months, 12)
-    if not MINYEAR <= y <= MAXYEAR:
-        raise OverflowError(f"date out of range: {d} shifted by {months} months")
-    last = monthrange(y, m + 1)[1]
-    return date(y, m + 1, d.day if d.day <= last else last)
+    """``d + relativedelta(months=months)``: the corresponding day, or the month's last day when
+    there is none (民法典 art. 202). Results are cached by ``_natural_end``."""
+    try:
+        return d + relativedelta(months=months)
+    except (ValueError, OverflowError):
+        raise OverflowError(f"date out of range: {d} shifted by {months} months") from None
 
 
 # Pure natural-unit arithmetic is cached: an evaluator asks for the same (event, length, unit)
