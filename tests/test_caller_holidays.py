@@ -40,3 +40,12 @@ def test_a_supplied_holiday_moves_the_due_date() -> None:
                                frozenset(), "test arrangement")
     notice, _ = _notice(dr.load_pack("national", holidays=[y2027]))
     assert notice.due == date(2027, 1, 8)
+
+
+def test_bad_holiday_arguments_are_refused_clearly() -> None:
+    import pytest
+    with pytest.raises(TypeError, match="YearArrangement"):
+        dr.load_pack("national", holidays=[{"year": 2027}])
+    y = dr.YearArrangement(2027, frozenset(), frozenset(), "a")
+    with pytest.raises(ValueError, match="same year"):
+        dr.load_pack("national", holidays=[y, y])

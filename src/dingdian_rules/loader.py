@@ -307,10 +307,17 @@ def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
     ``holidays`` supplies published arrangements for years the calendar package does not cover
     (e.g. 2027), so working days there are counted, not estimated; they enter the fingerprint.
     """
+    holidays = tuple(holidays)
+    for y in holidays:
+        if not isinstance(y, timecalc.YearArrangement):
+            raise TypeError(f"holidays must be dingdian_rules.YearArrangement objects, not {type(y).__name__}: "
+                            "YearArrangement(year, holidays=frozenset(dates), makeup_workdays=frozenset(dates), source)")
+    if len({y.year for y in holidays}) != len(holidays):
+        raise ValueError("holidays gives two arrangements for the same year")
     bag = DiagnosticBag()
     with _gc_paused():
         chain = read_chain(ref, [Path(s) for s in search], bag)
-        pack = resolve_chain(chain, bag, tuple(holidays)) if chain and not bag.has_errors else None
+        pack = resolve_chain(chain, bag, holidays) if chain and not bag.has_errors else None
     if pack is None:
         raise PackError(_unique(bag.items), f"pack '{ref}' did not load")
     return pack
