@@ -3,6 +3,9 @@
 Packs and cases are hand-written, so every mistake must name ``file:line:col``. We only *compose*
 nodes with a SafeLoader subclass (PyYAML constructs nothing) and build plain values ourselves,
 recording each value's and each key's location by YAML path. Any problem -> ``(None, diagnostics)``.
+Ordinary files take a fast path that builds the same values and locations from libyaml's event
+stream; anything unusual (aliases, tags, duplicate or null keys, deep nesting, syntax errors) is
+handed to the checking loader, so every diagnostic comes from one place.
 
 Scalars (YAML-1.2-core-like, conservative): ``true``/``false`` in any case are booleans, but
 ``yes/no/on/off/y/n`` stay strings; ``null``/``~``/empty are None; decimal ints (optional sign) and
@@ -27,7 +30,8 @@ from typing import Any, Union
 import pydantic
 import yaml
 from pydantic import BaseModel
-from yaml.events import AliasEvent, MappingStartEvent, SequenceStartEvent, StreamEndEvent
+from yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, SequenceEndEvent,
+                         SequenceStartEvent, StreamEndEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import Diagnostic, DiagnosticBag, Location, did_you_mean
@@ -122,56 +126,94 @@ class _Loader(yaml.SafeLoader):
 
 
 _STR_TAG, _SEQ_TAG, _MAP_TAG = _Y + "str", _Y + "seq", _Y + "map"
-_CBase = getattr(yaml, "CSafeLoader", None)  # libyaml's composer, when PyYAML was built with it
+try:  # libyaml's event parser, when PyYAML was built with it
+    from yaml._yaml import CParser as _CParser
+except ImportError:  # pragma: no cover - the checking loader alone is correct, only slower
+    _CParser = None
+_FAST_MAX_DEPTH = 32
 
 
-if _CBase is not None:
-    class _FastLoader(_CBase):  # type: ignore[misc, valid-type]
-        """libyaml composition for ordinary files (about 10x faster); same scalar resolution.
-
-        Only used when the text has no anchor or alias character and shallow nesting, so the
-        checks the pure-Python ``_Loader`` makes while composing cannot be needed."""
-
-        def resolve(self, kind: type, value: Any, implicit: Any) -> str:  # type: ignore[override]
-            # the default tags, as SafeLoader gives them with no implicit typing and no path resolvers
-            if kind is ScalarNode:
-                return _PLAIN if implicit[0] else _STR_TAG
-            return _SEQ_TAG if kind is SequenceNode else _MAP_TAG
+class _Decline(Exception):
+    """The fast path met something only the checking loader handles (an alias, anchor, tag,
+    duplicate or null key, merge key, deep nesting, a second document, a syntax error)."""
 
 
-# `&name` / `*name` where YAML allows a node to start; `a * b` in a condition does not match
-_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,])[&*][^\s\[\]{},]")
-_INDENT = re.compile(r"^ +", re.M)
-_BRACKETS = re.compile(r"[\[\]{}]")
-_SLOW = object()  # the fast path declined: compose with the checking loader
+class _MarkMap(Mapping):  # type: ignore[type-arg]
+    """Path -> Location, kept as libyaml marks and turned into Locations only when asked:
+    a successful load looks up a few hundred of the thousands of locations it records."""
+
+    __slots__ = ("_marks", "_file")
+
+    def __init__(self, marks: dict[Path_, Any], file: str) -> None:
+        self._marks, self._file = marks, file
+
+    def __getitem__(self, path: Path_) -> Location:
+        mark = self._marks[path]
+        return Location(self._file, mark.line + 1, mark.column + 1)
+
+    def __iter__(self) -> typing.Iterator[Path_]:
+        return iter(self._marks)
+
+    def __len__(self) -> int:
+        return len(self._marks)
 
 
-def _compose_fast(text: str) -> Any:
-    """The document's root node via libyaml, None for an empty stream, or ``_SLOW`` on any
-    problem (the slow path then reports it precisely)."""
-    loader = _FastLoader(text)
+def _build_fast(text: str, file: str) -> YamlDoc | None:
+    """Plain values and their locations straight from libyaml's event stream (about 3x faster
+    than composing nodes and walking them); None for an empty stream. Raises ``_Decline`` on
+    anything unusual, so that every problem is reported by the checking loader, never here."""
+    parser = _CParser(text)
+    get = parser.get_event
+    marks: dict[Path_, Any] = {}
+    key_marks: dict[Path_, Any] = {}
+
+    def value(event: Any, path: Path_, depth: int) -> Any:
+        marks[path] = event.start_mark
+        cls = event.__class__
+        if cls is ScalarEvent:
+            if event.tag is not None or event.anchor is not None:
+                raise _Decline
+            return _resolve_plain(event.value) if event.implicit[0] else event.value
+        if event.tag is not None or event.anchor is not None or depth >= _FAST_MAX_DEPTH:
+            raise _Decline
+        if cls is MappingStartEvent:
+            out: dict[str, Any] = {}
+            while True:
+                key_event = get()
+                if key_event.__class__ is not ScalarEvent:
+                    if key_event.__class__ is MappingEndEvent:
+                        return out
+                    raise _Decline  # a collection or alias as a key
+                key = key_event.value
+                if key_event.tag is not None or key_event.anchor is not None or key in out or \
+                        (key_event.implicit[0] and (key in _NULLS or key == "<<")):
+                    raise _Decline
+                key_path = path + (key,)
+                key_marks[key_path] = key_event.start_mark
+                out[key] = value(get(), key_path, depth + 1)
+        if cls is SequenceStartEvent:
+            items: list[Any] = []
+            while True:
+                event = get()
+                if event.__class__ is SequenceEndEvent:
+                    return items
+                items.append(value(event, path + (len(items),), depth + 1))
+        raise _Decline  # an alias
+
     try:
-        return loader.get_single_node()
+        get()  # StreamStartEvent
+        event = get()
+        if event.__class__ is StreamEndEvent:
+            return None
+        data = value(get(), (), 0)  # after DocumentStartEvent
+        get()  # DocumentEndEvent
+        if get().__class__ is not StreamEndEvent:
+            raise _Decline  # a second document
     except yaml.YAMLError:
-        return _SLOW
+        raise _Decline from None
     finally:
-        loader.dispose()
-
-
-def _fast_path_ok(text: str, max_depth: int) -> bool:
-    """No anchors or aliases possible, and nesting too shallow to need the depth guard."""
-    if _ANCHOR_OR_ALIAS.search(text) or max_depth < 32:
-        return False
-    depth = deepest = 0
-    for match in _BRACKETS.finditer(text):
-        ch = match.group()
-        if ch in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif ch in "]}":
-            depth -= 1
-    widest = max(map(len, _INDENT.findall(text)), default=0)
-    return deepest < 16 and widest < 48
+        parser.dispose()
+    return YamlDoc(data, _MarkMap(marks, file), _MarkMap(key_marks, file), file)
 
 
 def _loc(file: str, mark: Any) -> Location:
@@ -325,20 +367,25 @@ def load_yaml(text: str, file: str, *, max_aliases: int = 0, max_depth: int = 64
     if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         return None, [_too_large(file, max_bytes)]
     text = text.removeprefix("\ufeff")
+    if _CParser is not None and max_depth > _FAST_MAX_DEPTH:
+        try:
+            doc = _build_fast(text, file)
+        except _Decline:
+            pass
+        else:
+            if doc is not None and doc.data is not None:  # empty: the checking loader says so
+                return doc, []
     bag, loader, builder, data = DiagnosticBag(), None, None, None
     try:
-        root = _compose_fast(text) if _CBase is not None and _fast_path_ok(text, max_depth) else _SLOW
-        if root is _SLOW:
-            loader = _Loader(text, file, bag, max_aliases, max_depth)
-            loader.get_event()  # StreamStartEvent
-            root = None if loader.check_event(StreamEndEvent) else loader.compose_document()
-            if root is not None and not loader.check_event(StreamEndEvent):
-                bag.error("multiple-documents", "a file must hold exactly one YAML document",
-                          _loc(file, loader.peek_event().start_mark),
-                          hint="remove the second `---` or move that document to its own file")
+        loader = _Loader(text, file, bag, max_aliases, max_depth)
+        loader.get_event()  # StreamStartEvent
+        root = None if loader.check_event(StreamEndEvent) else loader.compose_document()
+        if root is not None and not loader.check_event(StreamEndEvent):
+            bag.error("multiple-documents", "a file must hold exactly one YAML document",
+                      _loc(file, loader.peek_event().start_mark),
+                      hint="remove the second `---` or move that document to its own file")
         if root is not None:
-            count = loader.node_count if loader is not None else len(text)  # len: an upper bound
-            builder = _Builder(file, bag, max_depth, budget=10 * count + 10_000)
+            builder = _Builder(file, bag, max_depth, budget=10 * loader.node_count + 10_000)
             data = builder.build(root, (), 0)
         if loader is not None and loader.aliases > max_aliases + _MAX_ALIAS_REPORTS:
             bag.error("yaml-alias", f"... and {loader.aliases - max_aliases - _MAX_ALIAS_REPORTS} more aliases",
