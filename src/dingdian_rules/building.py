@@ -12,9 +12,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import timecalc
-from .conditions import ast as A
 from .conditions.compile import CompiledExpr, compile_expr
-from .conditions.parser import ConditionSyntaxError, parse
+from .conditions.parser import ConditionSyntaxError, parse_counted
 from .conditions.types import BOOL, DATE, DURATION, INT, NUM, TEXT, Checker, ConditionTypeError, ParamInfo, Type
 from .errors import DiagnosticBag, Location, did_you_mean
 from .facts import Case
@@ -57,7 +56,7 @@ class Compiler:
         doc, path = where
         base = doc.locate(path)
         try:
-            root = parse(text)
+            root, size = parse_counted(text)
             checker = Checker(Case, self.params)
             t = checker.check(root)
             if want is not None and t != want and not (want == NUM and t == INT):
@@ -67,7 +66,6 @@ class Compiler:
             loc = _offset_location(base, text, exc.offset)
             self.bag.error(code, f"{exc.message} in `{_excerpt(text, exc.offset)}`", loc, format_path(path), exc.hint)
             return None
-        size = A.number_nodes(root)
         compiled = compile_expr(text, root, size, checker.fact_paths, self.params, self.calendar, name)
         if key is not None:
             if len(_COMPILED) > 20_000:

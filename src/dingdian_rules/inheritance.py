@@ -125,8 +125,8 @@ def _param_overrides(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBa
 def _add_rules(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
     for i, r in enumerate(f.content.rules):
         path = ("rules", i, "id")
-        loc = f.doc.locate(path)
         if r.id in merged.rules or r.id in merged.repealed:
+            loc = f.doc.locate(path)
             prev = merged.rules.get(r.id)
             where = f"{prev.provenance[0].pack} ({prev.location})" if prev else "a parent pack (repealed there)"
             own = prev is not None and prev.provenance[0].pack == raw.meta.id

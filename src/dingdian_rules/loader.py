@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Iterable, Iterator, Sequence
 
 import pydantic
@@ -36,8 +37,10 @@ __all__ = ["bundled_pack_ids", "bundled_root", "check_pack", "clear_caches", "lo
 MAX_CHAIN = 8
 
 
+@lru_cache(maxsize=1)
 def bundled_root() -> Path:
-    """Folder of the packs shipped with the library (package data, or the repo's rulepacks/)."""
+    """Folder of the packs shipped with the library (package data, or the repo's rulepacks/);
+    cached, as the package does not move while it runs."""
     installed = resources.files("dingdian_rules") / "rulepacks"
     if installed.is_dir():
         return Path(str(installed))
@@ -69,7 +72,7 @@ def _read_model(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag)
     chain shares are parsed once per process and an edited file is always read again."""
     try:
         st = path.stat()
-        key: tuple | None = (str(path.resolve()), st.st_mtime_ns, st.st_size, model)
+        key: tuple | None = (str(path), st.st_mtime_ns, st.st_size, model)  # folders come resolved from _find
     except OSError:
         key = None
     if key is not None and key in _FILES:

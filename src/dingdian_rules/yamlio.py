@@ -139,23 +139,24 @@ class _Decline(Exception):
 
 
 class _MarkMap(Mapping):  # type: ignore[type-arg]
-    """Path -> Location, kept as libyaml marks and turned into Locations only when asked:
-    a successful load looks up a few hundred of the thousands of locations it records."""
+    """Path -> Location, kept as packed ints (line << 32 | column, 0-based) and turned into
+    Locations only when asked: a successful load looks up a few hundred of the thousands of
+    locations it records, and ints cost the garbage collector nothing."""
 
-    __slots__ = ("_marks", "_file")
+    __slots__ = ("_spots", "_file")
 
-    def __init__(self, marks: dict[Path_, Any], file: str) -> None:
-        self._marks, self._file = marks, file
+    def __init__(self, spots: dict[Path_, int], file: str) -> None:
+        self._spots, self._file = spots, file
 
     def __getitem__(self, path: Path_) -> Location:
-        mark = self._marks[path]
-        return Location(self._file, mark.line + 1, mark.column + 1)
+        spot = self._spots[path]
+        return Location(self._file, (spot >> 32) + 1, (spot & 0xFFFFFFFF) + 1)
 
     def __iter__(self) -> typing.Iterator[Path_]:
-        return iter(self._marks)
+        return iter(self._spots)
 
     def __len__(self) -> int:
-        return len(self._marks)
+        return len(self._spots)
 
 
 def _build_fast(text: str, file: str) -> YamlDoc | None:
@@ -164,11 +165,12 @@ def _build_fast(text: str, file: str) -> YamlDoc | None:
     anything unusual, so that every problem is reported by the checking loader, never here."""
     parser = _CParser(text)
     get = parser.get_event
-    marks: dict[Path_, Any] = {}
-    key_marks: dict[Path_, Any] = {}
+    spots: dict[Path_, int] = {}
+    key_spots: dict[Path_, int] = {}
 
     def value(event: Any, path: Path_, depth: int) -> Any:
-        marks[path] = event.start_mark
+        mark = event.start_mark
+        spots[path] = mark.line << 32 | mark.column
         cls = event.__class__
         if cls is ScalarEvent:
             if event.tag is not None or event.anchor is not None:
@@ -189,7 +191,8 @@ def _build_fast(text: str, file: str) -> YamlDoc | None:
                         (key_event.implicit[0] and (key in _NULLS or key == "<<")):
                     raise _Decline
                 key_path = path + (key,)
-                key_marks[key_path] = key_event.start_mark
+                mark = key_event.start_mark
+                key_spots[key_path] = mark.line << 32 | mark.column
                 out[key] = value(get(), key_path, depth + 1)
         if cls is SequenceStartEvent:
             items: list[Any] = []
@@ -213,7 +216,7 @@ def _build_fast(text: str, file: str) -> YamlDoc | None:
         raise _Decline from None
     finally:
         parser.dispose()
-    return YamlDoc(data, _MarkMap(marks, file), _MarkMap(key_marks, file), file)
+    return YamlDoc(data, _MarkMap(spots, file), _MarkMap(key_spots, file), file)
 
 
 def _loc(file: str, mark: Any) -> Location:

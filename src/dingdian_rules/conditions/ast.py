@@ -96,35 +96,50 @@ class Call(Node):
     args: list[Node] = field(default_factory=list)
 
 
+def _present(*nodes: Node | None) -> list[Node]:
+    return [n for n in nodes if n is not None]
+
+
+_CHILDREN = {
+    ListLit: lambda n: list(n.items),
+    BoolOp: lambda n: list(n.items),
+    Call: lambda n: list(n.args),
+    Not: lambda n: [n.operand] if n.operand else [],
+    Known: lambda n: [n.operand] if n.operand else [],
+    Compare: lambda n: _present(n.left, n.right),
+    Arith: lambda n: _present(n.left, n.right),
+    Member: lambda n: _present(n.element, n.container),
+    Quant: lambda n: _present(n.source, n.pred),
+}
+
+
 def children(node: Node) -> list[Node]:
     """Direct children in evaluation order."""
-    if isinstance(node, (ListLit,)):
-        return list(node.items)
-    if isinstance(node, BoolOp):
-        return list(node.items)
-    if isinstance(node, Not) or isinstance(node, Known):
-        return [node.operand] if node.operand else []
-    if isinstance(node, (Compare, Arith)):
-        return [n for n in (node.left, node.right) if n is not None]
-    if isinstance(node, Member):
-        return [n for n in (node.element, node.container) if n is not None]
-    if isinstance(node, Quant):
-        return [n for n in (node.source, node.pred) if n is not None]
-    if isinstance(node, Call):
-        return list(node.args)
-    return []
+    get = _CHILDREN.get(type(node))
+    return get(node) if get is not None else []
 
 
 def number_nodes(root: Node) -> int:
     """Give every node a preorder index (the trace slot it records into); return the count."""
-    count = 0
-    stack = [root]
+    return number_and_measure(root)[0]
+
+
+def number_and_measure(root: Node) -> tuple[int, int, Node]:
+    """Number every node in preorder (as ``number_nodes``) and find the tree's depth and its
+    deepest node, in one walk without recursion: (count, depth, deepest node)."""
+    count, deepest, deepest_node = 0, 0, root
+    stack = [(root, 1)]
+    pop, push, get = stack.pop, stack.extend, _CHILDREN.get
     while stack:
-        node = stack.pop()
+        node, d = pop()
         node.idx = count
         count += 1
-        stack.extend(reversed(children(node)))
-    return count
+        if d > deepest:
+            deepest, deepest_node = d, node
+        kids = get(type(node))
+        if kids is not None:
+            push((k, d + 1) for k in reversed(kids(node)))
+    return count, deepest, deepest_node
 
 
 def depth(root: Node) -> int:

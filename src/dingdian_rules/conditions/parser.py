@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import date
 
 from . import ast as A
@@ -38,8 +38,7 @@ class ConditionSyntaxError(Exception):
         self.hint = hint
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
+class Tok(NamedTuple):
     kind: str
     text: str
     pos: int
@@ -47,10 +46,12 @@ class Tok:
 
 def tokenize(text: str) -> list[Tok]:
     tokens: list[Tok] = []
-    pos = 0
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if not m:
+    append = tokens.append
+    pos, end = 0, len(text)
+    match = _TOKEN.scanner(text).match
+    while pos < end:
+        m = match()
+        if m is None:
             ch = text[pos]
             hint = "use 'and', 'or', 'not' instead of symbols" if ch in "&|!" else \
                 "strings are quoted with ' or \"; the language has no such character"
@@ -59,9 +60,9 @@ def tokenize(text: str) -> list[Tok]:
             raise ConditionSyntaxError(f"unexpected character {ch!r}", pos, hint)
         kind = m.lastgroup or ""
         if kind != "ws":
-            tokens.append(Tok(kind, m.group(), pos))
+            append(Tok(kind, m.group(), pos))
         pos = m.end()
-    tokens.append(Tok("end", "", len(text)))
+    append(Tok("end", "", end))
     return tokens
 
 
@@ -302,26 +303,18 @@ class _Parser:
 
 def parse(text: str) -> A.Node:
     """Parse a condition string into a tree whose nodes are numbered for tracing."""
+    return parse_counted(text)[0]
+
+
+def parse_counted(text: str) -> tuple[A.Node, int]:
+    """``parse``, also returning the number of nodes (the size of a trace)."""
     if len(text) > MAX_LENGTH:
         raise ConditionSyntaxError(f"condition longer than {MAX_LENGTH} characters", 0,
                                    "split it into several rules")
     root = _Parser(text).parse()
-    deepest, node = _deepest(root)
+    size, deepest, node = A.number_and_measure(root)
     if deepest > MAX_TREE_DEPTH:  # long operator chains nest to the left without parentheses
         raise ConditionSyntaxError(
             f"condition nested more than {MAX_TREE_DEPTH} levels deep (a long chain of operators counts)",
             node.start, "split it into simpler rules or use a parameter")
-    A.number_nodes(root)
-    return root
-
-
-def _deepest(root: A.Node) -> tuple[int, A.Node]:
-    """Depth of the tree and its deepest node, without recursion."""
-    best, best_node = 0, root
-    stack = [(root, 1)]
-    while stack:
-        node, d = stack.pop()
-        if d > best:
-            best, best_node = d, node
-        stack.extend((k, d + 1) for k in A.children(node))
-    return best, best_node
+    return root, size

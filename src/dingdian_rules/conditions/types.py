@@ -7,6 +7,8 @@ verified, so evaluation never looks anything up by name.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import types as _pytypes
 import typing
 from dataclasses import dataclass, field
@@ -56,8 +58,10 @@ class ConditionTypeError(Exception):
         self.code, self.message, self.offset, self.hint = code, message, offset, hint
 
 
+@lru_cache(maxsize=None)
 def type_of_annotation(annotation: object) -> Type:
-    """Map a pydantic field annotation (``X | None``, ``list[Y]``, a model, an enum) to a Type."""
+    """Map a pydantic field annotation (``X | None``, ``list[Y]``, a model, an enum) to a Type.
+    Cached: the fact model is fixed, and every condition that names a fact asks again."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, _pytypes.UnionType):
         args = [a for a in typing.get_args(annotation) if a is not type(None)]
