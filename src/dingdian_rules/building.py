@@ -77,7 +77,7 @@ class Compiler:
         """Everything a compiled condition depends on: its text, the expected type, the type and
         value of each parameter it names, and the calendar when a working-day period is used.
         Inherited rules then compile once for the whole chain, not once per child pack."""
-        names = sorted(set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", text)))
+        names = param_names(text)
         sig = []
         uses_calendar = False
         for n in names:
@@ -91,6 +91,13 @@ class Compiler:
 
 
 _COMPILED: dict[tuple, CompiledExpr] = {}
+_PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@lru_cache(maxsize=4096)
+def param_names(text: str) -> tuple[str, ...]:
+    """The parameters a condition or value names, sorted (``$x`` -> ``x``)."""
+    return tuple(sorted(set(_PARAM_REF.findall(text))))
 
 
 def clear_caches() -> None:

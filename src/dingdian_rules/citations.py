@@ -47,18 +47,29 @@ def check_citation(c: Citation, sources: dict[str, SourceText], doc: YamlDoc, pa
                   doc.locate(path + ("document",)), format_path(path + ("document",)),
                   did_you_mean(c.document, sources) or "declare it under `sources:` in pack.yaml")
         return
-    text = source_text(src.path)
-    if text is None:
-        return  # reported once per source by _collect_sources
-    if not normalize_text(c.quote):
+    status = _quote_status(c.quote, str(src.path))
+    if status == "empty":
         bag.error("quote-not-in-source", "the quote is empty once whitespace and Markdown marks are removed",
                   doc.locate(path + ("quote",)), format_path(path + ("quote",)),
                   "quote the words of the source text that the rule encodes")
-        return
-    if normalize_text(c.quote) not in text:
+    elif status == "missing":
         bag.error("quote-not-in-source", f"the quote is not in {src.path.name} (compared without whitespace and "
                   "Markdown marks)", doc.locate(path + ("quote",)), format_path(path + ("quote",)),
                   "copy the words exactly from the source text, or fix the source file")
+
+
+@lru_cache(maxsize=4096)
+def _quote_status(quote: str, source: str) -> str:
+    """'ok', 'empty' or 'missing' ('ok' too when the source is unreadable: reported once per
+    source by the loader). Cached with the source texts: a parent's rules are checked again for
+    every child pack that inherits them."""
+    text = source_text_at(source)
+    if text is None:
+        return "ok"
+    quote = normalize_text(quote)
+    if not quote:
+        return "empty"
+    return "ok" if quote in text else "missing"
 
 
 def collect_sources(chain: "list[RawPack]", bag: DiagnosticBag) -> dict[str, SourceText]:

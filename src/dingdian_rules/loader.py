@@ -10,7 +10,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import re
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -21,7 +20,7 @@ from typing import Iterable, Iterator, Sequence
 import pydantic
 
 from . import building, citations, timecalc
-from .building import Compiler, build_rule, param_info
+from .building import Compiler, build_rule, param_info, param_names
 from .citations import check_citation, collect_sources, normalize_text, source_text
 from .conditions.types import ParamInfo
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
@@ -273,7 +272,7 @@ def _params_of(r: ResolvedRule) -> set[str]:
             texts += [m.measure.amount.min_rate, m.measure.amount.max_rate, m.measure.amount.base]
         if m.measure.duration:
             texts += [m.measure.duration.min, m.measure.duration.max]
-    return {name for t in texts if t for name in re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", t)}
+    return {name for t in texts if t for name in param_names(t)}
 
 
 def clear_caches() -> None:
@@ -282,6 +281,7 @@ def clear_caches() -> None:
     _FILES.clear()
     building.clear_caches()
     citations.source_text_at.cache_clear()
+    citations._quote_status.cache_clear()
 
 
 @contextmanager

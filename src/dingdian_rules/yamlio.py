@@ -45,6 +45,7 @@ _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|(0|[1-9][0-9]*)(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _SPECIAL_FLOATS = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 _NULLS = {"", "~", "null", "Null", "NULL"}
+_MAYBE_NOT_TEXT = frozenset("0123456789+-.~nNtTfF")  # first characters of nulls, booleans and numbers
 _ALIAS_HINT = "write the value out; aliases are refused to keep files readable and to prevent size blow-ups"
 _MAX_ALIAS_REPORTS = 20
 
@@ -168,16 +169,24 @@ def _build_fast(text: str, file: str) -> YamlDoc | None:
     spots: dict[Path_, int] = {}
     key_spots: dict[Path_, int] = {}
 
-    def value(event: Any, path: Path_, depth: int) -> Any:
+    def scalar(event: Any, path: Path_) -> Any:
+        if event.tag is not None or event.anchor is not None:
+            raise _Decline
         mark = event.start_mark
         spots[path] = mark.line << 32 | mark.column
+        text = event.value
+        if not event.implicit[0]:
+            return text  # quoted or block: text as written
+        return text if text and text[0] not in _MAYBE_NOT_TEXT else _resolve_plain(text)
+
+    def value(event: Any, path: Path_, depth: int) -> Any:
         cls = event.__class__
         if cls is ScalarEvent:
-            if event.tag is not None or event.anchor is not None:
-                raise _Decline
-            return _resolve_plain(event.value) if event.implicit[0] else event.value
+            return scalar(event, path)
         if event.tag is not None or event.anchor is not None or depth >= _FAST_MAX_DEPTH:
             raise _Decline
+        mark = event.start_mark
+        spots[path] = mark.line << 32 | mark.column
         if cls is MappingStartEvent:
             out: dict[str, Any] = {}
             while True:
@@ -193,14 +202,20 @@ def _build_fast(text: str, file: str) -> YamlDoc | None:
                 key_path = path + (key,)
                 mark = key_event.start_mark
                 key_spots[key_path] = mark.line << 32 | mark.column
-                out[key] = value(get(), key_path, depth + 1)
+                event = get()
+                out[key] = scalar(event, key_path) if event.__class__ is ScalarEvent else \
+                    value(event, key_path, depth + 1)
         if cls is SequenceStartEvent:
             items: list[Any] = []
             while True:
                 event = get()
-                if event.__class__ is SequenceEndEvent:
+                cls = event.__class__
+                if cls is ScalarEvent:
+                    items.append(scalar(event, path + (len(items),)))
+                elif cls is SequenceEndEvent:
                     return items
-                items.append(value(event, path + (len(items),), depth + 1))
+                else:
+                    items.append(value(event, path + (len(items),), depth + 1))
         raise _Decline  # an alias
 
     try:

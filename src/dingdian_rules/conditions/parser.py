@@ -12,17 +12,20 @@ MAX_LENGTH = 4000
 MAX_DEPTH = 32
 MAX_TREE_DEPTH = 64
 
-_TOKEN = re.compile(
+_TOKEN = re.compile(  # whitespace is skipped inside the match; `bad` catches any other character
     r"""
-    (?P<ws>\s+)
-  | (?P<num>\d+(?:\.\d+)?)
-  | (?P<str>'[^'\n]*'|"[^"\n]*")
-  | (?P<param>\$[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
-  | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,|\.|\+|-|\*)
-    """,
-    re.VERBOSE,
+    \s*(?:
+      (?P<num>\d+(?:\.\d+)?)
+    | (?P<str>'[^'\n]*'|"[^"\n]*")
+    | (?P<param>\$[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+    | (?P<op>==|!=|<=|>=|<|>|\(|\)|\[|\]|,|\.|\+|-|\*)
+    | (?P<bad>\S)
+    )""",
+    re.VERBOSE | re.DOTALL,
 )
+_COMPARE_OPS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+_ADD_OPS = frozenset({"+", "-"})
 KEYWORDS = {"and", "or", "not", "in", "is", "known", "unknown", "where", "true", "false", "today"}
 QUANTIFIERS = {"any", "all", "count"}
 FUNCTIONS = {"within": 2, "elapsed": 2, "add": 2, "sub": 2, "days_between": 2, "date": 1}
@@ -46,23 +49,19 @@ class Tok(NamedTuple):
 
 def tokenize(text: str) -> list[Tok]:
     tokens: list[Tok] = []
-    append = tokens.append
-    pos, end = 0, len(text)
-    match = _TOKEN.scanner(text).match
-    while pos < end:
-        m = match()
-        if m is None:
+    append, make = tokens.append, tuple.__new__
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup
+        pos = m.start(kind)
+        if kind == "bad":
             ch = text[pos]
             hint = "use 'and', 'or', 'not' instead of symbols" if ch in "&|!" else \
                 "strings are quoted with ' or \"; the language has no such character"
             if ch == "=":
                 hint = "compare with '==' (a single '=' is not an operator)"
             raise ConditionSyntaxError(f"unexpected character {ch!r}", pos, hint)
-        kind = m.lastgroup or ""
-        if kind != "ws":
-            append(Tok(kind, m.group(), pos))
-        pos = m.end()
-    append(Tok("end", "", end))
+        append(make(Tok, (kind, m.group(kind), pos)))
+    append(Tok("end", "", len(text)))
     return tokens
 
 
@@ -70,6 +69,8 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.text = text
         self.toks = tokenize(text)
+        # token texts, for `at`: a num, str or param token's text never equals a word or operator
+        self.texts = [t.text for t in self.toks]
         self.i = 0
         self.depth = 0
 
@@ -79,13 +80,11 @@ class _Parser:
         return self.toks[self.i]
 
     def at(self, text: str) -> bool:
-        t = self.tok
-        return t.text == text and t.kind in ("name", "op")
+        return self.texts[self.i] == text
 
     def take(self) -> Tok:
-        t = self.tok
         self.i += 1
-        return t
+        return self.toks[self.i - 1]
 
     def expect(self, text: str, hint: str = "") -> Tok:
         if not self.at(text):
@@ -119,15 +118,16 @@ class _Parser:
     def _bool(self, op: str, sub) -> A.Node:
         first = sub()
         items = [first]
-        while self.at(op):
-            self.take()
+        texts = self.texts
+        while texts[self.i] == op:
+            self.i += 1
             items.append(sub())
         if len(items) == 1:
             return first
         return A.BoolOp(first.start, items[-1].end, op=op, items=items)
 
     def not_expr(self) -> A.Node:
-        if self.at("not"):
+        if self.texts[self.i] == "not":
             t = self.take()
             self.enter()
             operand = self.not_expr()
@@ -137,8 +137,8 @@ class _Parser:
 
     def comparison(self) -> A.Node:
         left = self.sum()
-        t = self.tok
-        if t.kind == "op" and t.text in ("==", "!=", "<", "<=", ">", ">="):
+        t = self.toks[self.i]
+        if t.kind == "op" and t.text in _COMPARE_OPS:
             self.take()
             right = self.sum()
             return A.Compare(left.start, right.end, op=t.text, left=left, right=right)
@@ -161,7 +161,8 @@ class _Parser:
 
     def sum(self) -> A.Node:
         left = self.product()
-        while self.tok.kind == "op" and self.tok.text in "+-" and self.tok.text:
+        texts = self.texts
+        while texts[self.i] in _ADD_OPS:
             op = self.take().text
             right = self.product()
             left = A.Arith(left.start, right.end, op=op, left=left, right=right)
@@ -169,14 +170,14 @@ class _Parser:
 
     def product(self) -> A.Node:
         left = self.primary()
-        while self.at("*"):
+        while self.texts[self.i] == "*":
             self.take()
             right = self.primary()
             left = A.Arith(left.start, right.end, op="*", left=left, right=right)
         return left
 
     def primary(self) -> A.Node:
-        t = self.tok
+        t = self.toks[self.i]
         if t.kind == "num":
             self.take()
             value = float(t.text) if "." in t.text else int(t.text)
