@@ -54,6 +54,7 @@ def required_values(expr: CompiledExpr | None) -> dict[str, object]:
 
 def _positive_facts(expr: CompiledExpr) -> frozenset[str]:
     found: set[str] = set()
+    parents = _parents(expr.root)
 
     def walk(node: A.Node, negated: bool) -> None:
         if isinstance(node, A.Not):
@@ -62,7 +63,7 @@ def _positive_facts(expr: CompiledExpr) -> frozenset[str]:
             return
         if isinstance(node, A.Fact) and not negated:
             path = expr.fact_paths.get(node.idx, "")
-            if node.idx in expr.fact_paths and _is_bool_position(node, expr.root):
+            if node.idx in expr.fact_paths and _is_bool_position(node, parents.get(id(node))):
                 found.add(path)
             return
         if isinstance(node, A.Compare) and node.op == "==" and isinstance(node.right, A.Lit) \
@@ -78,23 +79,23 @@ def _positive_facts(expr: CompiledExpr) -> frozenset[str]:
     return frozenset(found)
 
 
-def _is_bool_position(node: A.Node, root: A.Node) -> bool:
+def _is_bool_position(node: A.Node, parent: A.Node | None) -> bool:
     # A fact used directly as a condition operand (not as a compared value): its parent is a
     # BoolOp, Not, Quant predicate, or it is the root.
-    parent = _parent(root, node)
     return parent is None or isinstance(parent, (A.BoolOp, A.Not)) or (
         isinstance(parent, A.Quant) and parent.pred is node)
 
 
-def _parent(root: A.Node, target: A.Node) -> A.Node | None:
+def _parents(root: A.Node) -> dict[int, A.Node]:
+    """id(node) -> its parent, for every node under ``root``."""
+    out: dict[int, A.Node] = {}
     stack = [root]
     while stack:
         n = stack.pop()
         for k in A.children(n):
-            if k is target:
-                return n
+            out[id(k)] = n
             stack.append(k)
-    return None
+    return out
 
 
 DECIDING_KINDS = frozenset({"non_acceptance", "suspension", "rescission", "termination", "measures"})

@@ -86,6 +86,12 @@ def type_of_annotation(annotation: object) -> Type:
     raise TypeError(f"fact annotation {annotation!r} has no condition-language type")
 
 
+@lru_cache(maxsize=None)
+def field_types(model: type[BaseModel]) -> dict[str, Type]:
+    """Field name -> Type of a fact model (cached: fact models do not change while running)."""
+    return {name: type_of_annotation(f.annotation) for name, f in model.model_fields.items()}
+
+
 @dataclass(frozen=True)
 class ParamInfo:
     """What the checker and compiler need of a resolved parameter."""
@@ -164,14 +170,14 @@ class Checker:
             if t.name != "object" or t.model is None:
                 raise ConditionTypeError("unknown-fact", f"'{display}' is {t} and has no field '{seg}'",
                                          node.start)
-            fields = t.model.model_fields
+            fields = field_types(t.model)
             if seg not in fields:
                 where = display or "the case"
                 candidates = list(fields) + ([] if display else [v for s in self._scopes for v in s])
                 raise ConditionTypeError(
                     "unknown-fact", f"unknown fact '{(display + '.' if display else '') + seg}' ({where} has no field '{seg}')",
                     node.start, did_you_mean(seg, candidates) or "see docs/facts.md for the fact names")
-            t = type_of_annotation(fields[seg].annotation)
+            t = fields[seg]
             display = f"{display}.{seg}" if display else seg
         self.fact_types[node.idx] = t
         self.fact_paths[node.idx] = display
