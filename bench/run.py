@@ -1,7 +1,8 @@
 """Benchmark: evaluation throughput against a hand-written baseline, and pack load times.
 
-    /tmp/venv/bin/python -m bench.run            # from the repo root; 100,000 cases
-    /tmp/venv/bin/python -m bench.run --quick    # 10,000 cases, fewer repeats
+    .venv/bin/python -m bench.run                # from the repo root; 100,000 cases
+    .venv/bin/python -m bench.run --quick        # 10,000 cases, fewer repeats
+    .venv/bin/python -m bench.run --load-only --instructions   # loading only, with instruction counts
 
 Generation of the cases is not timed. Each throughput figure is the median of ``--repeat``
 passes over all cases; see docs/performance.md for the method and the numbers.
@@ -20,6 +21,7 @@ import pstats
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from typing import Callable
@@ -150,9 +152,45 @@ def pack_files(ids: list[str]) -> list[str]:
     return [str(p) for i in ids for p in [root / i / "pack.yaml", *sorted((root / i / "rules").glob("*.yaml"))]]
 
 
-def _fresh(snippet: str, *args: str) -> dict:
-    out = subprocess.run([sys.executable, "-c", snippet, *args], check=True, capture_output=True, text=True)
+def _fresh(snippet: str, *args: str, cache: str = "off") -> dict:
+    env = dict(os.environ, DINGDIAN_RULES_CACHE=cache)
+    out = subprocess.run([sys.executable, "-c", snippet, *args], check=True, capture_output=True, text=True,
+                         env=env)
     return json.loads(out.stdout)
+
+
+_IMPORT_SNIPPET = "import dingdian_rules as dr; dr.bundled_pack_ids()"
+_LOAD_SNIPPET = "import dingdian_rules as dr\nfor i in dr.bundled_pack_ids(): dr.load_pack(i)"
+_YAML_IMPORT_SNIPPET = "import json, sys, yaml; json.loads(sys.argv[1])"
+
+
+def _instructions(snippet: str, *args: str, cache: str = "off") -> int | None:
+    """Instructions a fresh interpreter executes for ``snippet`` (valgrind's callgrind), with a
+    fixed hash seed: unlike time, the count does not move with the machine's load."""
+    env = dict(os.environ, PYTHONHASHSEED="0", DINGDIAN_RULES_CACHE=cache)
+    try:
+        out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+                              "-c", snippet, *args], capture_output=True, text=True, env=env, check=True)
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    for line in out.stderr.splitlines():
+        if "Collected :" in line:
+            return int(line.split(":")[1])
+    return None
+
+
+def load_instructions(ids: list[str]) -> dict[str, int] | None:
+    """Instructions to load every bundled pack (import excluded), and for the YAML-only baseline;
+    None when valgrind is not installed."""
+    files = json.dumps(pack_files(ids))
+    with tempfile.TemporaryDirectory(prefix="dingdian-bench-cache-") as cache:
+        _fresh(_COLD_SNIPPET, cache=cache)  # fill the private parse cache
+        counts = [_instructions(_IMPORT_SNIPPET), _instructions(_LOAD_SNIPPET),
+                  _instructions(_LOAD_SNIPPET, cache=cache),
+                  _instructions(_YAML_IMPORT_SNIPPET, files), _instructions(_YAML_SNIPPET, files)]
+    if None in counts:
+        return None
+    return {"load": counts[1] - counts[0], "load_cached": counts[2] - counts[0], "yaml_only": counts[4] - counts[3]}
 
 
 def clear_caches() -> None:
@@ -165,15 +203,19 @@ def clear_caches() -> None:
 def load_times(runs: int) -> dict[str, object]:
     ids = dr.bundled_pack_ids()
     files = json.dumps(pack_files(ids))
-    cold, yaml_only = [], []
-    for _ in range(runs):  # interleaved: one load, one baseline, in fresh interpreters
-        cold.append(_fresh(_COLD_SNIPPET))
-        yaml_only.append(_fresh(_YAML_SNIPPET, files)["load"])
+    cold, no_cache, yaml_only = [], [], []
+    with tempfile.TemporaryDirectory(prefix="dingdian-bench-cache-") as cache:
+        first = _fresh(_COLD_SNIPPET, cache=cache)  # fills the private parse cache
+        for _ in range(runs):  # interleaved, each in a fresh interpreter
+            cold.append(_fresh(_COLD_SNIPPET, cache=cache))
+            no_cache.append(_fresh(_COLD_SNIPPET))
+            yaml_only.append(_fresh(_YAML_SNIPPET, files)["load"])
 
     def load_all() -> None:
         for i in ids:
             dr.load_pack(i)
 
+    os.environ["DINGDIAN_RULES_CACHE"] = "off"  # in-process figures: no on-disk parse cache
     load_all()  # warm up imports and caches
     warm = []
     cleared = []
@@ -189,9 +231,12 @@ def load_times(runs: int) -> dict[str, object]:
         "packs": ids,
         "cold_process": statistics.median(c["load"] for c in cold),
         "cold_runs": [c["load"] for c in cold],
+        "first_process": first["load"],
+        "no_cache": statistics.median(c["load"] for c in no_cache),
+        "no_cache_runs": [c["load"] for c in no_cache],
         "yaml_only": statistics.median(yaml_only),
         "yaml_only_runs": yaml_only,
-        "ratio_runs": [c["load"] / y for c, y in zip(cold, yaml_only)],
+        "ratio_runs": [c["load"] / y for c, y in zip(no_cache, yaml_only)],
         "files": len(json.loads(files)),
         "cold_import": statistics.median(c["import"] for c in cold),
         "cold_per_pack": {i: statistics.median(c["per"][i] for c in cold) for i in ids},
@@ -230,6 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true", help="print the results as JSON as well")
     ap.add_argument("--load-only", action="store_true", help="only the pack-load measurements")
     ap.add_argument("--load-runs", type=int, help="fresh-process load runs (default 7, --quick 3)")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count the instructions of loading (needs valgrind; ~30 s; immune to machine load)")
     args = ap.parse_args(argv)
     n, repeat, load_runs = args.cases, args.repeat, 7
     if args.quick:
@@ -240,6 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}")
     if args.load_only:
         report_loads(load_times(load_runs), load_runs)
+        if args.instructions:
+            report_instructions()
         return 0
     t0 = time.perf_counter()
     pack = dr.load_pack("national")
@@ -264,6 +313,8 @@ def main(argv: list[str] | None = None) -> int:
 
     loads = load_times(load_runs)
     report_loads(loads, load_runs)
+    if args.instructions:
+        report_instructions()
 
     if args.profile:
         print()
@@ -274,19 +325,37 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def report_instructions() -> None:
+    counts = load_instructions(dr.bundled_pack_ids())
+    if counts is None:
+        print("  instructions: valgrind is not available")
+        return
+    print(f"  instructions (callgrind, fresh process, import excluded): load {counts['load'] / 1e6:,.0f} M "
+          f"with the parse cache off, {counts['load_cached'] / 1e6:,.0f} M with it filled; "
+          f"PyYAML CSafeLoader alone {counts['yaml_only'] / 1e6:,.0f} M "
+          f"(cache-off load / baseline {counts['load'] / counts['yaml_only']:.2f}×)")
+
+
 def report_loads(loads: dict, load_runs: int) -> None:
     print()
     print(f"pack load + resolve, all {len(loads['packs'])} bundled packs ({', '.join(loads['packs'])}), "
           f"CPU time, median of {load_runs}:")
-    verdict = "ok" if loads["cold_process"] * 1000 < LOAD_TARGET_MS else "MISSED"
-    print(f"  cold (fresh process, after import) {loads['cold_process'] * 1000:8.1f} ms   "
-          f"target < {LOAD_TARGET_MS:.0f} ms: {verdict}")
-    print(f"    each run: {', '.join(f'{t * 1000:.1f}' for t in loads['cold_runs'])} ms")
+    def verdict(seconds: float) -> str:
+        return f"target < {LOAD_TARGET_MS:.0f} ms: " + ("ok" if seconds * 1000 < LOAD_TARGET_MS else "MISSED")
+
+    def runs(values: list[float]) -> str:
+        return ", ".join(f"{t * 1000:.1f}" for t in values)
+
+    print(f"  fresh process, parse cache filled   {loads['cold_process'] * 1000:8.1f} ms   "
+          f"{verdict(loads['cold_process'])}   (each: {runs(loads['cold_runs'])})")
+    print(f"  fresh process, parse cache off      {loads['no_cache'] * 1000:8.1f} ms   "
+          f"{verdict(loads['no_cache'])}   (each: {runs(loads['no_cache_runs'])})")
+    print(f"  first process, filling the cache    {loads['first_process'] * 1000:8.1f} ms")
     ratio = statistics.median(loads["ratio_runs"])
     print(f"  baseline: PyYAML CSafeLoader alone on the same {loads['files']} files (fresh process) "
-          f"{loads['yaml_only'] * 1000:8.1f} ms   load / baseline {ratio:.2f}× (median of the per-run ratios)")
+          f"{loads['yaml_only'] * 1000:.1f} ms; cache-off load / baseline {ratio:.2f}× (median of per-run ratios)")
     print(f"  import dingdian_rules (fresh)       {loads['cold_import'] * 1000:8.1f} ms")
-    print(f"  in process, loader caches cleared  {loads['caches_cleared'] * 1000:8.1f} ms")
+    print(f"  in process, loader caches cleared   {loads['caches_cleared'] * 1000:8.1f} ms   (parse cache off)")
     print(f"  warm (same process, again)          {loads['warm'] * 1000:8.1f} ms")
     for i in loads["packs"]:
         print(f"    {i:<22} cold {loads['cold_per_pack'][i] * 1000:7.1f} ms   warm {loads['warm_per_pack'][i] * 1000:7.1f} ms")

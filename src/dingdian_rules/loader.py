@@ -89,7 +89,7 @@ def _read_model(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag)
 
 
 def _read_model_uncached(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag):
-    doc, diags = load_yaml_file(path)
+    doc, diags = load_yaml_file(path, cache=True)
     bag.extend(diags)
     if doc is None:
         return None, None

@@ -34,6 +34,7 @@ from yaml.events import (AliasEvent, MappingEndEvent, MappingStartEvent, ScalarE
                          SequenceStartEvent, StreamEndEvent)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import parsecache
 from .errors import Diagnostic, DiagnosticBag, Location, did_you_mean
 
 Path_ = tuple[str | int, ...]
@@ -430,8 +431,11 @@ def load_yaml(text: str, file: str, *, max_aliases: int = 0, max_depth: int = 64
 
 
 def load_yaml_file(path: str | os.PathLike[str], *, max_aliases: int = 0, max_depth: int = 64,
-                   max_bytes: int = 2_000_000) -> tuple[YamlDoc | None, list[Diagnostic]]:
-    """Read a UTF-8 file (reading at most ``max_bytes``) and load it with :func:`load_yaml`."""
+                   max_bytes: int = 2_000_000, cache: bool = False) -> tuple[YamlDoc | None, list[Diagnostic]]:
+    """Read a UTF-8 file (reading at most ``max_bytes``) and load it with :func:`load_yaml`.
+
+    ``cache=True`` (pack files) reads and writes the on-disk parse cache (``parsecache``): only
+    files that parse without any diagnostic are stored, so every mistake is reported afresh."""
     file = os.fspath(path)
     try:
         with open(file, "rb") as handle:
@@ -441,6 +445,12 @@ def load_yaml_file(path: str | os.PathLike[str], *, max_aliases: int = 0, max_de
                                  hint="check the path and the file permissions")]
     if len(raw) > max_bytes:
         return None, [_too_large(file, max_bytes)]
+    cache = cache and (max_aliases, max_depth) == (0, 64)  # entries are written with the defaults
+    if cache:
+        hit = parsecache.fetch(raw)
+        if hit is not None:
+            data, spots, key_spots = hit
+            return YamlDoc(data, _MarkMap(spots, file), _MarkMap(key_spots, file), file), []
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -449,7 +459,10 @@ def load_yaml_file(path: str | os.PathLike[str], *, max_aliases: int = 0, max_de
         where = Location(file, raw.count(b"\n", 0, exc.start) + 1, column)
         return None, [Diagnostic("not-utf8", "file is not valid UTF-8", where,
                                  hint="save the file as UTF-8 (e.g. convert it from GBK/GB18030)")]
-    return load_yaml(text, file, max_aliases=max_aliases, max_depth=max_depth, max_bytes=max_bytes)
+    doc, diags = load_yaml(text, file, max_aliases=max_aliases, max_depth=max_depth, max_bytes=max_bytes)
+    if cache and doc is not None and not diags and isinstance(doc.locations, _MarkMap):
+        parsecache.store(raw, doc.data, doc.locations._spots, doc.key_locations._spots)
+    return doc, diags
 
 
 # ---- pydantic ValidationError -> diagnostics -------------------------------------------------
