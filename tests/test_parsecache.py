@@ -4,6 +4,7 @@ files never reach the disk."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -136,7 +137,13 @@ def test_an_unwritable_cache_still_loads(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_old_entries_are_pruned(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parsecache, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(parsecache, "PRUNE_EVERY", 1)
+    cache.mkdir()
+    stale = cache / "left-by-a-crashed-writer.yamlc.123.tmp"
+    stale.write_bytes(b"partial")
+    os.utime(stale, (0, 0))
     for i in range(6):
         parsecache.store(f"file {i}".encode(), {"i": i}, {(): 0}, {})
     assert len(entries(cache)) == 3
     assert parsecache.fetch(b"file 5") == ({"i": 5}, {(): 0}, {})
+    assert not stale.exists() and list(cache.glob("*.tmp")) == []

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import tempfile
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ import yaml
 ENV = "DINGDIAN_RULES_CACHE"
 FORMAT = 1
 MAX_ENTRIES = 512  # older entries are pruned when a new one is written
+PRUNE_EVERY = 64  # writes between prunes: listing the folder on every write would cost more than the write
 _SUFFIX = ".yamlc"
 
 
@@ -85,28 +86,39 @@ def fetch(raw: bytes) -> tuple[Any, dict, dict] | None:
     return data, spots, key_spots
 
 
+_stores = 0
+
+
 def store(raw: bytes, data: Any, spots: dict, key_spots: dict) -> None:
     """Write an entry atomically (a reader sees the whole entry or none); never raises."""
+    global _stores
     folder = cache_dir()
     if folder is None:
         return
+    entry = _entry(folder, raw)
+    tmp = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         blob = marshal.dumps((FORMAT, data, spots, key_spots))
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
         try:
-            with os.fdopen(fd, "wb") as handle:
+            with open(tmp, "wb") as handle:
                 handle.write(blob)
-            os.replace(tmp, _entry(folder, raw))
+            os.replace(tmp, entry)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
-        _prune(folder)
+        if _stores % PRUNE_EVERY == 0:
+            _prune(folder)
+        _stores += 1
     except (OSError, ValueError):
         return
 
 
 def _prune(folder: Path) -> None:
+    """Keep the newest MAX_ENTRIES entries; drop temporary files a crashed writer left behind."""
+    for tmp in folder.glob("*.tmp"):
+        if time.time() - tmp.stat().st_mtime > 3600:
+            tmp.unlink(missing_ok=True)
     entries = list(folder.glob("*" + _SUFFIX))
     if len(entries) <= MAX_ENTRIES:
         return
