@@ -12,7 +12,8 @@ import pytest
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dingdian_rules.errors import Location
-from dingdian_rules.yamlio import YamlDoc, format_path, load_yaml, load_yaml_file, pydantic_diagnostics
+from dingdian_rules.schema_errors import pydantic_diagnostics
+from dingdian_rules.yamlio import YamlDoc, format_path, load_yaml, load_yaml_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "yamlio"
 

@@ -10,7 +10,8 @@ import pydantic
 
 from .errors import CaseError, Diagnostic, Location
 from .facts import Case
-from .yamlio import YamlDoc, load_yaml, load_yaml_file, pydantic_diagnostics
+from .schema_errors import pydantic_diagnostics
+from .yamlio import YamlDoc, load_yaml, load_yaml_file
 
 
 def parse_case(data: Mapping[str, Any], *, source: str = "<case>") -> Case:

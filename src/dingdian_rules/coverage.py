@@ -31,7 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from .errors import Diagnostic, DiagnosticBag, Location, did_you_mean
 from .loader import normalize_text
 from .resolved import ResolvedPack, SourceText
-from .yamlio import YamlDoc, format_path, load_yaml_file, pydantic_diagnostics
+from .schema_errors import pydantic_diagnostics
+from .yamlio import YamlDoc, format_path, load_yaml_file
 
 COVERAGE_FILE = "coverage.yaml"
 

@@ -28,7 +28,8 @@ from .inheritance import Merged, RawFile, RawPack, merge_chain
 from .overlaps import find_overlaps, overlap_diagnostics
 from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule
 from .schema import PackMeta, RuleFile
-from .yamlio import format_path, load_yaml_file, pydantic_diagnostics
+from .schema_errors import pydantic_diagnostics
+from .yamlio import format_path, load_yaml_file
 
 __all__ = ["bundled_pack_ids", "bundled_root", "check_pack", "clear_caches", "load_pack", "normalize_text",
            "read_chain", "resolve_chain"]

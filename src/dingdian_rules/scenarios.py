@@ -24,7 +24,8 @@ from .facts import Case
 from .loader import load_pack
 from .resolved import ResolvedPack
 from .schema import Expectation, Scenario, ScenarioFile
-from .yamlio import YamlDoc, load_yaml_file, pydantic_diagnostics
+from .schema_errors import pydantic_diagnostics
+from .yamlio import YamlDoc, load_yaml_file
 
 __all__ = ["ScenarioCase", "ScenarioResult", "check_expectation", "load_scenario_file", "run_scenario",
            "run_scenarios", "scenario_files"]
