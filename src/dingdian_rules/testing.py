@@ -346,9 +346,36 @@ def cases(question: str | None = None, *, unknown_rate: float = 0.0, around: dat
         data: dict[str, Any] = {"case_id": draw(st.sampled_from([None, "prop-case"]))}
         for s in wanted:
             data[s] = drawer.model(model_fields[s], s + ".")
+        _make_consistent(data)
         return Case.model_validate(data)
 
     return build()
+
+
+# A fact that says the same as others taken together (national reads the combined fact, a child
+# pack the separate ones): combined fact -> the facts it is the `or` of.
+COMBINED_FACTS: dict[str, tuple[str, ...]] = {
+    "conduct.licence_revoked_or_cancelled": ("conduct.licence_revoked", "conduct.licence_cancelled"),
+}
+
+
+def _make_consistent(data: dict[str, Any]) -> None:
+    """Keep drawn facts from contradicting each other: a combined fact is the ``or`` of its parts
+    when every part is known, and parts are false when the combined fact is false. Packs that
+    read different facts for the same event (national 43(9), 青海 67(9) and 80(2)) then see one
+    world, as any real case would show them."""
+    for combined, parts in COMBINED_FACTS.items():
+        section, name = combined.split(".")
+        facts = data.get(section)
+        if not isinstance(facts, dict):
+            continue
+        values = [facts.get(p.split(".")[1]) for p in parts]
+        if all(v is not None for v in values):
+            facts[name] = any(values)
+        elif facts.get(name) is False:
+            for p in parts:
+                if facts.get(p.split(".")[1]) is not None:
+                    facts[p.split(".")[1]] = False
 
 
 def complete_cases(question: str | None = None, *, around: date = REFERENCE_DATE,
