@@ -12,15 +12,15 @@ no rule or parameter of it cites, each with a class and a one-line reason read f
         reason: "转发…请认真遵照执行: adds no provision of its own"
 
 ``coverage_report(pack)`` splits each document's articles (``第N条`` headings of the vendored
-text, see :func:`extract_articles`) into *encoded* (cited by a rule, override, repeal or
+text, see :func:`.articles.extract_articles`) into *encoded* (cited by a rule, override, repeal or
 parameter of the chain, with their ids), *classified* and *unaccounted*, and reports problems
 of the coverage file (unknown documents, articles that do not exist, classifications of
 articles a rule encodes) as diagnostics with ``file:line:col``.
+The text and Markdown views of a report are in :mod:`.coverage_render`.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -28,11 +28,22 @@ from typing import Literal
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
+from .articles import Article, article_sequence_problems, chinese_numeral, extract_articles
+from .coverage_render import STATUS_LABEL, format_percent, report_markdown, report_text
 from .errors import Diagnostic, DiagnosticBag, Location, did_you_mean
 from .loader import normalize_text
 from .resolved import ResolvedPack, SourceText
 from .schema_errors import pydantic_diagnostics
 from .yamlio import YamlDoc, format_path, load_yaml_file
+
+# Article extraction lives in ``articles`` and the text/Markdown views in ``coverage_render``;
+# their names are re-exported here so ``from dingdian_rules.coverage import ...`` keeps working.
+__all__ = [
+    "CLASSES", "CLASS_HELP", "COVERAGE_FILE", "Article", "ArticleClass", "ArticleEntry", "CoverageFile",
+    "CoverageReport", "DocumentCoverage", "DocumentReport", "Encoding", "STATUS_LABEL", "Via",
+    "article_sequence_problems", "chinese_numeral", "coverage_report", "extract_articles", "format_percent",
+    "report_markdown", "report_text",
+]
 
 COVERAGE_FILE = "coverage.yaml"
 
@@ -49,107 +60,6 @@ CLASS_HELP = {
     "transitional": "transitional arrangements and repeal of earlier texts",
     "other": "anything else, explained in the reason",
 }
-
-# --- article extraction ---------------------------------------------------------------------
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_UNITS = {"十": 10, "百": 100, "千": 1000}
-_NUMERAL = "[零〇一二两三四五六七八九十百千0-9０-９]+"
-# A heading: 第N条 at the start of a line, after optional Markdown marks (#, >, *, -, **), a Word
-# bookmark residue such as ``[bookmark: _GoBack]``, and whitespace; followed by whitespace
-# (also the ideographic space), closing ``**``, punctuation or the end of the line. A line that
-# merely begins with a sentence mentioning an article (``第九条情形之一的``) is not a heading.
-_HEADING = re.compile(
-    r"^[ \t\u3000]*(?:(?:[#>*\-]+|\[bookmark:[^\]\n]*\])[ \t\u3000]*)*"
-    rf"第(?P<num>{_NUMERAL})条(?:\*\*)?(?=[ \t\u3000:：、]|$)", re.MULTILINE)
-
-
-def chinese_numeral(text: str) -> int:
-    """The value of a Chinese (or Arabic) numeral as used in 第N条: 一, 十, 十一, 二十一, 一百, 一百零三.
-
-    Raises ``ValueError`` for text that is not a numeral (e.g. 二三, 十百, 零)."""
-    if text.isdigit():
-        return int(text)  # also full-width digits
-    total, current, last_unit, after_zero = 0, None, 10_000, False
-    for ch in text:
-        if ch in _DIGITS:
-            value = _DIGITS[ch]
-            if current is not None and not (current == 0 and after_zero):
-                raise ValueError(f"not a numeral: {text!r}")
-            after_zero = value == 0
-            current = value
-        elif ch in _UNITS:
-            unit = _UNITS[ch]
-            if unit >= last_unit or current == 0:
-                raise ValueError(f"not a numeral: {text!r}")
-            if current is None:
-                if unit != 10:  # 十 alone means 一十; 百 alone is not a numeral
-                    raise ValueError(f"not a numeral: {text!r}")
-                current = 1
-            total += current * unit
-            current, last_unit, after_zero = None, unit, False
-        else:
-            raise ValueError(f"not a numeral: {text!r}")
-    total += current or 0
-    if total == 0:
-        raise ValueError(f"not a numeral: {text!r}")
-    return total
-
-
-@dataclass(frozen=True)
-class Article:
-    """One ``第N条`` heading of a source text, with the text up to the next heading."""
-
-    number: int
-    line: int  # 1-based line of the heading
-    text: str  # the heading line, without Markdown marks
-    body: str = field(default="", repr=False, compare=False)  # from the heading to the next one
-
-    @property
-    def excerpt(self) -> str:
-        return self.text if len(self.text) <= 40 else self.text[:39] + "…"
-
-
-def extract_articles(text: str) -> list[Article]:
-    """Every 第N条 heading at the start of a line, in text order (mentions inside sentences are skipped)."""
-    found: list[tuple[int, int, int, str]] = []  # (number, line, start offset, heading line)
-    for m in _HEADING.finditer(text):
-        try:
-            number = chinese_numeral(m.group("num"))
-        except ValueError:
-            continue
-        end = text.find("\n", m.start())
-        raw = text[m.start("num") - 1: end if end >= 0 else len(text)]
-        found.append((number, text.count("\n", 0, m.start()) + 1, m.start("num") - 1,
-                      re.sub(r"\*\*", "", raw).strip()))
-    out = []
-    for i, (number, line, start, heading) in enumerate(found):
-        stop = found[i + 1][2] if i + 1 < len(found) else len(text)
-        out.append(Article(number, line, heading, text[start:stop]))
-    return out
-
-
-def article_sequence_problems(articles: list[Article], file: str) -> list[Diagnostic]:
-    """Warnings when the headings are not exactly 1..N in order: gaps, duplicates, disorder."""
-    bag = DiagnosticBag()
-    seen: dict[int, Article] = {}
-    expected = 1
-    for a in articles:
-        where = Location(file, a.line, 1)
-        if a.number in seen:
-            bag.warning("article-duplicate", f"第{a.number}条 appears again (first on line {seen[a.number].line})",
-                        where, "", "remove the duplicated fragment from the source text")
-            continue
-        if a.number != expected:
-            missing = f"articles {expected}-{a.number - 1} are missing" if a.number > expected else "out of order"
-            bag.warning("article-gap", f"第{a.number}条 follows 第{expected - 1}条: {missing}", where, "",
-                        "check the source text against the original document")
-        seen[a.number] = a
-        expected = max(expected, a.number + 1)
-    if not articles:
-        bag.warning("no-articles", "no 第N条 headings found in the source text", Location(file), "",
-                    "headings must start a line, e.g. `第一条 …` or `**第一条** …`")
-    return bag.items
-
 
 # --- coverage.yaml --------------------------------------------------------------------------
 _STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -529,52 +439,3 @@ def coverage_report(pack: ResolvedPack) -> CoverageReport:
     documents = [builder.document(doc_id) for doc_id in own]
     path = pack.folders[-1] / COVERAGE_FILE
     return CoverageReport(pack.id, documents, bag.items, path if path.is_file() else None)
-
-
-# --- rendering ------------------------------------------------------------------------------
-STATUS_LABEL = {"encoded": "encoded", "classified": "classified", "unaccounted": "UNACCOUNTED"}
-
-
-def _summary(d: DocumentReport) -> str:
-    return f"{d.document}: {d.accounted}/{d.total} articles accounted for ({format_percent(d.percent)})"
-
-
-def format_percent(p: float) -> str:
-    return f"{p:.0f}%" if p in (0.0, 100.0) else f"{p:.1f}%"
-
-
-def report_text(report: CoverageReport) -> str:
-    lines = [f"# {report.pack}"]
-    if not report.documents:
-        lines.append(f"{report.pack}: declares no source document (nothing to account for)")
-    for d in report.documents:
-        lines.append(f"{d.document} — {d.title} ({d.file.name})")
-        if d.forwarded is not None:
-            lines.append(f"  forwards {d.forwards} unchanged; its articles are accounted for as there: "
-                         f"{d.forward_reason}")
-        rows = d.rows()
-        width = max((len(STATUS_LABEL[s]) for _, s, _ in rows), default=0)
-        for n, st, detail in rows:
-            lines.append(f"  art. {n:>3}  {STATUS_LABEL[st]:<{width}}  {detail}".rstrip())
-        lines.append(_summary(d))
-    return "\n".join(lines) + "\n"
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|")
-
-
-def report_markdown(report: CoverageReport) -> str:
-    out = [f"## {report.pack}", ""]
-    if not report.documents:
-        out += [f"{report.pack} declares no source document (nothing to account for).", ""]
-    for d in report.documents:
-        out += [f"### {d.document} — {d.title}", ""]
-        if d.forwarded is not None:
-            out += [f"Forwards `{d.forwards}` unchanged; its articles are accounted for as there: "
-                    f"{d.forward_reason}", ""]
-        out += ["| article | status | rules / class and reason |", "| ---: | --- | --- |"]
-        for n, st, detail in d.rows():
-            out.append(f"| {n} | {STATUS_LABEL[st]} | {_md_cell(detail)} |")
-        out += ["", f"**{_summary(d)}**", ""]
-    return "\n".join(out)

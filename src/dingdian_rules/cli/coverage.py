@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..coverage import CLASS_HELP, coverage_report, format_percent, report_markdown, report_text
+from ..coverage import CLASS_HELP, coverage_report
+from ..coverage_render import format_percent, report_markdown, report_text
 from ..loader import bundled_pack_ids
 from . import _common as c
 

@@ -1,11 +1,11 @@
 """Event-driven supervision: post an institution's events, advance time, read decisions as they come due.
 
-``Supervisor(pack)`` folds each institution's events into facts (``dingdian_rules.events.fold``),
+``Supervisor(pack)`` folds each institution's events into facts (``dingdian_rules.folding.fold``),
 lets a durable_rules ruleset compiled from the pack decide which rules fire, and builds the same
 ``Decision`` objects as ``dingdian_rules.evaluate``. See docs/supervision.md.
 """
 
-from ..events import EventError, EventOrderError, UnknownInstitutionError
+from ..event_models import EventError, EventOrderError, UnknownInstitutionError
 from .compiler import CompiledPack, compile_pack
 from .runtime import Due, Supervisor, TimelineEntry
 from .standing import Standing

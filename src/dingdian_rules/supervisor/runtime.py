@@ -1,6 +1,6 @@
 """The supervisor: institutions' events in, decisions out as they come due.
 
-Per institution, the supervisor keeps the incremental fold (``events.InstitutionState``), the
+Per institution, the supervisor keeps the incremental fold (``folding.InstitutionState``), the
 fact it last sent to durable_rules, the rule statuses durable_rules reported, the history of
 decisions and the next day on which a period may run out. ``post`` folds an event and
 re-evaluates; ``advance`` visits, in date order, only the institutions with a period running
@@ -27,9 +27,9 @@ import durable_rules_engine as _dre
 
 from ..decision import Decision
 from ..evaluate import decide_from_statuses, decide_outcome
-from ..events import (OPENING_EVENTS, EventError, EventOrderError, InstitutionState, UnknownInstitutionError,
-                      parse_event)
+from ..event_models import OPENING_EVENTS, EventError, EventOrderError, UnknownInstitutionError, parse_event
 from ..facts import Case
+from ..folding import InstitutionState
 from ..loader import load_pack
 from ..resolved import ResolvedPack
 from .compiler import QUESTIONS, CompiledPack, compile_pack

@@ -1,0 +1,61 @@
+"""Text and Markdown views of a coverage report (``dingdian-rules coverage`` and ``--format md``).
+
+Kept apart from :mod:`.coverage` so that building a report (reading coverage.yaml, matching
+citations to articles) does not carry its presentation; the views only read the report.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .coverage import CoverageReport, DocumentReport
+
+__all__ = ["STATUS_LABEL", "format_percent", "report_markdown", "report_text"]
+
+STATUS_LABEL = {"encoded": "encoded", "classified": "classified", "unaccounted": "UNACCOUNTED"}
+
+
+def _summary(d: DocumentReport) -> str:
+    return f"{d.document}: {d.accounted}/{d.total} articles accounted for ({format_percent(d.percent)})"
+
+
+def format_percent(p: float) -> str:
+    return f"{p:.0f}%" if p in (0.0, 100.0) else f"{p:.1f}%"
+
+
+def report_text(report: CoverageReport) -> str:
+    lines = [f"# {report.pack}"]
+    if not report.documents:
+        lines.append(f"{report.pack}: declares no source document (nothing to account for)")
+    for d in report.documents:
+        lines.append(f"{d.document} — {d.title} ({d.file.name})")
+        if d.forwarded is not None:
+            lines.append(f"  forwards {d.forwards} unchanged; its articles are accounted for as there: "
+                         f"{d.forward_reason}")
+        rows = d.rows()
+        width = max((len(STATUS_LABEL[s]) for _, s, _ in rows), default=0)
+        for n, st, detail in rows:
+            lines.append(f"  art. {n:>3}  {STATUS_LABEL[st]:<{width}}  {detail}".rstrip())
+        lines.append(_summary(d))
+    return "\n".join(lines) + "\n"
+
+
+def _md_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def report_markdown(report: CoverageReport) -> str:
+    out = [f"## {report.pack}", ""]
+    if not report.documents:
+        out += [f"{report.pack} declares no source document (nothing to account for).", ""]
+    for d in report.documents:
+        out += [f"### {d.document} — {d.title}", ""]
+        if d.forwarded is not None:
+            out += [f"Forwards `{d.forwards}` unchanged; its articles are accounted for as there: "
+                    f"{d.forward_reason}", ""]
+        out += ["| article | status | rules / class and reason |", "| ---: | --- | --- |"]
+        for n, st, detail in d.rows():
+            out.append(f"| {n} | {STATUS_LABEL[st]} | {_md_cell(detail)} |")
+        out += ["", f"**{_summary(d)}**", ""]
+    return "\n".join(out)
