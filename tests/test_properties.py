@@ -396,7 +396,26 @@ def test_generated_cases_never_contradict_a_combined_fact(case: Case) -> None:
         facts = getattr(case, section)
         whole = getattr(facts, name)
         values = [getattr(facts, p.split(".")[1]) for p in parts]
-        if all(v is not None for v in values):
+        if all(v is not None for v in values) and whole is not None:  # unknown contradicts nothing
+            assert whole == any(values)
+        if whole is False:
+            assert not any(values)
+
+
+@given(data=st.data())
+def test_filled_cases_never_contradict_a_combined_fact_and_keep_what_was_known(data: st.DataObject) -> None:
+    """``fill_unknowns`` keeps the same consistency, and never changes a fact the case gave."""
+    case = data.draw(cases("agreement", unknown_rate=0.6))
+    filled = data.draw(fill_unknowns(case))
+    for combined, parts in testing.COMBINED_FACTS.items():
+        section, name = combined.split(".")
+        before, after = getattr(case, section), getattr(filled, section)
+        for n in (name, *(p.split(".")[1] for p in parts)):
+            if getattr(before, n) is not None:
+                assert getattr(after, n) == getattr(before, n)
+        whole = getattr(after, name)
+        values = [getattr(after, p.split(".")[1]) for p in parts]
+        if all(v is not None for v in values) and whole is not None:
             assert whole == any(values)
         if whole is False:
             assert not any(values)

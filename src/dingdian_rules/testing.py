@@ -359,23 +359,36 @@ COMBINED_FACTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _make_consistent(data: dict[str, Any]) -> None:
-    """Keep drawn facts from contradicting each other: a combined fact is the ``or`` of its parts
-    when every part is known, and parts are false when the combined fact is false. Packs that
-    read different facts for the same event (national 43(9), 青海 67(9) and 80(2)) then see one
-    world, as any real case would show them."""
+def _make_consistent(data: dict[str, Any], given: Case | None = None) -> None:
+    """Keep drawn facts from contradicting each other: a combined fact is the ``or`` of its parts.
+    Packs that read different facts for the same event (national 43(9), 青海 67(9) and 80(2))
+    then see one world, as any real case would show them. Facts known in ``given`` (the case
+    ``fill_unknowns`` starts from) are never changed; only drawn ones are adjusted, and an
+    unknown combined fact stays unknown (it contradicts nothing)."""
     for combined, parts in COMBINED_FACTS.items():
         section, name = combined.split(".")
         facts = data.get(section)
         if not isinstance(facts, dict):
             continue
-        values = [facts.get(p.split(".")[1]) for p in parts]
-        if all(v is not None for v in values):
-            facts[name] = any(values)
-        elif facts.get(name) is False:
-            for p in parts:
-                if facts.get(p.split(".")[1]) is not None:
-                    facts[p.split(".")[1]] = False
+        fixed = getattr(given, section, None)
+        keys = [p.split(".")[1] for p in parts]
+        free = {n for n in (name, *keys) if fixed is None or getattr(fixed, n, None) is None}
+        whole = facts.get(name)
+        if whole is False:
+            for k in keys:
+                if k in free and facts.get(k) is not None:
+                    facts[k] = False
+        elif whole is True and all(facts.get(k) is False for k in keys):
+            for k in keys:
+                if k in free:
+                    facts[k] = True  # the combined fact holds: one drawn part must
+                    break
+        if name in free and whole is not None:
+            values = [facts.get(k) for k in keys]
+            if all(v is not None for v in values):
+                facts[name] = any(values)
+            elif any(values):
+                facts[name] = True
 
 
 def complete_cases(question: str | None = None, *, around: date = REFERENCE_DATE,
@@ -442,7 +455,9 @@ def fill_unknowns(case: Case, *, around: date = REFERENCE_DATE, only: Iterable[s
                         out[name] = [fill(edetail, item, path + "[].") for item in value]
             return out
 
-        return Case.model_validate(fill(Case, case.model_dump(), ""))
+        filled = fill(Case, case.model_dump(), "")
+        _make_consistent(filled, case)
+        return Case.model_validate(filled)
 
     return build()
 
