@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from dingdian_rules.conditions import ast as A
 from dingdian_rules.conditions.compile import NOT_EVALUATED, CompiledExpr, compile_expr
-from dingdian_rules.conditions.parser import MAX_DEPTH, MAX_LENGTH, ConditionSyntaxError, parse
+from dingdian_rules.conditions.parser import MAX_DEPTH, MAX_LENGTH, ConditionSyntaxError, parse, parse_counted
 from dingdian_rules.conditions.types import (BOOL, DATE, DURATION, INT, NUM, TEXT, Checker, ConditionTypeError,
                                              ParamInfo, Type)
 from dingdian_rules.facts import Case
@@ -41,10 +41,10 @@ def check(text: str) -> Type:
 
 
 def compiled(text: str) -> CompiledExpr:
-    root = parse(text)
+    root, size = parse_counted(text)
     checker = Checker(Case, PARAMS)
     checker.check(root)
-    return compile_expr(text, root, A.number_nodes(root), checker.fact_paths, PARAMS, DEFAULT_CALENDAR, "test")
+    return compile_expr(text, root, size, checker.fact_paths, PARAMS, DEFAULT_CALENDAR, "test")
 
 
 def case(**sections) -> Case:

@@ -123,7 +123,6 @@ class _Loader(yaml.SafeLoader):
         return node
 
 
-_STR_TAG, _SEQ_TAG, _MAP_TAG = _Y + "str", _Y + "seq", _Y + "map"
 try:  # libyaml's event parser, when PyYAML was built with it
     from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - the checking loader alone is correct, only slower

@@ -10,7 +10,7 @@ from datetime import date
 class Node:
     start: int
     end: int
-    idx: int = field(default=-1, init=False)  # preorder number, set by ``number_nodes``
+    idx: int = field(default=-1, init=False)  # preorder number, set by ``number_and_measure``
 
 
 @dataclass(eq=False)
@@ -119,14 +119,9 @@ def children(node: Node) -> list[Node]:
     return get(node) if get is not None else []
 
 
-def number_nodes(root: Node) -> int:
-    """Give every node a preorder index (the trace slot it records into); return the count."""
-    return number_and_measure(root)[0]
-
-
 def number_and_measure(root: Node) -> tuple[int, int, Node]:
-    """Number every node in preorder (as ``number_nodes``) and find the tree's depth and its
-    deepest node, in one walk without recursion: (count, depth, deepest node)."""
+    """Give every node a preorder index (the trace slot it records into) and find the tree's
+    depth and its deepest node, in one walk without recursion: (count, depth, deepest node)."""
     count, deepest, deepest_node = 0, 0, root
     stack = [(root, 1)]
     pop, push, get = stack.pop, stack.extend, _CHILDREN.get
@@ -140,8 +135,3 @@ def number_and_measure(root: Node) -> tuple[int, int, Node]:
         if kids is not None:
             push((k, d + 1) for k in reversed(kids(node)))
     return count, deepest, deepest_node
-
-
-def depth(root: Node) -> int:
-    kids = children(root)
-    return 1 + (max(depth(k) for k in kids) if kids else 0)
