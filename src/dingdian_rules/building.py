@@ -7,13 +7,12 @@ overrides changes them. Errors name the exact file:line:column inside the condit
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
 from . import timecalc
 from .conditions.compile import CompiledExpr, compile_expr
-from .conditions.parser import ConditionSyntaxError, parse_counted
+from .conditions.parser import ConditionSyntaxError, param_names, parse_counted
 from .conditions.types import BOOL, DATE, DURATION, INT, NUM, TEXT, Checker, ConditionTypeError, ParamInfo, Type
 from .errors import DiagnosticBag, Location, did_you_mean
 from .facts import Case
@@ -91,13 +90,6 @@ class Compiler:
 
 
 _COMPILED: dict[tuple, CompiledExpr] = {}
-_PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-@lru_cache(maxsize=4096)
-def param_names(text: str) -> tuple[str, ...]:
-    """The parameters a condition or value names, sorted (``$x`` -> ``x``)."""
-    return tuple(sorted(set(_PARAM_REF.findall(text))))
 
 
 def clear_caches() -> None:

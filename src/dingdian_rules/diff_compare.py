@@ -11,13 +11,12 @@ compared.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from .diff_render import _RULE_SECTIONS, _squash, pack_diff_dict, pack_diff_markdown, pack_diff_text
 from .render import cite, source_titles
-from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule
+from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule, rule_parameters
 from .schema import Text
 
 __all__ = ["FieldChange", "PackDiff", "ParameterDiff", "RULE_FIELDS", "RuleDiff", "diff_packs", "rule_parameters"]
@@ -25,9 +24,6 @@ __all__ = ["FieldChange", "PackDiff", "ParameterDiff", "RULE_FIELDS", "RuleDiff"
 RULE_FIELDS = ("kind", "title", "modality", "in_principle", "condition", "outcome", "measures", "deadline", "tier",
                "questions", "citation")
 """Fields of a rule that are compared (``note`` is commentary and is not)."""
-
-_PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
 
 # --- the comparison ---------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -88,20 +84,6 @@ def _own_notes(a: Any, b: Any) -> tuple[str, ...]:
     shared = {(s.action, s.pack) for s in a.provenance}
     return tuple(s.note for s in b.provenance if (s.action, s.pack) not in shared
                  and s.action == "overridden" and s.note)
-
-
-def rule_parameters(rule: ResolvedRule) -> set[str]:
-    """Ids of the parameters (``$id``) a rule reads in its condition, deadline and measures."""
-    texts: list[str | None] = [rule.when, rule.requires, rule.applies_when]
-    if rule.deadline:
-        texts += [rule.deadline.length, rule.deadline.extend_days, rule.deadline.start]
-    for m in rule.measures:
-        if m.measure.amount:
-            texts += [m.measure.amount.base, m.measure.amount.min_rate, m.measure.amount.max_rate]
-        if m.measure.duration:
-            texts += [m.measure.duration.min, m.measure.duration.max]
-    return {name for t in texts if t for name in _PARAM_REF.findall(t)}
-
 
 
 def _condition(r: ResolvedRule) -> str:

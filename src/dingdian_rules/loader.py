@@ -20,13 +20,13 @@ from typing import Iterable, Iterator, Sequence
 import pydantic
 
 from . import building, citations, timecalc
-from .building import Compiler, build_rule, param_info, param_names
+from .building import Compiler, build_rule, param_info
 from .citations import check_citation, collect_sources, normalize_text, source_text
 from .conditions.types import ParamInfo
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
 from .inheritance import Merged, RawFile, RawPack, merge_chain
 from .overlaps import find_overlaps, overlap_diagnostics
-from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule
+from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule, rule_parameters
 from .schema import PackMeta, RuleFile
 from .schema_errors import pydantic_diagnostics
 from .yamlio import format_path, load_yaml_file
@@ -241,7 +241,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
                 check_citation(rp.citation, sources, f.doc, ("repeals", i, "citation"), bag)
             for i, ro in enumerate(f.content.overrides):
                 check_citation(ro.citation, sources, f.doc, ("overrides", i, "citation"), bag)
-    unused = set(params) - {p for r in rules for p in _params_of(r)}
+    unused = set(params) - {p for r in rules for p in rule_parameters(r)}
     leaf = chain[-1]
     for pid in sorted(unused):
         if params[pid].provenance[0].pack == leaf.meta.id:
@@ -262,18 +262,6 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
     from .evaluate import build_plans  # late import: evaluate depends on resolved packs
     object.__setattr__(pack, "plans", MappingProxyType(build_plans(pack)))
     return pack
-
-
-def _params_of(r: ResolvedRule) -> set[str]:
-    texts = [r.when, r.requires, r.applies_when]
-    if r.deadline:
-        texts += [r.deadline.length, r.deadline.extend_days]
-    for m in r.measures:
-        if m.measure.amount:
-            texts += [m.measure.amount.min_rate, m.measure.amount.max_rate, m.measure.amount.base]
-        if m.measure.duration:
-            texts += [m.measure.duration.min, m.measure.duration.max]
-    return {name for t in texts if t for name in param_names(t)}
 
 
 def clear_caches() -> None:

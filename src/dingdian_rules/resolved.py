@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from .conditions.compile import CompiledExpr
+from .conditions.parser import param_names
 from .errors import Diagnostic, Location
 from .schema import Citation, Deadline, Measure, PackMeta, SourceDocument, Text
 from .timecalc import WorkdayCalendar
@@ -105,6 +106,19 @@ class ResolvedRule:
         if self.outcome:
             parts.append(self.outcome)
         return ", ".join(parts)
+
+
+def rule_parameters(rule: ResolvedRule) -> set[str]:
+    """Ids of the parameters (``$id``) a rule reads in its condition, deadline and measures."""
+    texts: list[str | None] = [rule.when, rule.requires, rule.applies_when]
+    if rule.deadline:
+        texts += [rule.deadline.length, rule.deadline.extend_days, rule.deadline.start]
+    for m in rule.measures:
+        if m.measure.amount:
+            texts += [m.measure.amount.base, m.measure.amount.min_rate, m.measure.amount.max_rate]
+        if m.measure.duration:
+            texts += [m.measure.duration.min, m.measure.duration.max]
+    return {name for t in texts if t for name in param_names(t)}
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 from datetime import date
 
@@ -300,6 +301,16 @@ class _Parser:
             return A.Quant(name_tok.pos, close.pos + 1, kind=kind, var=None, source=source, pred=None)
         raise ConditionSyntaxError(f"{kind}() needs the form {kind}(x in list where condition)",
                                    self.tok.pos)
+
+
+_PARAM_REF = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@lru_cache(maxsize=4096)
+def param_names(text: str) -> tuple[str, ...]:
+    """The parameters a condition or value names, sorted (``$x`` -> ``x``), without parsing it:
+    also for the plain ``$id`` values of rates and durations."""
+    return tuple(sorted(set(_PARAM_REF.findall(text))))
 
 
 def parse(text: str) -> A.Node:
