@@ -21,19 +21,13 @@ from dingdian_rules.diff import diff_packs, rule_parameters
 from dingdian_rules.evaluate import STAGES
 from dingdian_rules.facts import Case, Conduct
 from dingdian_rules.resolved import ResolvedPack
-from dingdian_rules.testing import as_of_dates, cases, dates_near
+from dingdian_rules.testing import as_of_dates, dated_cases, dates_near
 from oracles import art12_grounds
 
 PACKS: dict[str, ResolvedPack] = {pid: dr.load_pack(pid) for pid in dr.bundled_pack_ids()}
 NATIONAL = PACKS["national"]
 DECIDING = ("application", "agreement", "request", "conduct")
-RATES = st.sampled_from([0.0, 0.05, 0.15, 0.3])
 
-
-def dated_cases(question: str | None, rates: st.SearchStrategy[float] = RATES) -> st.SearchStrategy[tuple[Case, date]]:
-    """(case, as_of): the case's dates are drawn around the evaluation date."""
-    return st.tuples(as_of_dates(), rates).flatmap(
-        lambda t: st.tuples(cases(question, unknown_rate=t[1], around=t[0]), st.just(t[0])))
 
 
 def statuses(d: dr.Decision) -> dict[str, str]:
@@ -189,7 +183,7 @@ def _check_aggravation(pack: ResolvedPack, case: Case, worse: Case, as_of: date)
 
 @st.composite
 def qinghai_aggravations(draw: Any) -> tuple[Case, Case, date]:
-    case, as_of = draw(dated_cases("conduct", st.sampled_from([0.0, 0.05])))
+    case, as_of = draw(dated_cases("conduct", unknown_rates=st.sampled_from([0.0, 0.05])))
     data = case.model_dump()
     conduct = data["conduct"]
     conduct["breach_items"] = draw(st.lists(st.sampled_from(QINGHAI_ITEMS), max_size=3))
@@ -217,7 +211,7 @@ def test_aggravation_never_lowers_a_qinghai_tier(cases_date: tuple[Case, Case, d
 
 @st.composite
 def jiangsu_aggravations(draw: Any) -> tuple[Case, Case, date]:
-    case, as_of = draw(dated_cases("conduct", st.sampled_from([0.0, 0.05])))
+    case, as_of = draw(dated_cases("conduct", unknown_rates=st.sampled_from([0.0, 0.05])))
     data = case.model_dump()
     conduct = data["conduct"]
     for fact in draw(st.lists(st.sampled_from(JIANGSU_ITEM_FACTS), max_size=1)):
@@ -260,7 +254,7 @@ def damages_cap(pack: ResolvedPack) -> float | None:
 
 @st.composite
 def damages_cases(draw: Any) -> tuple[Case, date]:
-    case, as_of = draw(dated_cases("conduct", st.sampled_from([0.0, 0.05])))
+    case, as_of = draw(dated_cases("conduct", unknown_rates=st.sampled_from([0.0, 0.05])))
     data = case.model_dump()
     conduct = data["conduct"]
     conduct["breached_agreement"] = draw(st.sampled_from([True, True, False, None]))
@@ -488,7 +482,7 @@ def test_no_pack_lets_a_public_institution_request_suspension_or_rescission(case
         assert d.outcome == "request_refused", (pid, d.outcome, d.unknown)
 
 
-@given(case_date=dated_cases(None, st.sampled_from([0.0])))
+@given(case_date=dated_cases(None, unknown_rates=st.sampled_from([0.0])))
 def test_jiangsu_art44_rescission_and_suspension_items_decide_the_agreement(case_date: tuple[Case, date]) -> None:
     """Jiangsu art. 44 paras. 3-4: for items 4, 5, 6, 8 the agency 应当解除医保协议, for items 7 and 9
     应当中止医保协议. With every fact known, when the conduct question orders the rescission

@@ -21,7 +21,7 @@ from hypothesis import event, example, given, strategies as st
 import dingdian_rules as dr
 from dingdian_rules import testing
 from dingdian_rules.facts import Case, InstitutionType, Licence, Material
-from dingdian_rules.testing import (QUESTION_SECTIONS, as_of_dates, cases, closed_world_facts, complete_cases,
+from dingdian_rules.testing import (QUESTION_SECTIONS, as_of_dates, cases, closed_world_facts, complete_cases, dated_cases,
                                     dates_near, facts_read, fill_unknowns, leaf_fact_paths, rules_testing_known)
 from dingdian_rules.timecalc import elapsed_period
 from oracles import art12_grounds
@@ -30,11 +30,6 @@ PACK = dr.load_pack("national")
 DECIDING = ("application", "agreement", "request", "conduct")
 RATES = st.sampled_from([0.0, 0.05, 0.15, 0.35])
 
-
-def dated_cases(question: str | None, rates: st.SearchStrategy[float] = RATES) -> st.SearchStrategy[tuple[Case, date]]:
-    """(case, as_of): the case's dates are drawn around the evaluation date."""
-    return st.tuples(as_of_dates(), rates).flatmap(
-        lambda t: st.tuples(cases(question, unknown_rate=t[1], around=t[0]), st.just(t[0])))
 
 
 def statuses(d: dr.Decision) -> dict[str, str]:
@@ -78,7 +73,7 @@ def test_evaluation_is_deterministic(question: str, case_date: st.DataObject) ->
     traces: outcome, fired ids, unknown ids, missing facts, deadlines, measures, warnings and
     ``to_dict()`` (minus the ``trace`` trees only a traced decision has). Rests on no article: the
     answer must not depend on evaluation order or mode."""
-    case, as_of = case_date.draw(dated_cases(question))
+    case, as_of = case_date.draw(dated_cases(question, unknown_rates=RATES))
     t1 = dr.evaluate(PACK, case, question, as_of=as_of, trace=True)
     t2 = dr.evaluate(PACK, case, question, as_of=as_of, trace=True)
     u1 = dr.evaluate(PACK, case, question, as_of=as_of, trace=False)
@@ -159,7 +154,7 @@ def test_an_unknown_fact_never_decides(question: str, data: st.DataObject) -> No
     region's action, a suspension's ended_on / resume_applied_on) are read as events whose absence
     is meaningful, so they stay unknown here. Rests on the staged reading of arts. 5-7, 12 (an
     application), 41-43 (termination before rescission before suspension), 44 and 38/45."""
-    case, as_of = data.draw(dated_cases(question))
+    case, as_of = data.draw(dated_cases(question, unknown_rates=RATES))
     d = dr.evaluate(PACK, case, question, as_of=as_of, trace=False)
     filled = data.draw(fill_unknowns(case, around=as_of, keep=closed_world_facts(PACK, question)))
     d2 = dr.evaluate(PACK, filled, question, as_of=as_of, trace=False)
@@ -184,7 +179,7 @@ def test_missing_facts_are_sufficient(question: str, data: st.DataObject) -> Non
     national pack), the outcome under C' is definite. A rule with ``is known`` can become unknown
     again when a closed-world fact it tests is filled for another rule, so (a) and (c) exclude it.
     Rests on arts. 5-7 and 12 (application), 41-44 and 38/45, as encoded."""
-    case, as_of = data.draw(dated_cases(question, st.sampled_from([0.1, 0.25, 0.5])))
+    case, as_of = data.draw(dated_cases(question, unknown_rates=st.sampled_from([0.1, 0.25, 0.5])))
     d = dr.evaluate(PACK, case, question, as_of=as_of, trace=False)
     event(f"outcome {d.outcome}")
     if d.outcome != "undetermined":
@@ -223,7 +218,7 @@ ART7_MATERIALS = frozenset({Material.application_form, Material.licence_copy, Ma
 
 
 
-@given(case_date=dated_cases("application"))
+@given(case_date=dated_cases("application", unknown_rates=RATES))
 def test_art12_ground_means_not_accepted(case_date: tuple[Case, date]) -> None:
     """Art. 12 (不予受理) and art. 9 para. 2 (1年内不得再次申请): when a ground is definitely
     fired, or the known facts alone establish one (read from the text), the application is
@@ -261,7 +256,7 @@ def art5_6_7_established(case: Case, as_of: date) -> bool:
     return art5 and art6 and art7
 
 
-@given(case_date=dated_cases("application", st.sampled_from([0.0, 0.02, 0.05, 0.1])))
+@given(case_date=dated_cases("application", unknown_rates=st.sampled_from([0.0, 0.02, 0.05, 0.1])))
 def test_application_fails_closed(case_date: tuple[Case, date]) -> None:
     """Art. 6 (应当同时具备以下基本条件), with arts. 5 and 7: an application is never
     ``conditions_met`` while a fact an art. 6 item needs is unknown. Operation, physicians,
@@ -288,7 +283,7 @@ def _suspension(requested: st.SearchStrategy[bool | None], around: date) -> st.S
 def repeated_suspension_cases(draw: Any, extra_origin: st.SearchStrategy[bool | None]) -> tuple[Case, date]:
     """Agreement cases with at least two suspensions imposed by the agency in the current term,
     plus up to two more whose origin is drawn from ``extra_origin``."""
-    case, as_of = draw(dated_cases("agreement"))
+    case, as_of = draw(dated_cases("agreement", unknown_rates=RATES))
     imposed = draw(st.lists(_suspension(st.just(False), as_of), min_size=2, max_size=3))
     extra = draw(st.lists(_suspension(extra_origin, as_of), max_size=2))
     data = case.model_dump()
@@ -337,7 +332,7 @@ def test_art43_1_two_suspensions_rescind_with_a_third_of_unknown_origin(case_dat
 
 @st.composite
 def public_requests(draw: Any) -> tuple[Case, date]:
-    case, as_of = draw(dated_cases("request"))
+    case, as_of = draw(dated_cases("request", unknown_rates=RATES))
     data = case.model_dump()
     data["institution"]["is_public"] = True
     data["request"]["kind"] = draw(st.sampled_from(["suspend", "rescind"]))
@@ -354,7 +349,7 @@ def test_art44_public_institution_may_not_request_suspension_or_rescission(case_
     assert d.outcome == "request_refused"
 
 
-@given(case_date=dated_cases("conduct"))
+@given(case_date=dated_cases("conduct", unknown_rates=RATES))
 @example(case_date=(Case.model_validate({"conduct": {"breached_agreement": True}}), date(2025, 6, 1)))
 def test_art38_breach_makes_measures_available(case_date: tuple[Case, date]) -> None:
     """Arts. 38 and 45 (可 … 采取以下处理方式): when a breach is found the agency may take the
@@ -374,7 +369,7 @@ def round_trips(d: dr.Decision) -> None:
     assert json.loads(json.dumps(out, ensure_ascii=False)) == out
 
 
-@given(case_date=dated_cases(None, st.sampled_from([0.0, 0.1])))
+@given(case_date=dated_cases(None, unknown_rates=st.sampled_from([0.0, 0.1])))
 @example(case_date=(Case.model_validate({"institution": {"people": [{"is_on_dishonesty_list": False}]}}),
                     date(2025, 6, 1)))  # trace values that are fact records (a bug this test found)
 def test_json_round_trip_traced(case_date: tuple[Case, date]) -> None:

@@ -44,7 +44,8 @@ from .facts import Case, Conduct, EvaluationResult, InstitutionType, Licence, Ma
 from .resolved import ResolvedPack
 
 __all__ = [
-    "QUESTION_SECTIONS", "as_of_dates", "cases", "closed_world_facts", "complete_cases", "dates_near",
+    "COMBINED_FACTS", "QUESTION_SECTIONS", "as_of_dates", "cases", "closed_world_facts", "complete_cases",
+    "dated_cases", "dates_near",
     "facts_read", "fill_unknowns", "leaf_fact_paths", "rules_testing_known",
 ]
 
@@ -389,6 +390,16 @@ def _make_consistent(data: dict[str, Any], given: Case | None = None) -> None:
                 facts[name] = any(values)
             elif any(values):
                 facts[name] = True
+
+
+def dated_cases(question: str | None = None, *,
+                unknown_rates: SearchStrategy[float] = st.sampled_from([0.0, 0.05, 0.15, 0.3]),
+                reference: date = REFERENCE_DATE) -> SearchStrategy[tuple[Case, date]]:
+    """(case, as_of) pairs: an evaluation date from ``as_of_dates(reference)``, and a case whose
+    dates are drawn around it with an unknown rate drawn from ``unknown_rates``. Evaluate the
+    case with that ``as_of``; comparing packs on the same pair compares them on one world."""
+    return st.tuples(as_of_dates(reference), unknown_rates).flatmap(
+        lambda t: st.tuples(cases(question, unknown_rate=t[1], around=t[0]), st.just(t[0])))
 
 
 def complete_cases(question: str | None = None, *, around: date = REFERENCE_DATE,
