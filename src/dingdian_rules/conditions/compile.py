@@ -270,18 +270,12 @@ class _Gen:
             self.emit(f"if {src} is not None:")
             self.indent += 1
             self.emit(f"{lo} = 0")
-            if self.traced:
-                self.emit(f"{results} = []")
-            self.emit(f"for {var} in {src}:")
-            self.indent += 1
-            p = self.expr(node.pred)
-            if self.traced:
-                self.emit(f"{results}.append({p})")
-            self.emit(f"if {p} is True: {lo} += 1")
-            self.emit(f"elif {p} is None: {unk} += 1")
-            self.indent -= 1
-            if self.traced:
-                self.emit(f"T[{node.pred.idx}] = tuple({results})")
+
+            def tally(p: str) -> None:
+                self.emit(f"if {p} is True: {lo} += 1")
+                self.emit(f"elif {p} is None: {unk} += 1")
+
+            self._emit_item_loop(node, var, src, results, tally)
             self.indent -= 1
             self.emit(f"{r} = {lo} if {unk} == 0 else None")
             return r
@@ -290,6 +284,22 @@ class _Gen:
         self.emit("else:")
         self.indent += 1
         self.emit(f"{r} = {start}")
+        decisive, other = ("True", "False") if node.kind == "any" else ("False", "True")
+
+        def settle(p: str) -> None:
+            self.emit(f"if {p} is {decisive}:")
+            self.emit(f"    {r} = {decisive}")
+            self.emit("    break")  # the traced variant stops too: tracing must not change what is computed
+            self.emit(f"if {p} is None and {r} is {other}: {r} = None")
+
+        self._emit_item_loop(node, var, src, results, settle)
+        self.indent -= 1
+        return r
+
+    def _emit_item_loop(self, node: A.Quant, var: str, src: str, results: str,
+                        on_item: Callable[[str], None]) -> None:
+        """``for var in src:``, evaluating the predicate for each item (every item's value kept
+        for the trace when traced) and emitting ``on_item(p)``, the quantifier's own step."""
         if self.traced:
             self.emit(f"{results} = []")
         self.emit(f"for {var} in {src}:")
@@ -297,16 +307,10 @@ class _Gen:
         p = self.expr(node.pred)
         if self.traced:
             self.emit(f"{results}.append({p})")
-        decisive, other = ("True", "False") if node.kind == "any" else ("False", "True")
-        self.emit(f"if {p} is {decisive}:")
-        self.emit(f"    {r} = {decisive}")
-        self.emit("    break")  # the traced variant stops too: tracing must not change what is computed
-        self.emit(f"if {p} is None and {r} is {other}: {r} = None")
+        on_item(p)
         self.indent -= 1
         if self.traced:
             self.emit(f"T[{node.pred.idx}] = tuple({results})")
-        self.indent -= 1
-        return r
 
     def _period(self, node: A.Param) -> tuple[int, str]:
         length, unit = self.params[node.name].value  # type: ignore[misc]
