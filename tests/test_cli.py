@@ -159,7 +159,7 @@ def test_evaluate_text_content(capsys):
     assert code == 0
     assert "结论：不予受理  [not_accepted]" in out
     assert "non_acceptance.fraud" in out and "规范：不得" in out
-    assert "《测试用定点管理办法》第十二条第（四）项" in out
+    assert "测试令第1号 第十二条第（四）项" in out  # the officer cites the document by its 文号
     assert "届满日：2030-10-10" in out
     assert "指纹：sha256:" in out
     assert "== 期限" not in out  # the file asks one question
@@ -322,7 +322,7 @@ def test_schema_all(capsys):
     data = json.loads(out)
     assert list(data) == ["pack", "case", "decision"]
     assert set(data["pack"]) == {"pack", "rule_file", "scenarios"}
-    assert data["decision"]["properties"]["schema_version"]["const"] == 1
+    assert data["decision"]["properties"]["schema_version"]["const"] == 2
     assert "institution" in data["case"]["properties"]
 
 

@@ -12,6 +12,7 @@ import pytest
 from dingdian_rules.cli import coverage as coverage_cli
 from dingdian_rules.coverage import (CLASSES, article_sequence_problems, chinese_numeral, coverage_report,
                                      extract_articles, report_markdown, report_text)
+from dingdian_rules.errors import PackError
 from dingdian_rules.loader import bundled_pack_ids, bundled_root, load_pack
 
 
@@ -224,13 +225,15 @@ def test_fixture_classified_but_encoded_warns_parameter_only_does_not(tmp_path):
     assert report.complete
 
 
-def test_fixture_quote_outside_the_cited_article_warns(tmp_path):
+def test_fixture_quote_outside_the_cited_article_is_a_load_error(tmp_path):
+    """A wrong article number no longer loads (it was a coverage warning before issue 8)."""
     rules = RULES.replace("{document: test_doc, article: 2, quote:", "{document: test_doc, article: 3, quote:")
     cov = GOOD + '      - {article: 2, class: other, reason: "Its rule cites art. 3 by mistake."}\n'
-    report = coverage_report(load_pack(make_pack(tmp_path, "root", cov, rules=rules)))
-    (warning,) = report.diagnostics
-    assert warning.code == "quote-outside-article" and "suspension.data" in warning.message
-    assert warning.hint == "the quote stands in 第2条"
+    with pytest.raises(PackError) as exc:
+        load_pack(make_pack(tmp_path, "root", cov, rules=rules))
+    (error,) = [d for d in exc.value.diagnostics if d.severity == "error"]
+    assert error.code == "quote-outside-article" and error.location.file.endswith(".yaml")
+    assert error.hint.startswith("the quote stands in 第2条")
 
 
 def test_fixture_schema_errors_have_file_line(tmp_path):

@@ -124,6 +124,8 @@ def _comparable(d: dr.Decision) -> dict[str, Any]:
     out.pop("pack")
     for r in out["rules"]:
         r.pop("provenance")
+        for p in r["parameters"]:
+            p.pop("provenance")
     return out
 
 

@@ -7,8 +7,10 @@ overrides changes them. Errors name the exact file:line:column inside the condit
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 from . import timecalc
 from .conditions.compile import CompiledExpr, compile_expr
@@ -16,8 +18,9 @@ from .conditions.parser import ConditionSyntaxError, param_names, parse_counted
 from .conditions.types import BOOL, DATE, DURATION, INT, NUM, TEXT, Checker, ConditionTypeError, ParamInfo, Type
 from .errors import DiagnosticBag, Location, did_you_mean
 from .facts import Case
-from .inheritance import MergedRule
-from .resolved import CompiledMeasure, ResolvedRule
+from .inheritance import MergedItemList, MergedRule
+from .resolved import CompiledMeasure, ResolvedItem, ResolvedItemList, ResolvedRule, basis_of, basis_zh
+from .schema import RULE_OUTCOMES, Citation
 from .yamlio import YamlDoc, format_path
 
 DURATION_UNITS = {"days", "working_days", "months", "years"}
@@ -47,7 +50,10 @@ class Compiler:
     def __init__(self, params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, bag: DiagnosticBag) -> None:
         self.params, self.calendar, self.bag = params, calendar, bag
 
-    def compile(self, text: str, want: Type | None, where: tuple[YamlDoc, tuple], name: str) -> CompiledExpr | None:
+    def compile(self, text: str, want: Type | None, where: tuple[YamlDoc, tuple], name: str,
+                origin: tuple[str, Callable[[int], int]] | None = None) -> CompiledExpr | None:
+        """Parse, check and compile ``text``; ``origin`` is (written text, offset map) when ``text``
+        was expanded from what the analyst wrote (``@list`` references), so errors point there."""
         key = self._key(text, want)
         hit = _COMPILED.get(key) if key is not None else None
         if hit is not None:
@@ -62,8 +68,9 @@ class Compiler:
                 raise ConditionTypeError("type-mismatch", f"expected {want} here, but the expression is {t}", 0)
         except (ConditionSyntaxError, ConditionTypeError) as exc:
             code = getattr(exc, "code", "condition-syntax")
-            loc = _offset_location(base, text, exc.offset)
-            self.bag.error(code, f"{exc.message} in `{_excerpt(text, exc.offset)}`", loc, format_path(path), exc.hint)
+            written, offset = (origin[0], origin[1](exc.offset)) if origin else (text, exc.offset)
+            loc = _offset_location(base, written, offset)
+            self.bag.error(code, f"{exc.message} in `{_excerpt(written, offset)}`", loc, format_path(path), exc.hint)
             return None
         compiled = compile_expr(text, root, size, checker.fact_paths, self.params, self.calendar, name)
         if key is not None:
@@ -178,7 +185,75 @@ def _duration(value: str | None, params: dict[str, ParamInfo], where, bag: Diagn
     return info.value
 
 
-def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag: DiagnosticBag) -> ResolvedRule:
+_LIST_REF = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def build_item_lists(lists: dict[str, MergedItemList], comp: Compiler) -> dict[str, ResolvedItemList]:
+    """Each cited list with its items' conditions checked and compiled on their own, so a mistake
+    in an item is reported at the item, and a decision can tell which items held."""
+    out: dict[str, ResolvedItemList] = {}
+    for lid, ml in lists.items():
+        lst = ml.item_list
+        items = []
+        for j, it in enumerate(lst.items):
+            where = (ml.doc, ml.path + ("items", j, "when"))
+            cond = comp.compile(it.when, BOOL, where, f"@{lid}.{it.item}")
+            cite = Citation(document=lst.document, article=lst.article, paragraph=it.paragraph or lst.paragraph,
+                            item=it.item, quote=it.quote)
+            items.append(ResolvedItem(lid, cite, it.when, cond))
+        out[lid] = ResolvedItemList(lid, ml.pack, lst.title, tuple(items))
+    return out
+
+
+def expand_lists(text: str, lists: dict[str, ResolvedItemList], where: tuple[YamlDoc, tuple], bag: DiagnosticBag
+                 ) -> tuple[str, Callable[[int], int], tuple[ResolvedItemList, ...]] | None:
+    """``@id`` replaced by ``(item 1 or item 2 …)``, with a map from offsets in the expansion back to
+    the written text (an offset inside an expansion maps to its ``@``); None after an error."""
+    refs = list(_LIST_REF.finditer(text))
+    if not refs:
+        return text, lambda o: o, ()
+    pieces, spans, used, pos, ok = [], [], [], 0, True  # spans: (start in new, end in new, start in old, delta)
+    out_len = 0
+    for m in refs:
+        lst = lists.get(m.group(1))
+        if lst is None:
+            ok = False
+            loc = _offset_location(where[0].locate(where[1]), text, m.start())
+            bag.error("unknown-item-list", f"@{m.group(1)} names no item list of this pack or its ancestors", loc,
+                      format_path(where[1]), did_you_mean(m.group(1), lists) or
+                      "define it under `item_lists:` in a rule file (docs/pack-format.md)")
+            continue
+        if any(i.condition is None for i in lst.items):
+            ok = False  # the item's own error is reported at the item
+            continue
+        body = "(" + " or ".join(f"({i.when})" for i in lst.items) + ")"
+        pieces.append(text[pos:m.start()])
+        out_len += m.start() - pos
+        spans.append((out_len, out_len + len(body), m.start(), len(body) - len(m.group(0))))
+        pieces.append(body)
+        out_len += len(body)
+        pos = m.end()
+        if lst not in used:
+            used.append(lst)
+    if not ok:
+        return None
+    pieces.append(text[pos:])
+
+    def origin(offset: int) -> int:
+        shift = 0
+        for start, end, old, delta in spans:
+            if offset < start:
+                break
+            if offset < end:
+                return old
+            shift = delta + shift
+        return offset - shift
+
+    return "".join(pieces), origin, tuple(used)
+
+
+def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag: DiagnosticBag,
+               lists: dict[str, ResolvedItemList] | None = None, documents: dict | None = None) -> ResolvedRule:
     r = m.rule
     fl = m.field_locations
     doc0, path0 = fl.get("id", next(iter(fl.values())))
@@ -193,11 +268,23 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
                       where[0].locate(where[1]), format_path(where[1]),
                       f"rename `{other}:` to `{field_name}:` (see docs/pack-format.md)")
     condition = None
+    used: tuple[ResolvedItemList, ...] = ()
     if text is None and r.kind != "time_limit":
         bag.error("missing-field", f"a {r.kind} rule needs `{field_name}:`", doc0.locate(rule_path),
                   format_path(rule_path), f"add `{field_name}: <condition>`")
     elif text is not None:
-        condition = comp.compile(text, BOOL, fl.get(field_name, (doc0, rule_path)), r.id)
+        where = fl.get(field_name, (doc0, rule_path))
+        expanded = expand_lists(text, lists or {}, where, bag)
+        if expanded is not None:
+            full, origin, used = expanded
+            condition = comp.compile(full, BOOL, where, r.id, (text, origin) if used else None)
+    if r.outcome is not None and r.outcome not in RULE_OUTCOMES.get(r.kind, ()):
+        where = fl.get("outcome", (doc0, rule_path))
+        allowed = RULE_OUTCOMES.get(r.kind, ())
+        bag.error("outcome-kind-mismatch", f"a {r.kind} rule cannot have outcome '{r.outcome}'",
+                  where[0].locate(where[1]), format_path(where[1]),
+                  f"a {r.kind} rule's outcome is {' or '.join(allowed)}" if allowed else
+                  f"a {r.kind} rule has no outcome: remove `outcome:`")
     start = extend = length = None
     if r.kind == "time_limit":
         if r.deadline is None:
@@ -224,11 +311,19 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
             _duration(ms.duration.max if ms.duration else None, params, (ms_doc, where[1] + ("duration", "max")), bag)))
     if r.kind == "measures" and not r.measures:
         bag.error("missing-field", "a measures rule needs `measures:`", doc0.locate(rule_path), format_path(rule_path))
-    return ResolvedRule(
-        id=r.id, kind=r.kind, title=r.title, citation=r.citation, modality=r.modality, in_principle=r.in_principle,
-        outcome=r.outcome, questions=tuple(r.questions), note=r.note, provenance=tuple(m.provenance),
+    provenance = tuple(m.provenance)
+    basis = basis_of(provenance)
+    rule = ResolvedRule(
+        id=r.id, kind=r.kind, title=r.title, citation=basis[0].citation if basis else r.citation,
+        modality=r.modality, in_principle=r.in_principle,
+        outcome=r.outcome, questions=tuple(r.questions), note=r.note, provenance=provenance,
         location=m.location, when=r.when, requires=r.requires, applies_when=r.applies_when, deadline=r.deadline,
         measures=tuple(measures), tier=r.tier, condition=condition,
         fires_on=False if field_name == "requires" else True,
         deadline_start=start, deadline_extend=extend, deadline_length=length,
-        deadline_param=r.deadline.length[1:] if r.deadline else None)
+        deadline_param=r.deadline.length[1:] if r.deadline else None,
+        also_cites=basis[0].also_cites if basis else tuple(r.also_cites), item_lists=used,
+        cited_as=basis_zh(basis, documents), documents=documents or {})
+    from .resolved import rule_parameters  # the scan needs the built rule (its item lists)
+    object.__setattr__(rule, "parameter_ids", tuple(sorted(rule_parameters(rule))))
+    return rule

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from functools import lru_cache
 from pathlib import Path
 
+from .articles import ArticleText, split_articles
 from .errors import DiagnosticBag, did_you_mean
 from .resolved import SourceText
 from .schema import Citation
@@ -39,37 +40,112 @@ def source_text_at(path: str) -> str | None:  # keyed by str: Path equality is s
         return None
 
 
+def place(article: int, paragraph: int | None = None, item: int | None = None) -> str:
+    """第44条第1款第（7）项: how a diagnostic names a place in a text."""
+    return f"第{article}条" + (f"第{paragraph}款" if paragraph else "") + (f"第（{item}）项" if item else "")
+
+
+_PROBLEMS = {  # status -> (code, message, hint); {cited} and {found} are filled in
+    "empty": ("quote-not-in-source", "the quote is empty once whitespace and Markdown marks are removed",
+              "quote the words of the source text that the rule encodes"),
+    "missing": ("quote-not-in-source", "the quote is not in {file} (compared without whitespace and Markdown marks)",
+                "copy the words exactly from the source text, or fix the source file"),
+    "article_missing": ("cited-article-missing", "{document} has no {cited}", "check the article number"),
+    "outside_article": ("quote-outside-article", "the quote is not in {cited} of {document}",
+                        "the quote stands in {found}: cite that article, or quote {cited}"),
+    "paragraph_missing": ("cited-paragraph-missing", "{cited} of {document} does not exist ({count} paragraph(s))",
+                          "count the paragraphs (款) of the article again, or leave `paragraph:` out"),
+    "outside_paragraph": ("quote-outside-paragraph", "the quote is not in {cited} of {document}",
+                          "the quote stands in {found}: cite that paragraph, or quote {cited}"),
+    "item_missing": ("cited-item-missing", "{cited} of {document} does not exist",
+                     "check the item number (（一）（二）… as 1, 2 …) and the paragraph"),
+    "outside_item": ("quote-outside-item", "the quote is not in {cited} of {document}",
+                     "the quote stands in {found}: cite that item, or quote {cited}; a chapeau (有下列情形之一的…) "
+                     "is cited in a further citation under `also_cites:`"),
+}
+
+
 def check_citation(c: Citation, sources: dict[str, SourceText], doc: YamlDoc, path: tuple,
-                    bag: DiagnosticBag) -> None:
+                   bag: DiagnosticBag) -> None:
+    """A citation's document must be declared in the chain and its quote must lie in the cited
+    article, and in the cited paragraph and item when it names them."""
     src = sources.get(c.document)
     if src is None:
         bag.error("unknown-document", f"citation names document '{c.document}', which no pack in the chain declares",
                   doc.locate(path + ("document",)), format_path(path + ("document",)),
                   did_you_mean(c.document, sources) or "declare it under `sources:` in pack.yaml")
         return
-    status = _quote_status(c.quote, str(src.path))
-    if status == "empty":
-        bag.error("quote-not-in-source", "the quote is empty once whitespace and Markdown marks are removed",
-                  doc.locate(path + ("quote",)), format_path(path + ("quote",)),
-                  "quote the words of the source text that the rule encodes")
-    elif status == "missing":
-        bag.error("quote-not-in-source", f"the quote is not in {src.path.name} (compared without whitespace and "
-                  "Markdown marks)", doc.locate(path + ("quote",)), format_path(path + ("quote",)),
-                  "copy the words exactly from the source text, or fix the source file")
+    status, found, count = quote_status(c.quote, str(src.path), c.article, c.paragraph, c.item)
+    if status == "ok":
+        return
+    code, message, hint = _PROBLEMS[status]
+    where = "quote" if status in ("empty", "missing") or status.startswith("outside") else \
+        {"article_missing": "article", "paragraph_missing": "paragraph", "item_missing": "item"}[status]
+    fill = {"file": src.path.name, "document": c.document, "count": count,
+            "cited": place(c.article, c.paragraph if status != "article_missing" else None,
+                           c.item if status in ("item_missing", "outside_item") else None),
+            "found": place(*found) if found else ""}
+    bag.error(code, message.format(**fill), doc.locate(path + (where,)), format_path(path + (where,)),
+              hint.format(**fill))
 
 
-@lru_cache(maxsize=4096)
-def _quote_status(quote: str, source: str) -> str:
-    """'ok', 'empty' or 'missing' ('ok' too when the source is unreadable: reported once per
-    source by the loader). Cached with the source texts: a parent's rules are checked again for
-    every child pack that inherits them."""
+@lru_cache(maxsize=8192)
+def quote_status(quote: str, source: str, article: int | None = None, paragraph: int | None = None,
+                 item: int | None = None) -> tuple[str, tuple | None, int]:
+    """(status, where the quote does stand as (article, paragraph, item), paragraph count).
+
+    Status 'ok' (also when the source is unreadable: reported once per source by the loader),
+    'empty', 'missing', or a misplacement: 'article_missing', 'outside_article',
+    'paragraph_missing', 'outside_paragraph', 'item_missing', 'outside_item'. A text without
+    第N条 headings is checked as a whole. Cached with the source texts: a parent's rules are
+    checked again for every child pack that inherits them."""
     text = source_text_at(source)
     if text is None:
-        return "ok"
+        return "ok", None, 0
     quote = normalize_text(quote)
     if not quote:
-        return "empty"
-    return "ok" if quote in text else "missing"
+        return "empty", None, 0
+    if quote not in text:
+        return "missing", None, 0
+    arts = articles_at(source)
+    if article is None or not arts:
+        return "ok", None, 0
+    art = arts.get(article)
+    if art is None:
+        return "article_missing", None, 0
+    if quote not in art.text:
+        return "outside_article", _find(arts, quote), 0
+    count = len(art.paragraphs)
+    found = (article,) + (art.locate(quote) or (None, None))
+    if paragraph is not None:
+        if paragraph > count:
+            return "paragraph_missing", found, count
+        if quote not in art.paragraphs[paragraph - 1].text:
+            return "outside_paragraph", found, count
+    if item is not None:
+        hit = art.item(item, paragraph)
+        if hit is None:
+            return "item_missing", found, count
+        if quote not in hit[1]:
+            return "outside_item", found, count
+    return "ok", found, count
+
+
+def _find(arts: dict[int, ArticleText], quote: str) -> tuple | None:
+    for n, art in arts.items():
+        spot = art.locate(quote)
+        if spot is not None:
+            return (n,) + spot
+    return None
+
+
+@lru_cache(maxsize=64)
+def articles_at(path: str) -> dict[int, ArticleText]:
+    """The articles of a source text, split into paragraphs and items (empty when unreadable)."""
+    try:
+        return split_articles(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return {}
 
 
 def collect_sources(chain: "list[RawPack]", bag: DiagnosticBag) -> dict[str, SourceText]:

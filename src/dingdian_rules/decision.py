@@ -13,14 +13,14 @@ from operator import itemgetter
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .resolved import ResolvedRule, format_citation
+from .resolved import CitedProvision, ResolvedParameter, ResolvedRule, format_citation
 from .schema import Citation, Text
 from .trace import TraceNode, build_trace, missing_facts
 
 if TYPE_CHECKING:
     from .evaluate import Plan
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: nearest-first citations (cited_as, basis), cited items, parameters
 COMBINATION_RULES = {
     "application": "The outcome is the first stage (acceptance, materials, conditions) with a firing rule.",
     "agreement": "The outcome is the most severe: termination over rescission over suspension.",
@@ -37,6 +37,17 @@ QUESTION_OF_KIND = {"institution_type": "application", "eligibility": "applicati
 STATUS_NAMES = {True: "fired", False: "not_fired", None: "unknown"}
 
 
+class ItemResult(NamedTuple):
+    """One item of a cited list (有下列情形之一的…) that held, or might hold, in a rule's condition."""
+
+    list_id: str
+    citation: Citation
+    status: str  # held | unknown
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"list": self.list_id, "status": self.status, "citation": citation_dict(self.citation)}
+
+
 @dataclass(frozen=True, slots=True)
 class RuleResult:
     """One candidate rule of a question: did it fire, why, and where the law says so."""
@@ -45,10 +56,17 @@ class RuleResult:
     status: str  # fired | not_fired | unknown | not_applicable
     missing: tuple[str, ...]
     trace: TraceNode | None
+    items: tuple[ItemResult, ...] = ()  # the cited items that held (or are unknown), when the rule lists items
 
     @property
     def id(self) -> str:
         return self.rule.id
+
+    @property
+    def cited_as(self) -> str:
+        """The provisions an officer cites, nearest first, e.g. 苏医保规〔2023〕3号 第九条第（三）项（依据 国家医疗保障局令第2号
+        第十二条第（三）项）, with the items that held when the rule decides on a list."""
+        return self.rule.cited_as
 
     def to_dict(self) -> dict[str, Any]:
         r = self.rule
@@ -57,6 +75,10 @@ class RuleResult:
             "in_principle": r.in_principle, "outcome": r.outcome,
             "title": {"zh": r.title.zh, "en": r.title.en},
             "citation": citation_dict(r.citation),
+            "cited_as": r.cited_as,
+            "basis": [basis_dict(p) for p in r.basis],
+            "items": [i.to_dict() for i in self.items],
+            "parameters": [parameter_dict(p) for p in r.parameters],
             "provenance": [p.describe() for p in r.provenance],
             "condition": r.requires if r.fires_on is False else (r.when or r.applies_when),
             "fires_when": "false" if r.fires_on is False else "true",
@@ -74,6 +96,18 @@ def citation_dict(c: Citation) -> dict[str, Any]:
             "quote": c.quote, "label": format_citation(c)}
 
 
+def basis_dict(p: CitedProvision) -> dict[str, Any]:
+    return {"pack": p.pack, "role": p.role, "citation": citation_dict(p.citation),
+            "also_cites": [citation_dict(c) for c in p.also_cites]}
+
+
+def parameter_dict(p: ResolvedParameter) -> dict[str, Any]:
+    return {"id": p.id, "title": {"zh": p.title.zh, "en": p.title.en},
+            "value": list(p.value) if isinstance(p.value, tuple) else p.value, "unit": p.unit,
+            "cited_as": p.cited_as, "citation": citation_dict(p.citation),
+            "basis": [basis_dict(b) for b in p.basis], "provenance": [s.describe() for s in p.provenance]}
+
+
 class MeasureResult(NamedTuple):
     """A handling measure a fired rule orders (mandatory) or allows, with amounts and durations."""
 
@@ -89,11 +123,13 @@ class MeasureResult(NamedTuple):
     min_duration: tuple[int, str] | None = None
     max_duration: tuple[int, str] | None = None
     missing: tuple[str, ...] = ()  # facts needed to compute the amount
+    cited_as: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule_id": self.rule_id, "measure_id": self.measure_id,
                 "title": {"zh": self.title.zh, "en": self.title.en}, "mandatory": self.mandatory,
-                "tier": self.tier, "citation": citation_dict(self.citation), "base_amount": self.base_amount,
+                "tier": self.tier, "citation": citation_dict(self.citation), "cited_as": self.cited_as,
+                "base_amount": self.base_amount,
                 "min_amount": self.min_amount, "max_amount": self.max_amount,
                 "min_duration": list(self.min_duration) if self.min_duration else None,
                 "max_duration": list(self.max_duration) if self.max_duration else None,
@@ -119,6 +155,7 @@ class DeadlineResult(NamedTuple):
     modality: str
     in_principle: bool
     missing: tuple[str, ...] = ()
+    cited_as: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule_id": self.rule_id, "title": {"zh": self.title.zh, "en": self.title.en},
@@ -126,7 +163,7 @@ class DeadlineResult(NamedTuple):
                 "start": _iso(self.start), "length": self.length, "unit": self.unit, "direction": self.direction,
                 "extra_days": self.extra_days, "due": _iso(self.due), "calendar": self.calendar,
                 "estimated": self.estimated, "rolled_from": _iso(self.rolled_from),
-                "citation": citation_dict(self.citation), "modality": self.modality,
+                "citation": citation_dict(self.citation), "cited_as": self.cited_as, "modality": self.modality,
                 "in_principle": self.in_principle, "missing": list(self.missing)}
 
 
@@ -205,7 +242,18 @@ class Decision(tuple):
             if status is None:
                 missing = tuple(sorted(missing_facts(rule.condition, self._rule_slots(i))))  # type: ignore[arg-type]
             trace = build_trace(rule.condition, self._slots[i]) if self._slots is not None else None  # type: ignore[arg-type]
-            out.append(RuleResult(rule, name, missing, trace))
+            items = self._items(rule) if rule.item_lists and fired is not False else ()
+            out.append(RuleResult(rule, name, missing, trace, items))
+        return tuple(out)
+
+    def _items(self, rule: ResolvedRule) -> tuple[ItemResult, ...]:
+        """The listed items that hold (or may hold) on this case: what the decision cites item by item."""
+        out = []
+        for lst in rule.item_lists:
+            for item in lst.items:
+                value = item.condition.fast(self._case, self.as_of, set())  # type: ignore[union-attr]
+                if value is not False:
+                    out.append(ItemResult(lst.id, item.citation, "held" if value is True else "unknown"))
         return tuple(out)
 
     @property

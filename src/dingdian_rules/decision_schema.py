@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .decision import SCHEMA_VERSION
 from .evaluate import QUESTIONS, STAGES
-from .schema import Modality, RuleKind
+from .schema import Modality, RuleKind, RuleOutcome
 
 __all__ = ["DecisionModel", "OUTCOMES", "decision_json_schema"]
 
@@ -71,6 +71,32 @@ class CitationModel(_Model):
     label: str = Field(description="Short English label, e.g. `nhsa_order_2 art. 12 item 4`.")
 
 
+class ProvisionModel(_Model):
+    pack: str = Field(description="The pack whose provision this is.")
+    role: Literal["restated", "overridden", "defined"] = Field(
+        description="restated: the pack's own provision repeats an inherited rule; overridden: it changed it; "
+        "defined: the pack that wrote the rule.")
+    citation: CitationModel
+    also_cites: list[CitationModel] = Field(description="Further provisions cited with it (a chapeau, a consequence).")
+
+
+class ItemModel(_Model):
+    list: str = Field(description="Id of the cited list (`@id` in the condition).")
+    status: Literal["held", "unknown"] = Field(description="held: the item's condition is true on the case.")
+    citation: CitationModel
+
+
+class ParameterModel(_Model):
+    id: str
+    title: TextModel
+    value: int | float | list[str]
+    unit: str
+    cited_as: str = Field(description="The provision that sets the value, nearest first, as an officer cites it.")
+    citation: CitationModel = Field(description="The nearest provision that sets or restates the value.")
+    basis: list[ProvisionModel] = Field(description="Every provision that set or restated it, nearest first.")
+    provenance: list[str]
+
+
 class PackRefModel(_Model):
     id: str = Field(description="Id of the pack the question was asked of (the leaf of the chain).")
     chain: list[str] = Field(description="Pack ids from the root to the leaf.")
@@ -85,6 +111,7 @@ class MeasureModel(_Model):
     mandatory: bool = Field(description="true when the rule orders the measure (shall); false for an option (may).")
     tier: int | None = Field(description="Penalty tier of the rule, or null.")
     citation: CitationModel
+    cited_as: str = Field(description="The rule's provisions as an officer cites them, nearest first.")
     base_amount: float | None = Field(description="Base amount in yuan, when the measure has an amount and the base is known.")
     min_amount: float | None
     max_amount: float | None
@@ -107,6 +134,7 @@ class DeadlineModel(_Model):
     estimated: bool = Field(description="A working-day count crossed a year without a published arrangement.")
     rolled_from: IsoDate | None = _date("The computed last day when it was moved to the next working day.")
     citation: CitationModel
+    cited_as: str = Field(description="The rule's provisions as an officer cites them, nearest first.")
     modality: Modality
     in_principle: bool
     missing: list[str] = Field(description="Facts needed to compute the date.")
@@ -132,9 +160,16 @@ class RuleModel(_Model):
     status: Status
     modality: Modality
     in_principle: bool
-    outcome: str | None = Field(description="What the rule's firing means (pack-defined), or null.")
+    outcome: RuleOutcome | None = Field(description="What the rule's firing means, or null.")
     title: TextModel
-    citation: CitationModel
+    citation: CitationModel = Field(description="The nearest provision: the child pack's own restatement or "
+                                    "override when there is one, else the defining pack's.")
+    cited_as: str = Field(description="Officer-style citation, nearest first, e.g. 苏医保规〔2023〕3号 第九条第（三）项"
+                          "（依据 国家医疗保障局令第2号 第十二条第（三）项）.")
+    basis: list[ProvisionModel] = Field(description="Every provision the rule rests on, nearest first.")
+    items: list[ItemModel] = Field(description="For a rule that decides on a cited list: the items that held "
+                                   "(or are unknown), each with its own citation; empty otherwise.")
+    parameters: list[ParameterModel] = Field(description="Parameters the rule reads, with value and citation.")
     provenance: list[str] = Field(description="The rule's history through the pack chain, one sentence per step.")
     condition: str | None = Field(description="The condition text (when / requires).")
     fires_when: Literal["true", "false"] = Field(description="The condition value that makes the rule fire.")
@@ -144,7 +179,7 @@ class RuleModel(_Model):
 
 
 class DecisionModel(_Model):
-    """A decision as ``Decision.to_dict()`` writes it (schema_version 1)."""
+    """A decision as ``Decision.to_dict()`` writes it (schema_version 2)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
                               json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"})

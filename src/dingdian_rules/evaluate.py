@@ -227,7 +227,7 @@ def _deadline(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, e
     dl = r.deadline
     return DeadlineResult(r.id, r.title, dl.start_event, start, length, unit, dl.direction, due,  # type: ignore[union-attr]
                           _calendar_name(pack, unit, due, start), estimated, rolled_from, int(extra),
-                          r.citation, r.modality, r.in_principle, missing)
+                          r.citation, r.modality, r.in_principle, missing, r.cited_as)
 
 
 def _measures(plan: Plan, statuses, case: Case, today: date) -> tuple[MeasureResult, ...]:
@@ -248,7 +248,7 @@ def _measures(plan: Plan, statuses, case: Case, today: date) -> tuple[MeasureRes
                     _, slots = m.amount_base.run_traced(case, today, set())
                     missing = tuple(sorted(missing_facts(m.amount_base, slots)))
             out.append(MeasureResult(r.id, m.measure.id, m.measure.title, r.modality in MANDATORY, r.tier, r.citation,
-                                     base, lo, hi, m.min_duration, m.max_duration, missing))
+                                     base, lo, hi, m.min_duration, m.max_duration, missing, r.cited_as))
     return tuple(out)
 
 

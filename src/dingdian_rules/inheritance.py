@@ -14,10 +14,10 @@ from pathlib import Path
 
 from .errors import DiagnosticBag, Location, did_you_mean
 from .resolved import ProvenanceStep
-from .schema import Citation, PackMeta, Parameter, Rule, RuleFile
+from .schema import Citation, ItemList, PackMeta, Parameter, Rule, RuleFile
 from .yamlio import YamlDoc, format_path
 
-OVERRIDABLE = ("title", "modality", "in_principle", "when", "requires", "applies_when", "deadline",
+OVERRIDABLE = ("title", "also_cites", "modality", "in_principle", "when", "requires", "applies_when", "deadline",
                "measures", "tier", "outcome", "note")
 
 
@@ -56,10 +56,19 @@ class MergedParam:
 
 
 @dataclass
+class MergedItemList:
+    item_list: ItemList
+    pack: str
+    doc: YamlDoc
+    path: tuple
+
+
+@dataclass
 class Merged:
     rules: dict[str, MergedRule] = field(default_factory=dict)  # insertion order = rule order
     params: dict[str, MergedParam] = field(default_factory=dict)
     repealed: dict[str, tuple[str, str, Citation, list[ProvenanceStep]]] = field(default_factory=dict)
+    item_lists: dict[str, MergedItemList] = field(default_factory=dict)
 
 
 def merge_chain(chain: list[RawPack], bag: DiagnosticBag) -> Merged:
@@ -74,9 +83,14 @@ def merge_chain(chain: list[RawPack], bag: DiagnosticBag) -> Merged:
         for f in raw.files:
             _param_overrides(merged, raw, f, bag, touched_params)
         for f in raw.files:
+            _add_item_lists(merged, raw, f, bag)
+        for f in raw.files:
             _add_rules(merged, raw, f, bag, touched_rules)
         for f in raw.files:
             _overrides(merged, raw, f, bag, touched_rules)
+        for f in raw.files:
+            _restatements(merged, raw, f, bag, touched_rules, touched_params)
+        for f in raw.files:
             _repeals(merged, raw, f, bag, touched_rules)
         for rid, m in merged.rules.items():
             if rid not in touched_rules and m.provenance[0].pack != pack_id:
@@ -136,7 +150,8 @@ def _add_rules(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, tou
                       "to change an inherited rule, list it under `overrides:` with `changes:` and your citation")
             continue
         fields = {name: (f.doc, ("rules", i, name)) for name in r.model_fields_set}
-        merged.rules[r.id] = MergedRule(r, [ProvenanceStep("defined", raw.meta.id, r.citation)],
+        merged.rules[r.id] = MergedRule(r, [ProvenanceStep("defined", raw.meta.id, r.citation,
+                                                           also_cites=tuple(r.also_cites))],
                                         f.doc.locate(("rules", i)), fields)
         touched.add(r.id)
 
@@ -157,10 +172,12 @@ def _overrides(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, tou
             continue
         changes = {name: getattr(o, name) for name in OVERRIDABLE if name in o.model_fields_set}
         changes["citation"] = o.citation
+        changes["also_cites"] = o.also_cites or []  # the parent's further citations belong to its own article
         target.rule = target.rule.model_copy(update=changes)
         for name in changes:
             target.field_locations[name] = (f.doc, ("overrides", i, name))
-        target.provenance.append(ProvenanceStep("overridden", raw.meta.id, o.citation, o.changes))
+        also = o.also_cites or []
+        target.provenance.append(ProvenanceStep("overridden", raw.meta.id, o.citation, o.changes, tuple(also)))
         touched.add(o.id)
 
 
@@ -177,3 +194,68 @@ def _repeals(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touch
         target.provenance.append(ProvenanceStep("repealed", raw.meta.id, rp.citation, rp.reason))
         merged.repealed[rp.id] = (raw.meta.id, rp.reason, rp.citation, target.provenance)
         touched.add(rp.id)
+
+
+def _add_item_lists(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag) -> None:
+    for i, lst in enumerate(f.content.item_lists):
+        path = ("item_lists", i, "id")
+        prev = merged.item_lists.get(lst.id)
+        if prev is not None:
+            bag.error("duplicate-id", f"item list '{lst.id}' is already defined in {prev.pack} "
+                      f"({prev.doc.locate(prev.path)})", f.doc.locate(path), format_path(path),
+                      "give the list a new id; a child uses its parent's lists as they are")
+            continue
+        seen: set[tuple[int | None, int]] = set()
+        for j, it in enumerate(lst.items):
+            key = (it.paragraph, it.item)
+            if key in seen:
+                bag.error("duplicate-id", f"item {it.item} appears twice in item list '{lst.id}'",
+                          f.doc.locate(("item_lists", i, "items", j, "item")),
+                          format_path(("item_lists", i, "items", j, "item")), "list each item once")
+            seen.add(key)
+        merged.item_lists[lst.id] = MergedItemList(lst, raw.meta.id, f.doc, ("item_lists", i))
+
+
+def _restatements(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched_rules: set[str],
+                  touched_params: set[str]) -> None:
+    """A child's provision restating an inherited rule or parameter: cited first, logic unchanged."""
+    for i, rs in enumerate(f.content.restatements):
+        base = ("restatements", i)
+        if (rs.rule is None) == (rs.parameter is None):
+            bag.error("bad-restatement", "a restatement names exactly one of `rule:` and `parameter:`",
+                      f.doc.locate(base), format_path(base), "write `rule: <rule id>` or `parameter: <parameter id>`")
+            continue
+        step = ProvenanceStep("restated", raw.meta.id, rs.citation, rs.note or "", tuple(rs.also_cites))
+        if rs.rule is not None:
+            target = merged.rules.get(rs.rule)
+            path = base + ("rule",)
+            if target is None:
+                why = " (it was repealed)" if rs.rule in merged.repealed else ""
+                bag.error("restate-unknown-rule", f"restatements names rule '{rs.rule}', which no parent pack "
+                          f"defines{why}", f.doc.locate(path), format_path(path),
+                          did_you_mean(rs.rule, merged.rules) or "run `dingdian-rules resolve <parent>` to list rule ids")
+                continue
+            if rs.rule in touched_rules:
+                own = target.provenance[0].pack == raw.meta.id
+                bag.error("restate-own-rule", f"'{rs.rule}' is {'defined' if own else 'overridden or restated'} in "
+                          "this same pack; a restatement cites a child's provision for an inherited rule it leaves "
+                          "unchanged", f.doc.locate(path), format_path(path),
+                          "cite the provision in the rule or override itself (`also_cites:` takes more than one)")
+                continue
+            target.provenance.append(step)
+            touched_rules.add(rs.rule)
+        else:
+            param = merged.params.get(rs.parameter)  # type: ignore[arg-type]
+            path = base + ("parameter",)
+            if param is None:
+                bag.error("restate-unknown-parameter", f"restatements names parameter '{rs.parameter}', which no "
+                          "parent pack defines", f.doc.locate(path), format_path(path),
+                          did_you_mean(str(rs.parameter), merged.params) or "only inherited parameters can be restated")
+                continue
+            if rs.parameter in touched_params:
+                bag.error("restate-own-rule", f"parameter '{rs.parameter}' is defined or overridden in this same "
+                          "pack; a restatement is for an inherited value left unchanged", f.doc.locate(path),
+                          format_path(path), "cite the provision in the parameter or its override itself")
+                continue
+            param.provenance.append(step)
+            touched_params.add(rs.parameter)  # type: ignore[arg-type]

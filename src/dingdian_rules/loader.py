@@ -20,13 +20,15 @@ from typing import Iterable, Iterator, Sequence
 import pydantic
 
 from . import building, citations, timecalc
-from .building import Compiler, build_rule, param_info
+from .building import Compiler, build_item_lists, build_rule, param_info
 from .citations import check_citation, collect_sources, normalize_text, source_text
 from .conditions.types import ParamInfo
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
 from .inheritance import Merged, RawFile, RawPack, merge_chain
 from .overlaps import find_overlaps, overlap_diagnostics
-from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule, rule_parameters
+from .resolved import (RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule, basis_of, basis_zh,
+                       rule_parameters)
+from .schema import Citation
 from .schema import PackMeta, RuleFile
 from .schema_errors import pydantic_diagnostics
 from .yamlio import format_path, load_yaml_file
@@ -189,13 +191,16 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
         "sources": [[s.model_dump(mode="json") for s in r.meta.sources] for r in chain],
         "holidays": [[h.model_dump(mode="json") for h in r.meta.holidays] for r in chain],
 
-        "parameters": {k: [p.value, p.unit, p.citation.model_dump(mode="json")] for k, p in sorted(params.items())},
+        "parameters": {k: [p.value, p.unit, p.citation.model_dump(mode="json"), _basis_canon(p.basis)]
+                       for k, p in sorted(params.items())},
         "rules": [{"id": r.id, "kind": r.kind, "modality": r.modality, "in_principle": r.in_principle,
                    "when": r.when, "requires": r.requires, "applies_when": r.applies_when,
                    "deadline": r.deadline.model_dump(mode="json") if r.deadline else None,
                    "measures": [m.measure.model_dump(mode="json") for m in r.measures], "tier": r.tier,
                    "outcome": r.outcome, "questions": list(r.questions),
-                   "citation": r.citation.model_dump(mode="json")} for r in rules],
+                   "citation": r.citation.model_dump(mode="json"), "basis": _basis_canon(r.basis),
+                   "items": [[i.citation.model_dump(mode="json"), i.when] for lst in r.item_lists for i in lst.items]}
+                  for r in rules],
         "repealed": sorted(r.id for r in repealed),
     }
     if caller:  # only when given, so a pack's fingerprint does not change by this feature's existence
@@ -205,10 +210,21 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def _basis_canon(basis) -> list:
+    return [[p.pack, p.role, p.citation.model_dump(mode="json"), [c.model_dump(mode="json") for c in p.also_cites]]
+            for p in basis]
+
+
+def _check_all(cites: Iterable[Citation], sources, doc, path: tuple, bag: DiagnosticBag) -> None:
+    for i, c in enumerate(cites):
+        check_citation(c, sources, doc, path + (i,), bag)
+
+
 def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
                   holidays: Sequence[timecalc.YearArrangement] = ()) -> ResolvedPack | None:
     merged: Merged = merge_chain(chain, bag)
     sources = collect_sources(chain, bag)
+    documents = {sid: src.document for sid, src in sources.items()}
     for src in sources.values():
         if src.path.is_file() and source_text(src.path) is None:
             bag.error("file-unreadable", f"source text {src.path} is not readable UTF-8", Location(str(src.path)))
@@ -223,15 +239,29 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         infos[pid] = info
         check_citation(mp.citation, sources, mp.doc, mp.path + ("citation",), bag)
         value = tuple(mp.value) if isinstance(mp.value, list) else mp.value
-        params[pid] = ResolvedParameter(pid, mp.param.title, value, mp.param.unit, mp.citation,
-                                        tuple(mp.provenance), mp.location, mp.param.note)
+        prov = tuple(mp.provenance)
+        basis = basis_of(prov)
+        params[pid] = ResolvedParameter(pid, mp.param.title, value, mp.param.unit,
+                                        basis[0].citation if basis else mp.citation, prov, mp.location,
+                                        mp.param.note, basis_zh(basis, documents), documents)
     calendar = _calendar(chain, holidays)
     comp = Compiler(infos, calendar, bag)
+    for ml in merged.item_lists.values():
+        lst = ml.item_list
+        for j, it in enumerate(lst.items):
+            check_citation(Citation(document=lst.document, article=lst.article, paragraph=it.paragraph or lst.paragraph,
+                                    item=it.item, quote=it.quote), sources, ml.doc, ml.path + ("items", j), bag)
+    item_lists = build_item_lists(merged.item_lists, comp)
     rules: list[ResolvedRule] = []
     for m in merged.rules.values():
         doc, path = m.field_locations["citation"]
         check_citation(m.rule.citation, sources, doc, path, bag)
-        rules.append(build_rule(m, comp, infos, bag))
+        if m.rule.also_cites:
+            doc, path = m.field_locations["also_cites"]
+            _check_all(m.rule.also_cites, sources, doc, path, bag)
+        rule = build_rule(m, comp, infos, bag, item_lists, documents)
+        object.__setattr__(rule, "parameters", tuple(params[p] for p in rule.parameter_ids if p in params))
+        rules.append(rule)
     repealed = []
     for rid, (pack, reason, citation, prov) in merged.repealed.items():
         repealed.append(RepealedRule(rid, pack, reason, citation, tuple(prov)))
@@ -241,6 +271,9 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
                 check_citation(rp.citation, sources, f.doc, ("repeals", i, "citation"), bag)
             for i, ro in enumerate(f.content.overrides):
                 check_citation(ro.citation, sources, f.doc, ("overrides", i, "citation"), bag)
+            for i, rs in enumerate(f.content.restatements):
+                check_citation(rs.citation, sources, f.doc, ("restatements", i, "citation"), bag)
+                _check_all(rs.also_cites, sources, f.doc, ("restatements", i, "also_cites"), bag)
     unused = set(params) - {p for r in rules for p in rule_parameters(r)}
     leaf = chain[-1]
     for pid in sorted(unused):
@@ -258,7 +291,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         parameters=params, rules=tuple(rules), repealed=tuple(repealed),
         _fingerprint=[lambda: _fingerprint(chain, params, rules, repealed, holidays)], calendar=calendar,
         warnings=tuple(d for d in bag.items if d.severity == "warning"), overlaps=tuple(overlaps),
-        param_infos=MappingProxyType(dict(infos)))
+        param_infos=MappingProxyType(dict(infos)), item_lists=MappingProxyType(item_lists))
     from .evaluate import build_plans  # late import: evaluate depends on resolved packs
     object.__setattr__(pack, "plans", MappingProxyType(build_plans(pack)))
     return pack
@@ -270,7 +303,8 @@ def clear_caches() -> None:
     _FILES.clear()
     building.clear_caches()
     citations.source_text_at.cache_clear()
-    citations._quote_status.cache_clear()
+    citations.quote_status.cache_clear()
+    citations.articles_at.cache_clear()
 
 
 @contextmanager

@@ -15,8 +15,9 @@ from typing import Any, Iterable, Mapping
 
 from pydantic import BaseModel
 
+from .articles import zh_numeral
 from .decision import Decision, DeadlineResult, MeasureResult, RuleResult
-from .resolved import ResolvedPack
+from .resolved import ResolvedPack, cite_zh
 from .schema import Citation
 from .trace import TraceNode
 
@@ -50,20 +51,7 @@ _MAX_LIST = 6  # list values longer than this are shortened in text traces (JSON
 
 
 # --- small pieces ---------------------------------------------------------------------------
-def zh_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 43 → 四十三, 105 → 一百零五: how articles and items are numbered."""
-    if n < 10:
-        return _DIGITS[n]
-    if n < 20:
-        return "十" + (_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
-    if n < 1000:
-        rest = n % 100
-        tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else
-                                     _DIGITS[rest // 10] + "十" + (_DIGITS[rest % 10] if rest % 10 else ""))
-        return _DIGITS[n // 100] + "百" + tail
-    return str(n)
+zh_number = zh_numeral  # re-exported: renderers and callers have used this name
 
 
 def source_titles(pack: ResolvedPack) -> dict[str, str]:
@@ -171,12 +159,46 @@ def _unknown_by_fact(decision: Decision) -> dict[str, list[str]]:
 
 
 # --- decision: text -------------------------------------------------------------------------
+def _cited(cited_as: str, c: Citation, titles: Mapping[str, str] | None) -> str:
+    return cited_as or cite(c, titles)
+
+
+def citation_lines(r: RuleResult, titles: Mapping[str, str] | None, pad: str) -> list[str]:
+    """依据 (nearest provision first, as an officer cites it), its words, the higher provision's
+    words when the nearest restates it, the listed items that held, and the parameters used."""
+    rule = r.rule
+    lines = [f"{pad}依据：{_cited(rule.cited_as, rule.citation, titles)}",
+             f"{pad}原文：“{_one_line(rule.citation.quote)}”"]
+    basis = rule.basis
+    if basis and basis[0].role == "restated":
+        for p in basis[1:]:
+            lines.append(f"{pad}上位原文（{cite_zh(p.citation, rule.documents)}）：“{_one_line(p.citation.quote)}”")
+            if p.role != "restated":
+                break
+    for c in rule.also_cites:
+        lines.append(f"{pad}并见（{cite_zh(c, rule.documents, with_document=c.document != rule.citation.document)}）："
+                     f"“{_one_line(c.quote)}”")
+    for item in r.items:
+        mark = "" if item.status == "held" else "（未知）"
+        lines.append(f"{pad}所涉情形{mark}：{cite_zh(item.citation, with_document=False)}“{_one_line(item.citation.quote)}”")
+    if r.status in ("fired", "unknown"):
+        for p in rule.parameters:
+            lines.append(f"{pad}参数：{p.title.zh} = {_param_value(p.value, p.unit)}（{_cited(p.cited_as, p.citation, titles)}"
+                         + _param_change(p) + "）")
+    return lines
+
+
+def _param_change(p: Any) -> str:
+    basis = p.basis
+    if len(basis) > 1 and basis[0].role == "overridden":
+        return f"；变更了 {cite_zh(basis[1].citation, p.documents)} 的规定"
+    return ""
+
+
 def _rule_text(r: RuleResult, titles: Mapping[str, str] | None, pad: str) -> list[str]:
     rule = r.rule
     return [f"{pad}- {rule.id}  {rule.title.zh}",
-            f"{pad}  规范：{_modality(rule.modality, rule.in_principle)}",
-            f"{pad}  依据：{cite(rule.citation, titles)}",
-            f"{pad}  原文：“{_one_line(rule.citation.quote)}”"]
+            f"{pad}  规范：{_modality(rule.modality, rule.in_principle)}"] + citation_lines(r, titles, pad + "  ")
 
 
 def _measure_text(m: MeasureResult, titles: Mapping[str, str] | None) -> list[str]:
@@ -194,7 +216,7 @@ def _measure_text(m: MeasureResult, titles: Mapping[str, str] | None) -> list[st
         lo = _period(*m.min_duration) if m.min_duration else "（不限）"
         hi = _period(*m.max_duration) if m.max_duration else "（不限）"
         lines.append(f"    期限：{lo} 至 {hi}")
-    lines.append(f"    依据：{cite(m.citation, titles)}")
+    lines.append(f"    依据：{_cited(m.cited_as, m.citation, titles)}")
     return lines
 
 
@@ -215,7 +237,7 @@ def _deadline_text(d: DeadlineResult, titles: Mapping[str, str] | None) -> list[
             lines.append(f"    顺延：原届满日 {d.rolled_from.isoformat()} 不是工作日，顺延至 {d.due.isoformat()}")
         if d.missing:
             lines.append(f"    缺少：{', '.join(d.missing)}")
-    lines += [f"    依据：{cite(d.citation, titles)}", f"    原文：“{_one_line(d.citation.quote)}”"]
+    lines += [f"    依据：{_cited(d.cited_as, d.citation, titles)}", f"    原文：“{_one_line(d.citation.quote)}”"]
     return lines
 
 
@@ -258,7 +280,10 @@ def decision_text(decision: Decision, *, titles: Mapping[str, str] | None = None
         for r in rules:
             rule = r.rule
             lines.append(f"  [{STATUS_LABELS.get(r.status, r.status)}] {rule.id}  {rule.title.zh}"
-                         f"（{_modality(rule.modality, rule.in_principle)}；{cite(rule.citation, titles)}）")
+                         f"（{_modality(rule.modality, rule.in_principle)}）")
+            lines += citation_lines(r, titles, "    ")
+            if rule.note:
+                lines.append(f"    解读说明：{_one_line(rule.note)}")
             if r.missing:
                 lines.append(f"    缺少：{', '.join(r.missing)}")
             if r.trace is not None:
@@ -300,8 +325,8 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
         for r in fired:
             rule = r.rule
             lines += [f"#### `{rule.id}` {rule.title.zh}", "",
-                      f"- 规范：{_modality(rule.modality, rule.in_principle)}",
-                      f"- 依据：{cite(rule.citation, titles)}", "", f"> {_one_line(rule.citation.quote)}", ""]
+                      f"- 规范：{_modality(rule.modality, rule.in_principle)}"]
+            lines += ["- " + line for line in citation_lines(r, titles, "")] + [""]
     if d.measures:
         rows = []
         for m in d.measures:
@@ -315,7 +340,7 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
                 span = (f"{_period(*m.min_duration) if m.min_duration else '（不限）'} 至 "
                         f"{_period(*m.max_duration) if m.max_duration else '（不限）'}")
             rows.append([f"`{m.measure_id}` {m.title.zh}", "应当（强制）" if m.mandatory else "可以（酌定）",
-                         amount, span, f"`{m.rule_id}`", cite(m.citation, titles)])
+                         amount, span, f"`{m.rule_id}`", _cited(m.cited_as, m.citation, titles)])
         lines += ["", "### 处理措施", ""] + _table(["措施", "性质", "金额", "期限", "规则", "依据"], rows) + [""]
     if d.deadlines:
         rows = []
@@ -327,7 +352,7 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
             rows.append([f"`{dl.rule_id}` {dl.title.zh}", _modality(dl.modality, dl.in_principle),
                          f"{dl.start_event.zh}（{dl.start.isoformat() if dl.start else '未知'}）",
                          f"{_period(dl.length, dl.unit)}{'之后' if dl.direction == 'after' else '之前'}{extra}",
-                         due, dl.calendar, cite(dl.citation, titles)])
+                         due, dl.calendar, _cited(dl.cited_as, dl.citation, titles)])
         lines += ["", "### 期限", ""] + _table(["规则", "规范", "起算", "期间", "届满日", "历法", "依据"], rows) + [""]
         for dl in d.deadlines:
             lines.append(f"- `{dl.rule_id}` 原文：“{_one_line(dl.citation.quote)}”")
@@ -346,7 +371,10 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
         for r in rules:
             rule = r.rule
             lines += [f"#### [{STATUS_LABELS.get(r.status, r.status)}] `{rule.id}` {rule.title.zh}", "",
-                      f"- 规范：{_modality(rule.modality, rule.in_principle)}；依据：{cite(rule.citation, titles)}"]
+                      f"- 规范：{_modality(rule.modality, rule.in_principle)}"]
+            lines += ["- " + line for line in citation_lines(r, titles, "")]
+            if rule.note:
+                lines.append(f"- 解读说明：{_one_line(rule.note)}")
             if r.missing:
                 lines.append(f"- 缺少：{', '.join(f'`{f}`' for f in r.missing)}")
             if r.trace is not None:

@@ -17,7 +17,8 @@ from .errors import Diagnostic, Location
 from .schema import Citation, Deadline, Measure, PackMeta, SourceDocument, Text
 from .timecalc import WorkdayCalendar
 
-Action = Literal["defined", "inherited", "overridden", "repealed"]
+Action = Literal["defined", "inherited", "restated", "overridden", "repealed"]
+CITING_ACTIONS = ("restated", "overridden", "defined")  # the steps whose provisions a decision cites
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,71 @@ class ProvenanceStep:
     action: Action
     pack: str
     citation: Citation | None = None
-    note: str = ""  # what changed, or why it was repealed
+    note: str = ""  # what changed, why it was repealed, or how a restatement reads
+    also_cites: tuple[Citation, ...] = ()
 
     def describe(self) -> str:
         cite = f" ({format_citation(self.citation)})" if self.citation else ""
-        verb = {"defined": "defined in", "inherited": "inherited unchanged by", "overridden": "overridden by",
-                "repealed": "repealed by"}[self.action]
+        verb = {"defined": "defined in", "inherited": "inherited unchanged by", "restated": "restated by",
+                "overridden": "overridden by", "repealed": "repealed by"}[self.action]
         return f"{verb} {self.pack}{cite}" + (f": {self.note}" if self.note else "")
+
+
+@dataclass(frozen=True)
+class CitedProvision:
+    """One provision a decision cites for a rule or parameter, nearest jurisdiction first: the
+    child's restatement or override, then the provision it restates or changes."""
+
+    pack: str
+    role: str  # restated | overridden | defined
+    citation: Citation
+    also_cites: tuple[Citation, ...] = ()
+
+
+def basis_of(provenance: tuple[ProvenanceStep, ...]) -> tuple[CitedProvision, ...]:
+    """The cited provisions of a provenance chain, nearest (latest) first."""
+    return tuple(CitedProvision(p.pack, p.action, p.citation, p.also_cites)
+                 for p in reversed(provenance) if p.action in CITING_ACTIONS and p.citation is not None)
+
+
+def cite_zh(c: Citation, documents: "dict[str, SourceDocument] | None" = None, *, with_document: bool = True) -> str:
+    """国家医疗保障局令第2号 第十二条第（三）项: the document by its 文号 (its 《title》 when it has
+    none), then article, paragraph and item, as an officer writes them."""
+    from .articles import zh_numeral
+    text = ""
+    if with_document:
+        doc = (documents or {}).get(c.document)
+        text = (doc.number if doc and doc.number else f"《{doc.title}》" if doc else c.document) + " "
+    text += f"第{zh_numeral(c.article)}条"
+    if c.paragraph:
+        text += f"第{zh_numeral(c.paragraph)}款"
+    if c.item:
+        text += f"第（{zh_numeral(c.item)}）项"
+    return text
+
+
+def provision_zh(p: CitedProvision, documents: "dict[str, SourceDocument] | None" = None) -> str:
+    """One provision with its further citations: 苏医保规〔2023〕3号 第四十四条第一款第（八）项、第三款."""
+    text = cite_zh(p.citation, documents)
+    for c in p.also_cites:
+        text += "、" + cite_zh(c, documents, with_document=c.document != p.citation.document)
+    return text
+
+
+def basis_zh(basis: "tuple[CitedProvision, ...]", documents: "dict[str, SourceDocument] | None" = None) -> str:
+    """The nearest provision, then what it restates: 苏医保规〔2023〕3号 第九条第（三）项（依据 国家医疗保障局令第2号
+    第十二条第（三）项）. An override is cited alone (it changed the rule; provenance says from what)."""
+    if not basis:
+        return ""
+    text = provision_zh(basis[0], documents)
+    if basis[0].role != "restated":
+        return text
+    higher = []
+    for p in basis[1:]:
+        higher.append(provision_zh(p, documents))
+        if p.role != "restated":
+            break
+    return text + ("（依据 " + "；".join(higher) + "）" if higher else "")
 
 
 def format_citation(c: Citation) -> str:
@@ -51,10 +110,34 @@ class ResolvedParameter:
     title: Text
     value: int | float | tuple[str, ...]
     unit: str
-    citation: Citation
+    citation: Citation  # the nearest provision that sets or restates the value
     provenance: tuple[ProvenanceStep, ...]
     location: Location | None = None
     note: str | None = None
+    cited_as: str = ""  # basis_zh of the provenance, computed at load
+    documents: "dict[str, SourceDocument]" = field(default_factory=dict, repr=False)  # the chain's, for labels
+
+    @property
+    def basis(self) -> tuple[CitedProvision, ...]:
+        return basis_of(self.provenance)
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedItem:
+    """One item of a cited list, with its own citation and compiled condition."""
+
+    list_id: str
+    citation: Citation
+    when: str
+    condition: CompiledExpr | None
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedItemList:
+    id: str
+    pack: str
+    title: Text | None
+    items: tuple[ResolvedItem, ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,6 +175,17 @@ class ResolvedRule:
     deadline_extend: CompiledExpr | None = None
     deadline_length: tuple[int, str] | None = None
     deadline_param: str | None = None
+    also_cites: tuple[Citation, ...] = ()
+    item_lists: tuple[ResolvedItemList, ...] = ()  # lists its condition names as @id
+    parameter_ids: tuple[str, ...] = ()  # parameters it reads, sorted
+    parameters: "tuple[ResolvedParameter, ...]" = ()  # the same, resolved (value, citations, provenance)
+    cited_as: str = ""  # basis_zh of the provenance, computed at load
+    documents: "dict[str, SourceDocument]" = field(default_factory=dict, repr=False)  # the chain's, for labels
+
+    @property
+    def basis(self) -> tuple[CitedProvision, ...]:
+        """Provisions to cite, nearest jurisdiction first (restatement, override, definition)."""
+        return basis_of(self.provenance)
 
     @property
     def defined_in(self) -> str:
@@ -118,6 +212,8 @@ def rule_parameters(rule: ResolvedRule) -> set[str]:
             texts += [m.measure.amount.base, m.measure.amount.min_rate, m.measure.amount.max_rate]
         if m.measure.duration:
             texts += [m.measure.duration.min, m.measure.duration.max]
+    for lst in rule.item_lists:
+        texts += [item.when for item in lst.items]
     return {name for t in texts if t for name in param_names(t)}
 
 
@@ -157,6 +253,7 @@ class ResolvedPack:
     plans: dict[str, object] = field(default_factory=dict)
     overlaps: tuple[object, ...] = ()  # overlaps.Overlap pairs, found at load
     param_infos: dict[str, object] = field(default_factory=dict)  # id -> conditions.types.ParamInfo
+    item_lists: dict[str, ResolvedItemList] = field(default_factory=dict)  # cited lists (@id), by id
     warning_cache: dict = field(default_factory=dict)  # as_of -> status warnings (evaluate fills it)
 
     @property

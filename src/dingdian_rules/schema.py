@@ -27,6 +27,25 @@ RuleKind = Literal[
 Modality = Literal["shall", "may", "shall_not", "effect"]
 Level = Literal["national", "province", "city", "agreement"]
 Status = Literal["in_force", "draft", "expired"]
+Question = Literal["application", "agreement", "request", "conduct", "deadlines"]
+# The closed vocabulary of outcomes: what firing a rule of each kind means, and what each question
+# can answer (evaluate.STAGES decides them; tests/test_vocabulary.py keeps the two in step).
+RULE_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "institution_type": ("not_accepted",), "non_acceptance": ("not_accepted",),
+    "materials": ("materials_incomplete",), "eligibility": ("conditions_not_met",),
+    "suspension": ("suspend",), "rescission": ("rescind",), "termination": ("terminate",),
+    "request_limit": ("request_refused",), "measures": ("measures_required", "measures_available"),
+    "time_limit": (),
+}
+QUESTION_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "application": ("conditions_met", "not_accepted", "materials_incomplete", "conditions_not_met", "undetermined"),
+    "agreement": ("continue", "suspend", "rescind", "terminate", "undetermined"),
+    "request": ("request_allowed", "request_refused", "undetermined"),
+    "conduct": ("no_measures", "measures_available", "measures_required", "undetermined"),
+    "deadlines": ("computed", "undetermined"),
+}
+RuleOutcome = Literal[tuple(sorted({o for v in RULE_OUTCOMES.values() for o in v}))]  # type: ignore[valid-type]
+QuestionOutcome = Literal[tuple(sorted({o for v in QUESTION_OUTCOMES.values() for o in v}))]  # type: ignore[valid-type]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -155,6 +174,10 @@ class Rule(BaseModel):
     kind: RuleKind
     title: Text
     citation: Citation
+    also_cites: list[Citation] = Field(
+        default_factory=list, description="Further provisions the rule rests on: the chapeau or consequence of a "
+        "list whose item `citation` names, or a second article that decides with it (e.g. the time limit a "
+        "rescission acts on). Checked like `citation`.")
     modality: Modality
     in_principle: bool = Field(False, description="The text qualifies the rule with 原则上 (in principle).")
     when: str | None = Field(None, description="Trigger: the rule fires when this is true.")
@@ -163,8 +186,9 @@ class Rule(BaseModel):
     deadline: Deadline | None = None
     measures: list[Measure] = []
     tier: int | None = Field(None, ge=1, description="Penalty tier, for tiered handling.")
-    outcome: str | None = Field(None, description="What firing means, e.g. not_accepted, suspend, rescind.")
-    questions: list[Literal["application", "agreement", "request", "conduct", "deadlines"]] = []
+    outcome: RuleOutcome | None = Field(None, description="What firing means; must suit the rule's kind "
+                                        "(suspension → suspend, rescission → rescind, …).")
+    questions: list[Question] = []
     note: str | None = Field(None, description="How an ambiguity in the text was read.")
 
 
@@ -175,6 +199,7 @@ class RuleOverride(BaseModel):
     id: str
     changes: str = Field(min_length=3, description="What the child's text changes, in one sentence.")
     citation: Citation
+    also_cites: list[Citation] | None = None
     title: Text | None = None
     modality: Modality | None = None
     in_principle: bool | None = None
@@ -184,7 +209,44 @@ class RuleOverride(BaseModel):
     deadline: Deadline | None = None
     measures: list[Measure] | None = None
     tier: int | None = None
-    outcome: str | None = None
+    outcome: RuleOutcome | None = None
+    note: str | None = None
+
+
+class Restatement(BaseModel):
+    """A child pack's own provision that restates an inherited rule or parameter without changing
+    it: decisions then cite the child's provision first and the inherited one as its basis
+    (依据). Name exactly one of ``rule`` and ``parameter``."""
+
+    model_config = _STRICT
+    rule: str | None = Field(None, description="Id of the inherited rule this provision restates.")
+    parameter: str | None = Field(None, description="Id of the inherited parameter this provision restates.")
+    citation: Citation
+    also_cites: list[Citation] = []
+    note: str | None = Field(None, description="How the local wording relates to the inherited text.")
+
+
+class ListedItem(BaseModel):
+    """One item （一）（二）… of an enumerated list, with the condition under which it holds."""
+
+    model_config = _STRICT
+    item: int = Field(ge=1, description="项 （一）（二）… as a number.")
+    quote: str = Field(min_length=2, description="The item's words, verbatim (whitespace may differ).")
+    when: str = Field(description="Condition under which this item holds.")
+    paragraph: int | None = Field(None, ge=1, description="款, when it differs from the list's.")
+
+
+class ItemList(BaseModel):
+    """A cited list of alternatives (有下列情形之一的…): conditions use it as ``@id``, which holds
+    when any item holds, and decisions cite each item that held, with its own quote."""
+
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: Text | None = None
+    document: str
+    article: int = Field(ge=1)
+    paragraph: int | None = Field(None, ge=1)
+    items: list[ListedItem] = Field(min_length=1)
     note: str | None = None
 
 
@@ -212,8 +274,10 @@ class RuleFile(BaseModel):
 
     model_config = _STRICT
     parameters: list[Parameter] = []
+    item_lists: list[ItemList] = []
     rules: list[Rule] = []
     overrides: list[RuleOverride] = []
+    restatements: list[Restatement] = []
     repeals: list[Repeal] = []
     parameter_overrides: list[ParameterOverride] = []
 
@@ -222,7 +286,7 @@ class Expectation(BaseModel):
     """What a scenario case expects, read from the law's text."""
 
     model_config = _STRICT
-    outcome: str
+    outcome: QuestionOutcome
     fired: list[str] = Field(default_factory=list, description="Rule ids that must fire (definitely).")
     not_fired: list[str] = Field(default_factory=list, description="Rule ids that must definitely not fire.")
     missing: list[str] = Field(default_factory=list, description="Facts that must be listed as missing.")
@@ -236,7 +300,7 @@ class Scenario(BaseModel):
 
     model_config = _STRICT
     name: str
-    question: Literal["application", "agreement", "request", "conduct", "deadlines"]
+    question: Question
     as_of: date
     reading: str | None = Field(None, description="Why this is the expected answer, citing the text.")
     case: dict
