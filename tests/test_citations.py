@@ -334,3 +334,22 @@ def test_a_city_parameter_override_is_cited_in_the_decision(tmp_path):
     assert p["cited_as"] == "测试〔2024〕9号 第四条"
     assert [(b["pack"], b["role"]) for b in p["basis"]] == [("city", "overridden"), ("base", "defined")]
     assert "参数：" in decision_text(d) and "= 50张（测试〔2024〕9号 第四条；变更了 国家医疗保障局令第2号 第六条第（三）项 的规定）" in decision_text(d)
+
+
+# --- 6. scenarios can assert citations ------------------------------------------------------------
+
+def test_scenarios_assert_the_officer_citation_and_the_items_that_held(tmp_path):
+    from dingdian_rules.scenarios import check_expectation
+    from dingdian_rules.schema import Expectation
+    pack = load_pack(make_city(tmp_path, ITEMS + RESTATE))
+    case = {"conduct": {"falsified_records": True, "fictitious_services": False, "major_fund_risk": False,
+                        "refused_or_obstructed_supervision": False, "obtained_designation_by_fraud": True}}
+    d = dr.evaluate(pack, case, "agreement", as_of=date(2025, 6, 1))
+    good = Expectation(outcome="rescind", cited={
+        "rescission.fraudulent_designation": "测试〔2024〕9号 第二条（依据 国家医疗保障局令第2号 第四十三条第（二）项）"},
+        cited_items={"suspension.city_items": ["第三条第一款第（一）项"]})
+    assert check_expectation(d, good, pack) == []
+    bad = Expectation(outcome="rescind", cited={"rescission.fraudulent_designation": "国家医疗保障局令第2号 第四十三条第（二）项"},
+                      cited_items={"suspension.city_items": ["第三条第一款第（二）项"]})
+    problems = check_expectation(d, bad, pack)
+    assert len(problems) == 2 and problems[0].startswith("cited:") and problems[1].startswith("cited_items:")

@@ -22,7 +22,7 @@ from .errors import CaseError, Diagnostic, Location, did_you_mean
 from .evaluate import evaluate
 from .facts import Case
 from .loader import load_pack
-from .resolved import ResolvedPack
+from .resolved import ResolvedPack, cite_zh
 from .schema import Expectation, Scenario, ScenarioFile
 from .schema_errors import pydantic_diagnostics
 from .yamlio import YamlDoc, load_yaml_file
@@ -180,6 +180,20 @@ def check_expectation(decision: Decision, expect: Expectation, pack: ResolvedPac
     for measure in expect.measures:
         if measure not in measures:
             problems.append(f"measures: expected measure {measure}; got {_list(dict.fromkeys(measures))}")
+    for rule_id, label in expect.cited.items():
+        r = results.get(rule_id)
+        if r is None:
+            problems.append(not_candidate("cited", rule_id))
+        elif r.cited_as != label:
+            problems.append(f"cited: {rule_id} is cited as {r.cited_as}, expected {label}")
+    for rule_id, labels in expect.cited_items.items():
+        r = results.get(rule_id)
+        if r is None:
+            problems.append(not_candidate("cited_items", rule_id))
+            continue
+        held = [cite_zh(i.citation, with_document=False) for i in r.items if i.status == "held"]
+        if held != list(labels):
+            problems.append(f"cited_items: {rule_id} cites items {_list(held)}, expected {_list(labels)}")
     codes = [w.code for w in decision.warnings]
     for code in expect.warnings:
         if code not in codes:

@@ -293,6 +293,12 @@ class Expectation(BaseModel):
     deadlines: dict[str, date] = Field(default_factory=dict, description="Rule id -> expected due date.")
     measures: list[str] = Field(default_factory=list, description="Measure ids that must be ordered or allowed.")
     warnings: list[str] = Field(default_factory=list, description="Warning codes that must be present.")
+    cited: dict[str, str] = Field(
+        default_factory=dict, description="Rule id -> how the decision must cite it, exactly as an officer writes it, "
+        "nearest provision first: 苏医保规〔2023〕3号 第九条第（三）项（依据 国家医疗保障局令第2号 第十二条第（三）项）.")
+    cited_items: dict[str, list[str]] = Field(
+        default_factory=dict, description="Rule id -> the listed items that must be cited as held, each as "
+        "第四十四条第一款第（三）项 (exactly these, in list order).")
 
 
 class Scenario(BaseModel):
