@@ -312,7 +312,7 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
     if r.kind == "measures" and not r.measures:
         bag.error("missing-field", "a measures rule needs `measures:`", doc0.locate(rule_path), format_path(rule_path))
     provenance = tuple(m.provenance)
-    basis = basis_of(provenance)
+    basis = basis_of(provenance)  # computed once here; the rule caches its own
     rule = ResolvedRule(
         id=r.id, kind=r.kind, title=r.title, citation=basis[0].citation if basis else r.citation,
         modality=r.modality, in_principle=r.in_principle,

@@ -26,8 +26,7 @@ from .conditions.types import ParamInfo
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
 from .inheritance import Merged, RawFile, RawPack, merge_chain
 from .overlaps import find_overlaps, overlap_diagnostics
-from .resolved import (RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule, basis_of, basis_zh,
-                       rule_parameters)
+from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule, basis_of, basis_zh
 from .schema import Citation
 from .schema import PackMeta, RuleFile
 from .schema_errors import pydantic_diagnostics
@@ -274,7 +273,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
             for i, rs in enumerate(f.content.restatements):
                 check_citation(rs.citation, sources, f.doc, ("restatements", i, "citation"), bag)
                 _check_all(rs.also_cites, sources, f.doc, ("restatements", i, "also_cites"), bag)
-    unused = set(params) - {p for r in rules for p in rule_parameters(r)}
+    unused = set(params) - {p for r in rules for p in r.parameter_ids}
     leaf = chain[-1]
     for pid in sorted(unused):
         if params[pid].provenance[0].pack == leaf.meta.id:

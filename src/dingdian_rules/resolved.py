@@ -7,6 +7,7 @@ question plans built), so evaluation does no lookups by name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from datetime import date
 from pathlib import Path
 from typing import Literal
@@ -58,16 +59,21 @@ def basis_of(provenance: tuple[ProvenanceStep, ...]) -> tuple[CitedProvision, ..
 def cite_zh(c: Citation, documents: "dict[str, SourceDocument] | None" = None, *, with_document: bool = True) -> str:
     """国家医疗保障局令第2号 第十二条第（三）项: the document by its 文号 (its 《title》 when it has
     none), then article, paragraph and item, as an officer writes them."""
-    from .articles import zh_numeral
-    text = ""
+    name = ""
     if with_document:
         doc = (documents or {}).get(c.document)
-        text = (doc.number if doc and doc.number else f"《{doc.title}》" if doc else c.document) + " "
-    text += f"第{zh_numeral(c.article)}条"
-    if c.paragraph:
-        text += f"第{zh_numeral(c.paragraph)}款"
-    if c.item:
-        text += f"第（{zh_numeral(c.item)}）项"
+        name = (doc.number if doc and doc.number else f"《{doc.title}》" if doc else c.document) + " "
+    return name + _place_zh(c.article, c.paragraph, c.item)
+
+
+@lru_cache(maxsize=4096)
+def _place_zh(article: int, paragraph: int | None, item: int | None) -> str:
+    from .articles import zh_numeral
+    text = f"第{zh_numeral(article)}条"
+    if paragraph:
+        text += f"第{zh_numeral(paragraph)}款"
+    if item:
+        text += f"第（{zh_numeral(item)}）项"
     return text
 
 
@@ -117,7 +123,7 @@ class ResolvedParameter:
     cited_as: str = ""  # basis_zh of the provenance, computed at load
     documents: "dict[str, SourceDocument]" = field(default_factory=dict, repr=False)  # the chain's, for labels
 
-    @property
+    @cached_property
     def basis(self) -> tuple[CitedProvision, ...]:
         return basis_of(self.provenance)
 
@@ -182,7 +188,7 @@ class ResolvedRule:
     cited_as: str = ""  # basis_zh of the provenance, computed at load
     documents: "dict[str, SourceDocument]" = field(default_factory=dict, repr=False)  # the chain's, for labels
 
-    @property
+    @cached_property
     def basis(self) -> tuple[CitedProvision, ...]:
         """Provisions to cite, nearest jurisdiction first (restatement, override, definition)."""
         return basis_of(self.provenance)
