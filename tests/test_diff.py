@@ -192,7 +192,7 @@ def test_markdown_cites_both_sides() -> None:
                     "## Changed fields"):
         assert heading in md
     row = next(line for line in md.splitlines() if line.startswith("| `materials.provincial_other_materials`"))
-    assert "《医疗机构医疗保障定点管理暂行办法》第七条第（六）项" in row and "《江苏省医疗机构医疗保障定点管理实施细则》第八条" in row
+    assert "国家医疗保障局令第2号 第七条第（六）项" in row and "《江苏省医疗机构医疗保障定点管理实施细则》第八条" in row
     assert diff("national", "jiangsu").to_markdown(level=3).startswith("### ")
 
 

@@ -43,14 +43,15 @@ def pack_diff_dict(d: PackDiff) -> dict[str, Any]:
         if p is None:
             return None
         return {"value": list(p.value) if isinstance(p.value, tuple) else p.value, "unit": p.unit,
-                "title": p.title.model_dump(), "citation": citation(p.citation, titles),
+                "title": p.title.model_dump(), "citation": citation(p.citation, titles), "cited_as": p.cited_as,
                 "provenance": [s.describe() for s in p.provenance]}
 
     def rule(r: ResolvedRule | None, titles: dict[str, str]) -> dict[str, Any] | None:
         if r is None:
             return None
         return {"kind": r.kind, "title": r.title.model_dump(), "modality": r.modality,
-                "citation": citation(r.citation, titles), "provenance": [s.describe() for s in r.provenance]}
+                "citation": citation(r.citation, titles), "cited_as": r.cited_as,
+                "provenance": [s.describe() for s in r.provenance]}
 
     return {
         "a": pack(d.a), "b": pack(d.b), "identical": d.identical, "summary": d.summary(),
@@ -116,16 +117,16 @@ def pack_diff_text(d: PackDiff) -> str:
     for p in d.parameters:
         lines += ["", f"parameter {p.id}: {_PARAM_CHANGES[p.change]}" + (f" ({', '.join(p.fields)})" if p.fields else "")]
         if p.a:
-            lines.append(f"  A: {_pvalue(p.a)}  [{cite(p.a.citation, ta)}]")
+            lines.append(f"  A: {_pvalue(p.a)}  [{_cites(p.a, ta)}]")
         if p.b:
-            lines.append(f"  B: {_pvalue(p.b)}  [{cite(p.b.citation, tb)}]")
+            lines.append(f"  B: {_pvalue(p.b)}  [{_cites(p.b, tb)}]")
         lines += [f"  B's note: {n}" for n in p.notes]
     for r in d.rules:
         lines += ["", f"rule {r.id}: {r.change}" + (f" (reads {', '.join(r.parameters)})" if r.parameters else "")]
         if r.a:
-            lines.append(f"  A: {cite(r.a.citation, ta)}")
+            lines.append(f"  A: {_cites(r.a, ta)}")
         if r.b:
-            lines.append(f"  B: {cite(r.b.citation, tb)}")
+            lines.append(f"  B: {_cites(r.b, tb)}")
         if r.repeal and r.change == "repealed":
             lines.append(f"  repealed by {r.repeal.pack} [{cite(r.repeal.citation, tb)}]: {_squash(r.repeal.reason)}")
         for f in r.fields:
@@ -136,7 +137,10 @@ def pack_diff_text(d: PackDiff) -> str:
 
 
 def _cites(x: ResolvedRule | ResolvedParameter | RepealedRule | None, titles: dict[str, str]) -> str:
-    return cite(x.citation, titles) if x is not None else ""
+    """The officer's citation, nearest provision first (with what it restates), for rules and parameters."""
+    if x is None:
+        return ""
+    return getattr(x, "cited_as", "") or cite(x.citation, titles)
 
 
 def _rule_table(change: str, items: Sequence[RuleDiff], ta: dict[str, str],

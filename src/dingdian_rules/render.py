@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping
 from pydantic import BaseModel
 
 from .articles import zh_numeral
-from .decision import Decision, DeadlineResult, MeasureResult, RuleResult
+from .decision import Decision, DeadlineResult, MeasureResult, RuleResult, basis_dict
 from .resolved import ResolvedPack, cite_zh
 from .schema import Citation
 from .trace import TraceNode
@@ -428,15 +428,21 @@ def pack_dict(pack: ResolvedPack) -> dict[str, Any]:
         "sources": [{**s.document.model_dump(mode="json"), "pack": s.pack} for s in pack.sources.values()],
         "parameters": [{"id": p.id, "title": p.title.model_dump(), "value": list(p.value) if isinstance(p.value, tuple)
                         else p.value, "unit": p.unit, "citation": _citation_json(p.citation, titles),
+                        "cited_as": p.cited_as, "basis": [basis_dict(b) for b in p.basis],
                         "provenance": [s.describe() for s in p.provenance], "note": p.note}
                        for p in pack.parameters.values()],
+        "item_lists": [{"id": lst.id, "pack": lst.pack, "title": lst.title.model_dump() if lst.title else None,
+                        "items": [{"citation": _citation_json(i.citation, titles), "cited_as":
+                                   cite_zh(i.citation, pack.sources and {k: v.document for k, v in pack.sources.items()}),
+                                   "when": i.when} for i in lst.items]} for lst in pack.item_lists.values()],
         "rules": [{"id": r.id, "kind": r.kind, "title": r.title.model_dump(), "modality": r.modality,
                    "in_principle": r.in_principle, "when": r.when, "requires": r.requires,
                    "applies_when": r.applies_when, "fires_when": "false" if r.fires_on is False else "true",
                    "outcome": r.outcome, "questions": list(r.questions),
                    "deadline": r.deadline.model_dump(mode="json") if r.deadline else None,
                    "measures": [m.measure.model_dump(mode="json", exclude_none=True) for m in r.measures],
-                   "tier": r.tier, "citation": _citation_json(r.citation, titles),
+                   "tier": r.tier, "citation": _citation_json(r.citation, titles), "cited_as": r.cited_as,
+                   "basis": [basis_dict(b) for b in r.basis], "item_lists": [lst.id for lst in r.item_lists],
                    "provenance": [s.describe() for s in r.provenance], "note": r.note} for r in pack.rules],
         "repealed": [{"id": r.id, "pack": r.pack, "reason": r.reason, "citation": _citation_json(r.citation, titles),
                       "provenance": [s.describe() for s in r.provenance]} for r in pack.repealed],
@@ -455,7 +461,7 @@ def _pack_sections(pack: ResolvedPack) -> list[tuple[str, list[tuple[str, list[s
                    + f"；状态 {doc.status}", f"文本：{doc.file}（规则包 {s.pack}）"]
         sources.append((f"{sid}  《{doc.title}》" + (f"（{doc.number}）" if doc.number else ""), details))
     params = [(f"{p.id} = {_param_value(p.value, p.unit)}  {p.title.zh}",
-               [f"依据：{cite(p.citation, titles)} “{_one_line(p.citation.quote)}”"]
+               [f"依据：{p.cited_as or cite(p.citation, titles)} “{_one_line(p.citation.quote)}”"]
                + [f"来历：{s.describe()}" for s in p.provenance] + ([f"说明：{_one_line(p.note)}"] if p.note else []))
               for p in pack.parameters.values()]
     sections = [("来源文件", sources), ("参数", params)]
@@ -487,7 +493,15 @@ def _pack_sections(pack: ResolvedPack) -> list[tuple[str, list[tuple[str, list[s
                 details.append(f"结论：{_outcome(r.outcome)}")
             if r.questions:
                 details.append(f"问题：{', '.join(r.questions)}")
-            details += [f"依据：{cite(r.citation, titles)}", f"原文：“{_one_line(r.citation.quote)}”"]
+            details += [f"依据：{r.cited_as or cite(r.citation, titles)}", f"原文：“{_one_line(r.citation.quote)}”"]
+            for b in r.basis[1:]:
+                details.append(f"上位规定（{ {'restated': '重述', 'overridden': '变更', 'defined': '原定'}[b.role]}，{b.pack}）："
+                               f"{cite_zh(b.citation, r.documents)} “{_one_line(b.citation.quote)}”")
+            for c in r.also_cites:
+                details.append(f"并见：{cite_zh(c, r.documents)} “{_one_line(c.quote)}”")
+            for lst in r.item_lists:
+                details += [f"所列情形 @{lst.id}：{cite_zh(i.citation, with_document=False)} “{_one_line(i.citation.quote)}”"
+                            f"（条件 {_one_line(i.when)}）" for i in lst.items]
             details += [f"来历：{s.describe()}" for s in r.provenance]
             if r.note:
                 details.append(f"说明：{_one_line(r.note)}")

@@ -81,7 +81,10 @@ def provision_zh(p: CitedProvision, documents: "dict[str, SourceDocument] | None
     """One provision with its further citations: 苏医保规〔2023〕3号 第四十四条第一款第（八）项、第三款."""
     text = cite_zh(p.citation, documents)
     for c in p.also_cites:
-        text += "、" + cite_zh(c, documents, with_document=c.document != p.citation.document)
+        if c.document == p.citation.document and c.article == p.citation.article and (c.paragraph or c.item):
+            text += "、" + _place_zh(c.article, c.paragraph, c.item).split("条", 1)[1]  # 第四十四条…、第三款
+        else:
+            text += "、" + cite_zh(c, documents, with_document=c.document != p.citation.document)
     return text
 
 
