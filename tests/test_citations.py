@@ -353,3 +353,19 @@ def test_scenarios_assert_the_officer_citation_and_the_items_that_held(tmp_path)
                       cited_items={"suspension.city_items": ["第三条第一款第（二）项"]})
     problems = check_expectation(d, bad, pack)
     assert len(problems) == 2 and problems[0].startswith("cited:") and problems[1].startswith("cited_items:")
+
+
+def test_an_unknown_measure_is_a_located_error_with_a_did_you_mean(tmp_path):
+    rules = """rules:
+  - id: measures.city
+    kind: measures
+    title: {zh: 处理, en: Handling}
+    citation: {document: city_rules, article: 3, item: 1, quote: 伪造医学文书的}
+    modality: may
+    when: conduct.falsified_records
+    measures:
+      - id: liquidated_damage
+        title: {zh: 支付违约金, en: Damages}
+"""
+    (error,) = errors_of(tmp_path, rules)
+    assert error.code == "bad-value" and error.location.line == 9 and "liquidated_damages" in error.hint

@@ -166,7 +166,7 @@ def test_shall_measures_rule_gives_measures_required(base):
 def test_may_measures_rule_gives_measures_available(base):
     decision = evaluate(base, {"conduct": {**NO_CONDUCT, "breached_agreement": True}}, "conduct", as_of=ON)
     assert decision.outcome == "measures_available"
-    assert measures(decision) == [("interview", False), ("withhold_payment", False)]
+    assert measures(decision) == [("interview", False), ("suspend_or_withhold_payment", False)]
     assert all(m.rule_id == "measures.breach_of_agreement" for m in decision.measures)
 
 

@@ -46,6 +46,26 @@ QUESTION_OUTCOMES: dict[str, tuple[str, ...]] = {
 }
 RuleOutcome = Literal[tuple(sorted({o for v in RULE_OUTCOMES.values() for o in v}))]  # type: ignore[valid-type]
 QuestionOutcome = Literal[tuple(sorted({o for v in QUESTION_OUTCOMES.values() for o in v}))]  # type: ignore[valid-type]
+# The closed vocabulary of handling measures: a stable code per measure the texts name, with its
+# Chinese name (a rule's measure keeps its own title, the words of its article). A new measure of
+# a text is added here, so a misspelt code is a located error, never a new measure.
+MEASURE_NAMES: dict[str, str] = {
+    "interview": "约谈", "rectification": "限期整改", "pause_payment": "暂停拨付",
+    "suspend_or_withhold_payment": "暂停或者不予拨付费用", "refuse_or_recover_payment": "不予支付或者追回已支付的医保费用",
+    "liquidated_damages": "支付违约金", "deduct_from_payments_or_deposit": "从拨付基金或质量保证金中抵扣",
+    "suspend_staff_or_department_services": "中止相关责任人员或者所在部门涉及医保基金使用的医疗服务",
+    "suspend_staff_or_department_settlement": "对相关人员或科室中止医保结算",
+    "terminate_staff_or_department_settlement": "对相关人员或科室终止医保结算",
+    "pause_staff_payment_qualification": "暂停相关责任人员医保支付资格",
+    "end_staff_payment_qualification": "终止相关责任人员医保支付资格",
+    "extend_to_staff_or_department": "执行到相关责任人员或者所在部门",
+    "suspend_fund_settlement": "中止医保基金结算", "suspend_agreement": "中止医保协议",
+    "suspend_agreement_up_to_rescission": "中止医保协议直至解除", "suspend_or_rescind_agreement": "中止或者解除医保协议",
+    "rescind_agreement": "解除医保协议", "publish_suspension": "向社会公布中止医保协议情况",
+    "publish_rescission": "向社会公布解除医保协议情况", "refer_to_administration": "移交医疗保障行政部门处理",
+    "handle_under_article_44": "按照第四十四条的规定处理", "handle_per_agreement": "按照医保协议处理",
+}
+MeasureId = Literal[tuple(MEASURE_NAMES)]  # type: ignore[valid-type]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -146,7 +166,7 @@ class Measure(BaseModel):
     """One handling measure a rule orders or allows."""
 
     model_config = _STRICT
-    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    id: MeasureId = Field(description="A code of the closed vocabulary schema.MEASURE_NAMES.")
     title: Text
     amount: Amount | None = None
     duration: Span | None = None
