@@ -311,7 +311,7 @@ class Expectation(BaseModel):
     not_fired: list[str] = Field(default_factory=list, description="Rule ids that must definitely not fire.")
     missing: list[str] = Field(default_factory=list, description="Facts that must be listed as missing.")
     deadlines: dict[str, date] = Field(default_factory=dict, description="Rule id -> expected due date.")
-    measures: list[str] = Field(default_factory=list, description="Measure ids that must be ordered or allowed.")
+    measures: list[MeasureId] = Field(default_factory=list, description="Measure ids that must be ordered or allowed.")
     warnings: list[str] = Field(default_factory=list, description="Warning codes that must be present.")
     cited: dict[str, str] = Field(
         default_factory=dict, description="Rule id -> how the decision must cite it, exactly as an officer writes it, "
