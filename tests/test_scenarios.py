@@ -155,10 +155,10 @@ def test_check_expectation_directly():
     decision = dr.evaluate(pack, case, "conduct", as_of=date(2030, 1, 1))
     good = Expectation(outcome="measures_available", fired=["measures.breach"], measures=["rectification"])
     assert check_expectation(decision, good) == []
-    bad = Expectation(outcome="measures_available", not_fired=["nothing.here"], measures=["fine"])
+    bad = Expectation(outcome="measures_available", not_fired=["nothing.here"], measures=["rescind_agreement"])
     problems = check_expectation(decision, bad)  # without the pack: no kind, no hint beyond the plan
     assert problems == ["not_fired: 'nothing.here' is not a candidate rule of the conduct question",
-                        "measures: expected measure fine; got interview, liquidated_damages, rectification"]
+                        "measures: expected measure rescind_agreement; got interview, liquidated_damages, rectification"]
 
 
 def test_pack_that_does_not_load_raises():
