@@ -17,7 +17,7 @@ from .resolved import ProvenanceStep
 from .schema import Citation, ItemList, PackMeta, Parameter, Rule, RuleFile
 from .yamlio import YamlDoc, format_path
 
-OVERRIDABLE = ("title", "also_cites", "modality", "in_principle", "when", "requires", "applies_when", "deadline",
+OVERRIDABLE = ("title", "also_cites", "modality", "modality_source", "in_principle", "when", "requires", "applies_when", "deadline",
                "measures", "tier", "outcome", "note")
 
 

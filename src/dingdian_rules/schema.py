@@ -142,6 +142,9 @@ class Parameter(BaseModel):
     value: int | float | list[str]
     unit: Unit
     citation: Citation
+    derivation: str | None = Field(
+        None, description="How the value is derived from the quote when it does not stand there as written "
+        "(半年 as 6 months, a cap read from two clauses): shown by resolve and in decisions.")
     note: str | None = None
 
 
@@ -199,6 +202,9 @@ class Rule(BaseModel):
         "list whose item `citation` names, or a second article that decides with it (e.g. the time limit a "
         "rescission acts on). Checked like `citation`.")
     modality: Modality
+    modality_source: str | None = Field(
+        None, description="Where the modality comes from when neither the quote nor a further citation has the "
+        "modal word (e.g. 'the list's consequence 不予受理, stated once in the chapeau').")
     in_principle: bool = Field(False, description="The text qualifies the rule with 原则上 (in principle).")
     when: str | None = Field(None, description="Trigger: the rule fires when this is true.")
     requires: str | None = Field(None, description="Requirement: the rule is unmet (fires) when this is false.")
@@ -222,6 +228,7 @@ class RuleOverride(BaseModel):
     also_cites: list[Citation] | None = None
     title: Text | None = None
     modality: Modality | None = None
+    modality_source: str | None = None
     in_principle: bool | None = None
     when: str | None = None
     requires: str | None = None
@@ -287,6 +294,7 @@ class ParameterOverride(BaseModel):
     value: int | float | list[str]
     citation: Citation
     changes: str | None = None
+    derivation: str | None = Field(None, description="As for a parameter: how the value is derived from the quote.")
 
 
 class RuleFile(BaseModel):

@@ -1,0 +1,147 @@
+"""Pack lint: numbers and modal verbs checked against the pack's own quotes, at load.
+
+An analyst who mistypes a number (3 years for 未满2年), a unit, or a modality (may for 应当)
+is told at ``validate``, not by a lucky scenario. Both checks read only the quotes already
+checked against the source text, so they cost nothing per decision.
+
+Numbers: a parameter's value must appear in its citation's quote with its unit, in the forms
+the texts use: Arabic or Chinese numerals (3 / 三 / 两), the unit words of ``UNIT_WORDS``, and
+the readings 30% ↔ 百分之三十 ↔ 0.3. A parameter whose value is derived (半年 as 6 months, a
+cap read from two clauses) says how in ``derivation:``.
+
+Modality: a rule's modality must agree with the modal words of its quote: 应当/应/必须 → shall,
+可以/可 → may, 不得/禁止 → shall_not, as words (相应, 对应, 可能, 许可 … are not modal). When the
+quote has none, the modal word must stand in a further citation (``also_cites``, e.g. the list's
+chapeau) or the rule says where its modality comes from in ``modality_source:``. An ``effect``
+rule states a legal effect, so its quote has no modal verb of its own.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .articles import zh_numeral
+from .citations import normalize_text
+
+__all__ = ["MODAL_WORDS", "UNIT_WORDS", "modalities_in", "number_in_quote", "modality_problem"]
+
+UNIT_WORDS: dict[str, str] = {  # regex of the unit words that may follow the number, per parameter unit
+    "years": r"(?:周年|年)",
+    "months": r"(?:个月|月)",
+    "days": r"(?:个自然日|自然日|日|天)",
+    "working_days": r"(?:个工作日|工作日)",
+    "beds": r"(?:张床位|张)",
+    "hours": r"(?:个小时|小时)",
+    "percent": r"(?:%|％)",
+    "yuan": r"(?:元)",
+    "count": r"(?:次|名|个|家|项|人|档|种)",
+}
+MODAL_WORDS = {"shall": ("应当", "应", "必须"), "may": ("可以", "可"), "shall_not": ("不得", "禁止")}
+# 应 and 可 inside other words are not modal verbs.
+_NOT_SHALL = re.compile(r"(?<=[相对反供适响效回答呼])应|应(?=[用急收付届])")
+_NOT_MAY = re.compile(r"可(?=[能靠行及追])|(?<=[许认])可|不可")
+_SPACE = re.compile(r"[\s#*]+")
+_SHALL = re.compile(r"应当|必须|应")
+_MAY = re.compile(r"可以|可")
+_SHALL_NOT = re.compile(r"不得|禁止")
+
+
+@lru_cache(maxsize=4096)
+def modalities_in(quote: str) -> frozenset[str]:
+    """The modalities whose modal words stand in ``quote`` as words (see the module notes)."""
+    text = normalize_text(quote)
+    found = set()
+    if _SHALL_NOT.search(text):
+        found.add("shall_not")
+    masked = _NOT_SHALL.sub("", _SHALL_NOT.sub("", text))
+    if _SHALL.search(masked):
+        found.add("shall")
+    masked = _NOT_MAY.sub("", text)
+    if _MAY.search(masked):
+        found.add("may")
+    return frozenset(found)
+
+
+def modal_words_in(quote: str) -> list[str]:
+    """The modal words found, for hints (应当, 可以 …)."""
+    text = normalize_text(quote)
+    words = []
+    for w in ("应当", "必须", "不得", "禁止", "可以"):
+        if w in text:
+            words.append(w)
+    if "shall" in modalities_in(quote) and not any(w in text for w in ("应当", "必须")):
+        words.append("应")
+    if "may" in modalities_in(quote) and "可以" not in text:
+        words.append("可")
+    return words
+
+
+def modality_problem(modality: str, quote: str, further: tuple[str, ...], source: str | None) -> str | None:
+    """Why ``modality`` disagrees with the quote (and the further citations' quotes), or None."""
+    own = modalities_in(quote)
+    if modality == "effect":
+        if own and not source:
+            return (f"an effect rule states a legal effect, but its quote has the modal word(s) "
+                    f"{'、'.join(modal_words_in(quote))}")
+        return None
+    if own:
+        if modality in own:
+            return None
+        if source:
+            return None
+        return f"the quote says {'、'.join(modal_words_in(quote))} ({' / '.join(sorted(own))}), not {modality}"
+    others = frozenset().union(*(modalities_in(q) for q in further)) if further else frozenset()
+    if modality in others or source:
+        return None
+    if others:
+        return f"the further citations say {' / '.join(sorted(others))}, not {modality}"
+    return f"neither the quote nor a further citation has a modal word for {modality}"
+
+
+def _zh_forms(n: int) -> list[str]:
+    forms = [zh_numeral(n)]
+    if n == 2:
+        forms.append("两")
+    if 10 <= n < 20:
+        forms.append("一" + zh_numeral(n))  # 一十二
+    return forms
+
+
+def _number_pattern(value: float) -> str:
+    if float(value).is_integer():
+        n = int(value)
+        arabic = rf"(?<![0-9.]){n}(?![0-9]|\.[0-9])"
+        chinese = "|".join(rf"(?<![零一二三四五六七八九十百千两]){re.escape(f)}(?![零一二三四五六七八九十百千])"
+                           for f in _zh_forms(n)) if 0 < n < 1000 else ""
+        return f"(?:{arabic}|{chinese})" if chinese else arabic
+    text = f"{value:g}"
+    return rf"(?<![0-9.]){re.escape(text)}(?![0-9])"
+
+
+# a range written once with its unit: 3-6个月, 3至6个月, 6个月（含）以上1年（含）以下 is two phrases
+_RANGE_TAIL = r"(?:[-－—~～至到][0-9.]+|[-－—~～至到][零一二三四五六七八九十百两]+)?"
+_RANGE_HEAD = r"(?:[0-9.]+|[零一二三四五六七八九十百两]+)[-－—~～至到]"
+
+
+@lru_cache(maxsize=4096)
+def number_in_quote(value: float, unit: str, quote: str) -> bool:
+    """Whether ``value`` with ``unit`` stands in ``quote`` in one of the forms the texts use."""
+    text = _SPACE.sub("", quote)  # hyphens kept: 3-6个月 is a range, not 36个月
+    unit_re = UNIT_WORDS.get(unit)
+    if unit_re is None:
+        return True  # lists (types) are checked elsewhere
+    candidates = [value]
+    if unit == "percent" and value < 1:
+        candidates.append(round(value * 100, 6))
+    for v in candidates:
+        num = _number_pattern(v)
+        if re.search(num + _RANGE_TAIL + unit_re, text) or re.search(_RANGE_HEAD + num + unit_re, text):
+            return True
+        if unit == "percent" and float(v).is_integer() and 0 < v < 1000:
+            if any(f"百分之{f}" in text for f in _zh_forms(int(v))):
+                return True
+        if unit == "yuan" and float(v).is_integer() and v % 10000 == 0:
+            if re.search(_number_pattern(v / 10000) + "万元", text):
+                return True
+    return False
