@@ -31,7 +31,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from .articles import Article, article_sequence_problems, chinese_numeral, extract_articles
 from .coverage_render import STATUS_LABEL, format_percent, report_markdown, report_text
 from .errors import Diagnostic, DiagnosticBag, Location, did_you_mean
-from .loader import normalize_text
 from .resolved import ResolvedPack, SourceText
 from .schema_errors import pydantic_diagnostics
 from .yamlio import YamlDoc, format_path, load_yaml_file
@@ -307,8 +306,6 @@ class _Builder:
             self.checked_sources.add(src.path)
             self.bag.extend(article_sequence_problems(report.articles, str(src.path)))
         report.encoded = {n: encs for n, encs in self.encodings.get(doc_id, {}).items()}
-        if src.pack == self.pack.id:
-            self._check_citations(report, src)
         cov, ydoc = self.coverage(src.pack)
         entry = cov.documents.get(doc_id) if cov else None
         if entry is not None:
@@ -357,24 +354,6 @@ class _Builder:
                 report.classified[a.article] = (a.class_, a.reason)
         self.reports[doc_id] = report
         return report
-
-    def _check_citations(self, report: DocumentReport, src: SourceText) -> None:
-        """Warn when a citation names an article the text lacks, or quotes words outside that article."""
-        bodies = {a.number: normalize_text(a.body) for a in report.articles}
-        where = Location(str(src.path))
-        for n, encs in sorted(report.encoded.items()):
-            for e in encs:
-                if e.pack != self.pack.id:
-                    continue
-                if n not in bodies:
-                    if report.articles:
-                        self.bag.warning("cited-article-missing", f"{e.label()} cites 第{n}条 of {report.document}, "
-                                         "which its text lacks", where, "", "check the article number")
-                elif e.quote and normalize_text(e.quote) not in bodies[n]:
-                    elsewhere = [m for m, body in bodies.items() if normalize_text(e.quote) in body]
-                    hint = f"the quote stands in 第{elsewhere[0]}条" if elsewhere else "check the article number"
-                    self.bag.warning("quote-outside-article", f"{e.label()} cites 第{n}条 of {report.document}, but "
-                                     "its quote is not in that article", where, "", hint)
 
     def _forward(self, report: DocumentReport, target: str, ydoc: YamlDoc | None, base: tuple, stack: tuple) -> None:
         where = ydoc.locate(base + ("forwards",)) if ydoc else None
