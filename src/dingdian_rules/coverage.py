@@ -29,9 +29,10 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from .articles import Article, article_sequence_problems, chinese_numeral, extract_articles
-from .coverage_render import STATUS_LABEL, format_percent, report_markdown, report_text
+from .coverage_render import STATUS_LABEL, format_counts, format_percent, report_markdown, report_text
 from .errors import Diagnostic, DiagnosticBag, Location, did_you_mean
 from .resolved import ResolvedPack, SourceText
+from .schema import Citation
 from .schema_errors import pydantic_diagnostics
 from .yamlio import YamlDoc, format_path, load_yaml_file
 
@@ -39,9 +40,9 @@ from .yamlio import YamlDoc, format_path, load_yaml_file
 # their names are re-exported here so ``from dingdian_rules.coverage import ...`` keeps working.
 __all__ = [
     "CLASSES", "CLASS_HELP", "COVERAGE_FILE", "Article", "ArticleClass", "ArticleEntry", "CoverageFile",
-    "CoverageReport", "DocumentCoverage", "DocumentReport", "Encoding", "STATUS_LABEL", "Via",
-    "article_sequence_problems", "chinese_numeral", "coverage_report", "extract_articles", "format_percent",
-    "report_markdown", "report_text",
+    "CoverageReport", "DocumentCoverage", "DocumentReport", "Encoding", "STATUSES", "STATUS_LABEL", "Status",
+    "VIA_STATUS", "Via", "article_sequence_problems", "chinese_numeral", "coverage_report", "extract_articles",
+    "format_counts", "format_percent", "report_markdown", "report_text", "status_of",
 ]
 
 COVERAGE_FILE = "coverage.yaml"
@@ -92,22 +93,60 @@ class CoverageFile(BaseModel):
 
 
 # --- the report -----------------------------------------------------------------------------
-Via = Literal["rule", "override", "repeal", "parameter", "parameter_override"]
+Via = Literal["rule", "override", "restatement", "item", "parameter", "parameter_override", "parameter_restatement",
+              "repeal"]
+Status = Literal["decided", "restated", "parameter_only", "repeal_only", "classified", "unaccounted"]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+# What a citation of each kind makes of an article; the strongest citation of an article gives its status.
+VIA_STATUS: dict[str, str] = {
+    "rule": "decided", "override": "decided", "item": "decided", "restatement": "restated",
+    "parameter": "parameter_only", "parameter_override": "parameter_only", "parameter_restatement": "parameter_only",
+    "repeal": "repeal_only",
+}
+_RANK = {s: i for i, s in enumerate(STATUSES)}
 
 
 @dataclass(frozen=True)
 class Encoding:
-    """A rule or parameter of the chain that cites an article."""
+    """A provision of the chain that cites an article: a rule's (its definition, override or a
+    child's restatement, each with its further citations), an item of a list a rule uses, a
+    parameter's, or a repeal's."""
 
-    id: str
+    id: str  # the rule, parameter or repealed rule
     via: Via
-    pack: str
-    quote: str = field(default="", repr=False, compare=False)
+    pack: str  # the pack whose provision cites the article
+    item_list: str | None = None  # with via "item": the list (@id) whose item cites it
+    unused: bool = field(default=False, compare=False)  # a parameter no rule reads
+
+    @property
+    def status(self) -> str:
+        return VIA_STATUS[self.via]
 
     def label(self) -> str:
+        """``rule.id``, ``rule.id (override)``, ``rule.id (@list)``, ``$param (restatement)``, ``$param (unused)``."""
+        name = "$" + self.id if self.via.startswith("parameter") else self.id
+        notes = [self.via.removeprefix("parameter_")] if self.via not in ("rule", "parameter", "item") else []
+        if self.item_list:
+            notes.append("@" + self.item_list)
+        if self.unused:
+            notes.append("unused")
+        return name + (f" ({', '.join(notes)})" if notes else "")
+
+    def to_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"id": self.id, "via": self.via, "pack": self.pack, "status": self.status}
+        if self.item_list:
+            out["item_list"] = self.item_list
         if self.via.startswith("parameter"):
-            return "$" + self.id
-        return self.id if self.via == "rule" else f"{self.id} ({self.via})"
+            out["unused"] = self.unused
+        return out
+
+
+def status_of(encodings: list[Encoding], classified: bool) -> str:
+    """The strongest status the citations give (a rule deciding beats a restatement, which beats a
+    parameter, which beats a repeal); a classification only counts where nothing cites the article."""
+    if encodings:
+        return min((e.status for e in encodings), key=_RANK.__getitem__)
+    return "classified" if classified else "unaccounted"
 
 
 @dataclass
@@ -119,7 +158,7 @@ class DocumentReport:
     title: str
     file: Path
     articles: list[Article] = field(default_factory=list)
-    encoded: dict[int, list[Encoding]] = field(default_factory=dict)
+    cited: dict[int, list[Encoding]] = field(default_factory=dict)  # article -> every provision citing it
     classified: dict[int, tuple[str, str]] = field(default_factory=dict)  # article -> (class, reason)
     forwards: str | None = None
     forward_reason: str | None = None
@@ -134,11 +173,18 @@ class DocumentReport:
         return len(self.numbers)
 
     def status(self, n: int) -> str:
+        """One of STATUSES; a forwarding notice's articles have the forwarded document's."""
         if self.forwarded is not None:
             return self.forwarded.status(n)
-        if self.encoded.get(n):
-            return "encoded"
-        return "classified" if n in self.classified else "unaccounted"
+        return status_of(self.cited.get(n, []), n in self.classified)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Articles per status, every status present (0 when none), in STATUSES order."""
+        out = dict.fromkeys(STATUSES, 0)
+        for n in self.numbers:
+            out[self.status(n)] += 1
+        return out
 
     @property
     def unaccounted(self) -> list[int]:
@@ -153,35 +199,34 @@ class DocumentReport:
         return 100.0 * self.accounted / self.total if self.total else 100.0
 
     def rows(self) -> list[tuple[int, str, str]]:
-        """(article, status, rule ids or class: reason) for every article, in order."""
+        """(article, status, what cites it and/or class: reason) for every article, in order."""
         src = self.forwarded or self
         out = []
         for n in self.numbers:
-            st = self.status(n)
-            if st == "encoded":
-                detail = ", ".join(e.label() for e in src.encoded[n])
-                if n in src.classified:  # a parameter-only citation, classified as well
-                    detail += f" — {src.classified[n][0]}: {src.classified[n][1]}"
-            elif st == "classified":
-                detail = f"{src.classified[n][0]}: {src.classified[n][1]}"
-            else:
-                detail = ""
+            encs = sorted(src.cited.get(n, []), key=lambda e: _RANK[e.status])
+            parts = [", ".join(e.label() for e in encs)] if encs else []
+            if n in src.classified:  # alone, or beside a parameter or repeal that cites the article
+                parts.append(f"{src.classified[n][0]}: {src.classified[n][1]}")
+            detail = " — ".join(parts)
             if self.forwarded is not None:
                 detail = f"[{self.forwards}] {detail}".rstrip()
-            out.append((n, st, detail))
+            out.append((n, self.status(n), detail))
         return out
 
     def to_dict(self) -> dict[str, object]:
         src = self.forwarded or self
+        articles = []
+        for n in self.numbers:
+            row: dict[str, object] = {"article": n, "status": self.status(n),
+                                      "cited_by": [e.to_dict() for e in src.cited.get(n, [])]}
+            if n in src.classified:
+                row["class"], row["reason"] = src.classified[n]
+            articles.append(row)
         return {
             "document": self.document, "pack": self.pack, "title": self.title, "file": str(self.file),
             "forwards": self.forwards, "forward_reason": self.forward_reason,
             "total": self.total, "accounted": self.accounted, "percent": round(self.percent, 1),
-            "encoded": {str(n): [{"id": e.id, "via": e.via, "pack": e.pack} for e in src.encoded[n]]
-                        for n in self.numbers if src.encoded.get(n)},
-            "classified": {str(n): {"class": src.classified[n][0], "reason": src.classified[n][1]}
-                           for n in self.numbers if n in src.classified},
-            "unaccounted": self.unaccounted,
+            "counts": self.counts, "articles": articles, "unaccounted": self.unaccounted,
         }
 
 
@@ -211,6 +256,15 @@ class CoverageReport:
         return {d.document: d.unaccounted for d in self.documents if d.unaccounted}
 
     @property
+    def counts(self) -> dict[str, int]:
+        """Articles per status over every document, every status present, in STATUSES order."""
+        out = dict.fromkeys(STATUSES, 0)
+        for d in self.documents:
+            for status, n in d.counts.items():
+                out[status] += n
+        return out
+
+    @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
 
@@ -220,8 +274,9 @@ class CoverageReport:
         return not self.unaccounted and not self.errors
 
     def to_dict(self) -> dict[str, object]:
-        return {"pack": self.pack, "total": self.total, "accounted": self.accounted,
-                "percent": round(self.percent, 1), "documents": [d.to_dict() for d in self.documents],
+        return {"pack": self.pack, "loaded": True, "total": self.total, "accounted": self.accounted,
+                "percent": round(self.percent, 1), "counts": self.counts,
+                "documents": [d.to_dict() for d in self.documents],
                 "diagnostics": [d.to_dict() for d in self.diagnostics]}
 
 
@@ -243,34 +298,39 @@ def _read_coverage_file(path: Path, bag: DiagnosticBag) -> tuple[CoverageFile | 
         return None, doc
 
 
+_RULE_VIA = {"defined": "rule", "overridden": "override", "restated": "restatement"}
+_PARAMETER_VIA = {"defined": "parameter", "overridden": "parameter_override", "restated": "parameter_restatement"}
+
+
 def _encodings(pack: ResolvedPack) -> dict[str, dict[int, list[Encoding]]]:
-    """document -> article -> every rule, override, repeal and parameter of the chain citing it."""
+    """document -> article -> every provision of the chain citing it.
+
+    A rule's ``citation`` is only its nearest provision, so this walks its whole basis (each
+    restatement, override and definition with their ``also_cites``) and the items of every list it
+    uses; a parameter's basis likewise; a repealed rule counts only by its repeal, since the pack no
+    longer decides anything with it."""
     out: dict[str, dict[int, list[Encoding]]] = {}
 
-    def add(doc: str, art: int, enc: Encoding) -> None:
-        lst = out.setdefault(doc, {}).setdefault(art, [])
+    def add(c: Citation, enc: Encoding) -> None:
+        lst = out.setdefault(c.document, {}).setdefault(c.article, [])
         if enc not in lst:
             lst.append(enc)
 
-    for r in list(pack.rules) + list(pack.repealed):
-        for step in r.provenance:
-            if step.citation is None:
-                continue
-            via = {"defined": "rule", "overridden": "override", "repealed": "repeal"}.get(step.action)
-            if via:
-                add(step.citation.document, step.citation.article, Encoding(r.id, via, step.pack, step.citation.quote))
-    for p in pack.parameters.values():
-        for step in p.provenance:
-            if step.citation is None:
-                continue
-            via = {"defined": "parameter", "overridden": "parameter_override"}.get(step.action)
-            if via:
-                add(step.citation.document, step.citation.article, Encoding(p.id, via, step.pack, step.citation.quote))
+    used = {pid for r in pack.rules for pid in r.parameter_ids}
+    for r in pack.rules:
+        for p in r.basis:
+            for c in (p.citation, *p.also_cites):
+                add(c, Encoding(r.id, _RULE_VIA[p.role], p.pack))  # type: ignore[arg-type]
+        for lst in r.item_lists:
+            for item in lst.items:
+                add(item.citation, Encoding(r.id, "item", lst.pack, lst.id))
+    for prm in pack.parameters.values():
+        for p in prm.basis:
+            for c in (p.citation, *p.also_cites):
+                add(c, Encoding(prm.id, _PARAMETER_VIA[p.role], p.pack, unused=prm.id not in used))  # type: ignore[arg-type]
+    for rp in pack.repealed:
+        add(rp.citation, Encoding(rp.id, "repeal", rp.pack))
     return out
-
-
-def _is_rule(encs: list[Encoding]) -> bool:
-    return any(not e.via.startswith("parameter") for e in encs)
 
 
 class _Builder:
@@ -305,7 +365,7 @@ class _Builder:
         if src.path not in self.checked_sources and src.pack == self.pack.id:
             self.checked_sources.add(src.path)
             self.bag.extend(article_sequence_problems(report.articles, str(src.path)))
-        report.encoded = {n: encs for n, encs in self.encodings.get(doc_id, {}).items()}
+        report.cited = {n: encs for n, encs in self.encodings.get(doc_id, {}).items()}
         cov, ydoc = self.coverage(src.pack)
         entry = cov.documents.get(doc_id) if cov else None
         if entry is not None:
@@ -345,12 +405,14 @@ class _Builder:
                     self.bag.error("forwarded-article", f"{doc_id} forwards {entry.forwards}; classify 第{a.article}条 "
                                    f"in the coverage of {entry.forwards} instead", where, format_path(path))
                     continue
-                encs = report.encoded.get(a.article, [])
-                if _is_rule(encs) and mine:
+                encs = [e for e in report.cited.get(a.article, []) if e.status in ("decided", "restated")]
+                if encs and mine:
                     ids = ", ".join(e.label() for e in encs)
+                    verb = "decides" if any(e.status == "decided" for e in encs) else "restates"
                     self.bag.warning("classified-but-encoded", f"第{a.article}条 of {doc_id} is classified as "
-                                     f"{a.class_} but is encoded by {ids}", where, format_path(path),
-                                     "remove the classification, or fix the rule's citation")
+                                     f"{a.class_}, but a rule {verb} it ({ids}); the rule accounts for it",
+                                     where, format_path(path), "remove this classification (keep it only for an "
+                                     "article that no rule decides or restates), or fix the rule's citation")
                 report.classified[a.article] = (a.class_, a.reason)
         self.reports[doc_id] = report
         return report
