@@ -641,3 +641,29 @@ def test_cli_exit_codes_for_each_status_fixture(capsys, tmp_path):
     assert run_cli(capsys, str(root))[0] == 0  # parameter-only articles are accounted for
     code, out, _ = run_cli(capsys, str(child))  # art. 7 is unaccounted
     assert code == 1 and "art.   7  UNACCOUNTED" in out
+
+
+def test_cli_a_pack_that_does_not_load_exits_3_and_says_so(capsys, tmp_path):
+    code, out, err = run_cli(capsys, str(tmp_path / "nowhere"))
+    assert code == 3
+    assert "0/0" not in out and "100%" not in out
+    assert f"{tmp_path / 'nowhere'}: did not load (1 error); its articles cannot be accounted for" in out
+    assert "error[pack-not-found]" in out and "error[pack-not-found]" in err
+    assert out.rstrip().splitlines()[-1] == ("total: no pack loaded, no article accounted for; 1 pack did not load "
+                                             f"({tmp_path / 'nowhere'})")
+
+
+def test_cli_a_broken_pack_beside_good_ones(capsys, tmp_path):
+    """A citation outside its article is a load error now: exit 3, the other packs still reported."""
+    rules = RULES.replace("{document: test_doc, article: 2, quote:", "{document: test_doc, article: 3, quote:")
+    broken = make_pack(tmp_path, "root", GOOD, rules=rules)
+    code, out, err = run_cli(capsys, "national", str(broken))
+    assert code == 3 and "error[quote-outside-article]" in err and "error[quote-outside-article]" in out
+    assert "nhsa_order_2: 53/53 articles accounted for (100%)" in out
+    assert out.rstrip().splitlines()[-1].endswith(f"1 pack did not load ({broken})")
+    code, out, _ = run_cli(capsys, "national", str(broken), "--format", "json")
+    data = json.loads(out)  # standard output holds only the JSON
+    assert code == 3 and [p["loaded"] for p in data] == [True, False]
+    assert data[1]["pack"] == str(broken) and data[1]["diagnostics"][0]["code"] == "quote-outside-article"
+    code, out, _ = run_cli(capsys, "national", str(broken), "--format", "md")
+    assert code == 3 and f"**{broken} did not load** (1 error)" in out and "| (did not load) |" in out

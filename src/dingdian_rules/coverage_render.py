@@ -6,12 +6,14 @@ citations to articles) does not carry its presentation; the views only read the 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 if TYPE_CHECKING:
     from .coverage import CoverageReport, DocumentReport
+    from .errors import Diagnostic
 
-__all__ = ["STATUS_LABEL", "format_counts", "format_percent", "report_markdown", "report_text"]
+__all__ = ["STATUS_LABEL", "format_counts", "format_percent", "not_loaded_markdown", "not_loaded_text",
+           "report_markdown", "report_text"]
 
 # Status code (the JSON's, stable) -> the word the text and Markdown views print.
 STATUS_LABEL = {"decided": "decided", "restated": "restated", "parameter_only": "parameter only",
@@ -68,3 +70,22 @@ def report_markdown(report: CoverageReport) -> str:
         out += ["", f"**{_summary(d)}**", ""]
     return "\n".join(out)
 
+
+def _error_lines(diagnostics: Sequence[Diagnostic]) -> list[str]:
+    return [d.format().splitlines()[0] for d in diagnostics if d.severity == "error"]
+
+
+def not_loaded_text(ref: str, diagnostics: Sequence[Diagnostic]) -> str:
+    """A pack that did not load: no article of it can be accounted for, and the report says so
+    rather than counting nothing as complete."""
+    errors = _error_lines(diagnostics)
+    lines = [f"# {ref}", f"{ref}: did not load ({len(errors)} error{'' if len(errors) == 1 else 's'}); "
+             "its articles cannot be accounted for until it loads"]
+    return "\n".join(lines + ["  " + e for e in errors]) + "\n"
+
+
+def not_loaded_markdown(ref: str, diagnostics: Sequence[Diagnostic]) -> str:
+    errors = _error_lines(diagnostics)
+    out = [f"## {ref}", "", f"**{ref} did not load** ({len(errors)} error{'' if len(errors) == 1 else 's'}); "
+           "its articles cannot be accounted for until it loads:", ""]
+    return "\n".join(out + [f"- `{e}`" for e in errors] + [""])
