@@ -12,6 +12,7 @@ import pytest
 from dingdian_rules.cli import coverage as coverage_cli
 from dingdian_rules.coverage import (CLASSES, STATUS_LABEL, STATUSES, article_sequence_problems, chinese_numeral,
                                      coverage_report, extract_articles, report_markdown, report_text)
+from dingdian_rules.coverage_status import encodings
 from dingdian_rules.errors import PackError
 from dingdian_rules.loader import bundled_pack_ids, bundled_root, load_pack
 
@@ -462,8 +463,7 @@ def test_a_rule_citation_is_its_nearest_provision_but_coverage_walks_the_whole_b
     _, child = status_packs(tmp_path)
     pack = load_pack(child)
     assert pack.rule("suspension.data").citation.document == "child_doc"
-    from dingdian_rules.coverage import _encodings
-    root_doc = _encodings(pack)["root_doc"]
+    root_doc = encodings(pack)["root_doc"]
     assert {n: sorted(e.label() for e in encs) for n, encs in root_doc.items() if n in (2, 4, 6)} == {
         2: ["suspension.data"], 4: ["rescission.listed (@art4_items)"], 6: ["suspension.data"]}
 
