@@ -1,7 +1,7 @@
-"""Article coverage: every article of every source document, encoded by rules or classified.
+"""Article coverage: every article of every source document, decided by rules or classified.
 
 A pack's ``coverage.yaml`` classifies the articles of the documents *that pack* declares which
-no rule or parameter of it cites, each with a class and a one-line reason read from the text::
+no rule of it decides, each with a class and a one-line reason read from the text::
 
     documents:
       nhsa_order_2:
@@ -11,17 +11,16 @@ no rule or parameter of it cites, each with a class and a one-line reason read f
         forwards: su_ybg_2023_3
         reason: "转发…请认真遵照执行: adds no provision of its own"
 
-``coverage_report(pack)`` splits each document's articles (``第N条`` headings of the vendored
-text, see :func:`.articles.extract_articles`) into *encoded* (cited by a rule, override, repeal or
-parameter of the chain, with their ids), *classified* and *unaccounted*, and reports problems
-of the coverage file (unknown documents, articles that do not exist, classifications of
-articles a rule encodes) as diagnostics with ``file:line:col``.
-The text and Markdown views of a report are in :mod:`.coverage_render`.
+``coverage_report(pack)`` gives each article of a document (``第N条`` headings of the vendored
+text, see :func:`.articles.extract_articles`) a status from what cites it and from coverage.yaml
+(the statuses and the report's model are in :mod:`.coverage_status`), and reports problems of the
+coverage file (unknown documents, articles that do not exist, classifications of articles a rule
+decides or restates) as diagnostics with ``file:line:col``. The text and Markdown views of a
+report are in :mod:`.coverage_render`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -29,20 +28,22 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from .articles import Article, article_sequence_problems, chinese_numeral, extract_articles
-from .coverage_render import STATUS_LABEL, format_percent, report_markdown, report_text
-from .errors import Diagnostic, DiagnosticBag, Location, did_you_mean
-from .loader import normalize_text
+from .coverage_render import STATUS_LABEL, format_counts, format_percent, report_markdown, report_text
+from .coverage_status import (STATUSES, VIA_STATUS, CoverageReport, DocumentReport, Encoding, Status, Via, encodings,
+                              status_of)
+from .errors import DiagnosticBag, Location, did_you_mean
 from .resolved import ResolvedPack, SourceText
 from .schema_errors import pydantic_diagnostics
 from .yamlio import YamlDoc, format_path, load_yaml_file
 
-# Article extraction lives in ``articles`` and the text/Markdown views in ``coverage_render``;
-# their names are re-exported here so ``from dingdian_rules.coverage import ...`` keeps working.
+# Article extraction lives in ``articles``, the statuses and report in ``coverage_status`` and the
+# text/Markdown views in ``coverage_render``; their names are re-exported here so
+# ``from dingdian_rules.coverage import ...`` keeps working.
 __all__ = [
     "CLASSES", "CLASS_HELP", "COVERAGE_FILE", "Article", "ArticleClass", "ArticleEntry", "CoverageFile",
-    "CoverageReport", "DocumentCoverage", "DocumentReport", "Encoding", "STATUS_LABEL", "Via",
-    "article_sequence_problems", "chinese_numeral", "coverage_report", "extract_articles", "format_percent",
-    "report_markdown", "report_text",
+    "CoverageReport", "DocumentCoverage", "DocumentReport", "Encoding", "STATUSES", "STATUS_LABEL", "Status",
+    "VIA_STATUS", "Via", "article_sequence_problems", "chinese_numeral", "coverage_report", "extract_articles",
+    "format_counts", "format_percent", "report_markdown", "report_text", "status_of",
 ]
 
 COVERAGE_FILE = "coverage.yaml"
@@ -92,140 +93,6 @@ class CoverageFile(BaseModel):
     note: str | None = None
 
 
-# --- the report -----------------------------------------------------------------------------
-Via = Literal["rule", "override", "repeal", "parameter", "parameter_override"]
-
-
-@dataclass(frozen=True)
-class Encoding:
-    """A rule or parameter of the chain that cites an article."""
-
-    id: str
-    via: Via
-    pack: str
-    quote: str = field(default="", repr=False, compare=False)
-
-    def label(self) -> str:
-        if self.via.startswith("parameter"):
-            return "$" + self.id
-        return self.id if self.via == "rule" else f"{self.id} ({self.via})"
-
-
-@dataclass
-class DocumentReport:
-    """Coverage of one source document."""
-
-    document: str
-    pack: str
-    title: str
-    file: Path
-    articles: list[Article] = field(default_factory=list)
-    encoded: dict[int, list[Encoding]] = field(default_factory=dict)
-    classified: dict[int, tuple[str, str]] = field(default_factory=dict)  # article -> (class, reason)
-    forwards: str | None = None
-    forward_reason: str | None = None
-    forwarded: DocumentReport | None = None  # the report of the forwarded document
-
-    @property
-    def numbers(self) -> list[int]:
-        return sorted({a.number for a in self.articles})
-
-    @property
-    def total(self) -> int:
-        return len(self.numbers)
-
-    def status(self, n: int) -> str:
-        if self.forwarded is not None:
-            return self.forwarded.status(n)
-        if self.encoded.get(n):
-            return "encoded"
-        return "classified" if n in self.classified else "unaccounted"
-
-    @property
-    def unaccounted(self) -> list[int]:
-        return [n for n in self.numbers if self.status(n) == "unaccounted"]
-
-    @property
-    def accounted(self) -> int:
-        return self.total - len(self.unaccounted)
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.accounted / self.total if self.total else 100.0
-
-    def rows(self) -> list[tuple[int, str, str]]:
-        """(article, status, rule ids or class: reason) for every article, in order."""
-        src = self.forwarded or self
-        out = []
-        for n in self.numbers:
-            st = self.status(n)
-            if st == "encoded":
-                detail = ", ".join(e.label() for e in src.encoded[n])
-                if n in src.classified:  # a parameter-only citation, classified as well
-                    detail += f" — {src.classified[n][0]}: {src.classified[n][1]}"
-            elif st == "classified":
-                detail = f"{src.classified[n][0]}: {src.classified[n][1]}"
-            else:
-                detail = ""
-            if self.forwarded is not None:
-                detail = f"[{self.forwards}] {detail}".rstrip()
-            out.append((n, st, detail))
-        return out
-
-    def to_dict(self) -> dict[str, object]:
-        src = self.forwarded or self
-        return {
-            "document": self.document, "pack": self.pack, "title": self.title, "file": str(self.file),
-            "forwards": self.forwards, "forward_reason": self.forward_reason,
-            "total": self.total, "accounted": self.accounted, "percent": round(self.percent, 1),
-            "encoded": {str(n): [{"id": e.id, "via": e.via, "pack": e.pack} for e in src.encoded[n]]
-                        for n in self.numbers if src.encoded.get(n)},
-            "classified": {str(n): {"class": src.classified[n][0], "reason": src.classified[n][1]}
-                           for n in self.numbers if n in src.classified},
-            "unaccounted": self.unaccounted,
-        }
-
-
-@dataclass
-class CoverageReport:
-    """Coverage of the documents a pack declares, with the problems found on the way."""
-
-    pack: str
-    documents: list[DocumentReport] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    coverage_file: Path | None = None
-
-    @property
-    def total(self) -> int:
-        return sum(d.total for d in self.documents)
-
-    @property
-    def accounted(self) -> int:
-        return sum(d.accounted for d in self.documents)
-
-    @property
-    def percent(self) -> float:
-        return 100.0 * self.accounted / self.total if self.total else 100.0
-
-    @property
-    def unaccounted(self) -> dict[str, list[int]]:
-        return {d.document: d.unaccounted for d in self.documents if d.unaccounted}
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity == "error"]
-
-    @property
-    def complete(self) -> bool:
-        """Every article accounted for and no error in the coverage file."""
-        return not self.unaccounted and not self.errors
-
-    def to_dict(self) -> dict[str, object]:
-        return {"pack": self.pack, "total": self.total, "accounted": self.accounted,
-                "percent": round(self.percent, 1), "documents": [d.to_dict() for d in self.documents],
-                "diagnostics": [d.to_dict() for d in self.diagnostics]}
-
-
 def _read_coverage_file(path: Path, bag: DiagnosticBag) -> tuple[CoverageFile | None, YamlDoc | None]:
     if not path.is_file():
         return None, None
@@ -244,40 +111,10 @@ def _read_coverage_file(path: Path, bag: DiagnosticBag) -> tuple[CoverageFile | 
         return None, doc
 
 
-def _encodings(pack: ResolvedPack) -> dict[str, dict[int, list[Encoding]]]:
-    """document -> article -> every rule, override, repeal and parameter of the chain citing it."""
-    out: dict[str, dict[int, list[Encoding]]] = {}
-
-    def add(doc: str, art: int, enc: Encoding) -> None:
-        lst = out.setdefault(doc, {}).setdefault(art, [])
-        if enc not in lst:
-            lst.append(enc)
-
-    for r in list(pack.rules) + list(pack.repealed):
-        for step in r.provenance:
-            if step.citation is None:
-                continue
-            via = {"defined": "rule", "overridden": "override", "repealed": "repeal"}.get(step.action)
-            if via:
-                add(step.citation.document, step.citation.article, Encoding(r.id, via, step.pack, step.citation.quote))
-    for p in pack.parameters.values():
-        for step in p.provenance:
-            if step.citation is None:
-                continue
-            via = {"defined": "parameter", "overridden": "parameter_override"}.get(step.action)
-            if via:
-                add(step.citation.document, step.citation.article, Encoding(p.id, via, step.pack, step.citation.quote))
-    return out
-
-
-def _is_rule(encs: list[Encoding]) -> bool:
-    return any(not e.via.startswith("parameter") for e in encs)
-
-
 class _Builder:
     def __init__(self, pack: ResolvedPack, bag: DiagnosticBag) -> None:
         self.pack, self.bag = pack, bag
-        self.encodings = _encodings(pack)
+        self.encodings = encodings(pack)
         self.files: dict[str, tuple[CoverageFile | None, YamlDoc | None]] = {}
         self.reports: dict[str, DocumentReport] = {}
         self.checked_sources: set[Path] = set()
@@ -306,9 +143,7 @@ class _Builder:
         if src.path not in self.checked_sources and src.pack == self.pack.id:
             self.checked_sources.add(src.path)
             self.bag.extend(article_sequence_problems(report.articles, str(src.path)))
-        report.encoded = {n: encs for n, encs in self.encodings.get(doc_id, {}).items()}
-        if src.pack == self.pack.id:
-            self._check_citations(report, src)
+        report.cited = {n: encs for n, encs in self.encodings.get(doc_id, {}).items()}
         cov, ydoc = self.coverage(src.pack)
         entry = cov.documents.get(doc_id) if cov else None
         if entry is not None:
@@ -348,33 +183,17 @@ class _Builder:
                     self.bag.error("forwarded-article", f"{doc_id} forwards {entry.forwards}; classify 第{a.article}条 "
                                    f"in the coverage of {entry.forwards} instead", where, format_path(path))
                     continue
-                encs = report.encoded.get(a.article, [])
-                if _is_rule(encs) and mine:
+                encs = [e for e in report.cited.get(a.article, []) if e.status in ("decided", "restated")]
+                if encs and mine:
                     ids = ", ".join(e.label() for e in encs)
+                    verb = "decides" if any(e.status == "decided" for e in encs) else "restates"
                     self.bag.warning("classified-but-encoded", f"第{a.article}条 of {doc_id} is classified as "
-                                     f"{a.class_} but is encoded by {ids}", where, format_path(path),
-                                     "remove the classification, or fix the rule's citation")
+                                     f"{a.class_}, but a rule {verb} it ({ids}); the rule accounts for it",
+                                     where, format_path(path), "remove this classification (keep it only for an "
+                                     "article that no rule decides or restates), or fix the rule's citation")
                 report.classified[a.article] = (a.class_, a.reason)
         self.reports[doc_id] = report
         return report
-
-    def _check_citations(self, report: DocumentReport, src: SourceText) -> None:
-        """Warn when a citation names an article the text lacks, or quotes words outside that article."""
-        bodies = {a.number: normalize_text(a.body) for a in report.articles}
-        where = Location(str(src.path))
-        for n, encs in sorted(report.encoded.items()):
-            for e in encs:
-                if e.pack != self.pack.id:
-                    continue
-                if n not in bodies:
-                    if report.articles:
-                        self.bag.warning("cited-article-missing", f"{e.label()} cites 第{n}条 of {report.document}, "
-                                         "which its text lacks", where, "", "check the article number")
-                elif e.quote and normalize_text(e.quote) not in bodies[n]:
-                    elsewhere = [m for m, body in bodies.items() if normalize_text(e.quote) in body]
-                    hint = f"the quote stands in 第{elsewhere[0]}条" if elsewhere else "check the article number"
-                    self.bag.warning("quote-outside-article", f"{e.label()} cites 第{n}条 of {report.document}, but "
-                                     "its quote is not in that article", where, "", hint)
 
     def _forward(self, report: DocumentReport, target: str, ydoc: YamlDoc | None, base: tuple, stack: tuple) -> None:
         where = ydoc.locate(base + ("forwards",)) if ydoc else None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..coverage import CLASS_HELP, coverage_report
-from ..coverage_render import format_percent, report_markdown, report_text
+from ..coverage import CLASS_HELP, STATUSES, CoverageReport, coverage_report
+from ..coverage_render import (STATUS_LABEL, format_counts, format_percent, not_loaded_markdown, not_loaded_text,
+                               report_markdown, report_text)
+from ..errors import Diagnostic, PackError
 from ..loader import bundled_pack_ids
 from . import _common as c
 
@@ -16,24 +18,34 @@ EPILOG = """examples:
   dingdian-rules coverage jiangsu --format md > coverage.md
   dingdian-rules coverage --format json | jq '.[].documents[].unaccounted'
 
-Each article of the documents a pack declares is `encoded` (cited by a rule, override, repeal or
-parameter, listed by id; $id is a parameter), `classified` in the pack's coverage.yaml (class and
-reason), or UNACCOUNTED. See docs/coverage.md for how to add an entry. Classes:
+Each article of the documents a pack declares has one status (the JSON's code in brackets where
+it differs from the label):
+  decided                         a rule decides it: the rule's citation or also_cites, its override,
+                                  or an item of a list (@id) the rule uses cites the article
+  restated                        only a child's restatement of an inherited rule cites it
+  parameter only [parameter_only] only a parameter cites it ($id; "unused": no rule reads it)
+  repeal only [repeal_only]       only a repeal cites it
+  classified                      nothing cites it; the pack's coverage.yaml gives class and reason
+  UNACCOUNTED [unaccounted]       none of these
+See docs/coverage.md for how to add an entry. Classes:
 """ + "\n".join(f"  {name:<17} {text}" for name, text in CLASS_HELP.items()) + """
 
-Exit 1 when an article is unaccounted for or a coverage.yaml has an error, 3 when a pack does not load.
+Exit 0 when every article is accounted for, 1 when an article is unaccounted for or a
+coverage.yaml has an error, 3 when a pack does not load (its errors are printed; the others are
+still reported).
 """
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "coverage", help="account for every article of the packs' source documents",
-        description=c.wrap("For each document a pack declares, list every article (第N条) of its vendored text: "
-                    "encoded by which rules or parameters, or classified in the pack's coverage.yaml "
-                    "(principle, definition, agency_duty, procedure, institution_duty, scope, transitional, "
-                    "other) with a one-line reason, or UNACCOUNTED. Ends each document with "
-                    "`document: X/Y articles accounted for (P%)`. Problems of coverage.yaml (articles that "
-                    "do not exist, classified articles a rule encodes) are printed as diagnostics."),
+        description=c.wrap("For each document a pack declares, list every article (第N条) of its vendored text "
+                    "with its status: decided by a rule, restated, cited by a parameter only, cited by a repeal "
+                    "only, classified in the pack's coverage.yaml (principle, definition, agency_duty, procedure, "
+                    "institution_duty, scope, transitional, other) with a one-line reason, or UNACCOUNTED; "
+                    "then what cites it. Ends each document with `document: X/Y articles accounted for (P%)` "
+                    "and the count per status. Problems of coverage.yaml (articles that do not exist, "
+                    "classified articles a rule decides or restates) are printed as diagnostics."),
         epilog=EPILOG + "\n" + c.EXIT_CODES_HELP, formatter_class=c.Formatter)
     p.add_argument("packs", nargs="*", metavar="ID_OR_PATH", help="pack folders or bundled ids (default: all bundled)")
     c.add_format(p)
@@ -42,48 +54,67 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     refs = args.packs or bundled_pack_ids()
-    reports = []
-    broken = 0
-    incomplete = False
+    reports: list[CoverageReport] = []
+    broken: list[tuple[str, tuple[Diagnostic, ...]]] = []
     chunks: list[str] = []
+    payload: list[dict[str, object]] = []
     for ref in refs:
-        pack = c.load_or_report(ref)
-        if pack is None:
-            broken += 1
+        try:
+            pack = c.load(ref)
+        except PackError as exc:
+            diagnostics = tuple(exc.diagnostics)
+            c.print_diagnostics(diagnostics)
+            broken.append((ref, diagnostics))
+            shown = tuple(c.short_location(d) for d in diagnostics)
+            chunks.append(not_loaded_markdown(ref, shown) if args.format == "md" else not_loaded_text(ref, shown))
+            payload.append({"pack": ref, "loaded": False, "diagnostics": [d.to_dict() for d in diagnostics]})
             continue
         report = coverage_report(pack)
         reports.append(report)
-        incomplete = incomplete or not report.complete
         c.print_diagnostics(report.diagnostics)
-        if args.format == "md":
-            chunks.append(report_markdown(report))
-        elif args.format == "text":
-            chunks.append(report_text(report))
+        chunks.append(report_markdown(report) if args.format == "md" else report_text(report))
+        payload.append(report.to_dict())
     if args.format == "json":
-        c.emit(json.dumps([r.to_dict() for r in reports], ensure_ascii=False, indent=2) + "\n")
+        c.emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
     else:
         c.emit("\n".join(chunks))
-        if len(reports) > 1 or args.format == "text":
-            c.emit(_totals(reports, args.format))
+        if len(refs) > 1 or args.format == "text":
+            c.emit(_totals(reports, broken, args.format))
     if broken:
         return c.EXIT_PACK
-    return c.EXIT_FAILED if incomplete else c.EXIT_OK
+    return c.EXIT_OK if all(r.complete for r in reports) else c.EXIT_FAILED
 
 
-def _totals(reports: list, fmt: str) -> str:
+def _totals(reports: list[CoverageReport], broken: list[tuple[str, tuple[Diagnostic, ...]]], fmt: str) -> str:
+    """The last line: articles accounted for and per status over the packs that loaded, and which
+    did not load (never "0/0 … (100%)" for packs that could not be read)."""
     total = sum(r.total for r in reports)
     accounted = sum(r.accounted for r in reports)
-    pct = format_percent(100.0 * accounted / total if total else 100.0)
-    missing = sum(len(v) for r in reports for v in r.unaccounted.values())
+    counts = dict.fromkeys(STATUSES, 0)
+    for r in reports:
+        for status, n in r.counts.items():
+            counts[status] += n
+    missing = counts["unaccounted"]
     errors = sum(len(r.errors) for r in reports)
-    tail = f"; {c.plural(missing, 'article')} unaccounted for" if missing else ""
-    tail += f"; {c.plural(errors, 'error')} in coverage files" if errors else ""
-    line = f"total: {accounted}/{total} articles accounted for ({pct}) in {c.plural(len(reports), 'pack')}{tail}"
+    if reports:
+        pct = format_percent(100.0 * accounted / total if total else 100.0)
+        line = (f"total: {accounted}/{total} articles accounted for ({pct}) in {c.plural(len(reports), 'pack')}: "
+                f"{format_counts(counts)}")
+    else:
+        line = "total: no pack loaded, no article accounted for"
+    line += f"; {c.plural(missing, 'article')} unaccounted for" if missing else ""
+    line += f"; {c.plural(errors, 'error')} in coverage files" if errors else ""
+    if broken:
+        line += f"; {c.plural(len(broken), 'pack')} did not load ({', '.join(ref for ref, _ in broken)})"
     if fmt == "md":
-        rows = ["", "## Summary", "", "| pack | document | accounted | articles | % |",
-                "| --- | --- | ---: | ---: | ---: |"]
+        head = " | ".join(STATUS_LABEL[s] for s in STATUSES)
+        rows = ["", "## Summary", "", f"| pack | document | articles | {head} | accounted |",
+                "| --- | --- | ---: |" + " ---: |" * len(STATUSES) + " ---: |"]
         for r in reports:
             for d in r.documents:
-                rows.append(f"| {r.pack} | {d.document} | {d.accounted} | {d.total} | {format_percent(d.percent)} |")
+                cells = " | ".join(str(d.counts[s]) for s in STATUSES)
+                rows.append(f"| {r.pack} | {d.document} | {d.total} | {cells} | {format_percent(d.percent)} |")
+        for ref, _ in broken:
+            rows.append(f"| {ref} | (did not load) | – |" + " – |" * len(STATUSES) + " – |")
         return "\n".join(rows + ["", f"**{line}**", ""])
     return line + "\n"
