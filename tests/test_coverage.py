@@ -509,9 +509,13 @@ def test_row_28_bundled_articles_are_decided_only_when_a_rule_cites_them(pack_id
 
 @pytest.mark.parametrize("pack_id", bundled_pack_ids())
 def test_bundled_statuses_agree_with_what_cites_each_article(pack_id):
-    """decided ⇔ a rule cites it; restated, parameter_only and repeal_only only when nothing stronger does."""
+    """decided ⇔ a rule cites it, or a parameter a rule reads does; restated, parameter_only and
+    repeal_only only when nothing stronger does."""
     pack = bundled(pack_id)
     deciding = rule_cited_articles(pack, ("defined", "overridden"))
+    read = {pid for r in pack.rules for pid in r.parameter_ids}
+    deciding |= {(c.document, c.article) for prm in pack.parameters.values() if prm.id in read for p in prm.basis
+                 for c in (p.citation, *p.also_cites)}
     restating = rule_cited_articles(pack, ("restated",))
     by_param = {(c.document, c.article) for prm in pack.parameters.values() for p in prm.basis
                 for c in (p.citation, *p.also_cites)}

@@ -49,6 +49,10 @@ class Encoding:
 
     @property
     def status(self) -> str:
+        """A parameter that a rule reads decides through that rule (its article sets the number the
+        rule decides by); only a parameter no rule reads leaves its article ``parameter_only``."""
+        if self.via.startswith("parameter") and not self.unused:
+            return "decided"
         return VIA_STATUS[self.via]
 
     def label(self) -> str:
