@@ -17,7 +17,7 @@ from .resolved import ProvenanceStep
 from .schema import Citation, ItemList, PackMeta, Parameter, Rule, RuleFile
 from .yamlio import YamlDoc, format_path
 
-OVERRIDABLE = ("title", "also_cites", "modality", "modality_source", "in_principle", "when", "requires", "applies_when", "deadline",
+OVERRIDABLE = ("title", "also_cites", "modality", "modality_source", "derivation", "in_principle", "when", "requires", "applies_when", "deadline",
                "measures", "tier", "outcome", "note")
 
 
@@ -53,6 +53,7 @@ class MergedParam:
     location: Location
     doc: YamlDoc
     path: tuple
+    derivation: str | None = None  # of the latest definition or override
 
 
 @dataclass
@@ -114,7 +115,7 @@ def _add_params(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, to
                       "rename it" if own else "to change its value, use `parameter_overrides:` with a citation")
             continue
         merged.params[p.id] = MergedParam(p, p.value, p.citation, [ProvenanceStep("defined", raw.meta.id, p.citation)],
-                                          loc, f.doc, ("parameters", i))
+                                          loc, f.doc, ("parameters", i), p.derivation)
         touched.add(p.id)
 
 
@@ -129,6 +130,7 @@ def _param_overrides(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBa
             continue
         target.value = o.value
         target.citation = o.citation
+        target.derivation = o.derivation
         target.doc, target.path = f.doc, ("parameter_overrides", i)
         target.location = f.doc.locate(("parameter_overrides", i))
         target.provenance.append(ProvenanceStep("overridden", raw.meta.id, o.citation,

@@ -20,11 +20,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from .articles import zh_numeral
 from .citations import normalize_text
 
-__all__ = ["MODAL_WORDS", "UNIT_WORDS", "modalities_in", "number_in_quote", "modality_problem"]
+if TYPE_CHECKING:
+    from .errors import DiagnosticBag
+    from .inheritance import Merged
+
+__all__ = ["MODAL_WORDS", "UNIT_WORDS", "lint_merged", "modalities_in", "modality_problem", "number_in_quote"]
 
 UNIT_WORDS: dict[str, str] = {  # regex of the unit words that may follow the number, per parameter unit
     "years": r"(?:周年|年)",
@@ -145,3 +150,61 @@ def number_in_quote(value: float, unit: str, quote: str) -> bool:
             if re.search(_number_pattern(v / 10000) + "万元", text):
                 return True
     return False
+
+
+_LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"|(?<![\w.$])(\d+(?:\.\d+)?)(?![\w.])")
+
+
+def _numbers_written(text: str | None) -> list[str]:
+    """Number literals of a condition (outside strings), except 0 and 1, which structure a
+    condition (``count(…) >= 1``) rather than quote the text."""
+    if not text:
+        return []
+    return [m.group(1) for m in _LITERAL.finditer(text) if m.group(1) and m.group(1) not in ("0", "1")]
+
+
+def lint_merged(merged: "Merged", bag: "DiagnosticBag") -> None:
+    """Every parameter's number against its quote, every rule's modality and written numbers
+    against its quotes; located errors with the word or number found, and how to fix it."""
+    from .yamlio import format_path
+    for pid, mp in merged.params.items():
+        value = mp.value
+        if isinstance(value, list) or isinstance(value, bool) or mp.derivation:
+            continue
+        if not number_in_quote(float(value), mp.param.unit, mp.citation.quote):
+            where = mp.path + ("value",)
+            bag.error("number-not-in-quote", f"parameter '{pid}' is {value:g} {mp.param.unit}, but its quote does not "
+                      "say so (as Arabic or Chinese numerals with the unit)", mp.doc.locate(where), format_path(where),
+                      "correct the value or the quote, or state how the value is read from the text in "
+                      "`derivation:`")
+    for rid, m in merged.rules.items():
+        r = m.rule
+        quotes = [r.citation.quote, *(c.quote for c in r.also_cites)]
+        problem = modality_problem(r.modality, r.citation.quote, tuple(quotes[1:]), r.modality_source)
+        if problem:
+            doc, path = m.field_locations.get("modality", m.field_locations["citation"])
+            hint = ("cite the provision that carries the modal word under `also_cites:` (a list's chapeau or "
+                    "consequence), or say where the modality comes from in `modality_source:`")
+            if "says" in problem:
+                hint = "use the modality the text states (应当/应/必须 shall; 可以/可 may; 不得/禁止 shall_not), " \
+                       "or quote the clause that states yours"
+            bag.error("modality-mismatch", f"rule '{rid}' is {r.modality}: {problem}", doc.locate(path),
+                      format_path(path), hint)
+        if r.derivation:
+            continue
+        text = normalize_text("".join(quotes))
+        for field in ("when", "requires", "applies_when"):
+            for number in _numbers_written(getattr(r, field)):
+                if not re.search(_number_pattern(float(number)), text):
+                    doc, path = m.field_locations.get(field, m.field_locations["citation"])
+                    bag.error("number-not-in-quote", f"rule '{rid}' writes the number {number}, which its quotes do "
+                              "not contain", doc.locate(path), format_path(path),
+                              "use a parameter citing the text, quote the provision that states it, or say how it "
+                              "is derived in `derivation:`")
+        for i, ms in enumerate(r.measures):
+            for bound in (ms.amount.min_rate, ms.amount.max_rate) if ms.amount else ():
+                if bound and not bound.startswith("$") and not number_in_quote(float(bound), "percent", "".join(quotes)):
+                    doc, path = m.field_locations.get("measures", m.field_locations["citation"])
+                    bag.error("number-not-in-quote", f"rule '{rid}' measure '{ms.id}' has the rate {bound}%, which its "
+                              "quotes do not contain", doc.locate(path + (i,)), format_path(path + (i,)),
+                              "use a percent parameter citing the text, or quote the provision that states it")

@@ -205,6 +205,9 @@ class Rule(BaseModel):
     modality_source: str | None = Field(
         None, description="Where the modality comes from when neither the quote nor a further citation has the "
         "modal word (e.g. 'the list's consequence 不予受理, stated once in the chapeau').")
+    derivation: str | None = Field(
+        None, description="How numbers written in the rule (condition literals, measure rates) are derived when "
+        "they do not stand in its quotes.")
     in_principle: bool = Field(False, description="The text qualifies the rule with 原则上 (in principle).")
     when: str | None = Field(None, description="Trigger: the rule fires when this is true.")
     requires: str | None = Field(None, description="Requirement: the rule is unmet (fires) when this is false.")
@@ -229,6 +232,7 @@ class RuleOverride(BaseModel):
     title: Text | None = None
     modality: Modality | None = None
     modality_source: str | None = None
+    derivation: str | None = None
     in_principle: bool | None = None
     when: str | None = None
     requires: str | None = None
