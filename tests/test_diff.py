@@ -172,11 +172,14 @@ def test_diff_against_the_parent_matches_provenance(child_id: str) -> None:
     own = {(r.id, s.action) for r in child.rules for s in r.provenance if s.pack == child_id}
     assert {r.id for r in d.rules_by("added")} == {rid for rid, a in own if a == "defined"}
     assert {r.id for r in d.rules_by("overridden")} == {rid for rid, a in own if a == "overridden"}
+    assert {r.id for r in d.rules_by("restated")} == {rid for rid, a in own if a == "restated"} - {
+        rid for rid, a in own if a in ("overridden", "defined")}
     assert {r.id for r in d.rules_by("repealed")} == {r.id for r in child.repealed if r.pack == child_id}
     assert d.rules_by("removed") == () and d.rules_by("changed") == ()
     own_params = {(p.id, s.action) for p in child.parameters.values() for s in p.provenance if s.pack == child_id}
     assert {p.id for p in d.parameters if p.change == "only_in_b"} == {pid for pid, a in own_params if a == "defined"}
     assert {p.id for p in d.parameters if p.change == "changed"} == {pid for pid, a in own_params if a == "overridden"}
+    assert {p.id for p in d.parameters if p.change == "restated"} == {pid for pid, a in own_params if a == "restated"}
     changed_values = {p.id for p in d.parameters if "value" in p.fields}
     for r in d.rules_by("parameters"):
         assert set(r.parameters) <= changed_values and set(r.parameters) <= rule_parameters(r.b)

@@ -40,7 +40,7 @@ class ParameterDiff:
     """A parameter only in A, only in B, or in both with another value, unit or citation."""
 
     id: str
-    change: str  # only_in_a | only_in_b | changed
+    change: str  # only_in_a | only_in_b | changed | restated
     a: ResolvedParameter | None
     b: ResolvedParameter | None
     fields: tuple[str, ...] = ()  # value / unit / citation, when changed
@@ -60,7 +60,7 @@ class RuleDiff:
     """A rule added in B, only in A, repealed by B, overridden / changed, or reading other parameter values."""
 
     id: str
-    change: str  # added | removed | repealed | overridden | changed | parameters
+    change: str  # added | removed | repealed | overridden | changed | parameters | restated
     a: ResolvedRule | None
     b: ResolvedRule | None
     fields: tuple[FieldChange, ...] = ()
@@ -83,7 +83,17 @@ def _own_notes(a: Any, b: Any) -> tuple[str, ...]:
         return ()
     shared = {(s.action, s.pack) for s in a.provenance}
     return tuple(s.note for s in b.provenance if (s.action, s.pack) not in shared
-                 and s.action == "overridden" and s.note)
+                 and s.action in ("overridden", "restated") and s.note)
+
+
+def _own_citation(x: ResolvedRule | ResolvedParameter) -> Any:
+    """The provision that sets the logic or value (the latest override, else the definition):
+    a restatement re-cites it in the child's words and changes nothing, so it is compared apart."""
+    return next((p.citation for p in x.basis if p.role != "restated"), x.citation)
+
+
+def _restatements(x: ResolvedRule | ResolvedParameter) -> set[tuple[str, str]]:
+    return {(p.pack, p.citation.model_dump_json()) for p in x.basis if p.role == "restated"}
 
 
 def _condition(r: ResolvedRule) -> str:
@@ -133,7 +143,8 @@ def _rule_field(pack: ResolvedPack, r: ResolvedRule, name: str) -> tuple[Any, st
     if name == "deadline":
         return (r.deadline.model_dump(mode="json") if r.deadline else None), _deadline(r)
     if name == "citation":
-        return r.citation.model_dump(mode="json"), cite(r.citation, source_titles(pack))
+        own = _own_citation(r)
+        return own.model_dump(mode="json"), cite(own, source_titles(pack))
     if name == "questions":
         return r.questions, ", ".join(r.questions)
     value = getattr(r, name)
@@ -142,7 +153,7 @@ def _rule_field(pack: ResolvedPack, r: ResolvedRule, name: str) -> tuple[Any, st
 
 def _param_fields(a: ResolvedParameter, b: ResolvedParameter) -> tuple[str, ...]:
     return tuple(name for name, x, y in (("value", a.value, b.value), ("unit", a.unit, b.unit),
-                                         ("citation", a.citation, b.citation)) if x != y)
+                                         ("citation", _own_citation(a), _own_citation(b))) if x != y)
 
 
 def diff_packs(a: ResolvedPack, b: ResolvedPack) -> PackDiff:
@@ -154,6 +165,8 @@ def diff_packs(a: ResolvedPack, b: ResolvedPack) -> PackDiff:
             params.append(ParameterDiff(pid, "only_in_a", pa, None))
         elif fields := _param_fields(pa, pb):
             params.append(ParameterDiff(pid, "changed", pa, pb, fields))
+        elif _restatements(pa) != _restatements(pb):
+            params.append(ParameterDiff(pid, "restated", pa, pb, ("citation",)))
     params += [ParameterDiff(pid, "only_in_b", None, pb) for pid, pb in b.parameters.items() if pid not in a.parameters]
     changed_values = {p.id for p in params if p.change != "changed" or "value" in p.fields or "unit" in p.fields}
 
@@ -180,6 +193,8 @@ def diff_packs(a: ResolvedPack, b: ResolvedPack) -> PackDiff:
             rules.append(RuleDiff(rid, change, ra, rb, tuple(fields), used))
         elif used:
             rules.append(RuleDiff(rid, "parameters", ra, rb, (), used))
+        elif _restatements(ra) != _restatements(rb):
+            rules.append(RuleDiff(rid, "restated", ra, rb))
     rules += [RuleDiff(rid, "added", None, rb, repeal=repealed_a.get(rid)) for rid, rb in rules_b.items()
               if rid not in rules_a]
     return PackDiff(a, b, tuple(params), tuple(rules))
@@ -197,15 +212,21 @@ class PackDiff:
 
     @property
     def identical(self) -> bool:
-        """No parameter or rule differs (chains, source documents and notes may)."""
+        """No parameter or rule differs (chains, source documents and notes may; a restatement, which
+        changes only how a decision is cited, counts as a difference)."""
         return not self.parameters and not self.rules
+
+    @property
+    def decides_alike(self) -> bool:
+        """Every difference is a restatement: the two packs decide every case alike."""
+        return all(p.change == "restated" for p in self.parameters) and all(r.change == "restated" for r in self.rules)
 
     def rules_by(self, change: str) -> tuple[RuleDiff, ...]:
         return tuple(r for r in self.rules if r.change == change)
 
     def counts(self) -> dict[str, int]:
         out = {f"parameters_{c}": sum(p.change == c for p in self.parameters)
-               for c in ("only_in_a", "only_in_b", "changed")}
+               for c in ("only_in_a", "only_in_b", "changed", "restated")}
         out.update({f"rules_{c}": len(self.rules_by(c)) for c, _, _ in _RULE_SECTIONS})
         return out
 
@@ -219,7 +240,8 @@ class PackDiff:
             (c["parameters_only_in_a"], "parameter(s) only in A"), (c["rules_added"], "rule(s) added"),
             (c["rules_overridden"], "overridden"), (c["rules_changed"], "defined differently"),
             (c["rules_parameters"], "reading changed parameters"), (c["rules_repealed"], "repealed"),
-            (c["rules_removed"], "only in A")) if n]
+            (c["rules_removed"], "only in A"), (c["rules_restated"], "restated in B's own words"),
+            (c["parameters_restated"], "parameter(s) restated")) if n]
         return "; ".join(parts) + "."
 
     def brief(self) -> str:

@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # diff_compare imports this module: the records are needed fo
 
 __all__ = ["pack_diff_dict", "pack_diff_markdown", "pack_diff_text"]
 
-_PARAM_CHANGES = {"only_in_a": "only in A", "only_in_b": "added in B", "changed": "changed"}
+_PARAM_CHANGES = {"only_in_a": "only in A", "only_in_b": "added in B", "changed": "changed", "restated": "restated in B"}
 _RULE_SECTIONS = (
     ("added", "Rules added in B", "in B, not in A"),
     ("overridden", "Rules overridden", "in both, changed by an override"),
@@ -20,6 +20,7 @@ _RULE_SECTIONS = (
     ("parameters", "Rules reading other parameter values", "same text, but a parameter they read differs"),
     ("repealed", "Rules repealed in B", "in A, repealed explicitly by B"),
     ("removed", "Rules only in A", "in A, neither in B nor repealed by it"),
+    ("restated", "Rules restated in B", "same rule; B's own text restates it, and B's decisions cite B's provision first"),
 )
 
 
@@ -155,6 +156,9 @@ def _rule_table(change: str, items: Sequence[RuleDiff], ta: dict[str, str],
                 [[f"`{r.id}`", ", ".join(f.field for f in r.fields)
                   + (f"; reads {', '.join(r.parameters)}" if r.parameters else ""),
                   _cites(r.a, ta), _cites(r.b, tb), "; ".join(r.notes)] for r in items])
+    if change == "restated":
+        return (["rule", "A cites", "B cites (its own provision first)", "B's note"],
+                [[f"`{r.id}`", _cites(r.a, ta), _cites(r.b, tb), "; ".join(r.notes)] for r in items])
     if change == "parameters":
         return (["rule", "parameters", "cites"],
                 [[f"`{r.id}`", ", ".join(f"`{p}`" for p in r.parameters), _cites(r.b, tb)] for r in items])

@@ -180,12 +180,15 @@ def check_expectation(decision: Decision, expect: Expectation, pack: ResolvedPac
     for measure in expect.measures:
         if measure not in measures:
             problems.append(f"measures: expected measure {measure}; got {_list(dict.fromkeys(measures))}")
+    deadline_citations = {d.rule_id: d.cited_as for d in decision.deadlines}
     for rule_id, label in expect.cited.items():
         r = results.get(rule_id)
-        if r is None:
-            problems.append(not_candidate("cited", rule_id))
-        elif r.cited_as != label:
-            problems.append(f"cited: {rule_id} is cited as {r.cited_as}, expected {label}")
+        cited_as = r.cited_as if r is not None else deadline_citations.get(rule_id)
+        if cited_as is None:
+            problems.append(not_candidate("cited", rule_id) + (f" (computed deadlines: {_list(deadline_citations)})"
+                                                               if deadline_citations else ""))
+        elif cited_as != label:
+            problems.append(f"cited: {rule_id} is cited as {cited_as}, expected {label}")
     for rule_id, labels in expect.cited_items.items():
         r = results.get(rule_id)
         if r is None:
