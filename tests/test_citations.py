@@ -369,3 +369,18 @@ def test_an_unknown_measure_is_a_located_error_with_a_did_you_mean(tmp_path):
 """
     (error,) = errors_of(tmp_path, rules)
     assert error.code == "bad-value" and error.location.line == 9 and "liquidated_damages" in error.hint
+
+
+def test_a_list_of_codes_in_one_fact_list_is_tested_in_one_pass_with_the_same_answers(tmp_path):
+    rules = ITEMS.replace("when: conduct.falsified_records}", "when: \"'3.1' in conduct.breach_items\"}").replace(
+        "when: conduct.fictitious_services}", "when: \"'3.2' in conduct.breach_items\"}").replace(
+        "when: conduct.refused_or_obstructed_supervision}", "when: \"'3.3' in conduct.breach_items\"}")
+    pack = load_pack(make_city(tmp_path, rules))
+    rule = pack.rule("suspension.city_items")
+    assert "any(i in conduct.breach_items where i in ['3.1', '3.2', '3.3'])" in rule.condition.text
+    for items, outcome, cited in ((["3.2", "9.9"], "suspend", [2]), ([], "continue", []), (None, "undetermined", [])):
+        case = {"conduct": {"breach_items": items, "major_fund_risk": False, "obtained_designation_by_fraud": False}}
+        d = dr.evaluate(pack, case, "agreement", as_of=date(2025, 6, 1))
+        assert d.outcome == outcome
+        (r,) = [r for r in d.rules if r.id == "suspension.city_items"]
+        assert [i.citation.item for i in r.items if i.status == "held"] == cited

@@ -205,6 +205,21 @@ def build_item_lists(lists: dict[str, MergedItemList], comp: Compiler) -> dict[s
     return out
 
 
+_MEMBER = re.compile(r"""^\s*('[^'\n]*'|"[^"\n]*")\s+in\s+([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+)\s*$""")
+
+
+def _list_body(lst: ResolvedItemList) -> str:
+    """What ``@id`` stands for: ``(item 1 or item 2 …)``; when every item is a code in one fact list
+    (``'63.1' in conduct.breach_items``) the same test in one pass over the list,
+    ``any(i in conduct.breach_items where i in ['63.1', …])``, which evaluates the list once and keeps
+    the condition small for the durable_rules supervisor."""
+    matches = [_MEMBER.match(i.when) for i in lst.items]
+    if len(matches) > 1 and all(matches) and len({m.group(2) for m in matches}) == 1:  # type: ignore[union-attr]
+        codes = ", ".join(m.group(1) for m in matches)  # type: ignore[union-attr]
+        return f"any(i in {matches[0].group(2)} where i in [{codes}])"  # type: ignore[union-attr]
+    return "(" + " or ".join(f"({i.when})" for i in lst.items) + ")"
+
+
 def expand_lists(text: str, lists: dict[str, ResolvedItemList], where: tuple[YamlDoc, tuple], bag: DiagnosticBag
                  ) -> tuple[str, Callable[[int], int], tuple[ResolvedItemList, ...]] | None:
     """``@id`` replaced by ``(item 1 or item 2 …)``, with a map from offsets in the expansion back to
@@ -226,7 +241,7 @@ def expand_lists(text: str, lists: dict[str, ResolvedItemList], where: tuple[Yam
         if any(i.condition is None for i in lst.items):
             ok = False  # the item's own error is reported at the item
             continue
-        body = "(" + " or ".join(f"({i.when})" for i in lst.items) + ")"
+        body = _list_body(lst)
         pieces.append(text[pos:m.start()])
         out_len += m.start() - pos
         spans.append((out_len, out_len + len(body), m.start(), len(body) - len(m.group(0))))
