@@ -515,8 +515,10 @@ def test_bundled_statuses_agree_with_what_cites_each_article(pack_id):
     deciding = rule_cited_articles(pack, ("defined", "overridden"))
     read = {pid for r in pack.rules for pid in r.parameter_ids}
     deciding |= {(c.document, c.article) for prm in pack.parameters.values() if prm.id in read for p in prm.basis
-                 for c in (p.citation, *p.also_cites)}
-    restating = rule_cited_articles(pack, ("restated",))
+                 if p.role != "restated" for c in (p.citation, *p.also_cites)}
+    restating = rule_cited_articles(pack, ("restated",)) | {
+        (c.document, c.article) for prm in pack.parameters.values() if prm.id in read for p in prm.basis
+        if p.role == "restated" for c in (p.citation, *p.also_cites)}
     by_param = {(c.document, c.article) for prm in pack.parameters.values() for p in prm.basis
                 for c in (p.citation, *p.also_cites)}
     by_repeal = {(r.citation.document, r.citation.article) for r in pack.repealed}

@@ -50,9 +50,12 @@ class Encoding:
     @property
     def status(self) -> str:
         """A parameter that a rule reads decides through that rule (its article sets the number the
-        rule decides by); only a parameter no rule reads leaves its article ``parameter_only``."""
-        if self.via.startswith("parameter") and not self.unused:
+        rule decides by), and a child's restatement of it restates; only a parameter no rule reads
+        leaves its article ``parameter_only``."""
+        if self.via in ("parameter", "parameter_override") and not self.unused:
             return "decided"
+        if self.via == "parameter_restatement" and not self.unused:
+            return "restated"
         return VIA_STATUS[self.via]
 
     def label(self) -> str:

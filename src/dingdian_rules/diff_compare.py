@@ -168,7 +168,8 @@ def diff_packs(a: ResolvedPack, b: ResolvedPack) -> PackDiff:
         elif _restatements(pa) != _restatements(pb):
             params.append(ParameterDiff(pid, "restated", pa, pb, ("citation",)))
     params += [ParameterDiff(pid, "only_in_b", None, pb) for pid, pb in b.parameters.items() if pid not in a.parameters]
-    changed_values = {p.id for p in params if p.change != "changed" or "value" in p.fields or "unit" in p.fields}
+    changed_values = {p.id for p in params if p.change in ("only_in_a", "only_in_b") or "value" in p.fields
+                      or "unit" in p.fields}
 
     rules_a = {r.id: r for r in a.rules}
     rules_b = {r.id: r for r in b.rules}
