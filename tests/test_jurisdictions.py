@@ -151,7 +151,8 @@ QINGHAI_AGGRAVATIONS = ("large_social_impact", "serious_social_impact", "larger_
                         "egregious_nature", "fraud_purpose", "insurance_fraud_confirmed")
 JIANGSU_AGGRAVATIONS = ("refused_to_correct", "serious_impact", "severe_consequences", "fraud_purpose",
                         "particularly_serious", "loss_amount")
-QINGHAI_ITEMS = tuple(i for n in range(1, 6) for i in QINGHAI.parameters[f"tier{n}_items"].value)  # type: ignore[union-attr]
+QINGHAI_ITEMS = tuple(f"{i.citation.article}.{i.citation.item}" for lst in QINGHAI.item_lists.values()
+                      for i in lst.items if "conduct.breach_items" in i.when)  # the art. 63-67 item codes
 QINGHAI_ITEM_FACTS = ("services_beyond_licence_billed", "unqualified_staff_services_billed")  # arts. 65(10), 66(7), 67(4)
 
 

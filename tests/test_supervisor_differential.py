@@ -60,9 +60,9 @@ def _conduct_facts(pid: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def _breach_items(pid: str) -> list[str]:
     pack, _ = _pack(pid)
     items: list[str] = []
-    for k, p in pack.parameters.items():
-        if k.endswith("_items") and isinstance(p.value, tuple):
-            items += list(p.value)[:3]
+    for lst in pack.item_lists.values():  # the cited lists whose items are breach_items codes
+        codes = [f"{i.citation.article}.{i.citation.item}" for i in lst.items if "conduct.breach_items" in i.when]
+        items += codes[:3]
     return items or ["63.1"]
 
 
