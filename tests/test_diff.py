@@ -84,12 +84,13 @@ def test_qinghai_pays_within_20_working_days() -> None:
 
 def test_qinghai_replaces_national_handling_and_request_grounds() -> None:
     """Qinghai repeals national art. 38's open list (arts. 63-67 fix the measures), art. 43(12)
-    (an agreed request terminates under art. 80(3)) and the agreement pointers of arts. 42(3),
-    43(13); art. 68 turns art. 45's 可 into scoring that binds."""
+    (an agreed request terminates under art. 80(3)) and the agreement pointer of art. 43(13); art.
+    68 turns art. 45's 可 into scoring that binds. National 42(2)(3) (suspension the agreement
+    requires) stays: no text of the agreement lifts it (legal review row 27)."""
     d = diff("national", "qinghai_agreement")
     repealed = {r.id: r for r in d.rules_by("repealed")}
     assert set(repealed) == {"measures.breach_of_agreement", "rescission.institution_request_agreed",
-                             "rescission.agreement_requires", "suspension.agreement_requires"}
+                             "rescission.agreement_requires"}
     assert all(r.repeal.pack == "qinghai_agreement" and r.repeal.citation.document == "qinghai_agreement_2025"
                for r in repealed.values())
     assert repealed["rescission.institution_request_agreed"].repeal.citation.article == 80
@@ -202,7 +203,7 @@ def test_markdown_cites_both_sides() -> None:
 def test_json_is_plain_data_with_quotes() -> None:
     data = diff("national", "qinghai_agreement").to_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
-    assert data["counts"]["rules_repealed"] == 4 and data["identical"] is False
+    assert data["counts"]["rules_repealed"] == 3 and data["identical"] is False
     [pay] = [p for p in data["parameters"] if p["id"] == "payment_period"]
     assert pay["a"]["value"] == 30 and pay["b"]["value"] == 20
     assert "30个工作日内" in pay["a"]["citation"]["quote"] and "20个工作日" in pay["b"]["citation"]["quote"]
