@@ -352,7 +352,7 @@ def test_test_verb_failing(capsys):
     code, out, _ = run(capsys, "test", MINI_FAILING, MINI)
     assert code == 1
     lines = out.splitlines()
-    assert any(line.endswith("wrong.yaml:11:5: FAIL every expectation wrong: outcome: expected conditions_met, "
+    assert any(line.endswith("wrong.yaml:12:5: FAIL every expectation wrong: outcome: expected conditions_met, "
                              "got not_accepted (fired: non_acceptance.fraud)") for line in lines)
     assert any("invalid.yaml:3:15: FAIL misspelt key: error[bad-value]" in line for line in lines)
     assert f"{MINI_FAILING}: 1 passed, 4 failed" in lines

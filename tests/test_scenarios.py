@@ -106,7 +106,7 @@ def test_unknown_is_not_not_fired():
 def test_invalid_scenarios_fail_with_located_diagnostics():
     results = _failing()
     bad_case = results["bad case data"]
-    assert not bad_case.passed and (bad_case.line, bad_case.column) == (40, 27)
+    assert not bad_case.passed and (bad_case.line, bad_case.column) == (44, 27)
     assert [d.code for d in bad_case.diagnostics] == ["type-mismatch"]
     assert bad_case.diagnostics[0].path == "scenarios[3].case.institution.beds"
     bad_key = results["misspelt key"]
@@ -118,8 +118,10 @@ def test_invalid_scenarios_fail_with_located_diagnostics():
 def test_one_bad_scenario_does_not_hide_the_others(tmp_path):
     path = tmp_path / "mixed.yaml"
     path.write_text("scenarios:\n"
-                    "  - {name: good, question: deadlines, as_of: 2030-01-01, case: {}, expect: {outcome: computed}}\n"
-                    "  - {name: bad, question: deadlines, as_of: 2030-01-01, case: {}, expect: {outcom: computed}}\n",
+                    "  - {name: good, question: deadlines, as_of: 2030-01-01, reading: art. 8, case: {}, "
+                    "expect: {outcome: computed}}\n"
+                    "  - {name: bad, question: deadlines, as_of: 2030-01-01, reading: art. 8, case: {}, "
+                    "expect: {outcom: computed}}\n",
                     encoding="utf-8")
     cases, broken = load_scenario_file(path)
     assert [c.name for c in cases] == ["good"]
@@ -164,3 +166,19 @@ def test_check_expectation_directly():
 def test_pack_that_does_not_load_raises():
     with pytest.raises(dr.PackError):
         run_scenarios(PACKS / "broken")
+
+
+@pytest.mark.parametrize("reading, ok", [
+    (None, False), ("", False), ("the bar still runs", False), ("art. 12(4): 未满3年", True),
+    ("第十二条第（四）项：未满3年", True), ("民法典 art. 203: rolled to the next working day", True),
+])
+def test_a_scenario_states_the_reading_that_decides_it(tmp_path, reading, ok):
+    """Issue 16: ``reading:`` is required and cites the article that decides the expected answer."""
+    path = tmp_path / "readings.yaml"
+    line = "  - {name: r, question: deadlines, as_of: 2030-01-01, case: {}, expect: {outcome: computed}"
+    line += (f", reading: '{reading}'" if reading is not None else "") + "}\n"
+    path.write_text("scenarios:\n" + line, encoding="utf-8")
+    cases, broken = load_scenario_file(path)
+    assert (len(cases), len(broken)) == ((1, 0) if ok else (0, 1))
+    if not ok:
+        assert any("reading" in p for p in broken[0].problems)

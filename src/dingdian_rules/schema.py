@@ -7,10 +7,11 @@ and type-checks them against the fact vocabulary once the whole chain is resolve
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 RuleKind = Literal[
     "institution_type",  # 可申请定点的医疗机构类型: requires
@@ -333,6 +334,9 @@ class Expectation(BaseModel):
         "第四十四条第一款第（三）项 (exactly these, in list order).")
 
 
+ARTICLE_REFERENCE = re.compile(r"第[一二三四五六七八九十百零〇两0-9]+条|\b[Aa]rts?\.\s*\d+|\b[Aa]rticles?\s+\d+|民法典|Civil Code")
+
+
 class Scenario(BaseModel):
     """One analyst-written test: a case, a question, an evaluation date and the expected answer."""
 
@@ -340,9 +344,18 @@ class Scenario(BaseModel):
     name: str
     question: Question
     as_of: date
-    reading: str | None = Field(None, description="Why this is the expected answer, citing the text.")
+    reading: str = Field(min_length=1, description="Why this is the expected answer, citing the text that decides it "
+                         "(第十二条第（四）项 …, or art. 12(4) …).")
     case: dict
     expect: Expectation
+
+    @field_validator("reading")
+    @classmethod
+    def _reading_cites_the_text(cls, value: str) -> str:
+        if not ARTICLE_REFERENCE.search(value):
+            raise ValueError("a reading cites the article that decides the expected answer, as 第十二条第（四）项 or "
+                             "art. 12(4) (民法典 / Civil Code articles count too)")
+        return value
 
 
 class ScenarioFile(BaseModel):
