@@ -174,10 +174,17 @@ def test_diff_against_the_parent_matches_provenance(child_id: str) -> None:
     assert {r.id for r in d.rules_by("added")} == {rid for rid, a in own if a == "defined"}
     assert {r.id for r in d.rules_by("overridden")} == {rid for rid, a in own if a == "overridden"}
     assert {r.id for r in d.rules_by("repealed")} == {r.id for r in child.repealed if r.pack == child_id}
-    assert d.rules_by("removed") == () and d.rules_by("changed") == ()
+    assert d.rules_by("removed") == ()
+    # a restatement changes the citation only (the diff shows it as a rule "defined differently")
+    changed = d.rules_by("changed")
+    assert {r.id for r in changed} == {rid for rid, a in own if a == "restated"}
+    assert all(tuple(f.field for f in r.fields) == ("citation",) for r in changed)
     own_params = {(p.id, s.action) for p in child.parameters.values() for s in p.provenance if s.pack == child_id}
     assert {p.id for p in d.parameters if p.change == "only_in_b"} == {pid for pid, a in own_params if a == "defined"}
-    assert {p.id for p in d.parameters if p.change == "changed"} == {pid for pid, a in own_params if a == "overridden"}
+    assert {p.id for p in d.parameters if p.change == "changed"} == \
+        {pid for pid, a in own_params if a in ("overridden", "restated")}
+    assert all(p.fields == ("citation",) for p in d.parameters
+               if p.change == "changed" and (p.id, "overridden") not in own_params)
     changed_values = {p.id for p in d.parameters if "value" in p.fields}
     for r in d.rules_by("parameters"):
         assert set(r.parameters) <= changed_values and set(r.parameters) <= rule_parameters(r.b)
@@ -189,7 +196,7 @@ def test_diff_against_the_parent_matches_provenance(child_id: str) -> None:
 def test_markdown_cites_both_sides() -> None:
     md = diff("national", "jiangsu").to_markdown()
     assert md.startswith("# `national` → `jiangsu`\n")
-    for heading in ("## Parameters", "## Rules added in B (25)", "## Rules overridden (13)", "## Rules repealed in B (1)",
+    for heading in ("## Parameters", "## Rules added in B (25)", "## Rules overridden (10)", "## Rules repealed in B (1)",
                     "## Changed fields"):
         assert heading in md
     row = next(line for line in md.splitlines() if line.startswith("| `materials.provincial_other_materials`"))

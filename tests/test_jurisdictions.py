@@ -36,13 +36,14 @@ def statuses(d: dr.Decision) -> dict[str, str]:
 
 def unchanged_since(rule_id: str, child: ResolvedPack, ancestor: ResolvedPack) -> bool:
     """The child has the ancestor's rule as it is: every step the child's chain adds after the
-    ancestor is ``inherited``, and every parameter the rule reads has the ancestor's value."""
+    ancestor is ``inherited`` or ``restated`` (a provision of the child that repeats the rule,
+    cited first, logic unchanged), and every parameter the rule reads has the ancestor's value."""
     ra = next((r for r in ancestor.rules if r.id == rule_id), None)
     rc = next((r for r in child.rules if r.id == rule_id), None)
     if ra is None or rc is None:
         return False
     later = rc.provenance[len(ra.provenance):]
-    if rc.provenance[:len(ra.provenance)] != ra.provenance or any(s.action != "inherited" for s in later):
+    if rc.provenance[:len(ra.provenance)] != ra.provenance or any(s.action not in ("inherited", "restated") for s in later):
         return False
     return all(child.parameters[p].value == ancestor.parameters[p].value for p in rule_parameters(rc))
 
