@@ -118,12 +118,13 @@ def test_foshan_states_180_natural_days_and_drops_in_principle() -> None:
     assert d.rules_by("repealed") == ()
 
 
-def test_jiangsu_repeals_two_national_rules_with_its_own_articles() -> None:
-    """Jiangsu art. 8 (five materials, no provincial extras) repeals national art. 7(6); arts. 42
-    and 44 re-tier national art. 42(2) (data not provided or false) without suspension."""
+def test_jiangsu_repeals_one_national_rule_with_its_own_article() -> None:
+    """Jiangsu art. 8 (five materials, no provincial extras) repeals national art. 7(6). National
+    art. 42(2)(2) (data not provided or false -> 应中止) stays: a 实施细则 cannot lift a mandatory
+    suspension of the 规章 (legal review 2026-12, row 1)."""
     d = diff("national", "jiangsu")
     repealed = {r.id: r for r in d.rules_by("repealed")}
-    assert set(repealed) == {"materials.provincial_other_materials", "suspension.data_not_provided_or_false"}
+    assert set(repealed) == {"materials.provincial_other_materials"}
     mat = repealed["materials.provincial_other_materials"]
     assert (mat.a.citation.article, mat.a.citation.item) == (7, 6)
     assert (mat.repeal.pack, mat.repeal.citation.document, mat.repeal.citation.article) == ("jiangsu", "su_ybg_2023_3", 8)
@@ -192,7 +193,7 @@ def test_diff_against_the_parent_matches_provenance(child_id: str) -> None:
 def test_markdown_cites_both_sides() -> None:
     md = diff("national", "jiangsu").to_markdown()
     assert md.startswith("# `national` → `jiangsu`\n")
-    for heading in ("## Parameters", "## Rules added in B (25)", "## Rules overridden (13)", "## Rules repealed in B (2)",
+    for heading in ("## Parameters", "## Rules added in B (25)", "## Rules overridden (10)", "## Rules repealed in B (1)",
                     "## Changed fields"):
         assert heading in md
     row = next(line for line in md.splitlines() if line.startswith("| `materials.provincial_other_materials`"))

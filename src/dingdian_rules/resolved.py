@@ -80,11 +80,15 @@ def _place_zh(article: int, paragraph: int | None, item: int | None) -> str:
 def provision_zh(p: CitedProvision, documents: "dict[str, SourceDocument] | None" = None) -> str:
     """One provision with its further citations: 苏医保规〔2023〕3号 第四十四条第一款第（八）项、第三款."""
     text = cite_zh(p.citation, documents)
+    main = p.citation
     for c in p.also_cites:
-        if c.document == p.citation.document and c.article == p.citation.article and (c.paragraph or c.item):
+        same_article = c.document == main.document and c.article == main.article
+        if same_article and c.item is None and c.paragraph in (None, main.paragraph):
+            continue  # the chapeau of the cited item: the item's own place already names it
+        if same_article:
             text += "、" + _place_zh(c.article, c.paragraph, c.item).split("条", 1)[1]  # 第四十四条…、第三款
         else:
-            text += "、" + cite_zh(c, documents, with_document=c.document != p.citation.document)
+            text += "、" + cite_zh(c, documents, with_document=c.document != main.document)
     return text
 
 
