@@ -161,3 +161,99 @@ def test_memory_stays_flat_over_supervisors_opened_and_closed():
         cycle()
     gc.collect()
     assert _rss_mb() - before < 30
+
+
+# --- shared helpers for the loader tests ------------------------------------------------------
+import os  # noqa: E402
+import shutil  # noqa: E402
+import threading  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from dingdian_rules import loader  # noqa: E402
+from dingdian_rules.cases import load_case_file  # noqa: E402
+from dingdian_rules.errors import CaseError  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MINI = FIXTURES / "reliability_runtime" / "mini"
+RULEPACKS = Path(__file__).resolve().parents[1] / "rulepacks"
+
+
+def copy_pack(src: Path, dest: Path) -> Path:
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns("tests", "coverage.yaml"))
+    return dest
+
+
+def codes(ref, **kw) -> set[str]:
+    return {d.code for d in dr.check_pack(ref, **kw) if d.severity == "error"}
+
+
+def refused(ref) -> set[str]:
+    with pytest.raises(dr.PackError) as info:
+        dr.load_pack(ref)
+    return {d.code for d in info.value.diagnostics if d.severity == "error"}
+
+
+def rewrite_keeping_mtime(path: Path, old: bytes, new: bytes) -> None:
+    """Replace ``old`` by ``new`` (same length) and put the mtime back, as ``cp -p`` or
+    ``tar x`` would leave it."""
+    assert len(old) == len(new)
+    st = path.stat()
+    data = path.read_bytes()
+    assert old in data
+    path.write_bytes(data.replace(old, new, 1))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size
+
+
+# --- D6: the GC pause is process-wide and safe under threads ------------------------------------
+def test_gc_is_enabled_after_loads_whose_pauses_interleave(monkeypatch):
+    """The review's interleaving: B reads 'disabled' while A loads, A leaves and re-enables, then
+    B disables; B had read False, so the collector stayed off for good."""
+    real = gc
+    a_inside, a_done = threading.Event(), threading.Event()
+
+    class SwitchingGC:  # the real gc, with the thread switch placed where it can happen
+        isenabled = staticmethod(real.isenabled)
+        enable = staticmethod(real.enable)
+
+        @staticmethod
+        def disable():
+            if threading.current_thread().name == "B":
+                a_done.wait(10)
+            real.disable()
+            if threading.current_thread().name == "A":
+                a_inside.set()
+
+    monkeypatch.setattr(loader, "gc", SwitchingGC)
+    real.enable()
+    try:
+        a = threading.Thread(target=lambda: (dr.load_pack(MINI), a_done.set()), name="A")
+        b = threading.Thread(target=lambda: (a_inside.wait(10), dr.load_pack(MINI)), name="B")
+        b.start()
+        a.start()
+        a.join(30)
+        b.join(30)
+        assert real.isenabled()
+    finally:
+        real.enable()
+
+
+def test_gc_pause_keeps_the_callers_state_and_survives_a_thread_storm(monkeypatch):
+    gc.disable()
+    try:
+        dr.load_pack(MINI)
+        assert not gc.isenabled()  # a caller's disabled collector stays disabled
+    finally:
+        gc.enable()
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=lambda: [dr.load_pack(p) for p in ("national", "jiangsu", MINI)])
+                   for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    finally:
+        sys.setswitchinterval(old)
+    assert gc.isenabled() and loader._gc_loads == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import threading
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -273,18 +274,31 @@ def clear_caches() -> None:
     citations._quote_status.cache_clear()
 
 
+_gc_lock = threading.Lock()
+_gc_loads = 0  # loads in progress, in every thread
+_gc_restore = False  # whether the collector was enabled when the first of them began
+
+
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a pack loads: loading allocates tens of thousands
     of small containers (YAML values, locations, syntax trees), and the collections they trigger
-    cost about a fifth of a cold load. The caller's GC state is restored afterwards, errors too."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    cost about a fifth of a cold load. The GC state is process-wide, so concurrent loads share
+    one pause: a count under a lock, the state read when the first load begins and restored
+    when the last one leaves (errors too), whatever the threads' interleaving."""
+    global _gc_loads, _gc_restore
+    with _gc_lock:
+        if _gc_loads == 0:
+            _gc_restore = gc.isenabled()
+            gc.disable()
+        _gc_loads += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _gc_lock:
+            _gc_loads -= 1
+            if _gc_loads == 0 and _gc_restore:
+                gc.enable()
 
 
 def _unique(items: list[Diagnostic]) -> list[Diagnostic]:
