@@ -257,3 +257,188 @@ def test_gc_pause_keeps_the_callers_state_and_survives_a_thread_storm(monkeypatc
     finally:
         sys.setswitchinterval(old)
     assert gc.isenabled() and loader._gc_loads == 0
+
+
+# --- D8: caches are keyed by content, whatever the mtime ----------------------------------------
+def test_a_rule_file_rewritten_with_the_same_size_and_mtime_is_read_again(tmp_path):
+    pack = copy_pack(MINI, tmp_path / "mini")
+    rule_file = pack / "rules" / "suspension.yaml"
+    dr.load_pack(pack)
+    rewrite_keeping_mtime(rule_file, b"kind: suspension", b"kind: suspensiox")
+    assert "bad-value" in refused(pack)
+    rewrite_keeping_mtime(rule_file, b"kind: suspensiox", b"kind: suspension")  # and back: valid again
+    assert dr.load_pack(pack).rules[0].kind == "suspension"
+
+
+def test_an_edited_source_text_is_read_again(tmp_path):
+    pack = copy_pack(MINI, tmp_path / "mini")
+    source = pack / "sources" / "src.txt"
+    dr.load_pack(pack)
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("存在重大医保基金风险的", "存在重大医保基金隐患的"), encoding="utf-8")
+    assert "quote-not-in-source" in refused(pack)
+    source.write_bytes(text.encode("gb18030"))  # not UTF-8: refused ...
+    assert "file-unreadable" in refused(pack)
+    source.write_text(text, encoding="utf-8")  # ... until converted, in the same process
+    dr.load_pack(pack)
+
+
+def test_condition_errors_are_located_in_the_file_as_it_is_now(tmp_path):
+    pack = copy_pack(MINI, tmp_path / "mini")
+    rule_file = pack / "rules" / "suspension.yaml"
+    text = rule_file.read_text(encoding="utf-8")
+    rule_file.write_text(text.replace("when: conduct.major_fund_risk",
+                                      "when: conduct.major_fund_risk and conduct.no_such_fact"), encoding="utf-8")
+    first = [d for d in dr.check_pack(pack) if d.code == "unknown-fact"]
+    rule_file.write_text("# one comment line\n# and another, above everything\n"
+                         + rule_file.read_text(encoding="utf-8").replace("    when: conduct.major", "    when:   conduct.major"),
+                         encoding="utf-8")
+    again = [d for d in dr.check_pack(pack) if d.code == "unknown-fact"]
+    loader.clear_caches()
+    fresh = [d for d in dr.check_pack(pack) if d.code == "unknown-fact"]
+    assert [(d.location.line, d.location.column) for d in again] == [(d.location.line, d.location.column) for d in fresh]
+    assert again[0].location.line == first[0].location.line + 2
+    assert again[0].location.column == first[0].location.column + 2
+
+
+# --- D9: bundled ids resolve the same in every working directory --------------------------------
+@pytest.fixture
+def folder_with_a_local_national(tmp_path, monkeypatch):
+    proj = tmp_path / "proj"
+    copy_pack(RULEPACKS / "national", proj / "national")
+    params = proj / "national" / "rules" / "parameters.yaml"
+    params.write_text(params.read_text(encoding="utf-8").replace("value: 3\n", "value: 4\n", 1), encoding="utf-8")
+    monkeypatch.chdir(proj)
+    return proj
+
+
+def test_the_working_directory_never_changes_what_an_id_or_a_parent_means(folder_with_a_local_national):
+    bundled = {pid: dr.load_pack(RULEPACKS / pid) for pid in ("national", "guangdong")}
+    for pid, pack in bundled.items():
+        here = dr.load_pack(pid)
+        assert here.fingerprint == pack.fingerprint
+        assert here.folders == pack.folders and RULEPACKS.resolve() in here.folders[0].parents
+    local = dr.load_pack("./national")  # a local folder, written as a path
+    assert local.folders[0] == folder_with_a_local_national.resolve() / "national"
+    assert local.fingerprint != bundled["national"].fingerprint
+
+
+def test_the_cli_reads_an_id_as_an_id_and_a_path_as_a_path(folder_with_a_local_national):
+    from dingdian_rules.cli._common import pack_ref
+    assert pack_ref("national") == "national"
+    assert pack_ref("./national") == folder_with_a_local_national.resolve() / "national"
+    assert pack_ref(".") == folder_with_a_local_national.resolve()
+    assert pack_ref(str(folder_with_a_local_national / "national")) == folder_with_a_local_national.resolve() / "national"
+
+
+def test_a_local_folder_named_like_an_id_is_not_found_by_id_and_the_hint_says_how(tmp_path, monkeypatch):
+    copy_pack(MINI, tmp_path / "mini")
+    monkeypatch.chdir(tmp_path)
+    diag = next(d for d in dr.check_pack("mini") if d.code == "pack-not-found")
+    assert "./mini" in diag.hint
+    assert dr.load_pack("./mini").id == "mini"
+    assert dr.load_pack("mini", search=[tmp_path]).id == "mini"  # search= still finds ids
+    assert dr.load_pack(Path("mini")).id == "mini"  # a Path is a path
+
+
+def test_a_parent_is_found_beside_its_child_and_in_search_folders_not_in_the_working_directory(tmp_path, monkeypatch):
+    shelf = tmp_path / "shelf"
+    copy_pack(MINI, shelf / "mini")
+    child = shelf / "kid"
+    (child / "rules").mkdir(parents=True)
+    (child / "pack.yaml").write_text("id: kid\nname: {zh: 子, en: Kid}\nlevel: city\nextends: mini\nsources: []\n",
+                                     encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    copy_pack(MINI, elsewhere / "kid")  # a decoy id in the working directory
+    monkeypatch.chdir(elsewhere)
+    assert dr.load_pack(child).chain == ("mini", "kid")
+    assert dr.load_pack("kid", search=[shelf]).folders[-1] == child.resolve()
+
+
+# --- D13: named pipes, devices and folders are refused, never read ------------------------------
+def _returns_within(fn, seconds: float = 15):
+    """Run ``fn`` in a thread; fail (and unblock a reader stuck on a FIFO) if it does not return."""
+    out: dict = {}
+
+    def run():
+        try:
+            out["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test
+            out["error"] = exc
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    t.join(seconds)
+    if t.is_alive():
+        for fifo in _FIFOS:  # a writer unblocks the reader, so the thread ends
+            try:
+                fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+                os.close(fd)
+            except OSError:
+                pass
+        pytest.fail(f"still blocked after {seconds} s")
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")
+
+
+_FIFOS: list[Path] = []
+
+
+def _fifo(path: Path) -> Path:
+    if path.exists():
+        path.unlink()
+    os.mkfifo(path)
+    _FIFOS.append(path)
+    return path
+
+
+needs_fifo = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this platform")
+
+
+@needs_fifo
+@pytest.mark.parametrize("where", ["rules/zz.yaml", "rules/suspension.yaml", "pack.yaml"])
+def test_a_named_pipe_in_a_pack_is_refused_with_a_located_error(tmp_path, where):
+    pack = copy_pack(MINI, tmp_path / "mini")
+    _fifo(pack / where)
+    diags = _returns_within(lambda: dr.check_pack(pack))
+    bad = next(d for d in diags if d.code == "file-unreadable")
+    assert bad.location.file == str(pack.resolve() / where) and "named pipe" in bad.message
+
+
+@needs_fifo
+def test_a_named_pipe_listed_in_rule_files_or_as_a_source_is_refused(tmp_path):
+    pack = copy_pack(MINI, tmp_path / "mini")
+    meta = pack / "pack.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8") + "rule_files: [rules/suspension.yaml, rules/pipe.yaml]\n",
+                    encoding="utf-8")
+    _fifo(pack / "rules" / "pipe.yaml")
+    assert "file-unreadable" in _returns_within(lambda: codes(pack))
+    (pack / "rules" / "pipe.yaml").unlink()
+    meta.write_text(meta.read_text(encoding="utf-8").replace(", rules/pipe.yaml", ""), encoding="utf-8")
+    _fifo(pack / "sources" / "src.txt")
+    assert "file-missing" in _returns_within(lambda: codes(pack))  # sources[0].file, located in pack.yaml
+
+
+@needs_fifo
+def test_a_named_pipe_as_a_case_or_scenario_file_is_refused(tmp_path):
+    case = _fifo(tmp_path / "case.yaml")
+    with pytest.raises(CaseError) as info:
+        _returns_within(lambda: load_case_file(case))
+    assert info.value.diagnostics[0].code == "file-unreadable"
+    pack = copy_pack(MINI, tmp_path / "mini")
+    (pack / "tests").mkdir()
+    _fifo(pack / "tests" / "cases.yaml")
+    from dingdian_rules.scenarios import run_scenarios
+    results = _returns_within(lambda: run_scenarios(pack))
+    assert results and not all(r.passed for r in results)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_a_device_or_a_folder_among_the_rule_files_is_not_read(tmp_path):
+    pack = copy_pack(MINI, tmp_path / "mini")
+    (pack / "rules" / "zero.yaml").symlink_to("/dev/zero")
+    (pack / "rules" / "folder.yaml").mkdir()
+    diags = [d for d in dr.check_pack(pack) if d.code == "file-unreadable"]
+    assert sorted(Path(d.location.file).name for d in diags) == ["folder.yaml", "zero.yaml"]
+    assert any("character device" in d.message for d in diags) and any("a folder" in d.message for d in diags)

@@ -8,7 +8,6 @@ overrides changes them. Errors name the exact file:line:column inside the condit
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
 from . import timecalc
 from .conditions.compile import CompiledExpr, compile_expr
@@ -18,7 +17,7 @@ from .errors import DiagnosticBag, Location, did_you_mean
 from .facts import Case
 from .inheritance import MergedRule
 from .resolved import CompiledMeasure, ResolvedRule
-from .yamlio import YamlDoc, format_path
+from .yamlio import YamlDoc, format_path, read_regular_file
 
 DURATION_UNITS = {"days", "working_days", "months", "years"}
 
@@ -94,14 +93,23 @@ _COMPILED: dict[tuple, CompiledExpr] = {}
 
 def clear_caches() -> None:
     _COMPILED.clear()
-    _file_lines.cache_clear()
+    _lines.cache_clear()
+
+
+def _file_lines(path: str) -> tuple[str, ...]:
+    """Read afresh on every call (only errors are located with it) and split once per content,
+    so an edited file is never located with its old lines."""
+    try:
+        return _lines(read_regular_file(path, 2_000_000))
+    except OSError:
+        return ()
 
 
 @lru_cache(maxsize=128)
-def _file_lines(path: str) -> tuple[str, ...]:
+def _lines(raw: bytes) -> tuple[str, ...]:
     try:
-        return tuple(Path(path).read_text(encoding="utf-8").splitlines())
-    except (OSError, UnicodeDecodeError):
+        return tuple(raw.decode("utf-8").splitlines())
+    except UnicodeDecodeError:
         return ()
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from .errors import DiagnosticBag, did_you_mean
 from .resolved import SourceText
 from .schema import Citation
-from .yamlio import YamlDoc, format_path
+from .yamlio import YamlDoc, format_path, read_regular_file
 
 if TYPE_CHECKING:
     from .inheritance import RawPack
@@ -33,9 +33,21 @@ def source_text(path: Path) -> str | None:
 
 @lru_cache(maxsize=64)
 def source_text_at(path: str) -> str | None:  # keyed by str: Path equality is slow
+    """Cleared by the loader when a load begins, so each load reads its texts afresh; the
+    normalised text is cached by content (an edit is seen whatever the mtime) and is never
+    read from a named pipe or device."""
     try:
-        return normalize_text(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+        raw = read_regular_file(path, 64_000_000)
+    except OSError:
+        return None
+    return _normalized(raw) if len(raw) <= 64_000_000 else None
+
+
+@lru_cache(maxsize=64)
+def _normalized(raw: bytes) -> str | None:
+    try:
+        return normalize_text(raw.decode("utf-8"))
+    except UnicodeDecodeError:
         return None
 
 
@@ -58,12 +70,15 @@ def check_citation(c: Citation, sources: dict[str, SourceText], doc: YamlDoc, pa
                   "copy the words exactly from the source text, or fix the source file")
 
 
-@lru_cache(maxsize=4096)
 def _quote_status(quote: str, source: str) -> str:
+    return _quote_in(quote, source_text_at(source))
+
+
+@lru_cache(maxsize=4096)
+def _quote_in(quote: str, text: str | None) -> str:
     """'ok', 'empty' or 'missing' ('ok' too when the source is unreadable: reported once per
-    source by the loader). Cached with the source texts: a parent's rules are checked again for
-    every child pack that inherits them."""
-    text = source_text_at(source)
+    source by the loader). Cached by the quote and the text itself (one str object per content),
+    as a parent's rules are checked again for every child pack that inherits them."""
     if text is None:
         return "ok"
     quote = normalize_text(quote)

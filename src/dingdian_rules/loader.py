@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
 import threading
 from importlib import resources
 from pathlib import Path
@@ -30,10 +31,10 @@ from .overlaps import find_overlaps, overlap_diagnostics
 from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule, rule_parameters
 from .schema import PackMeta, RuleFile
 from .schema_errors import pydantic_diagnostics
-from .yamlio import format_path, load_yaml_file
+from .yamlio import format_path, load_yaml_bytes, read_file
 
-__all__ = ["bundled_pack_ids", "bundled_root", "check_pack", "clear_caches", "load_pack", "normalize_text",
-           "read_chain", "resolve_chain"]
+__all__ = ["bundled_pack_ids", "bundled_root", "check_pack", "clear_caches", "is_path_ref", "load_pack",
+           "normalize_text", "read_chain", "resolve_chain"]
 
 MAX_CHAIN = 8
 
@@ -52,15 +53,32 @@ def bundled_pack_ids() -> list[str]:
     root = bundled_root()
     return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file()) if root.is_dir() else []
 
-def _find(ref: str | Path, roots: Sequence[Path]) -> Path | None:
-    p = Path(ref)
-    if (p / "pack.yaml").is_file():
-        return p.resolve()
-    if p.name == "pack.yaml" and p.is_file():
-        return p.resolve().parent
+def is_path_ref(ref: str | Path) -> bool:
+    """Whether ``ref`` names a folder (a ``Path``, or text that is absolute, starts with ``.`` or
+    ``~``, holds a path separator, or is ``pack.yaml``) rather than a pack id. Only a folder is
+    looked up relative to the working directory, so an id (and every ``extends:`` parent) means
+    the same pack wherever the program runs."""
+    if isinstance(ref, Path):
+        return True
+    seps = {"/", os.sep} | ({os.altsep} if os.altsep else set())
+    return (ref.startswith((".", "~")) or os.path.isabs(ref) or any(sep in ref for sep in seps)
+            or ref == "pack.yaml")
+
+
+def _find(ref: str | Path, roots: Sequence[Path], as_path: bool) -> Path | None:
+    """The folder of pack ``ref``: with ``as_path``, ``ref`` itself (or its pack.yaml); otherwise
+    the first of ``roots`` that holds ``ref``. A pack.yaml that exists but is not a regular file
+    is found, so that reading it reports why it cannot be used."""
+    if as_path:
+        p = Path(ref).expanduser()
+        if (p / "pack.yaml").exists():
+            return p.resolve()
+        if p.name == "pack.yaml" and p.exists() and not p.is_dir():
+            return p.resolve().parent
+        return None
     for root in roots:
         cand = root / str(ref)
-        if (cand / "pack.yaml").is_file():
+        if (cand / "pack.yaml").exists():
             return cand.resolve()
     return None
 
@@ -69,29 +87,31 @@ _FILES: dict[tuple, tuple] = {}
 
 
 def _read_model(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag):
-    """Read and validate one file; results are cached by (path, mtime, size), so the ancestors a
-    chain shares are parsed once per process and an edited file is always read again."""
-    try:
-        st = path.stat()
-        key: tuple | None = (str(path), st.st_mtime_ns, st.st_size, model)  # folders come resolved from _find
-    except OSError:
-        key = None
-    if key is not None and key in _FILES:
-        value, doc, diags = _FILES[key]
+    """Read and validate one file. Results are cached per process by the file's content (path
+    and SHA-256 of its bytes), so the ancestors a chain shares are parsed once per process and
+    an edited file is never served stale: not even one rewritten with the same size and mtime
+    (``cp -p``, ``tar x``, coarse timestamps). Reading and hashing cost about 1% of a load."""
+    raw, diags = read_file(path)
+    if raw is None:
+        bag.extend(diags)
+        return None, None
+    key = (str(path), hashlib.sha256(raw).digest(), model)  # folders come resolved from _find
+    hit = _FILES.get(key)
+    if hit is not None:
+        value, doc, diags = hit
         bag.extend(diags)
         return value, doc
     sub = DiagnosticBag()
-    value, doc = _read_model_uncached(path, model, sub)
+    value, doc = _read_model_uncached(path, raw, model, sub)
     bag.extend(sub.items)
-    if key is not None:
-        if len(_FILES) > 2_000:
-            _FILES.clear()
-        _FILES[key] = (value, doc, tuple(sub.items))
+    if len(_FILES) > 2_000:
+        _FILES.clear()
+    _FILES[key] = (value, doc, tuple(sub.items))
     return value, doc
 
 
-def _read_model_uncached(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag):
-    doc, diags = load_yaml_file(path, cache=True)
+def _read_model_uncached(path: Path, raw: bytes, model: type[pydantic.BaseModel], bag: DiagnosticBag):
+    doc, diags = load_yaml_bytes(raw, str(path), cache=True)
     bag.extend(diags)
     if doc is None:
         return None, None
@@ -118,10 +138,10 @@ def _read_pack(folder: Path, bag: DiagnosticBag) -> RawPack | None:
     if meta.rule_files:
         paths = [folder / f for f in meta.rule_files]
         for i, p in enumerate(paths):
-            if not p.is_file():
+            if not p.exists():
                 bag.error("file-missing", f"rule file '{meta.rule_files[i]}' does not exist",
                           meta_doc.locate(("rule_files", i)), f"rule_files[{i}]")
-        paths = [p for p in paths if p.is_file()]
+        paths = [p for p in paths if p.exists()]  # one that is not a regular file is refused when read
     else:
         paths = sorted((folder / "rules").glob("*.yaml"))
     files: list[RawFile] = []
@@ -133,13 +153,24 @@ def _read_pack(folder: Path, bag: DiagnosticBag) -> RawPack | None:
 
 
 def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag) -> list[RawPack]:
-    """Read the pack and its ancestors, root first; report missing parents and cycles."""
+    """Read the pack and its ancestors, root first; report missing parents and cycles.
+
+    ``ref`` is a folder when written as a path (``is_path_ref``), else an id looked up in the
+    ``search`` folders, then among the bundled packs; a parent is looked up beside its child,
+    then the same way. The working directory is never searched for an id."""
+    citations.source_text_at.cache_clear()  # each load reads the source texts afresh
     roots = list(search) + [bundled_root()]
-    folder = _find(ref, roots)
+    as_path = is_path_ref(ref)
+    folder = _find(ref, roots, as_path)
     if folder is None:
         known = bundled_pack_ids()
-        bag.error("pack-not-found", f"no pack '{ref}' (no pack.yaml there, nor a bundled pack of that id)",
-                  Location(str(ref)), "", did_you_mean(str(ref), known) or f"bundled packs: {', '.join(known)}")
+        where = "no pack.yaml there" if as_path else "no bundled pack has that id"
+        hint = did_you_mean(str(ref), known) or f"bundled packs: {', '.join(known)}"
+        if not as_path and (Path(ref) / "pack.yaml").exists():
+            hint = f"a pack id never means a folder of the working directory: to load that folder, write ./{ref}"
+        elif not as_path and search:
+            where = "none in the search folders, and " + where
+        bag.error("pack-not-found", f"no pack '{ref}' ({where})", Location(str(ref)), "", hint)
         return []
     chain: list[RawPack] = []
     seen: list[str] = []
@@ -159,7 +190,7 @@ def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag) -> l
         parent = raw.meta.extends
         if parent is None:
             break
-        nxt = _find(parent, [folder.parent] + roots)
+        nxt = _find(parent, [folder.parent] + roots, False)  # beside the child, never the working directory
         if nxt is None:
             bag.error("missing-parent", f"pack '{raw.meta.id}' extends '{parent}', which is not found",
                       raw.meta_doc.locate(("extends",)), "extends",
@@ -267,11 +298,13 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
 
 def clear_caches() -> None:
     """Forget every per-process cache of the loader (parsed files, compiled conditions, source
-    texts), e.g. to measure a cold load; correctness never needs it (files are keyed by mtime)."""
+    texts), e.g. to measure a cold load; correctness never needs it (every
+    cache is keyed by content, read afresh on each load)."""
     _FILES.clear()
     building.clear_caches()
     citations.source_text_at.cache_clear()
-    citations._quote_status.cache_clear()
+    citations._normalized.cache_clear()
+    citations._quote_in.cache_clear()
 
 
 _gc_lock = threading.Lock()
