@@ -442,3 +442,38 @@ def test_a_device_or_a_folder_among_the_rule_files_is_not_read(tmp_path):
     diags = [d for d in dr.check_pack(pack) if d.code == "file-unreadable"]
     assert sorted(Path(d.location.file).name for d in diags) == ["folder.yaml", "zero.yaml"]
     assert any("character device" in d.message for d in diags) and any("a folder" in d.message for d in diags)
+
+
+# --- D16: a child never hides an error in the ancestor part it overrides -----------------------
+def _family(tmp_path: Path) -> tuple[Path, Path]:
+    base = copy_pack(FIXTURES / "packs" / "base", tmp_path / "base")
+    child = copy_pack(FIXTURES / "packs" / "child", tmp_path / "child")
+    return base, child
+
+
+@pytest.mark.parametrize("file,old,new,code", [
+    # eligibility.insurance_department, which the child overrides
+    ("application.yaml", "quote: 100张床位以上的医疗机构应设内部医保管理部门", "quote: 不在原文中的引文", "quote-not-in-source"),
+    ("application.yaml", "requires: institution.beds < $department_beds or",
+     "requires: institution.bedz < $department_beds or", "unknown-fact"),
+    ("application.yaml", "requires: institution.beds < $department_beds or",
+     "requires: institution.name < $department_beds or", "type-mismatch"),
+    # non_acceptance.non_basic_scope, which the child repeals
+    ("application.yaml", "when: institution.main_scope_non_basic", "when: institution.main_scope_non_basis",
+     "unknown-fact"),
+    # fraud_bar, whose value the child overrides
+    ("parameters.yaml", "    value: 3\n    unit: years", "    value: 0\n    unit: years", "bad-parameter"),
+])
+def test_an_error_in_an_overridden_ancestor_part_stops_the_child(tmp_path, file, old, new, code):
+    base, child = _family(tmp_path)
+    target = base / "rules" / file
+    text = target.read_text(encoding="utf-8")
+    assert old in text
+    target.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert code in refused(base)
+    with pytest.raises(dr.PackError) as info:
+        dr.load_pack(child)
+    found = [d for d in info.value.diagnostics if d.code == code]
+    assert found and all(Path(d.location.file).parent.parent == base.resolve() for d in found)
+    assert tuple(dr.check_pack(child)) == info.value.diagnostics
+    assert dr.load_pack(FIXTURES / "packs" / "child").id == "child"  # the unedited family still loads

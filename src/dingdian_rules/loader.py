@@ -298,9 +298,10 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
 
 def clear_caches() -> None:
     """Forget every per-process cache of the loader (parsed files, compiled conditions, source
-    texts), e.g. to measure a cold load; correctness never needs it (every
+    texts, ancestor checks), e.g. to measure a cold load; correctness never needs it (every
     cache is keyed by content, read afresh on each load)."""
     _FILES.clear()
+    _ANCESTORS.clear()
     building.clear_caches()
     citations.source_text_at.cache_clear()
     citations._normalized.cache_clear()
@@ -338,6 +339,60 @@ def _unique(items: list[Diagnostic]) -> list[Diagnostic]:
     """Drop exact repeats (one citation can be reached twice through an override)."""
     return list(dict.fromkeys(items))
 
+_ANCESTORS: dict[tuple, tuple[Diagnostic, ...]] = {}  # errors of resolving exactly that chain, by content
+
+
+def _chain_key(chain: list[RawPack]) -> tuple:
+    """A chain's content: its parsed documents (one object per file content, from ``_FILES``;
+    held here, so an id is never reused) and its source texts."""
+    docs = tuple(d for raw in chain for d in (raw.meta_doc, *(f.doc for f in raw.files)))
+    texts = tuple(source_text(raw.folder / s.file) for raw in chain for s in raw.meta.sources)
+    return docs, texts
+
+
+def _hides(raws: list[RawPack]) -> bool:
+    return any(f.content.overrides or f.content.parameter_overrides or f.content.repeals
+               for raw in raws for f in raw.files)
+
+
+def _check_ancestors(chain: list[RawPack], bag: DiagnosticBag) -> None:
+    """Report the errors of each ancestor's own chain, as if it were loaded alone.
+
+    A child's ``overrides``, ``parameter_overrides`` and ``repeals`` replace parts of its
+    ancestors before they are checked, so a misquote, a bad condition or a bad value there
+    would never be seen: a pack loads whole, ancestors included, or not at all. Each ancestor
+    chain is resolved once per process and content (a clean full load counts too)."""
+    for k in range(1, len(chain)):
+        if not _hides(chain[k:]):
+            continue  # nothing of chain[:k] is replaced: the full resolution checks all of it
+        key = _chain_key(chain[:k])
+        errors = _ANCESTORS.get(key)
+        if errors is None:
+            sub = DiagnosticBag()
+            resolve_chain(chain[:k], sub)
+            errors = tuple(d for d in sub.items if d.severity == "error")
+            _remember(key, errors)
+        bag.extend(errors)
+
+
+def _remember(key: tuple, errors: tuple[Diagnostic, ...]) -> None:
+    if len(_ANCESTORS) > 256:
+        _ANCESTORS.clear()
+    _ANCESTORS[key] = errors
+
+
+def _load(ref: str | Path, search: Iterable[str | Path], bag: DiagnosticBag,
+          holidays: Sequence[timecalc.YearArrangement]) -> ResolvedPack | None:
+    with _gc_paused():
+        chain = read_chain(ref, [Path(s) for s in search], bag)
+        if not chain or bag.has_errors:
+            return None
+        _check_ancestors(chain, bag)
+        pack = resolve_chain(chain, bag, holidays)  # None when an ancestor had errors, after checking all
+        if pack is not None:
+            _remember(_chain_key(chain), ())
+        return pack
+
 
 def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
               holidays: Iterable[timecalc.YearArrangement] = ()) -> ResolvedPack:
@@ -354,9 +409,7 @@ def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
     if len({y.year for y in holidays}) != len(holidays):
         raise ValueError("holidays gives two arrangements for the same year")
     bag = DiagnosticBag()
-    with _gc_paused():
-        chain = read_chain(ref, [Path(s) for s in search], bag)
-        pack = resolve_chain(chain, bag, holidays) if chain and not bag.has_errors else None
+    pack = _load(ref, search, bag, holidays)
     if pack is None:
         raise PackError(_unique(bag.items), f"pack '{ref}' did not load")
     return pack
@@ -365,8 +418,5 @@ def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
 def check_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> list[Diagnostic]:
     """Every error and warning a load of ``ref`` finds, without raising (for ``validate``)."""
     bag = DiagnosticBag()
-    with _gc_paused():
-        chain = read_chain(ref, [Path(s) for s in search], bag)
-        if chain and not bag.has_errors:
-            resolve_chain(chain, bag)
+    _load(ref, search, bag, ())
     return _unique(bag.items)
