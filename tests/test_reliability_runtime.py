@@ -477,3 +477,159 @@ def test_an_error_in_an_overridden_ancestor_part_stops_the_child(tmp_path, file,
     assert found and all(Path(d.location.file).parent.parent == base.resolve() for d in found)
     assert tuple(dr.check_pack(child)) == info.value.diagnostics
     assert dr.load_pack(FIXTURES / "packs" / "child").id == "child"  # the unedited family still loads
+
+
+# --- D14: a disk-cache entry is checked before use; D10: pruning touches only its own files ----
+import marshal  # noqa: E402
+
+from dingdian_rules import parsecache, yamlio  # noqa: E402
+
+
+@pytest.fixture
+def disk_cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(parsecache.ENV, str(folder))
+    loader.clear_caches()
+    yield folder
+    loader.clear_caches()
+
+
+NATIONAL_RULES = RULEPACKS / "national" / "rules"
+
+
+def _load_from_cache(path: Path):
+    """yamlio's view of ``path`` through the disk cache, and whether it parsed the YAML."""
+    parsed = []
+    real = yamlio.load_yaml
+
+    def spy(text, file, **kw):
+        parsed.append(file)
+        return real(text, file, **kw)
+
+    yamlio.load_yaml, saved = spy, yamlio.load_yaml
+    try:
+        doc, diags = yamlio.load_yaml_file(path, cache=True)
+    finally:
+        yamlio.load_yaml = saved
+    assert diags == []
+    return doc, bool(parsed)
+
+
+def test_another_files_entry_under_this_files_key_is_ignored(disk_cache):
+    national = dr.load_pack("national")
+    a, b = (NATIONAL_RULES / "agreement.yaml").read_bytes(), (NATIONAL_RULES / "application.yaml").read_bytes()
+    shutil.copy(parsecache._entry(disk_cache, b), parsecache._entry(disk_cache, a))
+    doc, parsed = _load_from_cache(NATIONAL_RULES / "agreement.yaml")
+    assert parsed and doc.data == yamlio.load_yaml_file(NATIONAL_RULES / "agreement.yaml")[0].data
+    shutil.copy(parsecache._entry(disk_cache, b), parsecache._entry(disk_cache, a))
+    loader.clear_caches()
+    assert dr.load_pack("national").fingerprint == national.fingerprint  # the review: duplicate-id
+
+
+@pytest.mark.parametrize("flip", [200, 1000, -10])
+def test_a_bit_flipped_entry_is_ignored(disk_cache, flip):
+    path = NATIONAL_RULES / "application.yaml"
+    good, _ = _load_from_cache(path)
+    entry = parsecache._entry(disk_cache, path.read_bytes())
+    blob = bytearray(entry.read_bytes())
+    blob[flip] ^= 0x10
+    entry.write_bytes(bytes(blob))
+    doc, parsed = _load_from_cache(path)
+    assert parsed and doc.data == good.data
+
+
+def _craft(payload_value, *, legacy: bool = False) -> bytes:
+    if legacy:  # the previous format: trusted as soon as it unmarshalled
+        return marshal.dumps((1, *payload_value))
+    payload = marshal.dumps(payload_value)
+    return parsecache._MAGIC + b"K" * 32 + parsecache.hashlib.sha256(payload).digest() + payload
+
+
+@pytest.mark.parametrize("name,make", [
+    ("legacy tuple with text locations", lambda key, data: _craft((data, {(): "1:1"}, {}), legacy=True)),
+    ("legacy tuple, another pack's rules", lambda key, data: _craft(({"rules": []}, {(): 0}, {}), legacy=True)),
+    ("header but wrong key", lambda key, data: _craft((data, {(): 0}, {}))),
+    ("right key, text locations", lambda key, data: _fix_key(_craft((data, {(): "x"}, {})), key)),
+    ("right key, bytes in the data", lambda key, data: _fix_key(_craft(({"rules": [b"x"]}, {(): 0}, {})), key)),
+    ("right key, a set in the data", lambda key, data: _fix_key(_craft(({"rules": {1, 2}}, {(): 0}, {})), key)),
+    ("right key, negative location", lambda key, data: _fix_key(_craft((data, {(): -1}, {})), key)),
+    ("right key, not a triple", lambda key, data: _fix_key(_craft((data, {(): 0})), key)),
+])
+def test_a_crafted_or_foreign_entry_is_ignored(disk_cache, name, make):
+    path = NATIONAL_RULES / "application.yaml"
+    good, _ = _load_from_cache(path)
+    raw = path.read_bytes()
+    entry = parsecache._entry(disk_cache, raw)
+    entry.write_bytes(make(parsecache._key(raw), good.data))
+    doc, parsed = _load_from_cache(path)
+    assert parsed and doc.data == good.data and dict(doc.locations) == dict(good.locations)
+
+
+def _fix_key(blob: bytes, key: bytes) -> bytes:
+    n = len(parsecache._MAGIC)
+    return blob[:n] + key + blob[n + 32:]
+
+
+@needs_fifo
+def test_a_named_pipe_in_place_of_an_entry_is_ignored(disk_cache):
+    path = NATIONAL_RULES / "pack.yaml" if (NATIONAL_RULES / "pack.yaml").exists() else RULEPACKS / "national" / "pack.yaml"
+    disk_cache.mkdir()
+    _fifo(parsecache._entry(disk_cache, path.read_bytes()))
+    doc, parsed = _returns_within(lambda: _load_from_cache(path))
+    assert parsed and doc.data["id"] == "national"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+def test_another_users_entry_is_ignored(disk_cache):
+    path = NATIONAL_RULES / "application.yaml"
+    _load_from_cache(path)
+    entry = parsecache._entry(disk_cache, path.read_bytes())
+    os.chown(entry, 65534, 65534)
+    assert _load_from_cache(path)[1]
+
+
+def test_pruning_deletes_only_the_caches_own_files(disk_cache, monkeypatch):
+    monkeypatch.setattr(parsecache, "MAX_ENTRIES", 3)
+    monkeypatch.setattr(parsecache, "PRUNE_EVERY", 1)
+    disk_cache.mkdir()
+    old = 0  # 1970: older than anything, and than an hour
+    mine = {"draft.tmp": b"mine", "notes.txt": b"mine", "a.yamlc": b"mine", "b.yamlc.1.tmp": b"mine",
+            "ab" * 32 + ".yamlc": b"a user's file with an entry's name"}
+    mine.update({f"user{i}.yamlc": b"x" for i in range(40)})
+    for name, content in mine.items():
+        (disk_cache / name).write_bytes(content)
+        os.utime(disk_cache / name, (old, old))
+    (disk_cache / ("cd" * 32 + ".yamlc.1.tmp")).mkdir()  # a folder with a temporary file's name
+    legacy = disk_cache / ("ef" * 32 + ".yamlc")  # an entry of the previous format: the cache's own
+    legacy.write_bytes(marshal.dumps((1, {"i": 0}, {(): 0}, {})))
+    os.utime(legacy, (old, old))
+    stale = disk_cache / ("01" * 32 + ".yamlc.99.tmp")  # left by a crashed writer of this cache
+    stale.write_bytes(b"partial")
+    os.utime(stale, (old, old))
+    for i in range(8):
+        parsecache.store(f"file {i}".encode(), {"i": i}, {(): 0}, {})
+    for name, content in mine.items():
+        assert (disk_cache / name).read_bytes() == content, name
+    assert (disk_cache / ("cd" * 32 + ".yamlc.1.tmp")).is_dir()
+    assert not legacy.exists() and not stale.exists()
+    ours = [p for p in disk_cache.iterdir() if parsecache._ENTRY_NAME.fullmatch(p.name) and p.name not in mine]
+    assert len(ours) == 3 and parsecache.fetch(b"file 7") == ({"i": 7}, {(): 0}, {})
+
+
+def test_a_cache_path_with_a_tilde_or_relative_means_what_a_user_expects(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv(parsecache.ENV, "~/dd-cache-tilde-test")
+    assert parsecache.cache_dir() == home / "dd-cache-tilde-test"
+    monkeypatch.setenv(parsecache.ENV, "dd-cache-relative-test")
+    assert parsecache.cache_dir() == work / "dd-cache-relative-test"
+    monkeypatch.chdir(tmp_path)  # a later chdir does not move the cache
+    assert parsecache.cache_dir() == work / "dd-cache-relative-test"
+    loader.clear_caches()
+    dr.load_pack(MINI)
+    assert list((work / "dd-cache-relative-test").glob("*.yamlc")) and not (tmp_path / "~").exists()
+    loader.clear_caches()
