@@ -633,3 +633,50 @@ def test_a_cache_path_with_a_tilde_or_relative_means_what_a_user_expects(tmp_pat
     dr.load_pack(MINI)
     assert list((work / "dd-cache-relative-test").glob("*.yamlc")) and not (tmp_path / "~").exists()
     loader.clear_caches()
+
+
+# --- D11: overlap analysis is linear in the rules -----------------------------------------------
+import time  # noqa: E402
+
+from dingdian_rules import overlaps  # noqa: E402
+
+
+def _many_rules(tmp_path: Path, n: int, outcomes: int) -> Path:
+    pack = copy_pack(MINI, tmp_path / "mini")
+    kinds = [("suspension", "suspend"), ("rescission", "rescind"), ("termination", "terminate")][:outcomes]
+    rules = "".join(
+        f"  - id: r.n{k}\n    kind: {kinds[k % outcomes][0]}\n    title: {{zh: 规则, en: R}}\n"
+        "    citation: {document: src, article: 2, quote: 存在重大医保基金风险的，中止协议}\n    modality: shall\n"
+        f"    when: conduct.major_fund_risk\n    outcome: {kinds[k % outcomes][1]}\n" for k in range(n))
+    (pack / "rules" / "suspension.yaml").write_text("rules:\n" + rules, encoding="utf-8")
+    return pack
+
+
+def test_three_thousand_rules_on_one_fact_load_in_seconds_with_bounded_warnings(tmp_path):
+    """The review's pack: 2,999 warnings, the longest 89,518 characters, 24-33 s and 750 MB."""
+    pack = dr.load_pack(_many_rules(tmp_path, 3000, 2))
+    started = time.process_time()
+    found = overlaps.find_overlaps(pack.rules)
+    assert time.process_time() - started < 2
+    assert len(found) == overlaps.MAX_OVERLAPS and found.stopped_at is not None
+    warnings = overlaps.overlap_diagnostics(found)
+    assert [w.code for w in warnings].count("too-many-overlaps") == 1
+    assert max(len(w.message) for w in warnings) < 3_000
+    assert len(pack.overlaps) <= overlaps.MAX_OVERLAPS
+
+
+def test_rules_with_one_result_cost_no_pair_checks(tmp_path, monkeypatch):
+    """The review's 100,000-rule pack had one kind and outcome and still built every pair."""
+    pack = dr.load_pack(_many_rules(tmp_path, 3000, 1))
+    monkeypatch.setattr(overlaps, "MAX_PAIR_CHECKS", 10)  # any pair looked at would stop the analysis
+    found = overlaps.find_overlaps(pack.rules * 30)  # 90,000 rules
+    assert found == [] and found.stopped_at is None
+
+
+def test_a_pair_budget_bounds_the_work_when_every_pair_is_excluded(tmp_path, monkeypatch):
+    pack = dr.load_pack(_many_rules(tmp_path, 600, 3))
+    monkeypatch.setattr(overlaps, "_exclusive", lambda a, b: True)  # e.g. each rule pins request.kind
+    monkeypatch.setattr(overlaps, "MAX_PAIR_CHECKS", 5_000)
+    found = overlaps.find_overlaps(pack.rules)
+    assert found == [] and found.stopped_at is not None
+    assert "compared" in overlaps.overlap_diagnostics(found)[-1].message
