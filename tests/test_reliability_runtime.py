@@ -135,6 +135,15 @@ def test_extreme_dates_never_crash_the_supervisor(pack_id, events):
         # the evaluator side of issue 11 makes safe; the supervisor itself never overflows)
 
 
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_replay_of_events_at_both_ends_of_the_calendar_answers(capsys, fmt):
+    from dingdian_rules.cli import main
+    events = Path(__file__).parent / "fixtures" / "reliability_runtime" / "extreme_dates_events.yaml"
+    assert main(["replay", "--pack", "national", str(events), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "9999-12-29" in out and "terminate" in out
+
+
 # --- D5: close() frees the durable_rules session ----------------------------------------------
 def _rss_mb() -> float:
     with open("/proc/self/status", encoding="ascii") as f:
