@@ -439,20 +439,26 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXE
 def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     """At most ``max_bytes + 1`` bytes of a regular file (symlinks followed), or ``OSError``.
 
-    A named pipe, a device or a socket is refused (``NotRegularFileError``) before it is opened,
-    and again on the open descriptor (it is opened without blocking, in case the path changed in
-    between): a FIFO among the rule files would otherwise block a load forever, and
-    ``/dev/zero`` would be read."""
-    _check_regular(os.stat(path).st_mode, path)
+    The path is opened without blocking and checked on the descriptor before a byte is read: a
+    named pipe, a device, a socket or a folder is refused (``NotRegularFileError``). A FIFO among
+    the rule files would otherwise block a load forever, and ``/dev/zero`` would be read."""
     fd = os.open(path, _READ_FLAGS)
-    with open(fd, "rb", closefd=True) as handle:
+    try:
         st = os.fstat(fd)
         _check_regular(st.st_mode, path)
-        want = min(st.st_size, max_bytes) + 1  # read(n) allocates n bytes first: ask for what is there
-        raw = handle.read(want)
-        if len(raw) == want and want <= max_bytes:  # the file grew since fstat
-            raw += handle.read(max_bytes + 1 - want)
-        return raw
+        want = min(st.st_size, max_bytes) + 1  # a read of n bytes allocates n first: ask for what is there
+        chunks = []
+        while want > 0:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            want -= len(chunk)
+            if want == 0 and sum(map(len, chunks)) <= max_bytes:  # the file grew since fstat
+                want = max_bytes + 1 - sum(map(len, chunks))
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _check_regular(mode: int, path: str | os.PathLike[str]) -> None:
