@@ -6,15 +6,22 @@ non-regular files and errors hidden by a child. Each test fails on the code the 
 from __future__ import annotations
 
 import gc
+import marshal
+import os
+import shutil
 import sys
+import threading
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, strategies as st
 
-pytest.importorskip("durable", reason="durable-rules (the supervisor's engine) is not installed")
-
 import dingdian_rules as dr
+from dingdian_rules import loader, overlaps, parsecache, yamlio
+from dingdian_rules.cases import load_case_file
+from dingdian_rules.errors import CaseError
 from dingdian_rules.events import EventError, parse_event
 from dingdian_rules.supervisor import Supervisor
 
@@ -173,15 +180,6 @@ def test_memory_stays_flat_over_supervisors_opened_and_closed():
 
 
 # --- shared helpers for the loader tests ------------------------------------------------------
-import os  # noqa: E402
-import shutil  # noqa: E402
-import threading  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from dingdian_rules import loader  # noqa: E402
-from dingdian_rules.cases import load_case_file  # noqa: E402
-from dingdian_rules.errors import CaseError  # noqa: E402
-
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "reliability_runtime" / "mini"
 RULEPACKS = Path(__file__).resolve().parents[1] / "rulepacks"
@@ -489,11 +487,6 @@ def test_an_error_in_an_overridden_ancestor_part_stops_the_child(tmp_path, file,
 
 
 # --- D14: a disk-cache entry is checked before use; D10: pruning touches only its own files ----
-import marshal  # noqa: E402
-
-from dingdian_rules import parsecache, yamlio  # noqa: E402
-
-
 @pytest.fixture
 def disk_cache(tmp_path, monkeypatch):
     folder = tmp_path / "cache"
@@ -645,11 +638,6 @@ def test_a_cache_path_with_a_tilde_or_relative_means_what_a_user_expects(tmp_pat
 
 
 # --- D11: overlap analysis is linear in the rules -----------------------------------------------
-import time  # noqa: E402
-
-from dingdian_rules import overlaps  # noqa: E402
-
-
 def _many_rules(tmp_path: Path, n: int, outcomes: int) -> Path:
     pack = copy_pack(MINI, tmp_path / "mini")
     kinds = [("suspension", "suspend"), ("rescission", "rescind"), ("termination", "terminate")][:outcomes]
