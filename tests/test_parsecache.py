@@ -139,7 +139,7 @@ def test_old_entries_are_pruned(cache: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(parsecache, "MAX_ENTRIES", 3)
     monkeypatch.setattr(parsecache, "PRUNE_EVERY", 1)
     cache.mkdir()
-    stale = cache / "left-by-a-crashed-writer.yamlc.123.tmp"
+    stale = cache / ("ab" * 32 + ".yamlc.123.tmp")  # left by a crashed writer
     stale.write_bytes(b"partial")
     os.utime(stale, (0, 0))
     for i in range(6):

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Callable
 
 from . import timecalc
@@ -21,7 +20,7 @@ from .facts import Case
 from .inheritance import MergedItemList, MergedRule
 from .resolved import CompiledMeasure, ResolvedItem, ResolvedItemList, ResolvedRule, basis_of, basis_zh
 from .schema import RULE_OUTCOMES, Citation
-from .yamlio import YamlDoc, format_path
+from .yamlio import YamlDoc, format_path, read_regular_file
 
 DURATION_UNITS = {"days", "working_days", "months", "years"}
 
@@ -101,14 +100,23 @@ _COMPILED: dict[tuple, CompiledExpr] = {}
 
 def clear_caches() -> None:
     _COMPILED.clear()
-    _file_lines.cache_clear()
+    _lines.cache_clear()
+
+
+def _file_lines(path: str) -> tuple[str, ...]:
+    """Read afresh on every call (only errors are located with it) and split once per content,
+    so an edited file is never located with its old lines."""
+    try:
+        return _lines(read_regular_file(path, 2_000_000))
+    except OSError:
+        return ()
 
 
 @lru_cache(maxsize=128)
-def _file_lines(path: str) -> tuple[str, ...]:
+def _lines(raw: bytes) -> tuple[str, ...]:
     try:
-        return tuple(Path(path).read_text(encoding="utf-8").splitlines())
-    except (OSError, UnicodeDecodeError):
+        return tuple(raw.decode("utf-8").splitlines())
+    except UnicodeDecodeError:
         return ()
 
 

@@ -15,7 +15,7 @@ from .articles import ArticleText, split_articles
 from .errors import DiagnosticBag, did_you_mean
 from .resolved import SourceText
 from .schema import Citation
-from .yamlio import YamlDoc, format_path
+from .yamlio import YamlDoc, format_path, read_regular_file
 
 if TYPE_CHECKING:
     from .inheritance import RawPack
@@ -33,10 +33,28 @@ def source_text(path: Path) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def source_text_at(path: str) -> str | None:  # keyed by str: Path equality is slow
+def source_bytes_at(path: str) -> bytes | None:  # keyed by str: Path equality is slow
+    """The bytes of a source text. Cleared by the loader when a load begins, so each load reads its
+    texts afresh; everything derived from them is cached by content (an edit is seen whatever the
+    mtime), and nothing is ever read from a named pipe or device."""
     try:
-        return normalize_text(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+        raw = read_regular_file(path, 64_000_000)
+    except OSError:
+        return None
+    return raw if len(raw) <= 64_000_000 else None
+
+
+def source_text_at(path: str) -> str | None:
+    """The normalised text of a source file (None when unreadable or not UTF-8)."""
+    raw = source_bytes_at(path)
+    return None if raw is None else _normalized(raw)
+
+
+@lru_cache(maxsize=64)
+def _normalized(raw: bytes) -> str | None:
+    try:
+        return normalize_text(raw.decode("utf-8"))
+    except UnicodeDecodeError:
         return None
 
 
@@ -89,7 +107,6 @@ def check_citation(c: Citation, sources: dict[str, SourceText], doc: YamlDoc, pa
               hint.format(**fill))
 
 
-@lru_cache(maxsize=8192)
 def quote_status(quote: str, source: str, article: int | None = None, paragraph: int | None = None,
                  item: int | None = None) -> tuple[str, tuple | None, int]:
     """(status, where the quote does stand as (article, paragraph, item), paragraph count).
@@ -97,9 +114,16 @@ def quote_status(quote: str, source: str, article: int | None = None, paragraph:
     Status 'ok' (also when the source is unreadable: reported once per source by the loader),
     'empty', 'missing', or a misplacement: 'article_missing', 'outside_article',
     'paragraph_missing', 'outside_paragraph', 'item_missing', 'outside_item'. A text without
-    第N条 headings is checked as a whole. Cached with the source texts: a parent's rules are
-    checked again for every child pack that inherits them."""
-    text = source_text_at(source)
+    第N条 headings is checked as a whole."""
+    return _quote_status(quote, source_bytes_at(source), article, paragraph, item)
+
+
+@lru_cache(maxsize=8192)
+def _quote_status(quote: str, raw: bytes | None, article: int | None, paragraph: int | None,
+                  item: int | None) -> tuple[str, tuple | None, int]:
+    """``quote_status`` on the text's bytes: cached by content, as a parent's rules are checked
+    again for every child pack that inherits them."""
+    text = None if raw is None else _normalized(raw)
     if text is None:
         return "ok", None, 0
     quote = normalize_text(quote)
@@ -107,7 +131,7 @@ def quote_status(quote: str, source: str, article: int | None = None, paragraph:
         return "empty", None, 0
     if quote not in text:
         return "missing", None, 0
-    arts = articles_at(source)
+    arts = _articles(raw)  # type: ignore[arg-type]
     if article is None or not arts:
         return "ok", None, 0
     art = arts.get(article)
@@ -139,12 +163,17 @@ def _find(arts: dict[int, ArticleText], quote: str) -> tuple | None:
     return None
 
 
-@lru_cache(maxsize=64)
 def articles_at(path: str) -> dict[int, ArticleText]:
     """The articles of a source text, split into paragraphs and items (empty when unreadable)."""
+    raw = source_bytes_at(path)
+    return {} if raw is None else _articles(raw)
+
+
+@lru_cache(maxsize=64)
+def _articles(raw: bytes) -> dict[int, ArticleText]:
     try:
-        return split_articles(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError):
+        return split_articles(raw.decode("utf-8"))
+    except UnicodeDecodeError:
         return {}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Iterable
@@ -100,11 +101,47 @@ class InstitutionState:
                 return s
         raise EventError(f"{event.institution_id} on {event.on}: {event.type} but no suspension is in progress")
 
-    def apply(self, event: Any) -> None:
-        """Apply one event (dated on or after every earlier one) to the state."""
+    def check(self, event: Any) -> None:
+        """Raise ``EventError`` if ``event`` is impossible in this state; change nothing.
+
+        The supervisor calls it before bringing due the periods that ran out before the event's
+        day, so a refused event leaves the supervisor exactly as it was (nothing is lost).
+        """
         if not self.opened and event.type not in OPENING_EVENTS:
             raise UnknownInstitutionError(
                 f"{event.institution_id}: {event.type} on {event.on} before any term_started for this institution")
+        view = copy.copy(self)  # roll() only rebinds attributes, so a shallow copy leaves self untouched
+        view.roll(event.on)
+        t = event.type
+        if t == "term_renewed":
+            if view.term_end is not None and event.next_term_end <= view.term_end:
+                raise EventError(f"{event.institution_id} on {event.on}: next_term_end {event.next_term_end} "
+                                 f"is not after the current term's last day {view.term_end}")
+        elif t == "suspension_started":
+            if any(s.ended_on is None for s in view.suspensions):
+                raise EventError(f"{event.institution_id} on {event.on}: suspension_started while a suspension "
+                                 "is in progress (end it first)")
+        elif t in ("suspension_ended", "resume_applied"):
+            view._open_suspension(event)
+        elif t == "rectification_assessed":
+            if not view.suspensions:
+                raise EventError(f"{event.institution_id} on {event.on}: rectification_assessed but the term has "
+                                 "no suspension")
+        elif t == "change_applied":
+            if view.change is None or view.change["applied_on"] is not None:
+                raise EventError(f"{event.institution_id} on {event.on}: change_applied but no approved change "
+                                 "is waiting for its application")
+        elif t == "request_decided":
+            if view.request is None:
+                raise EventError(f"{event.institution_id} on {event.on}: request_decided but no request was filed")
+        elif t == "claim_paid":
+            if view.claim is None:
+                raise EventError(f"{event.institution_id} on {event.on}: claim_paid but no claim was declared")
+
+    def apply(self, event: Any) -> None:
+        """Apply one event (dated on or after every earlier one) to the state; an impossible event
+        raises ``EventError`` (see ``check``) and changes nothing."""
+        self.check(event)
         self.roll(event.on)
         self.last_on = event.on
         t = event.type
@@ -123,17 +160,11 @@ class InstitutionState:
             self.conduct = dict(_CONDUCT_DEFAULTS)
             self.request = None
         elif t == "term_renewed":
-            if self.term_end is not None and event.next_term_end <= self.term_end:
-                raise EventError(f"{event.institution_id} on {event.on}: next_term_end {event.next_term_end} "
-                                 f"is not after the current term's last day {self.term_end}")
             self.renewal_agreed, self.next_term_end = True, event.next_term_end
         elif t == "renewal_failed":
             self.renewal_agreed, self.next_term_end = False, None
             self.renewal_refused_by_institution = event.refused_by_institution
         elif t == "suspension_started":
-            if any(s.ended_on is None for s in self.suspensions):
-                raise EventError(f"{event.institution_id} on {event.on}: suspension_started while a suspension "
-                                 "is in progress (end it first)")
             self.suspensions.append(_Susp(event.on, event.requested_by_institution, event.scheduled_end_on))
         elif t == "suspension_ended":
             s = self._open_suspension(event)
@@ -145,9 +176,6 @@ class InstitutionState:
             s.resume_applied_on = event.on
             s.resume_verified = event.verified
         elif t == "rectification_assessed":
-            if not self.suspensions:
-                raise EventError(f"{event.institution_id} on {event.on}: rectification_assessed but the term has "
-                                 "no suspension")
             self.suspensions[-1].rectified_as_required = event.rectified_as_required
         elif t == "conduct_found":
             self.conduct.update(event.conduct)
@@ -162,10 +190,7 @@ class InstitutionState:
                            "concerns_identity_items": event.concerns_identity_items,
                            "reveals_ineligibility": event.reveals_ineligibility}
         elif t == "change_applied":
-            if self.change is None or self.change["applied_on"] is not None:
-                raise EventError(f"{event.institution_id} on {event.on}: change_applied but no approved change "
-                                 "is waiting for its application")
-            self.change["applied_on"] = event.on
+            self.change["applied_on"] = event.on  # type: ignore[index]
         elif t == "home_region_action":
             self.home_region_action = event.action
         elif t == "other_region_action":
@@ -174,15 +199,11 @@ class InstitutionState:
             self.request = {"kind": event.kind, "filed_on": event.on, "effective_on": event.effective_on,
                             "agency_agreed": None}
         elif t == "request_decided":
-            if self.request is None:
-                raise EventError(f"{event.institution_id} on {event.on}: request_decided but no request was filed")
-            self.request["agency_agreed"] = event.agreed
+            self.request["agency_agreed"] = event.agreed  # type: ignore[index]
         elif t == "claim_declared":
             self.claim = {"declared_on": event.on, "paid_on": None}
         elif t == "claim_paid":
-            if self.claim is None:
-                raise EventError(f"{event.institution_id} on {event.on}: claim_paid but no claim was declared")
-            self.claim["paid_on"] = event.on
+            self.claim["paid_on"] = event.on  # type: ignore[index]
         else:  # pragma: no cover - the union admits no other type
             raise EventError(f"unknown event type {t!r}")
 

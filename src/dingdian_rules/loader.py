@@ -10,6 +10,8 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import os
+import threading
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
@@ -30,10 +32,10 @@ from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRul
 from .schema import Citation
 from .schema import PackMeta, RuleFile
 from .schema_errors import pydantic_diagnostics
-from .yamlio import format_path, load_yaml_file
+from .yamlio import format_path, load_yaml_bytes, read_file
 
-__all__ = ["bundled_pack_ids", "bundled_root", "check_pack", "clear_caches", "load_pack", "normalize_text",
-           "read_chain", "resolve_chain"]
+__all__ = ["bundled_pack_ids", "bundled_root", "check_pack", "clear_caches", "is_path_ref", "load_pack",
+           "normalize_text", "read_chain", "resolve_chain"]
 
 MAX_CHAIN = 8
 
@@ -52,15 +54,32 @@ def bundled_pack_ids() -> list[str]:
     root = bundled_root()
     return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file()) if root.is_dir() else []
 
-def _find(ref: str | Path, roots: Sequence[Path]) -> Path | None:
-    p = Path(ref)
-    if (p / "pack.yaml").is_file():
-        return p.resolve()
-    if p.name == "pack.yaml" and p.is_file():
-        return p.resolve().parent
+def is_path_ref(ref: str | Path) -> bool:
+    """Whether ``ref`` names a folder (a ``Path``, or text that is absolute, starts with ``.`` or
+    ``~``, holds a path separator, or is ``pack.yaml``) rather than a pack id. Only a folder is
+    looked up relative to the working directory, so an id (and every ``extends:`` parent) means
+    the same pack wherever the program runs."""
+    if isinstance(ref, Path):
+        return True
+    seps = {"/", os.sep} | ({os.altsep} if os.altsep else set())
+    return (ref.startswith((".", "~")) or os.path.isabs(ref) or any(sep in ref for sep in seps)
+            or ref == "pack.yaml")
+
+
+def _find(ref: str | Path, roots: Sequence[Path], as_path: bool) -> Path | None:
+    """The folder of pack ``ref``: with ``as_path``, ``ref`` itself (or its pack.yaml); otherwise
+    the first of ``roots`` that holds ``ref``. A pack.yaml that exists but is not a regular file
+    is found, so that reading it reports why it cannot be used."""
+    if as_path:
+        p = Path(ref).expanduser()
+        if (p / "pack.yaml").exists():
+            return p.resolve()
+        if p.name == "pack.yaml" and p.exists() and not p.is_dir():
+            return p.resolve().parent
+        return None
     for root in roots:
         cand = root / str(ref)
-        if (cand / "pack.yaml").is_file():
+        if (cand / "pack.yaml").exists():
             return cand.resolve()
     return None
 
@@ -69,29 +88,32 @@ _FILES: dict[tuple, tuple] = {}
 
 
 def _read_model(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag):
-    """Read and validate one file; results are cached by (path, mtime, size), so the ancestors a
-    chain shares are parsed once per process and an edited file is always read again."""
-    try:
-        st = path.stat()
-        key: tuple | None = (str(path), st.st_mtime_ns, st.st_size, model)  # folders come resolved from _find
-    except OSError:
-        key = None
-    if key is not None and key in _FILES:
-        value, doc, diags = _FILES[key]
+    """Read and validate one file. Results are cached per process by the file's content (path
+    and SHA-256 of its bytes), so the ancestors a chain shares are parsed once per process and
+    an edited file is never served stale: not even one rewritten with the same size and mtime
+    (``cp -p``, ``tar x``, coarse timestamps). Reading and hashing the files again costs about
+    5% of a load whose files are all in this cache, and next to nothing of a cold one."""
+    raw, diags = read_file(path)
+    if raw is None:
+        bag.extend(diags)
+        return None, None
+    key = (str(path), hashlib.sha256(raw).digest(), model)  # folders come resolved from _find
+    hit = _FILES.get(key)
+    if hit is not None:
+        value, doc, diags = hit
         bag.extend(diags)
         return value, doc
     sub = DiagnosticBag()
-    value, doc = _read_model_uncached(path, model, sub)
+    value, doc = _read_model_uncached(path, raw, model, sub)
     bag.extend(sub.items)
-    if key is not None:
-        if len(_FILES) > 2_000:
-            _FILES.clear()
-        _FILES[key] = (value, doc, tuple(sub.items))
+    if len(_FILES) > 2_000:
+        _FILES.clear()
+    _FILES[key] = (value, doc, tuple(sub.items))
     return value, doc
 
 
-def _read_model_uncached(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag):
-    doc, diags = load_yaml_file(path, cache=True)
+def _read_model_uncached(path: Path, raw: bytes, model: type[pydantic.BaseModel], bag: DiagnosticBag):
+    doc, diags = load_yaml_bytes(raw, str(path), cache=True)
     bag.extend(diags)
     if doc is None:
         return None, None
@@ -118,10 +140,10 @@ def _read_pack(folder: Path, bag: DiagnosticBag) -> RawPack | None:
     if meta.rule_files:
         paths = [folder / f for f in meta.rule_files]
         for i, p in enumerate(paths):
-            if not p.is_file():
+            if not p.exists():
                 bag.error("file-missing", f"rule file '{meta.rule_files[i]}' does not exist",
                           meta_doc.locate(("rule_files", i)), f"rule_files[{i}]")
-        paths = [p for p in paths if p.is_file()]
+        paths = [p for p in paths if p.exists()]  # one that is not a regular file is refused when read
     else:
         paths = sorted((folder / "rules").glob("*.yaml"))
     files: list[RawFile] = []
@@ -133,13 +155,24 @@ def _read_pack(folder: Path, bag: DiagnosticBag) -> RawPack | None:
 
 
 def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag) -> list[RawPack]:
-    """Read the pack and its ancestors, root first; report missing parents and cycles."""
+    """Read the pack and its ancestors, root first; report missing parents and cycles.
+
+    ``ref`` is a folder when written as a path (``is_path_ref``), else an id looked up in the
+    ``search`` folders, then among the bundled packs; a parent is looked up beside its child,
+    then the same way. The working directory is never searched for an id."""
+    citations.source_bytes_at.cache_clear()  # each load reads the source texts afresh
     roots = list(search) + [bundled_root()]
-    folder = _find(ref, roots)
+    as_path = is_path_ref(ref)
+    folder = _find(ref, roots, as_path)
     if folder is None:
         known = bundled_pack_ids()
-        bag.error("pack-not-found", f"no pack '{ref}' (no pack.yaml there, nor a bundled pack of that id)",
-                  Location(str(ref)), "", did_you_mean(str(ref), known) or f"bundled packs: {', '.join(known)}")
+        where = "no pack.yaml there" if as_path else "no bundled pack has that id"
+        hint = did_you_mean(str(ref), known) or f"bundled packs: {', '.join(known)}"
+        if not as_path and (Path(ref) / "pack.yaml").exists():
+            hint = f"a pack id never means a folder of the working directory: to load that folder, write ./{ref}"
+        elif not as_path and search:
+            where = "none in the search folders, and " + where
+        bag.error("pack-not-found", f"no pack '{ref}' ({where})", Location(str(ref)), "", hint)
         return []
     chain: list[RawPack] = []
     seen: list[str] = []
@@ -159,7 +192,7 @@ def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag) -> l
         parent = raw.meta.extends
         if parent is None:
             break
-        nxt = _find(parent, [folder.parent] + roots)
+        nxt = _find(parent, [folder.parent] + roots, False)  # beside the child, never the working directory
         if nxt is None:
             bag.error("missing-parent", f"pack '{raw.meta.id}' extends '{parent}', which is not found",
                       raw.meta_doc.locate(("extends",)), "extends",
@@ -298,31 +331,102 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
 
 def clear_caches() -> None:
     """Forget every per-process cache of the loader (parsed files, compiled conditions, source
-    texts), e.g. to measure a cold load; correctness never needs it (files are keyed by mtime)."""
+    texts, ancestor checks), e.g. to measure a cold load; correctness never needs it (every
+    cache is keyed by content, read afresh on each load)."""
     _FILES.clear()
+    _ANCESTORS.clear()
     building.clear_caches()
-    citations.source_text_at.cache_clear()
-    citations.quote_status.cache_clear()
-    citations.articles_at.cache_clear()
+    citations.source_bytes_at.cache_clear()
+    citations._normalized.cache_clear()
+    citations._quote_status.cache_clear()
+    citations._articles.cache_clear()
+
+
+_gc_lock = threading.Lock()
+_gc_loads = 0  # loads in progress, in every thread
+_gc_restore = False  # whether the collector was enabled when the first of them began
 
 
 @contextmanager
 def _gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a pack loads: loading allocates tens of thousands
     of small containers (YAML values, locations, syntax trees), and the collections they trigger
-    cost about a fifth of a cold load. The caller's GC state is restored afterwards, errors too."""
-    was_enabled = gc.isenabled()
-    gc.disable()
+    cost about a fifth of a cold load. The GC state is process-wide, so concurrent loads share
+    one pause: a count under a lock, the state read when the first load begins and restored
+    when the last one leaves (errors too), whatever the threads' interleaving."""
+    global _gc_loads, _gc_restore
+    with _gc_lock:
+        if _gc_loads == 0:
+            _gc_restore = gc.isenabled()
+            gc.disable()
+        _gc_loads += 1
     try:
         yield
     finally:
-        if was_enabled:
-            gc.enable()
+        with _gc_lock:
+            _gc_loads -= 1
+            if _gc_loads == 0 and _gc_restore:
+                gc.enable()
 
 
 def _unique(items: list[Diagnostic]) -> list[Diagnostic]:
     """Drop exact repeats (one citation can be reached twice through an override)."""
     return list(dict.fromkeys(items))
+
+
+_ANCESTORS: dict[tuple, tuple[Diagnostic, ...]] = {}  # errors of resolving exactly that chain, by content
+
+
+def _chain_key(chain: list[RawPack]) -> tuple:
+    """A chain's content: its parsed documents (one object per file content, from ``_FILES``;
+    held here, so an id is never reused) and its source texts."""
+    docs = tuple(d for raw in chain for d in (raw.meta_doc, *(f.doc for f in raw.files)))
+    texts = tuple(source_text(raw.folder / s.file) for raw in chain for s in raw.meta.sources)
+    return docs, texts
+
+
+def _hides(raws: list[RawPack]) -> bool:
+    return any(f.content.overrides or f.content.parameter_overrides or f.content.repeals
+               for raw in raws for f in raw.files)
+
+
+def _check_ancestors(chain: list[RawPack], bag: DiagnosticBag) -> None:
+    """Report the errors of each ancestor's own chain, as if it were loaded alone.
+
+    A child's ``overrides``, ``parameter_overrides`` and ``repeals`` replace parts of its
+    ancestors before they are checked, so a misquote, a bad condition or a bad value there
+    would never be seen: a pack loads whole, ancestors included, or not at all. Each ancestor
+    chain is resolved once per process and content (a clean full load counts too)."""
+    for k in range(1, len(chain)):
+        if not _hides(chain[k:]):
+            continue  # nothing of chain[:k] is replaced: the full resolution checks all of it
+        key = _chain_key(chain[:k])
+        errors = _ANCESTORS.get(key)
+        if errors is None:
+            sub = DiagnosticBag()
+            resolve_chain(chain[:k], sub)
+            errors = tuple(d for d in sub.items if d.severity == "error")
+            _remember(key, errors)
+        bag.extend(errors)
+
+
+def _remember(key: tuple, errors: tuple[Diagnostic, ...]) -> None:
+    if len(_ANCESTORS) > 256:
+        _ANCESTORS.clear()
+    _ANCESTORS[key] = errors
+
+
+def _load(ref: str | Path, search: Iterable[str | Path], bag: DiagnosticBag,
+          holidays: Sequence[timecalc.YearArrangement]) -> ResolvedPack | None:
+    with _gc_paused():
+        chain = read_chain(ref, [Path(s) for s in search], bag)
+        if not chain or bag.has_errors:
+            return None
+        _check_ancestors(chain, bag)
+        pack = resolve_chain(chain, bag, holidays)  # None when an ancestor had errors, after checking all
+        if pack is not None:
+            _remember(_chain_key(chain), ())
+        return pack
 
 
 def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
@@ -340,9 +444,7 @@ def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
     if len({y.year for y in holidays}) != len(holidays):
         raise ValueError("holidays gives two arrangements for the same year")
     bag = DiagnosticBag()
-    with _gc_paused():
-        chain = read_chain(ref, [Path(s) for s in search], bag)
-        pack = resolve_chain(chain, bag, holidays) if chain and not bag.has_errors else None
+    pack = _load(ref, search, bag, holidays)
     if pack is None:
         raise PackError(_unique(bag.items), f"pack '{ref}' did not load")
     return pack
@@ -351,8 +453,5 @@ def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
 def check_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> list[Diagnostic]:
     """Every error and warning a load of ``ref`` finds, without raising (for ``validate``)."""
     bag = DiagnosticBag()
-    with _gc_paused():
-        chain = read_chain(ref, [Path(s) for s in search], bag)
-        if chain and not bag.has_errors:
-            resolve_chain(chain, bag)
+    _load(ref, search, bag, ())
     return _unique(bag.items)

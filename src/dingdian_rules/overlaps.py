@@ -9,7 +9,7 @@ says how they were combined (see ``Decision.combination``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import combinations
+from bisect import bisect_right
 
 from .conditions import ast as A
 from .conditions.compile import CompiledExpr
@@ -115,37 +115,93 @@ def _exclusive(a: dict[str, object], b: dict[str, object]) -> bool:
     return any(k in b and b[k] != v for k, v in a.items())
 
 
-def find_overlaps(all_rules: "tuple[ResolvedRule, ...] | list[ResolvedRule]") -> list[Overlap]:
-    """Every pair of deciding rules that one finding can fire with different results."""
+MAX_OVERLAPS = 1_000  # pairs kept, for warnings and decisions' notes (the bundled packs have at most 84)
+MAX_PAIR_CHECKS = 200_000  # pairs of rules with different results looked at before the analysis stops
+NAMED_PER_WARNING = 20  # later rules a rule-overlap warning names before "and N more"
+
+
+class Overlaps(list):
+    """``find_overlaps``' pairs, in rule order; ``stopped_at`` is the rule at which the analysis
+    stopped early, and ``why`` the limit it reached, else None."""
+
+    stopped_at: ResolvedRule | None = None
+    why: str = ""
+
+
+def find_overlaps(all_rules: "tuple[ResolvedRule, ...] | list[ResolvedRule]") -> Overlaps:
+    """Every pair of deciding rules that one finding can fire with different results.
+
+    Rules are grouped by shared positive fact and, within a fact, by result, so only pairs with
+    different results are ever looked at: thousands of rules with one result cost one pass.
+    The number of real overlaps can still grow with the square of the rules (3,000 rules on one
+    fact with two outcomes make 2.25 million pairs), so at most ``MAX_OVERLAPS`` pairs are kept
+    and ``MAX_PAIR_CHECKS`` looked at; past either, the analysis stops and says so (a
+    ``too-many-overlaps`` warning), so time and memory stay linear in the rules.
+    """
     rules = [r for r in all_rules if r.kind in DECIDING_KINDS and r.fires_on is True]
-    facts = {r.id: positive_facts(r.condition) for r in rules}
-    pins = {r.id: required_values(r.condition) for r in rules}
-    by_fact: dict[str, list[int]] = {}
+    facts = [positive_facts(r.condition) for r in rules]
+    pins = [required_values(r.condition) for r in rules]
+    results = [(r.kind, r.outcome, r.tier) for r in rules]
+    by_fact: dict[str, dict[tuple, list[int]]] = {}
     for i, r in enumerate(rules):
-        for f in facts[r.id]:
-            by_fact.setdefault(f, []).append(i)
-    candidates = sorted({(i, j) for idx in by_fact.values() for i, j in combinations(idx, 2)})
-    out = []
-    for i, j in candidates:  # only pairs that share a positive fact, in rule order
-        a, b = rules[i], rules[j]
-        if (a.kind, a.outcome, a.tier) == (b.kind, b.outcome, b.tier) or _exclusive(pins[a.id], pins[b.id]):
-            continue
-        out.append(Overlap(a, b, tuple(sorted(facts[a.id] & facts[b.id]))))
+        for f in facts[i]:
+            by_fact.setdefault(f, {}).setdefault(results[i], []).append(i)
+    found: set[tuple[int, int]] = set()
+    out = Overlaps()
+    checks = 0
+    for f in sorted(by_fact):
+        groups = by_fact[f]
+        if len(groups) < 2:
+            continue  # one result: no pair of these rules overlaps
+        for i in sorted(i for idx in groups.values() for i in idx):  # in rule order, so a stop is "at rule i"
+            for result, idx in groups.items():
+                checks += 1
+                if result == results[i]:
+                    continue
+                for j in idx[bisect_right(idx, i):]:
+                    checks += 1
+                    if checks > MAX_PAIR_CHECKS:
+                        out.stopped_at, out.why = rules[i], f"{MAX_PAIR_CHECKS:,} pairs of rules were compared"
+                        return _ordered(out, found, rules, facts)
+                    if (i, j) in found or _exclusive(pins[i], pins[j]):
+                        continue
+                    if len(found) >= MAX_OVERLAPS:
+                        out.stopped_at, out.why = rules[i], f"more than {MAX_OVERLAPS:,} pairs overlap"
+                        return _ordered(out, found, rules, facts)
+                    found.add((i, j))
+    return _ordered(out, found, rules, facts)
+
+
+def _ordered(out: Overlaps, found: set[tuple[int, int]], rules: list[ResolvedRule],
+             facts: list[frozenset[str]]) -> Overlaps:
+    out.extend(Overlap(rules[i], rules[j], tuple(sorted(facts[i] & facts[j]))) for i, j in sorted(found))
     return out
 
 
 def overlap_diagnostics(overlaps: list[Overlap]) -> list[Diagnostic]:
-    """One ``rule-overlap`` warning per rule, naming every later rule it overlaps with."""
+    """One ``rule-overlap`` warning per rule, naming the later rules it overlaps with (the
+    first ``NAMED_PER_WARNING``, then how many more), and ``too-many-overlaps`` if the analysis
+    stopped early."""
     grouped: dict[str, list[Overlap]] = {}
     for o in overlaps:
         grouped.setdefault(o.first.id, []).append(o)
     out = []
     for items in grouped.values():
         first = items[0].first
-        others = "; ".join(f"'{o.second.id}' ({o.second.label}) on {', '.join(o.facts)}" for o in items)
+        others = "; ".join(f"'{o.second.id}' ({o.second.label}) on {', '.join(o.facts)}"
+                           for o in items[:NAMED_PER_WARNING])
+        if len(items) > NAMED_PER_WARNING:
+            others += f"; and {len(items) - NAMED_PER_WARNING} more"
         out.append(Diagnostic(
             "rule-overlap", f"'{first.id}' ({first.label}) and other rules can fire on the same finding: {others}",
             first.location, first.id,
             "if intended (an escalation, or two articles naming the same conduct), say in the rules' notes how "
             "they relate; decisions list every rule that fired and state how they were combined", "warning"))
+    stopped = getattr(overlaps, "stopped_at", None)
+    if stopped is not None:
+        out.append(Diagnostic(
+            "too-many-overlaps", f"the overlap analysis stopped at '{stopped.id}' ({getattr(overlaps, 'why', '')}): "
+            f"{len(overlaps):,} pairs of rules that one finding can fire with different results are reported, "
+            "later ones are neither warned about nor noted in decisions", stopped.location, stopped.id,
+            "group rules that catch the same finding, or give them one result (kind, outcome and tier)", "warning"))
     return out

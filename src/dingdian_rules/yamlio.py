@@ -17,8 +17,10 @@ Quoted/block scalars are strings. Keys are always strings: a plain key is taken 
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import typing
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -425,19 +427,78 @@ def load_yaml(text: str, file: str, *, max_aliases: int = 0, max_depth: int = 64
     return YamlDoc(data, MappingProxyType(builder.locations), MappingProxyType(builder.key_locations), file), bag.items
 
 
+class NotRegularFileError(OSError):
+    """A path names a named pipe, a device, a socket or a folder where a file is expected."""
+
+
+_NOT_REGULAR = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),
+                (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of a regular file (symlinks followed), or ``OSError``.
+
+    The path is opened without blocking and checked on the descriptor before a byte is read: a
+    named pipe, a device, a socket or a folder is refused (``NotRegularFileError``). A FIFO among
+    the rule files would otherwise block a load forever, and ``/dev/zero`` would be read."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        st = os.fstat(fd)
+        _check_regular(st.st_mode, path)
+        want = min(st.st_size, max_bytes) + 1  # a read of n bytes allocates n first: ask for what is there
+        chunks = []
+        while want > 0:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            want -= len(chunk)
+            if want == 0 and sum(map(len, chunks)) <= max_bytes:  # the file grew since fstat
+                want = max_bytes + 1 - sum(map(len, chunks))
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _check_regular(mode: int, path: str | os.PathLike[str]) -> None:
+    if not stat.S_ISREG(mode):
+        what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+        raise NotRegularFileError(errno.EINVAL, f"it is {what}, not a regular file", os.fspath(path))
+
+
+def read_file(path: str | os.PathLike[str], max_bytes: int = 2_000_000) -> tuple[bytes | None, list[Diagnostic]]:
+    """A file's bytes, or None and the located diagnostic saying why it cannot be used
+    (``file-unreadable``: missing, not permitted, not a regular file; ``file-too-large``)."""
+    file = os.fspath(path)
+    try:
+        raw = read_regular_file(file, max_bytes)
+    except OSError as exc:
+        hint = ("pack, case and source files must be regular files" if isinstance(exc, NotRegularFileError)
+                else "check the path and the file permissions")
+        return None, [Diagnostic("file-unreadable", f"cannot read file: {exc.strerror or exc}", Location(file),
+                                 hint=hint)]
+    if len(raw) > max_bytes:
+        return None, [_too_large(file, max_bytes)]
+    return raw, []
+
+
 def load_yaml_file(path: str | os.PathLike[str], *, max_aliases: int = 0, max_depth: int = 64,
                    max_bytes: int = 2_000_000, cache: bool = False) -> tuple[YamlDoc | None, list[Diagnostic]]:
     """Read a UTF-8 file (reading at most ``max_bytes``) and load it with :func:`load_yaml`.
 
     ``cache=True`` (pack files) reads and writes the on-disk parse cache (``parsecache``): only
     files that parse without any diagnostic are stored, so every mistake is reported afresh."""
-    file = os.fspath(path)
-    try:
-        with open(file, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
-    except OSError as exc:
-        return None, [Diagnostic("file-unreadable", f"cannot read file: {exc.strerror or exc}", Location(file),
-                                 hint="check the path and the file permissions")]
+    raw, diags = read_file(path, max_bytes)
+    if raw is None:
+        return None, diags
+    return load_yaml_bytes(raw, os.fspath(path), max_aliases=max_aliases, max_depth=max_depth,
+                           max_bytes=max_bytes, cache=cache)
+
+
+def load_yaml_bytes(raw: bytes, file: str, *, max_aliases: int = 0, max_depth: int = 64,
+                    max_bytes: int = 2_000_000, cache: bool = False) -> tuple[YamlDoc | None, list[Diagnostic]]:
+    """:func:`load_yaml_file` for bytes already read (by :func:`read_file`) from ``file``."""
     if len(raw) > max_bytes:
         return None, [_too_large(file, max_bytes)]
     cache = cache and (max_aliases, max_depth) == (0, 64)  # entries are written with the defaults

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, TextIO
 
 from ..errors import Diagnostic, Location, PackError
-from ..loader import load_pack
+from ..loader import is_path_ref, load_pack
 from ..resolved import ResolvedPack
 
 EXIT_OK = 0  # success (warnings allowed)
@@ -39,11 +39,11 @@ def wrap(text: str, width: int = 88) -> str:
 
 
 def pack_ref(text: str) -> str | Path:
-    """A folder (or its pack.yaml) becomes an absolute path, so a pack named ``.`` still has a
-    folder name and finds its parent beside it; anything else is a bundled pack id."""
-    p = Path(text)
-    if (p / "pack.yaml").is_file() or (p.name == "pack.yaml" and p.is_file()):
-        return p.resolve()
+    """Text written as a path (``./x``, ``/abs``, ``a/b``, ``.``) becomes an absolute path, so a
+    pack named ``.`` still has a folder name and finds its parent beside it; anything else is a
+    pack id, whatever folders the working directory holds (``loader.is_path_ref``)."""
+    if is_path_ref(text):
+        return Path(text).expanduser().resolve()
     return text
 
 

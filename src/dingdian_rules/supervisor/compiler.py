@@ -321,6 +321,17 @@ def probe(d: date) -> TodayProbe:
     return TodayProbe(d.year, d.month, d.day)
 
 
+_DAY = timedelta(days=1)
+
+
+def _safely(expr: CompiledExpr, case: Case, today: date, est: set[int]) -> Any:
+    """``expr`` on the case, or None (unknown) when its date arithmetic leaves years 1–9999."""
+    try:
+        return expr.fast(case, today, est)
+    except OverflowError:
+        return None
+
+
 # --- compiled pack --------------------------------------------------------------------------
 @dataclass(frozen=True, eq=False)
 class Derived:
@@ -353,7 +364,11 @@ class CompiledPack:
     getters: list[tuple[str, Callable[[Case], Any]]] = field(default_factory=list)
 
     def derive(self, case: Case, today: date, est: set[int]) -> tuple[dict[str, Any], set[date]]:
-        """The fact sent to durable_rules for ``case`` on ``today``, and the days it may change on."""
+        """The fact sent to durable_rules for ``case`` on ``today``, and the days it may change on.
+
+        A derived value whose date arithmetic runs off the calendar (years 1 and 9999) is unknown
+        rather than an ``OverflowError``: valid dates never stop the supervisor, and unknown
+        fails closed as everywhere else. No day after 9999-12-31 is ever scheduled."""
         rec: dict[str, Any] = {}
         for name, get in self.getters:
             rec[name] = to_wire(get(case))
@@ -362,16 +377,17 @@ class CompiledPack:
         for d in self.derived:
             if d.uses_today:
                 _SEEN.clear()
-                v = d.expr.fast(case, t, est)
+                v = _safely(d.expr, case, t, est)
                 for x in _SEEN:
                     if isinstance(x, date):
                         critical.add(x)
-                        critical.add(x + timedelta(days=1))
+                        if x < date.max:
+                            critical.add(x + _DAY)
                 _SEEN.clear()
-                if d.daily:
-                    critical.add(today + timedelta(days=1))
+                if d.daily and today < date.max:
+                    critical.add(today + _DAY)
             else:
-                v = d.expr.fast(case, today, est)
+                v = _safely(d.expr, case, today, est)
             if d.kind == "truth":
                 rec[d.name] = "U" if v is None else ("T" if v else "F")
             else:

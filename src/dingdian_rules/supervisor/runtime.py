@@ -25,7 +25,7 @@ from typing import Any, Iterable
 import durable.engine as _dr
 import durable_rules_engine as _dre
 
-from ..decision import Decision
+from ..decision import Decision, DecisionWarning
 from ..evaluate import decide_from_statuses, decide_outcome
 from ..event_models import OPENING_EVENTS, EventError, EventOrderError, UnknownInstitutionError, parse_event
 from ..facts import Case
@@ -43,8 +43,19 @@ _DAY = timedelta(days=1)
 
 def build_decision(pack: ResolvedPack, question: str, case: Case, today: date,
                    statuses: tuple[bool | None, ...], est: set[int] | None = None) -> Decision:
-    """A ``Decision`` from rule statuses decided by durable_rules: the evaluator's own steps."""
-    return decide_from_statuses(pack, question, case, today, statuses, est)
+    """A ``Decision`` from rule statuses decided by durable_rules: the evaluator's own steps.
+
+    If those steps run a date off the calendar (a deadline past 9999-12-31, a period back before
+    year 1), the supervisor still answers: the outcome its rules decided, without deadlines and
+    measures, and a ``date-out-of-range`` warning, instead of stopping on an ``OverflowError``."""
+    try:
+        return decide_from_statuses(pack, question, case, today, statuses, est)
+    except OverflowError:
+        plan = pack.plans[question]  # type: ignore[index]
+        warning = DecisionWarning("date-out-of-range", "a deadline or measure of this decision falls outside the "
+                                  "years 1-9999 and is left out; the outcome stands")
+        return Decision(question, decide_outcome(plan, statuses), today, pack.id, pack.chain,  # type: ignore[arg-type]
+                        pack.fingerprint, case.case_id, (), (), (warning,), plan, case, tuple(statuses), None)
 
 
 class _QuietHost(_dr.Host):
@@ -100,6 +111,12 @@ class _Engine:
             return []
 
     def close(self) -> None:
+        """Free the engine's memory: the session holding the facts first (``delete_ruleset`` alone
+        frees the rule network but not the session, about 0.8 MB per supervisor), then the ruleset."""
+        try:
+            _dre.delete_state(self.ruleset._handle, "0")  # every fact lives in the default session
+        except Exception:  # durable_rules raises a bare error when no fact was ever asserted
+            pass
         _dre.delete_ruleset(self.ruleset._handle)
         self.host._ruleset_directory.clear()
         self.host._ruleset_list.clear()
@@ -142,6 +159,7 @@ class Supervisor:
         self.clock: date | None = None  # the last day given to advance()
         self.duplicates: list[Any] = []
         self.closed = False
+        self._undelivered: list[Due] = []  # dues put on a timeline but not yet returned by any call
 
     # --- lifecycle ------------------------------------------------------------------------
     @property
@@ -149,13 +167,11 @@ class Supervisor:
         return self._engine.name
 
     def close(self) -> None:
-        """Retract every fact and delete the durable_rules ruleset (idempotent)."""
+        """Free the durable_rules session (every fact) and delete the ruleset (idempotent)."""
         if self.closed:
             return
         for inst in self._inst.values():
-            if inst.fact is not None:
-                self._engine.retract(inst.fact)
-                inst.fact = None
+            inst.fact = None
         self._engine.close()
         self.closed = True
 
@@ -184,9 +200,15 @@ class Supervisor:
 
         Raises ``EventError`` for invalid data or an event impossible in the institution's state,
         ``UnknownInstitutionError`` for a non-opening event of an institution never opened, and
-        ``EventOrderError`` for an event dated before the institution's clock.
+        ``EventOrderError`` for an event dated before the institution's clock. A refused event
+        changes nothing: every check runs before any period is brought due, so the decisions
+        due before its day come out of the next ``post`` or ``advance``.
         """
         self._check_open()
+        self._post(event)
+        return self._deliver()
+
+    def _post(self, event: Any) -> None:
         ev = parse_event(event)
         inst = self._inst.get(ev.institution_id)
         new = inst is None
@@ -203,24 +225,30 @@ class Supervisor:
         if not new and inst.last_on == ev.on and any(e == ev for e in _same_day(inst.events, ev.on)):
             self.duplicates.append(ev)
             inst.timeline.append(TimelineEntry(ev.on, "duplicate", ev))
-            return []
-        dues: list[Due] = []
+            return
+        inst.state.check(ev)  # may raise EventError: before anything is brought due or recorded
         if not new:
-            dues += self._catch_up(inst, ev.on - _DAY)
-        inst.state.apply(ev)  # may raise EventError: nothing of the event is recorded then
+            self._catch_up(inst, ev.on)
+        inst.state.apply(ev)
         if new:
             self._inst[ev.institution_id] = inst
         inst.events.append(ev)
         inst.last_on = ev.on
         inst.timeline.append(TimelineEntry(ev.on, "event", ev))
-        dues += self._evaluate(inst, ev.on, f"event:{ev.type}")
-        return dues
+        self._evaluate(inst, ev.on, f"event:{ev.type}")
 
     def post_many(self, events: Iterable[Any]) -> list[Due]:
-        """Post events in the order given (each institution's in date order)."""
+        """Post events in the order given (each institution's in date order). If one is refused,
+        the error propagates; what came due before it is returned by the next call."""
         out: list[Due] = []
         for e in events:
             out += self.post(e)
+        return out
+
+    def _deliver(self) -> list[Due]:
+        """Every due not yet returned, in the order they came due: this call's, after any that a
+        call which raised had already put on a timeline. So no due is ever dropped."""
+        out, self._undelivered = self._undelivered, []
         return out
 
     def advance(self, to: date) -> list[Due]:
@@ -229,22 +257,24 @@ class Supervisor:
         self._check_open()
         if self.clock is not None and to < self.clock:
             raise EventOrderError(f"advance to {to} is before the supervisor's clock {self.clock}")
-        dues: list[Due] = []
         while self._heap and self._heap[0][0] <= to:
-            day, _, iid = heapq.heappop(self._heap)
+            day, _, iid = entry = heapq.heappop(self._heap)
             inst = self._inst[iid]
             if inst.next_check != day:
                 continue  # superseded by a later evaluation
-            dues += self._evaluate(inst, day, "time")
+            try:
+                self._evaluate(inst, day, "time")
+            except BaseException:
+                heapq.heappush(self._heap, entry)  # looked at again by the next advance
+                raise
         self.clock = to
-        return dues
+        return self._deliver()
 
     # --- evaluation -----------------------------------------------------------------------
-    def _catch_up(self, inst: _Inst, upto: date) -> list[Due]:
-        dues: list[Due] = []
-        while inst.next_check is not None and inst.next_check <= upto:
-            dues += self._evaluate(inst, inst.next_check, "time")
-        return dues
+    def _catch_up(self, inst: _Inst, before: date) -> None:
+        """Bring due what ran out on the days before ``before`` (``before - 1`` may not exist)."""
+        while inst.next_check is not None and inst.next_check < before:
+            self._evaluate(inst, inst.next_check, "time")
 
     def _evaluate(self, inst: _Inst, day: date, cause: str) -> list[Due]:
         cp = self.compiled
@@ -290,6 +320,7 @@ class Supervisor:
                       else None, tuple(f for f in fired if f not in prev_fired), cause)
             dues.append(due)
             inst.timeline.append(TimelineEntry(day, "due", due=due))
+            self._undelivered.append(due)  # until a call returns it (see _deliver)
         return dues
 
     def _statuses(self, hits: list[tuple[int, str]]) -> dict[str, tuple[bool | None, ...]]:
@@ -367,7 +398,10 @@ class Supervisor:
         term_from = max(e.on for e in evs if e.type in OPENING_EVENTS)
         current = self.decision_on(institution_id, "agreement", day)
         outcome = current.outcome if current else None
-        missing = current.missing_facts if current else ()
+        try:
+            missing = current.missing_facts if current else ()
+        except OverflowError:  # the evaluator's traced re-run met a date outside years 1-9999
+            missing = ()
         for d, dec in inst.history.get("agreement", []):
             if term_from <= d <= day and dec.outcome in ("rescind", "terminate"):
                 ids = tuple(r for r in dec.fired if self.pack.rule(r).outcome == dec.outcome)
@@ -384,7 +418,7 @@ class Supervisor:
             return Standing(institution_id, day, "term_ended", state.term_end + _DAY, (), outcome, missing,
                             state.term_start, state.term_end)
         since = state.term_start
-        ended = [s.ended_on for s in state.suspensions if s.ended_on is not None]
+        ended = [s.ended_on for s in state.suspensions if s.ended_on is not None and s.ended_on < date.max]
         if ended and since is not None and max(ended) + _DAY > since:
             since = max(ended) + _DAY
         return Standing(institution_id, day, "in_force", since, (), outcome, missing, state.term_start, state.term_end)

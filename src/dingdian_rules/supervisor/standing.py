@@ -34,10 +34,14 @@ class Due:
         return self.decision.outcome
 
     def to_dict(self) -> dict[str, Any]:
+        try:
+            missing = list(self.decision.missing_facts)
+        except OverflowError:  # rebuilt by the evaluator's date arithmetic, which can leave years 1-9999
+            missing = []
         return {"institution_id": self.institution_id, "on": self.on.isoformat(), "question": self.question,
                 "outcome": self.decision.outcome, "previous_outcome": self.previous_outcome,
                 "fired": list(self.decision.fired), "newly_fired": list(self.newly_fired), "cause": self.cause,
-                "missing_facts": list(self.decision.missing_facts)}
+                "missing_facts": missing}
 
 
 @dataclass(frozen=True, slots=True)
