@@ -227,35 +227,33 @@ def build_item_lists(lists: dict[str, MergedItemList], comp: Compiler) -> dict[s
 def expand_lists(text: str, lists: dict[str, ResolvedItemList], where: tuple[YamlDoc, tuple], bag: DiagnosticBag
                  ) -> tuple[str, Callable[[int], int], tuple[ResolvedItemList, ...]] | None:
     """``@id`` replaced by ``(item 1 or item 2 …)``, with a map from offsets in the expansion back to
-    the written text (an offset inside an expansion maps to its ``@``); None after an error."""
+    the written text (an offset inside an expansion maps to its ``@``). An unknown list (reported
+    here) or one with a mistaken item (reported at the item) stands as ``(true)``, so the rest of
+    the condition is still checked; the pack has an error then, so nothing compiled is used."""
     refs = list(_LIST_REF.finditer(text))
     if not refs:
         return text, lambda o: o, ()
-    pieces, spans, used, pos, ok = [], [], [], 0, True  # spans: (start in new, end in new, start in old, delta)
+    pieces, spans, used, pos = [], [], [], 0  # spans: (start in new, end in new, start in old, delta)
     out_len = 0
     for m in refs:
         lst = lists.get(m.group(1))
         if lst is None:
-            ok = False
             loc = _offset_location(where[0].locate(where[1]), text, m.start())
             bag.error("unknown-item-list", f"@{m.group(1)} names no item list of this pack or its ancestors", loc,
                       format_path(where[1]), did_you_mean(m.group(1), lists) or
                       "define it under `item_lists:` in a rule file (docs/pack-format.md)")
-            continue
-        if any(i.condition is None for i in lst.items):
-            ok = False  # the item's own error is reported at the item
-            continue
-        body = "(" + " or ".join(f"({i.when})" for i in lst.items) + ")"
+        if lst is None or any(i.condition is None for i in lst.items):
+            body = "(true)"
+        else:
+            body = "(" + " or ".join(f"({i.when})" for i in lst.items) + ")"
+            if lst not in used:
+                used.append(lst)
         pieces.append(text[pos:m.start()])
         out_len += m.start() - pos
         spans.append((out_len, out_len + len(body), m.start(), len(body) - len(m.group(0))))
         pieces.append(body)
         out_len += len(body)
         pos = m.end()
-        if lst not in used:
-            used.append(lst)
-    if not ok:
-        return None
     pieces.append(text[pos:])
 
     def origin(offset: int) -> int:
@@ -296,7 +294,7 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
         expanded = expand_lists(text, lists or {}, where, bag)
         if expanded is not None:
             full, origin, used = expanded
-            condition = comp.compile(full, BOOL, where, r.id, (text, origin) if used else None)
+            condition = comp.compile(full, BOOL, where, r.id, (text, origin) if full != text else None)
     if r.outcome is not None and r.outcome not in RULE_OUTCOMES.get(r.kind, ()):
         where = fl.get("outcome", (doc0, rule_path))
         allowed = RULE_OUTCOMES.get(r.kind, ())
