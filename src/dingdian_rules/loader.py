@@ -37,8 +37,8 @@ from .schema import PackMeta, RuleFile
 from .schema_errors import pydantic_diagnostics
 from .yamlio import YamlDoc, format_path, load_yaml_file
 
-__all__ = ["bundled_pack_ids", "bundled_root", "check_pack", "clear_caches", "load_pack", "normalize_text",
-           "read_chain", "resolve_chain"]
+__all__ = ["bundled_pack_ids", "bundled_root", "check_pack", "clear_caches", "find_pack", "inspect_pack", "load_pack",
+           "normalize_text", "read_chain", "resolve_chain"]
 
 MAX_CHAIN = 8
 
@@ -56,6 +56,12 @@ def bundled_root() -> Path:
 def bundled_pack_ids() -> list[str]:
     root = bundled_root()
     return sorted(p.name for p in root.iterdir() if (p / "pack.yaml").is_file()) if root.is_dir() else []
+
+def find_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> Path | None:
+    """The folder of the pack ``ref`` names (a folder, its pack.yaml, or an id in ``search`` or
+    among the bundled packs), or None."""
+    return _find(ref, [Path(s) for s in search] + [bundled_root()])
+
 
 def _find(ref: str | Path, roots: Sequence[Path]) -> Path | None:
     p = Path(ref)
@@ -424,3 +430,8 @@ def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
 def check_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> list[Diagnostic]:
     """Every error and warning a load of ``ref`` finds, without raising (for ``validate``)."""
     return _load(ref, search, ())[1]
+
+
+def inspect_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> tuple[ResolvedPack | None, list[Diagnostic]]:
+    """``check_pack`` and the pack itself when it loads (None otherwise), from one load."""
+    return _load(ref, search, ())
