@@ -16,6 +16,7 @@ from dingdian_rules.validation import check_scenario_file, validate_pack
 HERE = Path(__file__).parent
 MINI = HERE / "fixtures" / "cli" / "packs" / "mini"
 EVERY_LAYER = HERE / "fixtures" / "packs" / "every-layer"
+UNKNOWN_RULE = HERE / "fixtures" / "packs" / "unknown-rule"
 
 
 def at(path: Path, line_text: str, token: str) -> tuple[int, int]:
@@ -164,3 +165,12 @@ def test_check_scenario_file_without_a_pack_checks_schema_and_cases(tmp_path):
     path.write_text(textwrap.dedent(SCENARIOS), encoding="utf-8")
     codes = sorted(d.code for d in check_scenario_file(path))
     assert codes == ["bad-value", "missing-field", "type-mismatch", "unknown-field"]  # no rule ids without a pack
+
+
+def test_unknown_rule_fixture():
+    path = UNKNOWN_RULE / "tests" / "application.yaml"
+    v = validate_pack(UNKNOWN_RULE)
+    (d,) = v.errors
+    assert (d.code, d.location.line, d.location.column) == ("unknown-rule", *at(path, "fired:", "non_acceptance"))
+    assert d.path == "scenarios[0].expect.fired[0]"
+    assert d.hint == "did you mean 'non_acceptance.fraudulent_application'?"
