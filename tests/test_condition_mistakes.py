@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from dingdian_rules.conditions.parser import ConditionSyntaxError, iso_date, parse
+from dingdian_rules.conditions.parser import ConditionSyntaxError, parse
+from dingdian_rules.slips import iso_date
 from dingdian_rules.conditions.types import BOOL, DURATION, ERROR, INT, Checker, ConditionTypeError, ParamInfo
 from dingdian_rules.facts import Case
 

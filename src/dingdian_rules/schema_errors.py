@@ -21,8 +21,8 @@ from typing import Any, Union
 import pydantic
 from pydantic import BaseModel
 
-from .conditions.parser import iso_date
 from .errors import Diagnostic, did_you_mean
+from .slips import BOOL_WORDS, iso_date
 from .yamlio import Path_, YamlDoc, format_path
 
 __all__ = ["pydantic_diagnostics"]
@@ -233,7 +233,6 @@ _EXAMPLES = {"citation": "{document: <source id>, article: <N>, quote: <the word
              "document": "<source id from pack.yaml>", "article": "<N of 第N条>",
              "kind": "<eligibility, non_acceptance, suspension, …>", "modality": "<shall, may, shall_not or effect>",
              "name": "{zh: <中文名>, en: <English name>}", "level": "<national, province, city or agreement>"}
-_BOOL_WORDS = {"是": True, "否": False, "对": True, "错": False, "有": True, "无": False, "真": True, "假": False}
 _KEY_SLIP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*：")
 
 
@@ -261,8 +260,8 @@ def _type_hint(kind: str, value: Any) -> str:
     """What to write instead, for the usual wrong types."""
     if kind.startswith("bool") and isinstance(value, str):
         word = value.strip()
-        if word in _BOOL_WORDS:
-            return f"write {str(_BOOL_WORDS[word]).lower()} for '{word}' (true or false, not 是/否)"
+        if word in BOOL_WORDS:
+            return f"write {str(BOOL_WORDS[word]).lower()} for '{word}' (true or false, not 是/否)"
         return "write true or false"
     if kind.startswith(("int", "float")) and isinstance(value, str):
         ascii_ = unicodedata.normalize("NFKC", value).strip()

@@ -20,6 +20,7 @@ from enum import Enum
 from pydantic import BaseModel
 
 from ..errors import did_you_mean
+from ..slips import BOOL_WORDS
 from . import ast as A
 
 
@@ -346,8 +347,7 @@ class Checker:
                                    container.start, did_you_mean(str(v), enum_t.values) or "")
 
 
-_BOOL_WORDS = {"是": "true", "否": "false", "true": "true", "false": "false", "对": "true", "错": "false",
-               "有": "true", "无": "false", "yes": "true", "no": "false"}
+_TRUTH = {"true": True, "false": False, "yes": True, "no": False}
 
 
 def _compare_hint(left: A.Node, right: A.Node, lt: Type, rt: Type) -> str:
@@ -361,6 +361,7 @@ def _compare_hint(left: A.Node, right: A.Node, lt: Type, rt: Type) -> str:
             text = node.value.strip()
             if is_numeric(other) and text.replace(".", "", 1).isdigit():
                 return f"write the number without quotes: {text}"
-            if other == BOOL and text.lower() in _BOOL_WORDS:
-                return f"write {_BOOL_WORDS[text.lower()]} without quotes"
+            word = _TRUTH.get(text.lower(), BOOL_WORDS.get(text))
+            if other == BOOL and word is not None:
+                return f"write {str(word).lower()} without quotes"
     return ""
