@@ -70,12 +70,12 @@ class Compiler:
         checker = Checker(Case, self.params)
         t = checker.check_all(root)
         problems = [(e.code, e.message, e.offset, e.hint) for e in checker.errors]
-        if want is not None and t not in (want, ERROR) and not (want == NUM and t == INT):
+        if want is not None and t is not ERROR and t != want and not (want == NUM and t == INT):
             problems.append(("type-mismatch", f"expected {want} here, but the expression is {t}", 0, ""))
         if problems:
             self._report(sorted(problems, key=lambda p: p[2]), where, text, origin)
             return None
-        if t == ERROR:
+        if t is ERROR:
             return None
         compiled = compile_expr(text, root, size, checker.fact_paths, self.params, self.calendar, name)
         if key is not None:
@@ -103,7 +103,7 @@ class Compiler:
         uses_calendar = False
         for n in names:
             info = self.params.get(n)
-            if info is None or info.type == ERROR:
+            if info is None or info.type is ERROR:
                 return None  # an error to report with this pack's locations, or one reported already
             value = info.value
             sig.append((n, info.type, tuple(value) if isinstance(value, list) else value))
@@ -175,7 +175,7 @@ def _rate(value: str | None, params: dict[str, ParamInfo], where, bag: Diagnosti
         return None
     if value.startswith("$"):
         info = params.get(value[1:])
-        if info is not None and info.type == ERROR:  # the parameter failed the schema: reported there
+        if info is not None and info.type is ERROR:  # the parameter failed the schema: reported there
             return None
         if info is None or info.type != NUM:
             bag.error("unknown-parameter", f"{value} is not a percent parameter", where[0].locate(where[1]),
@@ -194,7 +194,7 @@ def _duration(value: str | None, params: dict[str, ParamInfo], where, bag: Diagn
     if value is None:
         return None
     info = params.get(value[1:]) if value.startswith("$") else None
-    if info is not None and info.type == ERROR:  # the parameter failed the schema: reported there
+    if info is not None and info.type is ERROR:  # the parameter failed the schema: reported there
         return None
     if info is None or info.type != DURATION:
         bag.error("unknown-parameter", f"{value} is not a duration parameter ($id of a days/months/years parameter)",

@@ -45,7 +45,7 @@ BOOL, INT, NUM, TEXT, DATE, DURATION = (Type(n) for n in ("bool", "int", "number
 ANY_LIST = Type("list")
 # The type of a part whose mistake is already reported (or of a parameter that failed the schema):
 # checks that meet it stay silent, so one mistake does not cascade into several errors.
-ERROR = Type("error")
+ERROR = Type("error")  # compared by identity: the checker alone makes it
 
 
 def is_numeric(t: Type) -> bool:
@@ -167,7 +167,7 @@ class Checker:
 
     def _ListLit(self, node: A.ListLit) -> Type:
         types = [self._visit(i) for i in node.items]
-        known = [(t, item) for t, item in zip(types, node.items) if t != ERROR]
+        known = [(t, item) for t, item in zip(types, node.items) if t is not ERROR]
         if not known:
             return Type("list", elem=ERROR if types else TEXT)
         first = known[0][0]
@@ -194,7 +194,7 @@ class Checker:
         else:
             t, display, rest = Type("object", model=self.root_model), "", node.path
         for seg in rest:
-            if t == ERROR:  # a quantifier over a list already reported
+            if t is ERROR:  # a quantifier over a list already reported
                 return ERROR
             if t.name != "object" or t.model is None:
                 return self._fail("unknown-fact", f"'{display}' is {t} and has no field '{seg}'", node.start)
@@ -207,7 +207,7 @@ class Checker:
                     node.start, did_you_mean(seg, candidates) or "see docs/facts.md for the fact names")
             t = fields[seg]
             display = f"{display}.{seg}" if display else seg
-        if t == ERROR:
+        if t is ERROR:
             return ERROR
         self.fact_types[node.idx] = t
         self.fact_paths[node.idx] = display
@@ -229,7 +229,7 @@ class Checker:
 
     def _Compare(self, node: A.Compare) -> Type:
         lt, rt = self._visit(node.left), self._visit(node.right)
-        if ERROR not in (lt, rt):
+        if lt is not ERROR and rt is not ERROR:
             if not self._compatible(lt, rt):
                 self._fail("type-mismatch", f"cannot compare {lt} with {rt}", node.start,
                            _compare_hint(node.left, node.right, lt, rt) or
@@ -242,12 +242,12 @@ class Checker:
 
     def _Member(self, node: A.Member) -> Type:
         et, ct = self._visit(node.element), self._visit(node.container)
-        if ct == ERROR:
+        if ct is ERROR:
             return BOOL
         if ct.name != "list":
             self._fail("type-mismatch", f"'in' needs a list on its right, not {ct}", node.container.start)
             return BOOL
-        if et != ERROR and ct.elem is not None and not self._compatible(et, ct.elem):
+        if et is not ERROR and ct.elem is not None and not self._compatible(et, ct.elem):
             self._fail("type-mismatch", f"cannot look for {et} in a {ct}", node.start)
             return BOOL
         if et.name == "enum":
@@ -258,7 +258,7 @@ class Checker:
 
     def _Arith(self, node: A.Arith) -> Type:
         lt, rt = self._visit(node.left), self._visit(node.right)
-        if ERROR in (lt, rt):
+        if lt is ERROR or rt is ERROR:
             return ERROR
         if not (is_numeric(lt) and is_numeric(rt)):
             return self._fail("type-mismatch", f"'{node.op}' needs numbers, not {lt} and {rt}", node.start,
@@ -268,7 +268,7 @@ class Checker:
     def _Quant(self, node: A.Quant) -> Type:
         st = self._visit(node.source)
         elem = st.elem if st.name == "list" and st.elem is not None else ERROR
-        if st != ERROR and elem == ERROR:
+        if st is not ERROR and elem is ERROR:
             self._fail("type-mismatch", f"{node.kind}() needs a list, not {st}", node.source.start)
         if node.pred is not None:
             source_path = self.fact_paths.get(node.source.idx, "list")
@@ -283,9 +283,9 @@ class Checker:
         types = [self._visit(a) for a in node.args]
         name = node.name
         if name in ("within", "elapsed", "add", "sub"):
-            if types[0] not in (DATE, ERROR):
+            if types[0] is not ERROR and types[0] != DATE:
                 self._fail("type-mismatch", f"{name}() needs a date first, not {types[0]}", node.args[0].start)
-            if types[1] == ERROR:
+            if types[1] is ERROR:
                 pass
             elif types[1] != DURATION:
                 self._fail("type-mismatch", f"{name}() needs a period ($parameter in days, working_days, "
@@ -295,7 +295,7 @@ class Checker:
             return BOOL if name in ("within", "elapsed") else DATE
         if name == "days_between":
             for t, a in zip(types, node.args):
-                if t not in (DATE, ERROR):
+                if t is not ERROR and t != DATE:
                     self._fail("type-mismatch", f"days_between() needs dates, not {t}", a.start)
             return INT
         return self._fail("unknown-function", f"unknown function {name}", node.start)
@@ -309,13 +309,13 @@ class Checker:
 
     def _expect_bool(self, node: A.Node, op: str) -> None:
         t = self._visit(node)
-        if t not in (BOOL, ERROR):
+        if t is not ERROR and t != BOOL:
             self._fail("type-mismatch", f"'{op}' needs true/false, but this is {t}", node.start,
                        "compare it first, e.g. `x >= 3`")
 
     @staticmethod
     def _compatible(a: Type, b: Type) -> bool:
-        if a == ERROR or b == ERROR:
+        if a is ERROR or b is ERROR:
             return True
         if is_numeric(a) and is_numeric(b):
             return True
