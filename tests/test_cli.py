@@ -85,15 +85,43 @@ def test_version(capsys):
 def test_validate_clean_pack(capsys):
     code, out, _ = run(capsys, "validate", MINI)
     assert code == 0
-    assert out.strip().endswith("mini: ok (7 rules, 7 parameters)")
+    assert out.strip().endswith("mini: ok (7 rules, 7 parameters, 2 scenario files)")
 
 
-def test_validate_warnings_allowed(capsys):
-    code, out, _ = run(capsys, "validate", MINI_FAILING)
+@pytest.fixture
+def warnings_only(tmp_path) -> Path:
+    """mini_failing (one unused parameter) beside its parent, without its failing scenario files."""
+    import shutil
+    shutil.copytree(PACKS / "mini", tmp_path / "mini")
+    shutil.copytree(PACKS / "mini_failing", tmp_path / "mini_failing", ignore=shutil.ignore_patterns("tests"))
+    return tmp_path / "mini_failing"
+
+
+def test_validate_warnings_allowed(capsys, warnings_only):
+    code, out, _ = run(capsys, "validate", str(warnings_only))
     assert code == 0
     assert "extra.yaml:3:9: warning[unused-parameter]: parameter 'spare_period' is not used by any rule" in out
     assert "  hint: reference it as $spare_period" in out
     assert "mini_failing: ok (7 rules, 8 parameters, 1 warning)" in out
+
+
+def test_validate_strict_fails_on_warnings(capsys, warnings_only):
+    code, out, _ = run(capsys, "validate", "--strict", str(warnings_only))
+    assert code == 1
+    assert "warning[unused-parameter]" in out
+    code, _, _ = run(capsys, "validate", "--strict", MINI)
+    assert code == 0
+
+
+def test_validate_checks_scenario_files(capsys):
+    code, out, _ = run(capsys, "validate", MINI_FAILING)
+    assert code == 1
+    assert "invalid.yaml:3:15: error[bad-value]: 'aplication' is not an allowed value (at scenarios[0].question)" in out
+    assert ("wrong.yaml:22:77: error[unknown-rule]: 'non_acceptance.frau' is not a rule of pack mini_failing "
+            "(at scenarios[1].expect.fired[2])") in out
+    assert "hint: did you mean 'non_acceptance.fraud'?" in out
+    assert "wrong.yaml:44:27: error[type-mismatch]: expected an integer, got 'many' (at scenarios[3].case.institution.beds)" in out
+    assert "mini_failing: 4 errors, 1 warning" in out
 
 
 def test_validate_lists_every_error(capsys):
@@ -119,8 +147,9 @@ def test_validate_json(capsys):
 
 def test_validate_unknown_pack(capsys):
     code, out, _ = run(capsys, "validate", "nationl")
-    assert code == 1
-    assert "error[pack-not-found]" in out
+    assert code == 3  # as evaluate: the pack is not there to validate
+    assert "error[pack-not-found]" in out and "hint: did you mean 'national'?" in out
+    assert out.strip().endswith("nationl: not found")
 
 
 def test_validate_defaults_to_bundled_packs(capsys, monkeypatch):
@@ -130,8 +159,8 @@ def test_validate_defaults_to_bundled_packs(capsys, monkeypatch):
     assert code == 0 and "mini: ok" in out
 
 
-def test_validate_folder_given_as_dot(capsys, monkeypatch):
-    monkeypatch.chdir(PACKS / "mini_failing")
+def test_validate_folder_given_as_dot(capsys, monkeypatch, warnings_only):
+    monkeypatch.chdir(warnings_only)
     code, out, _ = run(capsys, "validate", ".")
     assert code == 0
     assert "pack-id-folder" not in out  # the folder is resolved, so its name is known

@@ -280,7 +280,7 @@ def test_pydantic_bridge():
     assert diags["unknown-field", "rules[0].citation.artcle"].hint == "did you mean 'article'?"
     assert diags["unknown-field", "rules[0].seeAlsi"].hint == "did you mean 'seeAlso'?"
     assert diags["missing-field", "rules[1].id"].hint == "add `id: ...`"
-    assert diags["bad-date", "rules[0].effective"].hint == "write dates as YYYY-MM-DD"
+    assert diags["bad-date", "rules[0].effective"].hint == "write dates as YYYY-MM-DD: 2024-01-01"
     assert diags["bad-value", "rules[0].status"].hint == "did you mean 'active'?"
     assert diags["bad-value", "rules[0].color"].hint == "did you mean 'green'?"
     assert diags["type-mismatch", "rules[0].by_region.bj.quote"].message == "expected text, got 1"

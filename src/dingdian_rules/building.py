@@ -14,7 +14,7 @@ from typing import Callable
 from . import timecalc
 from .conditions.compile import CompiledExpr, compile_expr
 from .conditions.parser import ConditionSyntaxError, param_names, parse_counted
-from .conditions.types import BOOL, DATE, DURATION, INT, NUM, TEXT, Checker, ConditionTypeError, ParamInfo, Type
+from .conditions.types import BOOL, DATE, DURATION, ERROR, INT, NUM, TEXT, Checker, ParamInfo, Type
 from .errors import DiagnosticBag, Location, did_you_mean
 from .facts import Case
 from .inheritance import MergedItemList, MergedRule
@@ -52,24 +52,29 @@ class Compiler:
     def compile(self, text: str, want: Type | None, where: tuple[YamlDoc, tuple], name: str,
                 origin: tuple[str, Callable[[int], int]] | None = None) -> CompiledExpr | None:
         """Parse, check and compile ``text``; ``origin`` is (written text, offset map) when ``text``
-        was expanded from what the analyst wrote (``@list`` references), so errors point there."""
+        was expanded from what the analyst wrote (``@list`` references), so errors point there.
+
+        A syntax error stops the parse and is reported alone; type errors are all reported, each
+        at its own token. None after any error, or when the condition reads a parameter that
+        failed the schema (already reported there)."""
         key = self._key(text, want)
         hit = _COMPILED.get(key) if key is not None else None
         if hit is not None:
             return hit
-        doc, path = where
-        base = doc.locate(path)
         try:
             root, size = parse_counted(text)
-            checker = Checker(Case, self.params)
-            t = checker.check(root)
-            if want is not None and t != want and not (want == NUM and t == INT):
-                raise ConditionTypeError("type-mismatch", f"expected {want} here, but the expression is {t}", 0)
-        except (ConditionSyntaxError, ConditionTypeError) as exc:
-            code = getattr(exc, "code", "condition-syntax")
-            written, offset = (origin[0], origin[1](exc.offset)) if origin else (text, exc.offset)
-            loc = _offset_location(base, written, offset)
-            self.bag.error(code, f"{exc.message} in `{_excerpt(written, offset)}`", loc, format_path(path), exc.hint)
+        except ConditionSyntaxError as exc:
+            self._report([("condition-syntax", exc.message, exc.offset, exc.hint)], where, text, origin)
+            return None
+        checker = Checker(Case, self.params)
+        t = checker.check_all(root)
+        problems = [(e.code, e.message, e.offset, e.hint) for e in checker.errors]
+        if want is not None and t is not ERROR and t != want and not (want == NUM and t == INT):
+            problems.append(("type-mismatch", f"expected {want} here, but the expression is {t}", 0, ""))
+        if problems:
+            self._report(sorted(problems, key=lambda p: p[2]), where, text, origin)
+            return None
+        if t is ERROR:
             return None
         compiled = compile_expr(text, root, size, checker.fact_paths, self.params, self.calendar, name)
         if key is not None:
@@ -77,6 +82,16 @@ class Compiler:
                 _COMPILED.clear()
             _COMPILED[key] = compiled
         return compiled
+
+    def _report(self, problems: list[tuple[str, str, int, str]], where: tuple[YamlDoc, tuple], text: str,
+                origin: tuple[str, Callable[[int], int]] | None) -> None:
+        """One diagnostic per (code, message, offset, hint), located at its offset in the file."""
+        doc, path = where
+        base = doc.locate(path)
+        for code, message, offset, hint in problems:
+            written, at = (origin[0], origin[1](offset)) if origin else (text, offset)
+            self.bag.error(code, f"{message} in `{_excerpt(written, at)}`", _offset_location(base, written, at),
+                           format_path(path), hint)
 
     def _key(self, text: str, want: Type | None) -> tuple | None:
         """Everything a compiled condition depends on: its text, the expected type, the type and
@@ -87,8 +102,8 @@ class Compiler:
         uses_calendar = False
         for n in names:
             info = self.params.get(n)
-            if info is None:
-                return None  # an error to report with this pack's locations
+            if info is None or info.type is ERROR:
+                return None  # an error to report with this pack's locations, or one reported already
             value = info.value
             sig.append((n, info.type, tuple(value) if isinstance(value, list) else value))
             uses_calendar = uses_calendar or (isinstance(value, tuple) and value[1:] == ("working_days",))
@@ -168,6 +183,8 @@ def _rate(value: str | None, params: dict[str, ParamInfo], where, bag: Diagnosti
         return None
     if value.startswith("$"):
         info = params.get(value[1:])
+        if info is not None and info.type is ERROR:  # the parameter failed the schema: reported there
+            return None
         if info is None or info.type != NUM:
             bag.error("unknown-parameter", f"{value} is not a percent parameter", where[0].locate(where[1]),
                       format_path(where[1]), did_you_mean(value[1:], params))
@@ -185,6 +202,8 @@ def _duration(value: str | None, params: dict[str, ParamInfo], where, bag: Diagn
     if value is None:
         return None
     info = params.get(value[1:]) if value.startswith("$") else None
+    if info is not None and info.type is ERROR:  # the parameter failed the schema: reported there
+        return None
     if info is None or info.type != DURATION:
         bag.error("unknown-parameter", f"{value} is not a duration parameter ($id of a days/months/years parameter)",
                   where[0].locate(where[1]), format_path(where[1]),
@@ -231,35 +250,33 @@ def _list_body(lst: ResolvedItemList) -> str:
 def expand_lists(text: str, lists: dict[str, ResolvedItemList], where: tuple[YamlDoc, tuple], bag: DiagnosticBag
                  ) -> tuple[str, Callable[[int], int], tuple[ResolvedItemList, ...]] | None:
     """``@id`` replaced by ``(item 1 or item 2 …)``, with a map from offsets in the expansion back to
-    the written text (an offset inside an expansion maps to its ``@``); None after an error."""
+    the written text (an offset inside an expansion maps to its ``@``). An unknown list (reported
+    here) or one with a mistaken item (reported at the item) stands as ``(true)``, so the rest of
+    the condition is still checked; the pack has an error then, so nothing compiled is used."""
     refs = list(_LIST_REF.finditer(text))
     if not refs:
         return text, lambda o: o, ()
-    pieces, spans, used, pos, ok = [], [], [], 0, True  # spans: (start in new, end in new, start in old, delta)
+    pieces, spans, used, pos = [], [], [], 0  # spans: (start in new, end in new, start in old, delta)
     out_len = 0
     for m in refs:
         lst = lists.get(m.group(1))
         if lst is None:
-            ok = False
             loc = _offset_location(where[0].locate(where[1]), text, m.start())
             bag.error("unknown-item-list", f"@{m.group(1)} names no item list of this pack or its ancestors", loc,
                       format_path(where[1]), did_you_mean(m.group(1), lists) or
                       "define it under `item_lists:` in a rule file (docs/pack-format.md)")
-            continue
-        if any(i.condition is None for i in lst.items):
-            ok = False  # the item's own error is reported at the item
-            continue
-        body = _list_body(lst)
+        if lst is None or any(i.condition is None for i in lst.items):
+            body = "(true)"
+        else:
+            body = _list_body(lst)
+            if lst not in used:
+                used.append(lst)
         pieces.append(text[pos:m.start()])
         out_len += m.start() - pos
         spans.append((out_len, out_len + len(body), m.start(), len(body) - len(m.group(0))))
         pieces.append(body)
         out_len += len(body)
         pos = m.end()
-        if lst not in used:
-            used.append(lst)
-    if not ok:
-        return None
     pieces.append(text[pos:])
 
     def origin(offset: int) -> int:
@@ -300,7 +317,7 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
         expanded = expand_lists(text, lists or {}, where, bag)
         if expanded is not None:
             full, origin, used = expanded
-            condition = comp.compile(full, BOOL, where, r.id, (text, origin) if used else None)
+            condition = comp.compile(full, BOOL, where, r.id, (text, origin) if full != text else None)
     if r.outcome is not None and r.outcome not in RULE_OUTCOMES.get(r.kind, ()):
         where = fl.get("outcome", (doc0, rule_path))
         allowed = RULE_OUTCOMES.get(r.kind, ())

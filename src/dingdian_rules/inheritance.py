@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Iterator
 
 from .errors import DiagnosticBag, Location, did_you_mean
 from .resolved import ProvenanceStep
@@ -23,9 +24,19 @@ OVERRIDABLE = ("title", "also_cites", "modality", "modality_source", "derivation
 
 @dataclass
 class RawFile:
+    """A rule file as read. An entry that failed the schema is None in ``content`` (the loader
+    reported it and checks the rest), so read entries with ``entries``: the index stays the
+    one written in the file, and so do the paths in diagnostics."""
+
     path: Path
     content: RuleFile
     doc: YamlDoc
+
+    def entries(self, section: str) -> Iterator[tuple[int, Any]]:
+        """(index in the file, entry) of each entry of ``section`` that passed the schema."""
+        for i, item in enumerate(getattr(self.content, section)):
+            if item is not None:
+                yield i, item
 
 
 @dataclass
@@ -103,7 +114,7 @@ def merge_chain(chain: list[RawPack], bag: DiagnosticBag) -> Merged:
 
 
 def _add_params(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
-    for i, p in enumerate(f.content.parameters):
+    for i, p in f.entries("parameters"):
         path = ("parameters", i, "id")
         loc = f.doc.locate(path)
         if p.id in merged.params:
@@ -120,7 +131,7 @@ def _add_params(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, to
 
 
 def _param_overrides(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
-    for i, o in enumerate(f.content.parameter_overrides):
+    for i, o in f.entries("parameter_overrides"):
         path = ("parameter_overrides", i, "id")
         target = merged.params.get(o.id)
         if target is None or o.id in touched and target.provenance[0].pack == raw.meta.id:
@@ -139,7 +150,7 @@ def _param_overrides(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBa
 
 
 def _add_rules(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
-    for i, r in enumerate(f.content.rules):
+    for i, r in f.entries("rules"):
         path = ("rules", i, "id")
         if r.id in merged.rules or r.id in merged.repealed:
             loc = f.doc.locate(path)
@@ -159,7 +170,7 @@ def _add_rules(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, tou
 
 
 def _overrides(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
-    for i, o in enumerate(f.content.overrides):
+    for i, o in f.entries("overrides"):
         path = ("overrides", i, "id")
         target = merged.rules.get(o.id)
         if target is None:
@@ -184,7 +195,7 @@ def _overrides(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, tou
 
 
 def _repeals(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
-    for i, rp in enumerate(f.content.repeals):
+    for i, rp in f.entries("repeals"):
         path = ("repeals", i, "id")
         target = merged.rules.get(rp.id)
         if target is None:
@@ -199,7 +210,7 @@ def _repeals(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touch
 
 
 def _add_item_lists(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag) -> None:
-    for i, lst in enumerate(f.content.item_lists):
+    for i, lst in f.entries("item_lists"):
         path = ("item_lists", i, "id")
         prev = merged.item_lists.get(lst.id)
         if prev is not None:
@@ -221,7 +232,7 @@ def _add_item_lists(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag
 def _restatements(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched_rules: set[str],
                   touched_params: set[str]) -> None:
     """A child's provision restating an inherited rule or parameter: cited first, logic unchanged."""
-    for i, rs in enumerate(f.content.restatements):
+    for i, rs in f.entries("restatements"):
         base = ("restatements", i)
         if (rs.rule is None) == (rs.parameter is None):
             bag.error("bad-restatement", "a restatement names exactly one of `rule:` and `parameter:`",

@@ -2,7 +2,9 @@
 
 Loading a pack reads its chain (``extends`` up to the root), merges it (``inheritance``), checks
 every citation against the chain's vendored source texts, then type-checks and compiles every
-condition with the resolved parameters. All mistakes of a load are collected and raised together.
+condition with the resolved parameters. All mistakes of a load are collected and raised together:
+a file that fails the schema is still resolved with the entries that passed it (``salvage``), so
+schema, condition, type, citation and vocabulary mistakes of every file show in one load.
 """
 
 from __future__ import annotations
@@ -24,17 +26,20 @@ import pydantic
 from . import building, citations, timecalc
 from .building import Compiler, build_item_lists, build_rule, param_info
 from .citations import check_citation, collect_sources, normalize_text, source_text
-from .conditions.types import ParamInfo
+from .conditions.types import ERROR, ParamInfo
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
 from .inheritance import Merged, RawFile, RawPack, merge_chain
 from .overlaps import find_overlaps, overlap_diagnostics
-from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule, basis_of, basis_zh
+from .resolved import (RepealedRule, ResolvedItem, ResolvedItemList, ResolvedPack, ResolvedParameter, ResolvedRule,
+                       SourceText, basis_of, basis_zh)
+from .salvage import REFERENCE_CODES, SKIPPED, Gaps, is_standin, salvage_pack_meta, salvage_rule_file
 from .schema import Citation
 from .schema import PackMeta, RuleFile
 from .schema_errors import pydantic_diagnostics
-from .yamlio import format_path, load_yaml_bytes, read_file
+from .yamlio import YamlDoc, format_path, load_yaml_bytes, read_file
 
-__all__ = ["bundled_pack_ids", "bundled_root", "check_pack", "clear_caches", "is_path_ref", "load_pack",
+__all__ = ["bundled_pack_ids", "bundled_root", "check_pack", "clear_caches", "find_pack", "inspect_pack", "is_path_ref",
+           "load_pack",
            "normalize_text", "read_chain", "resolve_chain"]
 
 MAX_CHAIN = 8
@@ -66,6 +71,12 @@ def is_path_ref(ref: str | Path) -> bool:
             or ref == "pack.yaml")
 
 
+def find_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> Path | None:
+    """The folder of the pack ``ref`` names (a folder written as a path, its pack.yaml, or an id
+    in ``search`` or among the bundled packs), or None."""
+    return _find(ref, [Path(s) for s in search] + [bundled_root()], is_path_ref(ref))
+
+
 def _find(ref: str | Path, roots: Sequence[Path], as_path: bool) -> Path | None:
     """The folder of pack ``ref``: with ``as_path``, ``ref`` itself (or its pack.yaml); otherwise
     the first of ``roots`` that holds ``ref``. A pack.yaml that exists but is not a regular file
@@ -87,79 +98,100 @@ def _find(ref: str | Path, roots: Sequence[Path], as_path: bool) -> Path | None:
 _FILES: dict[tuple, tuple] = {}
 
 
-def _read_model(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag):
+def _read_model(path: Path, model: type[pydantic.BaseModel], bag: DiagnosticBag, gaps: Gaps
+                ) -> tuple[pydantic.BaseModel | None, YamlDoc | None]:
     """Read and validate one file. Results are cached per process by the file's content (path
     and SHA-256 of its bytes), so the ancestors a chain shares are parsed once per process and
     an edited file is never served stale: not even one rewritten with the same size and mtime
-    (``cp -p``, ``tar x``, coarse timestamps). Reading and hashing the files again costs about
-    5% of a load whose files are all in this cache, and next to nothing of a cold one."""
+    (``cp -p``, ``tar x``, coarse timestamps). A file that fails the schema gives what passed it
+    (``salvage``) and notes the gap in ``gaps``."""
     raw, diags = read_file(path)
     if raw is None:
         bag.extend(diags)
+        gaps.skipped = gaps.opaque = True
         return None, None
     key = (str(path), hashlib.sha256(raw).digest(), model)  # folders come resolved from _find
     hit = _FILES.get(key)
     if hit is not None:
-        value, doc, diags = hit
+        value, doc, diags, file_gaps = hit
         bag.extend(diags)
+        gaps.add(file_gaps)
         return value, doc
-    sub = DiagnosticBag()
-    value, doc = _read_model_uncached(path, raw, model, sub)
+    sub, file_gaps = DiagnosticBag(), Gaps()
+    value, doc = _read_model_uncached(path, raw, model, sub, file_gaps)
     bag.extend(sub.items)
+    gaps.add(file_gaps)
     if len(_FILES) > 2_000:
         _FILES.clear()
-    _FILES[key] = (value, doc, tuple(sub.items))
+    _FILES[key] = (value, doc, tuple(sub.items), file_gaps)
     return value, doc
 
 
-def _read_model_uncached(path: Path, raw: bytes, model: type[pydantic.BaseModel], bag: DiagnosticBag):
+def _read_model_uncached(path: Path, raw: bytes, model: type[pydantic.BaseModel], bag: DiagnosticBag, gaps: Gaps
+                         ) -> tuple[pydantic.BaseModel | None, YamlDoc | None]:
     doc, diags = load_yaml_bytes(raw, str(path), cache=True)
     bag.extend(diags)
     if doc is None:
+        gaps.skipped = gaps.opaque = True
         return None, None
     if not isinstance(doc.data, dict):
         bag.error("not-a-mapping", f"{path.name} must be a mapping of keys to values", doc.locate(()), "",
                   "start the file with keys such as `id:` or `rules:`")
+        gaps.skipped = gaps.opaque = True
         return None, doc
     try:
         return model.model_validate(doc.data), doc
     except pydantic.ValidationError as exc:
         bag.extend(pydantic_diagnostics(exc, model, doc))
+        if model is RuleFile:
+            return salvage_rule_file(doc.data, exc, gaps), doc
+        if model is PackMeta:
+            return salvage_pack_meta(doc.data, exc, path.parent, gaps), doc
+        gaps.skipped = gaps.opaque = True
         return None, doc
 
 
-def _read_pack(folder: Path, bag: DiagnosticBag) -> RawPack | None:
-    meta, meta_doc = _read_model(folder / "pack.yaml", PackMeta, bag)
-    if meta is None:  # still read the rule files, so all their mistakes are reported in this load
+def _read_pack(folder: Path, bag: DiagnosticBag, gaps: Gaps) -> RawPack | None:
+    meta, meta_doc = _read_model(folder / "pack.yaml", PackMeta, bag, gaps)
+    if meta is None or meta_doc is None:  # still read the rule files, so all their mistakes are reported
         for p in sorted((folder / "rules").glob("*.yaml")):
-            _read_model(p, RuleFile, bag)
+            _read_model(p, RuleFile, bag, gaps)
         return None
+    assert isinstance(meta, PackMeta)
     if meta.id != folder.name:
         bag.warning("pack-id-folder", f"pack id '{meta.id}' differs from its folder name '{folder.name}'",
                     meta_doc.locate(("id",)), "id", "name the folder after the pack id so `extends` finds it")
     if meta.rule_files:
-        paths = [folder / f for f in meta.rule_files]
-        for i, p in enumerate(paths):
-            if not p.exists():
-                bag.error("file-missing", f"rule file '{meta.rule_files[i]}' does not exist",
-                          meta_doc.locate(("rule_files", i)), f"rule_files[{i}]")
-        paths = [p for p in paths if p.exists()]  # one that is not a regular file is refused when read
+        paths = []
+        for i, name in enumerate(meta.rule_files):
+            if name is None:  # failed the schema: reported
+                continue
+            if not (folder / name).exists():
+                bag.error("file-missing", f"rule file '{name}' does not exist", meta_doc.locate(("rule_files", i)),
+                          f"rule_files[{i}]")
+            else:
+                paths.append(folder / name)  # one that is not a regular file is refused when read
     else:
         paths = sorted((folder / "rules").glob("*.yaml"))
     files: list[RawFile] = []
     for p in paths:
-        content, doc = _read_model(p, RuleFile, bag)
-        if content is not None:
+        content, doc = _read_model(p, RuleFile, bag, gaps)
+        if content is not None and doc is not None:
+            assert isinstance(content, RuleFile)
             files.append(RawFile(p, content, doc))
     return RawPack(folder, meta, meta_doc, files)
 
 
-def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag) -> list[RawPack]:
-    """Read the pack and its ancestors, root first; report missing parents and cycles.
+def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag, gaps: Gaps | None = None
+               ) -> list[RawPack]:
+    """Read the pack and its ancestors, root first; report missing parents and cycles. What
+    failed the schema is left out and noted in ``gaps``; a chain that cannot be followed
+    (a parent not found or unreadable) is empty.
 
     ``ref`` is a folder when written as a path (``is_path_ref``), else an id looked up in the
     ``search`` folders, then among the bundled packs; a parent is looked up beside its child,
     then the same way. The working directory is never searched for an id."""
+    gaps = gaps if gaps is not None else Gaps()
     citations.source_bytes_at.cache_clear()  # each load reads the source texts afresh
     roots = list(search) + [bundled_root()]
     as_path = is_path_ref(ref)
@@ -177,7 +209,7 @@ def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag) -> l
     chain: list[RawPack] = []
     seen: list[str] = []
     while folder is not None:
-        raw = _read_pack(folder, bag)
+        raw = _read_pack(folder, bag, gaps)
         if raw is None:
             return []
         if raw.meta.id in seen:
@@ -247,15 +279,26 @@ def _basis_canon(basis) -> list:
             for p in basis]
 
 
+_NO_FILE = Path(os.devnull, "source that failed the schema")  # unreadable: its quotes are not checked
+_NO_CITATION = Citation.model_construct(document="", article=1, paragraph=None, item=None, quote="")
+
+
 def _check_all(cites: Iterable[Citation], sources, doc, path: tuple, bag: DiagnosticBag) -> None:
     for i, c in enumerate(cites):
         check_citation(c, sources, doc, path + (i,), bag)
 
 
 def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
-                  holidays: Sequence[timecalc.YearArrangement] = ()) -> ResolvedPack | None:
+                  holidays: Sequence[timecalc.YearArrangement] = (), gaps: Gaps | None = None) -> ResolvedPack | None:
+    """Merge, check and build the chain read by ``read_chain``; None if any error was found.
+
+    Stand-ins of entries that failed the schema (``gaps``) take part in merging, so references
+    to them resolve, but are neither checked nor built: their mistakes are reported already."""
     merged: Merged = merge_chain(chain, bag)
     sources = collect_sources(chain, bag)
+    for sid, src in list(sources.items()):
+        if is_standin(src.document) and src.document.number == SKIPPED:  # failed the schema, no file named:
+            sources[sid] = SourceText(src.document, src.pack, _NO_FILE)  # its quotes are not checked
     documents = {sid: src.document for sid, src in sources.items()}
     for src in sources.values():
         if src.path.is_file() and source_text(src.path) is None:
@@ -263,6 +306,11 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
     infos: dict[str, ParamInfo] = {}
     params: dict[str, ResolvedParameter] = {}
     for pid, mp in merged.params.items():
+        if is_standin(mp.provenance[0].citation):
+            infos[pid] = ParamInfo(ERROR, None)  # conditions reading it are checked, silently about it
+            if not is_standin(mp.citation):  # a child's override of it
+                check_citation(mp.citation, sources, mp.doc, mp.path + ("citation",), bag)
+            continue
         info, problem = param_info(mp.param.unit, mp.value)
         if info is None:
             bag.error("bad-parameter", f"parameter '{pid}': {problem}", mp.doc.locate(mp.path + ("value",)),
@@ -278,14 +326,20 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
                                         mp.param.note, basis_zh(basis, documents), documents)
     calendar = _calendar(chain, holidays)
     comp = Compiler(infos, calendar, bag)
-    for ml in merged.item_lists.values():
+    lists = {lid: ml for lid, ml in merged.item_lists.items() if not is_standin(ml.item_list)}
+    for ml in lists.values():
         lst = ml.item_list
         for j, it in enumerate(lst.items):
             check_citation(Citation(document=lst.document, article=lst.article, paragraph=it.paragraph or lst.paragraph,
                                     item=it.item, quote=it.quote), sources, ml.doc, ml.path + ("items", j), bag)
-    item_lists = build_item_lists(merged.item_lists, comp)
+    item_lists = build_item_lists(lists, comp)
+    for lid, ml in merged.item_lists.items():
+        if lid not in lists:  # an item without a condition: a condition naming @lid is silently not built
+            item_lists[lid] = ResolvedItemList(lid, ml.pack, None, (ResolvedItem(lid, _NO_CITATION, "", None),))
     rules: list[ResolvedRule] = []
     for m in merged.rules.values():
+        if is_standin(m.provenance[0].citation):
+            continue
         doc, path = m.field_locations["citation"]
         check_citation(m.rule.citation, sources, doc, path, bag)
         if m.rule.also_cites:
@@ -299,19 +353,20 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         repealed.append(RepealedRule(rid, pack, reason, citation, tuple(prov)))
     for raw in chain:
         for f in raw.files:
-            for i, rp in enumerate(f.content.repeals):
+            for i, rp in f.entries("repeals"):
                 check_citation(rp.citation, sources, f.doc, ("repeals", i, "citation"), bag)
-            for i, ro in enumerate(f.content.overrides):
+            for i, ro in f.entries("overrides"):
                 check_citation(ro.citation, sources, f.doc, ("overrides", i, "citation"), bag)
-            for i, rs in enumerate(f.content.restatements):
+            for i, rs in f.entries("restatements"):
                 check_citation(rs.citation, sources, f.doc, ("restatements", i, "citation"), bag)
                 _check_all(rs.also_cites, sources, f.doc, ("restatements", i, "also_cites"), bag)
-    unused = set(params) - {p for r in rules for p in r.parameter_ids}
     leaf = chain[-1]
-    for pid in sorted(unused):
-        if params[pid].provenance[0].pack == leaf.meta.id:
-            bag.warning("unused-parameter", f"parameter '{pid}' is not used by any rule", params[pid].location, "",
-                        "reference it as $" + pid + " or remove it")
+    if gaps is None or not gaps.skipped:  # a skipped rule may be the one that reads the parameter
+        unused = set(params) - {p for r in rules for p in r.parameter_ids}
+        for pid in sorted(unused):
+            if params[pid].provenance[0].pack == leaf.meta.id:
+                bag.warning("unused-parameter", f"parameter '{pid}' is not used by any rule", params[pid].location,
+                            "", "reference it as $" + pid + " or remove it")
     if bag.has_errors:
         return None
     overlaps = find_overlaps(rules)
@@ -370,8 +425,18 @@ def _gc_paused() -> Iterator[None]:
 
 
 def _unique(items: list[Diagnostic]) -> list[Diagnostic]:
-    """Drop exact repeats (one citation can be reached twice through an override)."""
-    return list(dict.fromkeys(items))
+    """Drop exact repeats (one citation can be reached twice through an override) and order the
+    rest by line within each file, files in the order they were read."""
+    items = list(dict.fromkeys(items))
+    files: dict[str, int] = {}
+    for d in items:
+        files.setdefault(d.location.file if d.location else "", len(files))
+
+    def place(d: Diagnostic) -> tuple[int, int, int]:
+        loc = d.location
+        return (files[loc.file], loc.line, loc.column) if loc else (files[""], 0, 0)
+
+    return sorted(items, key=place)
 
 
 _ANCESTORS: dict[tuple, tuple[Diagnostic, ...]] = {}  # errors of resolving exactly that chain, by content
@@ -416,17 +481,27 @@ def _remember(key: tuple, errors: tuple[Diagnostic, ...]) -> None:
     _ANCESTORS[key] = errors
 
 
-def _load(ref: str | Path, search: Iterable[str | Path], bag: DiagnosticBag,
-          holidays: Sequence[timecalc.YearArrangement]) -> ResolvedPack | None:
+def _load(ref: str | Path, search: Iterable[str | Path], holidays: Sequence[timecalc.YearArrangement]
+          ) -> tuple[ResolvedPack | None, list[Diagnostic]]:
+    """Read and resolve as far as the mistakes allow; the pack (None after any error) and every
+    diagnostic. Reading errors do not stop resolving: what failed the schema is left out, and
+    when it is not known by name, errors about unknown names are held back (they may be false).
+    Ancestors whose parts a child replaces are checked as if loaded alone (a child never hides
+    an error of its parent)."""
+    bag, gaps = DiagnosticBag(), Gaps()
+    pack = None
     with _gc_paused():
-        chain = read_chain(ref, [Path(s) for s in search], bag)
-        if not chain or bag.has_errors:
-            return None
-        _check_ancestors(chain, bag)
-        pack = resolve_chain(chain, bag, holidays)  # None when an ancestor had errors, after checking all
-        if pack is not None:
-            _remember(_chain_key(chain), ())
-        return pack
+        chain = read_chain(ref, [Path(s) for s in search], bag, gaps)
+        if chain:
+            start = len(bag.items)
+            if not bag.has_errors:
+                _check_ancestors(chain, bag)
+            pack = resolve_chain(chain, bag, tuple(holidays), gaps)
+            if gaps.opaque:
+                bag.items[start:] = [d for d in bag.items[start:] if d.code not in REFERENCE_CODES]
+            if pack is not None:
+                _remember(_chain_key(chain), ())
+    return pack, _unique(bag.items)
 
 
 def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
@@ -443,15 +518,17 @@ def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
                             "YearArrangement(year, holidays=frozenset(dates), makeup_workdays=frozenset(dates), source)")
     if len({y.year for y in holidays}) != len(holidays):
         raise ValueError("holidays gives two arrangements for the same year")
-    bag = DiagnosticBag()
-    pack = _load(ref, search, bag, holidays)
+    pack, diagnostics = _load(ref, search, holidays)
     if pack is None:
-        raise PackError(_unique(bag.items), f"pack '{ref}' did not load")
+        raise PackError(diagnostics, f"pack '{ref}' did not load")
     return pack
 
 
 def check_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> list[Diagnostic]:
     """Every error and warning a load of ``ref`` finds, without raising (for ``validate``)."""
-    bag = DiagnosticBag()
-    _load(ref, search, bag, ())
-    return _unique(bag.items)
+    return _load(ref, search, ())[1]
+
+
+def inspect_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> tuple[ResolvedPack | None, list[Diagnostic]]:
+    """``check_pack`` and the pack itself when it loads (None otherwise), from one load."""
+    return _load(ref, search, ())

@@ -2,7 +2,10 @@
 
 A schema error names the key or value where it was written (file:line:col), says what was
 expected in words an analyst reads (``true or false``, ``one of …``), and suggests the field
-meant when a key is unknown (did-you-mean over the model's fields and aliases).
+meant when a key is unknown (did-you-mean over the model's fields and aliases). pydantic's own
+sentences (``String should have at least 2 characters``) never reach the user: every constraint
+our models use is said in the project's words with a hint, and the usual slips (是/否 for a
+boolean, 2024/01/01 for a date, a full-width colon after a key) get a hint of their own.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import re
 import types
 import typing
+import unicodedata
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any, Union
@@ -18,6 +22,7 @@ import pydantic
 from pydantic import BaseModel
 
 from .errors import Diagnostic, did_you_mean
+from .slips import BOOL_WORDS, iso_date
 from .yamlio import Path_, YamlDoc, format_path
 
 __all__ = ["pydantic_diagnostics"]
@@ -186,21 +191,155 @@ def _diagnose(err: dict[str, Any], rel: Path_, model: type[BaseModel], doc: Yaml
     if kind == "extra_forbidden" and rel:
         names = list(dict.fromkeys(n for tp in _types_at(model, rel[:-1]) if _is_model(tp) for n in _input_names(tp)))
         present = _value_at(root, rel[:-1])
-        hint = did_you_mean(str(rel[-1]), [n for n in names if not isinstance(present, dict) or n not in present])
+        key = str(rel[-1])
+        hint = _key_slip(key, names) or did_you_mean(
+            key, [n for n in names if not isinstance(present, dict) or n not in present])
         hint = hint or ("allowed fields: " + ", ".join(names) if names else "")
-        return Diagnostic("unknown-field", f"unknown field '{rel[-1]}'", doc.locate_key(full), path, hint)
+        return Diagnostic("unknown-field", f"unknown field '{key}'", doc.locate_key(full), path, hint)
     if kind == "missing":
         name = rel[-1] if rel else "?"
-        return Diagnostic("missing-field", f"missing required field '{name}'", where, path, f"add `{name}: ...`")
+        return Diagnostic("missing-field", f"missing required field '{name}'", where, path,
+                          f"add `{name}: {_EXAMPLES.get(str(name), '...')}`")
     if kind in _DATE_ERRORS:
-        return Diagnostic("bad-date", f"not a valid date: {_short(value)}", where, path, "write dates as YYYY-MM-DD")
+        iso = iso_date(value) if isinstance(value, str) else None
+        return Diagnostic("bad-date", f"not a valid date: {_short(value)}", where, path,
+                          "write dates as YYYY-MM-DD" + (f": {iso}" if iso else ""))
     if kind in ("enum", "literal_error"):
         allowed = _allowed_values(_types_at(model, rel), ctx)
         hint = did_you_mean(str(value), allowed) or ("allowed values: " + ", ".join(allowed) if allowed else "")
-        return Diagnostic("bad-value", f"{_short(value)} is not an allowed value", where, path, hint)
+        return Diagnostic("bad-value", f"{_short(value)} is not an allowed value", where, path,
+                          _value_slip(value) or hint)
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        key = str(ctx.get("discriminator", "type")).strip("'\"")
+        if kind == "union_tag_not_found":
+            return Diagnostic("missing-field", f"missing required field '{key}'", where, path, f"add `{key}: ...`")
+        allowed = [t.strip().strip("'\"") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
+        hint = did_you_mean(str(ctx.get("tag")), allowed) or "allowed values: " + ", ".join(allowed)
+        return Diagnostic("bad-value", f"{key} {_short(ctx.get('tag'))} is not an allowed value",
+                          doc.locate(full + (key,)), format_path(full + (key,)), hint)
     if _is_type_error(kind):
         expected = _type_expected(kind)
-        message = f"expected {expected}, got {_short(value)}" if expected else f"{err['msg']}, got {_short(value)}"
+        message = f"expected {expected}, got {_short(value)}" if expected else f"not a valid value: {_short(value)}"
         quote = kind == "string_type" and isinstance(value, (int, float, bool))
-        return Diagnostic("type-mismatch", message, where, path, f"quote it to make it text: '{value}'" * quote)
-    return Diagnostic("invalid-value", str(err["msg"]), where, path)
+        hint = f"quote it to make it text: '{value}'" if quote else _type_hint(kind, value)
+        return Diagnostic("type-mismatch", message, where, path, hint)
+    message, hint = _constraint(kind, value, ctx, err, rel)
+    return Diagnostic("invalid-value", message, where, path, _value_slip(value) or hint)
+
+
+# Examples for a missing field's hint: what the value looks like.
+_EXAMPLES = {"citation": "{document: <source id>, article: <N>, quote: <the words of the text>}",
+             "title": "{zh: <中文标题>, en: <English title>}", "quote": "<the words of the source text>",
+             "document": "<source id from pack.yaml>", "article": "<N of 第N条>",
+             "kind": "<eligibility, non_acceptance, suspension, …>", "modality": "<shall, may, shall_not or effect>",
+             "name": "{zh: <中文名>, en: <English name>}", "level": "<national, province, city or agreement>"}
+_KEY_SLIP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*：")
+
+
+def _key_slip(key: str, names: list[str]) -> str:
+    """A key written with a full-width colon or indented with a full-width space."""
+    m = _KEY_SLIP.match(key.lstrip("\u3000 "))
+    if m is not None:
+        return f"'{m.group(1)}：' has a full-width colon: write `{m.group(1)}:` (ASCII ':' and a space)"
+    if key.startswith("\u3000"):
+        return "the key starts with a full-width space (U+3000): indent with ASCII spaces"
+    return ""
+
+
+def _value_slip(value: Any) -> str:
+    """A value that swallowed the next line because that line's key has a full-width colon."""
+    if isinstance(value, str):
+        m = re.search(r"(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)\s*：", value)
+        if m is not None:
+            return (f"'{m.group(1)}：' has a full-width colon, so YAML read that line as part of this value: "
+                    f"write `{m.group(1)}:` (ASCII ':' and a space)")
+    return ""
+
+
+def _type_hint(kind: str, value: Any) -> str:
+    """What to write instead, for the usual wrong types."""
+    if kind.startswith("bool") and isinstance(value, str):
+        word = value.strip()
+        if word in BOOL_WORDS:
+            return f"write {str(BOOL_WORDS[word]).lower()} for '{word}' (true or false, not 是/否)"
+        return "write true or false"
+    if kind.startswith(("int", "float")) and isinstance(value, str):
+        ascii_ = unicodedata.normalize("NFKC", value).strip()
+        number = re.match(r"[-+]?\d+(\.\d+)?", ascii_)
+        if number is not None:
+            return f"write the number alone, in ASCII digits: {number.group(0)}"
+    return _value_slip(value)
+
+
+_PATTERNS = {  # the patterns of the models, in words
+    r"^[a-z][a-z0-9_]*$": ("is not a valid id", "an id is snake_case: lower-case ASCII letters, digits and '_', "
+                           "starting with a letter"),
+    r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$": ("is not a valid rule id", "a rule id is snake_case parts joined by '.', "
+                                        "e.g. non_acceptance.unpaid_penalty"),
+    r"^[^\n]*$": ("must be one line", "remove the line breaks (a `>-` block joins its lines with spaces)"),
+}
+
+
+def _snake(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    parts = [re.sub(r"[^a-z0-9]+", "_", p.strip().lower()).strip("_") for p in value.split(".")]
+    out = ".".join(p for p in parts if p)
+    return out if re.fullmatch(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*", out) and out != value else ""
+
+
+def _field(rel: Path_) -> str:
+    """The field's name for a message: ``quote``, or ``title.zh`` for a part of a bilingual text."""
+    names = [str(p) for p in rel if isinstance(p, str)]
+    if not names:
+        return "the value"
+    return ".".join(names[-2:]) if names[-1] in ("zh", "en") and len(names) > 1 else names[-1]
+
+
+def _constraint(kind: str, value: Any, ctx: Mapping[str, Any], err: dict[str, Any], rel: Path_) -> tuple[str, str]:
+    """(message, hint) for a value of the right type that breaks a constraint of the model."""
+    name = _field(rel)
+    if kind == "string_too_short":
+        n = ctx.get("min_length", 1)
+        if not str(value).strip():
+            message = f"{name} is empty"
+        else:
+            message = f"{name} {_short(value)} is too short (at least {n} characters)"
+        if name == "quote":
+            return message, "copy the words of the source text that the rule encodes"
+        if n == 1:
+            return message, "write the text"
+        return message, f"write at least {n} characters" + (
+            ": say what the child's text changes" if name == "changes" else
+            ": say why, in a few words" if name == "reason" else "")
+    if kind == "string_too_long":
+        return f"{name} is too long (at most {ctx.get('max_length')} characters)", "shorten it"
+    if kind in ("too_short", "too_long"):
+        n = ctx.get("min_length" if kind == "too_short" else "max_length")
+        got = ctx.get("actual_length", len(value) if hasattr(value, "__len__") else "?")
+        word = "at least" if kind == "too_short" else "at most"
+        return (f"{name} needs {word} {n} entr{'y' if n == 1 else 'ies'}, got {got}",
+                "add an entry" if kind == "too_short" else "remove entries")
+    bounds = {"greater_than_equal": ("ge", "or more"), "greater_than": ("gt", "more than"),
+              "less_than_equal": ("le", "or less"), "less_than": ("lt", "less than")}
+    if kind in bounds:
+        key, words = bounds[kind]
+        limit = ctx.get(key)
+        said = f"{limit} {words}" if words.startswith("or") else f"{words} {limit}"
+        hint = ("articles, paragraphs, items and tiers are numbered from 1 (第一条 is 1)"
+                if name in ("article", "paragraph", "item", "tier") else
+                "a count or an amount cannot be negative" if key == "ge" and limit == 0 else f"use a value {said}")
+        return f"{name} must be {said}, got {_short(value)}", hint
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        words, hint = _PATTERNS.get(pattern, ("does not have the expected form", f"write it in the form {pattern}"))
+        suggestion = _snake(value) if pattern in _PATTERNS and "id" in words else ""
+        return f"{_short(value)} {words}", hint + (f" (did you mean '{suggestion}'?)" if suggestion else "")
+    if kind == "finite_number":
+        return f"{name} must be a finite number, got {_short(value)}", "write an ordinary number"
+    if kind == "multiple_of":
+        return f"{name} must be a multiple of {ctx.get('multiple_of')}, got {_short(value)}", ""
+    if kind in ("value_error", "assertion_error"):  # our own validators' words
+        text = str(ctx.get("error") or err["msg"])
+        return re.sub(r"^(Value error|Assertion failed), ", "", text), ""
+    return f"{name} is not valid: {_short(value)}", "see docs/pack-format.md for the field's form"

@@ -367,9 +367,31 @@ def _syntax_diagnostic(exc: yaml.YAMLError, file: str, text: str) -> Diagnostic:
     if context and context_mark is not None and context_mark is not mark:
         context += f" started at line {context_mark.line + 1}"
     message = f"{problem} ({context})" if context else problem
+    if mark is not None:
+        first = min(mark.line, context_mark.line if context_mark is not None else mark.line) - 1
+        slip = _fullwidth_key(text, max(first, 0), mark.line, file)
+        if slip is not None:
+            return slip
     hint = next((h for key, h in _SYNTAX_HINTS if key in message),
                 "check the indentation and quoting on this line and the line above")
     return Diagnostic("yaml-syntax", message, _loc(file, mark), hint=hint)
+
+
+_FULLWIDTH_KEY = re.compile(r"^[ \t\u3000]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)[ \t]*：")
+
+
+def _fullwidth_key(text: str, first: int, last: int, file: str) -> Diagnostic | None:
+    """A key written with a full-width colon (``title：``, typed with a Chinese input method) on
+    lines ``first``..``last`` (0-based): YAML reads it as text, and only fails a line or two later
+    with a message that does not mention it, so the diagnostic points at the colon itself."""
+    for n, line in enumerate(text.split("\n")[first:last + 1], first):
+        m = _FULLWIDTH_KEY.match(line)
+        if m is not None:
+            key = m.group(1)
+            return Diagnostic("yaml-syntax", f"'{key}：' has a full-width colon '：', so YAML does not read "
+                              f"'{key}' as a key", Location(file, n + 1, m.end()),
+                              hint=f"write `{key}:` with an ASCII colon followed by a space")
+    return None
 
 
 def _too_large(file: str, max_bytes: int) -> Diagnostic:

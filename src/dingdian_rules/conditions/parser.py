@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from datetime import date
 
+from ..slips import iso_date, slip_hint
 from . import ast as A
 
 MAX_LENGTH = 4000
@@ -25,6 +26,7 @@ _TOKEN = re.compile(  # whitespace is skipped inside the match; `bad` catches an
     )""",
     re.VERBOSE | re.DOTALL,
 )
+_ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}(?![\d.])")
 _COMPARE_OPS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 _ADD_OPS = frozenset({"+", "-"})
 KEYWORDS = {"and", "or", "not", "in", "is", "known", "unknown", "where", "true", "false", "today"}
@@ -56,11 +58,7 @@ def tokenize(text: str) -> list[Tok]:
         pos = m.start(kind)
         if kind == "bad":
             ch = text[pos]
-            hint = "use 'and', 'or', 'not' instead of symbols" if ch in "&|!" else \
-                "strings are quoted with ' or \"; the language has no such character"
-            if ch == "=":
-                hint = "compare with '==' (a single '=' is not an operator)"
-            raise ConditionSyntaxError(f"unexpected character {ch!r}", pos, hint)
+            raise ConditionSyntaxError(f"unexpected character {ch!r}", pos, slip_hint(text, pos))
         append(make(Tok, (kind, m.group(kind), pos)))
     append(Tok("end", "", len(text)))
     return tokens
@@ -181,6 +179,11 @@ class _Parser:
         t = self.toks[self.i]
         if t.kind == "num":
             self.take()
+            if len(t.text) == 4 and self.texts[self.i] == "-":
+                written = _ISO_DATE.match(self.text, t.pos)
+                if written is not None:
+                    raise ConditionSyntaxError(f"{written.group(0)} is not a date here (it reads as a subtraction)",
+                                               t.pos, f"write a date as date('{written.group(0)}')")
             value = float(t.text) if "." in t.text else int(t.text)
             return A.Lit(t.pos, t.pos + len(t.text), value=value)
         if t.kind == "str":
@@ -270,8 +273,9 @@ class _Parser:
                 try:
                     value = date.fromisoformat(arg.value)
                 except ValueError:
+                    iso = iso_date(arg.value)
                     raise ConditionSyntaxError(f"'{arg.value}' is not a date", arg.start,
-                                               "write dates as YYYY-MM-DD") from None
+                                               f"write date('{iso}')" if iso else "write dates as YYYY-MM-DD") from None
                 node = A.DateLit(name_tok.pos, close.pos + 1, value=value)
             else:
                 node = A.Call(name_tok.pos, close.pos + 1, name=name, args=args)

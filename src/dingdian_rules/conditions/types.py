@@ -2,7 +2,9 @@
 
 Checking happens once, when a pack is resolved: every fact path is looked up in the pydantic
 fact models, every ``$parameter`` in the resolved pack, and every operator's operand types are
-verified, so evaluation never looks anything up by name.
+verified, so evaluation never looks anything up by name. The checker goes on after a mistake, so
+an analyst sees every mistake of a condition at once: a part already reported takes the type
+``ERROR``, which every check accepts silently, so one mistake is never reported twice.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from enum import Enum
 from pydantic import BaseModel
 
 from ..errors import did_you_mean
+from ..slips import BOOL_WORDS
 from . import ast as A
 
 
@@ -40,6 +43,9 @@ class Type:
 
 BOOL, INT, NUM, TEXT, DATE, DURATION = (Type(n) for n in ("bool", "int", "number", "text", "date", "duration"))
 ANY_LIST = Type("list")
+# The type of a part whose mistake is already reported (or of a parameter that failed the schema):
+# checks that meet it stay silent, so one mistake does not cascade into several errors.
+ERROR = Type("error")  # compared by identity: the checker alone makes it
 
 
 def is_numeric(t: Type) -> bool:
@@ -102,7 +108,10 @@ class ParamInfo:
 
 @dataclass
 class Checker:
-    """Type-checks one condition tree; records each Fact node's resolved type and missing-path."""
+    """Type-checks one condition tree; records each Fact node's resolved type and missing-path.
+
+    ``check`` raises the first mistake; ``check_all`` collects every one in ``errors`` (in the
+    order met), continuing past each with the type ``ERROR``."""
 
     root_model: type[BaseModel]
     params: dict[str, ParamInfo]
@@ -110,7 +119,20 @@ class Checker:
     fact_paths: dict[int, str] = field(default_factory=dict)  # node idx -> display path of the fact
     used_facts: set[str] = field(default_factory=set)
     used_params: set[str] = field(default_factory=set)
+    errors: list[ConditionTypeError] = field(default_factory=list)
     _scopes: list[dict[str, tuple[Type, str]]] = field(default_factory=list)
+
+    def check(self, node: A.Node) -> Type:
+        """The type of ``node``; raise its first mistake as ``ConditionTypeError``."""
+        t = self.check_all(node)
+        if self.errors:
+            raise self.errors[0]
+        return t
+
+    def check_all(self, node: A.Node) -> Type:
+        """The type of ``node`` (``ERROR`` when its own type is lost to a mistake); every mistake
+        found is appended to ``errors``."""
+        return self._visit(node)
 
     def check_bool(self, node: A.Node) -> None:
         t = self.check(node)
@@ -118,8 +140,12 @@ class Checker:
             raise ConditionTypeError("type-mismatch", f"the condition is {t}, not true/false", node.start,
                                      "compare it with something, e.g. `x >= 3` or `x == 'value'`")
 
+    def _fail(self, code: str, message: str, offset: int, hint: str = "") -> Type:
+        self.errors.append(ConditionTypeError(code, message, offset, hint))
+        return ERROR
+
     # --- per node -------------------------------------------------------------------------
-    def check(self, node: A.Node) -> Type:
+    def _visit(self, node: A.Node) -> Type:
         method = getattr(self, "_" + type(node).__name__)
         return method(node)
 
@@ -140,21 +166,22 @@ class Checker:
         return DATE
 
     def _ListLit(self, node: A.ListLit) -> Type:
-        types = [self.check(i) for i in node.items]
-        if not types:
-            return Type("list", elem=TEXT)
-        first = types[0]
-        for t, item in zip(types, node.items):
+        types = [self._visit(i) for i in node.items]
+        known = [(t, item) for t, item in zip(types, node.items) if t is not ERROR]
+        if not known:
+            return Type("list", elem=ERROR if types else TEXT)
+        first = known[0][0]
+        for t, item in known[1:]:
             if not self._compatible(first, t):
-                raise ConditionTypeError("type-mismatch", f"list mixes {first} and {t}", item.start)
+                self._fail("type-mismatch", f"list mixes {first} and {t}", item.start)
         return Type("list", elem=first)
 
     def _Param(self, node: A.Param) -> Type:
         info = self.params.get(node.name)
         if info is None:
-            raise ConditionTypeError("unknown-parameter", f"unknown parameter ${node.name}", node.start,
-                                     did_you_mean(node.name, self.params) or
-                                     "declare it under `parameters:` in this pack or a parent")
+            return self._fail("unknown-parameter", f"unknown parameter ${node.name}", node.start,
+                              did_you_mean(node.name, self.params) or
+                              "declare it under `parameters:` in this pack or a parent")
         self.used_params.add(node.name)
         return info.type
 
@@ -167,18 +194,21 @@ class Checker:
         else:
             t, display, rest = Type("object", model=self.root_model), "", node.path
         for seg in rest:
+            if t is ERROR:  # a quantifier over a list already reported
+                return ERROR
             if t.name != "object" or t.model is None:
-                raise ConditionTypeError("unknown-fact", f"'{display}' is {t} and has no field '{seg}'",
-                                         node.start)
+                return self._fail("unknown-fact", f"'{display}' is {t} and has no field '{seg}'", node.start)
             fields = field_types(t.model)
             if seg not in fields:
                 where = display or "the case"
                 candidates = list(fields) + ([] if display else [v for s in self._scopes for v in s])
-                raise ConditionTypeError(
+                return self._fail(
                     "unknown-fact", f"unknown fact '{(display + '.' if display else '') + seg}' ({where} has no field '{seg}')",
                     node.start, did_you_mean(seg, candidates) or "see docs/facts.md for the fact names")
             t = fields[seg]
             display = f"{display}.{seg}" if display else seg
+        if t is ERROR:
+            return ERROR
         self.fact_types[node.idx] = t
         self.fact_paths[node.idx] = display
         self.used_facts.add(display)
@@ -194,26 +224,32 @@ class Checker:
         return BOOL
 
     def _Known(self, node: A.Known) -> Type:
-        self.check(node.operand)
+        self._visit(node.operand)
         return BOOL
 
     def _Compare(self, node: A.Compare) -> Type:
-        lt, rt = self.check(node.left), self.check(node.right)
-        if not self._compatible(lt, rt):
-            raise ConditionTypeError("type-mismatch", f"cannot compare {lt} with {rt}", node.start,
-                                     "both sides must be numbers, dates, text or true/false")
-        if node.op not in ("==", "!=") and not (is_numeric(lt) or lt == DATE):
-            raise ConditionTypeError("type-mismatch", f"'{node.op}' needs numbers or dates, not {lt}", node.start)
+        lt, rt = self._visit(node.left), self._visit(node.right)
+        if lt is not ERROR and rt is not ERROR:
+            if not self._compatible(lt, rt):
+                self._fail("type-mismatch", f"cannot compare {lt} with {rt}", node.start,
+                           _compare_hint(node.left, node.right, lt, rt) or
+                           "both sides must be numbers, dates, text or true/false")
+            elif node.op not in ("==", "!=") and not (is_numeric(lt) or lt == DATE):
+                self._fail("type-mismatch", f"'{node.op}' needs numbers or dates, not {lt}", node.start)
         self._check_enum_literal(lt, node.right)
         self._check_enum_literal(rt, node.left)
         return BOOL
 
     def _Member(self, node: A.Member) -> Type:
-        et, ct = self.check(node.element), self.check(node.container)
+        et, ct = self._visit(node.element), self._visit(node.container)
+        if ct is ERROR:
+            return BOOL
         if ct.name != "list":
-            raise ConditionTypeError("type-mismatch", f"'in' needs a list on its right, not {ct}", node.container.start)
-        if ct.elem is not None and not self._compatible(et, ct.elem):
-            raise ConditionTypeError("type-mismatch", f"cannot look for {et} in a {ct}", node.start)
+            self._fail("type-mismatch", f"'in' needs a list on its right, not {ct}", node.container.start)
+            return BOOL
+        if et is not ERROR and ct.elem is not None and not self._compatible(et, ct.elem):
+            self._fail("type-mismatch", f"cannot look for {et} in a {ct}", node.start)
+            return BOOL
         if et.name == "enum":
             self._check_enum_values(et, node.container)
         if ct.elem is not None and ct.elem.name == "enum":
@@ -221,19 +257,22 @@ class Checker:
         return BOOL
 
     def _Arith(self, node: A.Arith) -> Type:
-        lt, rt = self.check(node.left), self.check(node.right)
+        lt, rt = self._visit(node.left), self._visit(node.right)
+        if lt is ERROR or rt is ERROR:
+            return ERROR
         if not (is_numeric(lt) and is_numeric(rt)):
-            raise ConditionTypeError("type-mismatch", f"'{node.op}' needs numbers, not {lt} and {rt}", node.start,
-                                     "for dates use add(d, $period), sub(d, $period) or days_between(a, b)")
+            return self._fail("type-mismatch", f"'{node.op}' needs numbers, not {lt} and {rt}", node.start,
+                              "for dates use add(d, $period), sub(d, $period) or days_between(a, b)")
         return INT if lt == INT and rt == INT and node.op != "/" else NUM
 
     def _Quant(self, node: A.Quant) -> Type:
-        st = self.check(node.source)
-        if st.name != "list" or st.elem is None:
-            raise ConditionTypeError("type-mismatch", f"{node.kind}() needs a list, not {st}", node.source.start)
+        st = self._visit(node.source)
+        elem = st.elem if st.name == "list" and st.elem is not None else ERROR
+        if st is not ERROR and elem is ERROR:
+            self._fail("type-mismatch", f"{node.kind}() needs a list, not {st}", node.source.start)
         if node.pred is not None:
             source_path = self.fact_paths.get(node.source.idx, "list")
-            self._scopes.append({node.var: (st.elem, source_path + "[]")})
+            self._scopes.append({node.var: (elem, source_path + "[]")})
             try:
                 self._expect_bool(node.pred, "where")
             finally:
@@ -241,23 +280,25 @@ class Checker:
         return INT if node.kind == "count" else BOOL
 
     def _Call(self, node: A.Call) -> Type:
-        types = [self.check(a) for a in node.args]
+        types = [self._visit(a) for a in node.args]
         name = node.name
         if name in ("within", "elapsed", "add", "sub"):
-            if types[0] != DATE:
-                raise ConditionTypeError("type-mismatch", f"{name}() needs a date first, not {types[0]}", node.args[0].start)
-            if types[1] != DURATION:
-                raise ConditionTypeError("type-mismatch", f"{name}() needs a period ($parameter in days, working_days, "
-                                         f"months or years) second, not {types[1]}", node.args[1].start)
-            if not isinstance(node.args[1], A.Param):
-                raise ConditionTypeError("type-mismatch", f"{name}() takes its period as a $parameter", node.args[1].start)
+            if types[0] is not ERROR and types[0] != DATE:
+                self._fail("type-mismatch", f"{name}() needs a date first, not {types[0]}", node.args[0].start)
+            if types[1] is ERROR:
+                pass
+            elif types[1] != DURATION:
+                self._fail("type-mismatch", f"{name}() needs a period ($parameter in days, working_days, "
+                           f"months or years) second, not {types[1]}", node.args[1].start)
+            elif not isinstance(node.args[1], A.Param):
+                self._fail("type-mismatch", f"{name}() takes its period as a $parameter", node.args[1].start)
             return BOOL if name in ("within", "elapsed") else DATE
         if name == "days_between":
             for t, a in zip(types, node.args):
-                if t != DATE:
-                    raise ConditionTypeError("type-mismatch", f"days_between() needs dates, not {t}", a.start)
+                if t is not ERROR and t != DATE:
+                    self._fail("type-mismatch", f"days_between() needs dates, not {t}", a.start)
             return INT
-        raise ConditionTypeError("unknown-function", f"unknown function {name}", node.start)
+        return self._fail("unknown-function", f"unknown function {name}", node.start)
 
     # --- helpers --------------------------------------------------------------------------
     def _lookup_var(self, name: str) -> tuple[Type, str] | None:
@@ -267,13 +308,15 @@ class Checker:
         return None
 
     def _expect_bool(self, node: A.Node, op: str) -> None:
-        t = self.check(node)
-        if t != BOOL:
-            raise ConditionTypeError("type-mismatch", f"'{op}' needs true/false, but this is {t}", node.start,
-                                     "compare it first, e.g. `x >= 3`")
+        t = self._visit(node)
+        if t is not ERROR and t != BOOL:
+            self._fail("type-mismatch", f"'{op}' needs true/false, but this is {t}", node.start,
+                       "compare it first, e.g. `x >= 3`")
 
     @staticmethod
     def _compatible(a: Type, b: Type) -> bool:
+        if a is ERROR or b is ERROR:
+            return True
         if is_numeric(a) and is_numeric(b):
             return True
         if is_textual(a) and is_textual(b):
@@ -286,9 +329,8 @@ class Checker:
         if enum_t.name == "enum" and isinstance(other, A.Lit) and isinstance(other.value, str):
             assert enum_t.values is not None
             if other.value not in enum_t.values:
-                raise ConditionTypeError(
-                    "unknown-value", f"'{other.value}' is not a value of this fact", other.start,
-                    did_you_mean(other.value, enum_t.values) or "allowed: " + ", ".join(sorted(enum_t.values)))
+                self._fail("unknown-value", f"'{other.value}' is not a value of this fact", other.start,
+                           did_you_mean(other.value, enum_t.values) or "allowed: " + ", ".join(sorted(enum_t.values)))
 
     def _check_enum_values(self, enum_t: Type, container: A.Node) -> None:
         assert enum_t.values is not None
@@ -300,6 +342,26 @@ class Checker:
             if isinstance(value, list):
                 for v in value:
                     if v not in enum_t.values:
-                        raise ConditionTypeError(
-                            "unknown-value", f"parameter ${container.name} lists '{v}', which is not a value of this fact",
-                            container.start, did_you_mean(str(v), enum_t.values) or "")
+                        self._fail("unknown-value",
+                                   f"parameter ${container.name} lists '{v}', which is not a value of this fact",
+                                   container.start, did_you_mean(str(v), enum_t.values) or "")
+
+
+_TRUTH = {"true": True, "false": False, "yes": True, "no": False}
+
+
+def _compare_hint(left: A.Node, right: A.Node, lt: Type, rt: Type) -> str:
+    """The usual reason two sides do not compare: a quoted number, a quoted true/false, or a
+    date written as a number."""
+    names = {lt.name, rt.name}
+    if names in ({"date", "int"}, {"date", "number"}):
+        return "write a date as date('2024-01-01'); for a period use within(d, $period) or elapsed(d, $period)"
+    for node, t, other in ((left, lt, rt), (right, rt, lt)):
+        if t == TEXT and isinstance(node, A.Lit) and isinstance(node.value, str):
+            text = node.value.strip()
+            if is_numeric(other) and text.replace(".", "", 1).isdigit():
+                return f"write the number without quotes: {text}"
+            word = _TRUTH.get(text.lower(), BOOL_WORDS.get(text))
+            if other == BOOL and word is not None:
+                return f"write {str(word).lower()} without quotes"
+    return ""
