@@ -8,6 +8,7 @@ use them without pulling in the coverage file models and report.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from .errors import Diagnostic, DiagnosticBag, Location
@@ -239,9 +240,30 @@ def split_article(article: Article) -> ArticleText:
     return ArticleText(article.number, _normal(article.body), tuple(paragraphs))
 
 
-def split_articles(text: str) -> dict[int, ArticleText]:
-    """Every article of a source text by number (the first one when a number repeats)."""
-    out: dict[int, ArticleText] = {}
-    for a in extract_articles(text):
-        out.setdefault(a.number, split_article(a))
-    return out
+class SplitArticles(Mapping[int, ArticleText]):
+    """Article number → ``ArticleText``, each split into paragraphs and items when first asked
+    for: a load checks citations of a few articles of each text, so the rest are never split."""
+
+    def __init__(self, articles: list[Article]) -> None:
+        self._raw: dict[int, Article] = {}
+        for a in articles:
+            self._raw.setdefault(a.number, a)  # the first one when a number repeats
+        self._split: dict[int, ArticleText] = {}
+
+    def __getitem__(self, number: int) -> ArticleText:
+        hit = self._split.get(number)
+        if hit is None:
+            hit = self._split[number] = split_article(self._raw[number])
+        return hit
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+def split_articles(text: str) -> Mapping[int, ArticleText]:
+    """Every article of a source text by number (the first one when a number repeats), split on
+    first access."""
+    return SplitArticles(extract_articles(text))

@@ -7,6 +7,7 @@ from both (the received texts carry conversion artefacts, see shared/sources/REA
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 from functools import lru_cache
 from pathlib import Path
@@ -155,7 +156,7 @@ def _quote_status(quote: str, raw: bytes | None, article: int | None, paragraph:
     return "ok", found, count
 
 
-def _find(arts: dict[int, ArticleText], quote: str) -> tuple | None:
+def _find(arts: Mapping[int, ArticleText], quote: str) -> tuple | None:
     for n, art in arts.items():
         spot = art.locate(quote)
         if spot is not None:
@@ -163,14 +164,14 @@ def _find(arts: dict[int, ArticleText], quote: str) -> tuple | None:
     return None
 
 
-def articles_at(path: str) -> dict[int, ArticleText]:
+def articles_at(path: str) -> Mapping[int, ArticleText]:
     """The articles of a source text, split into paragraphs and items (empty when unreadable)."""
     raw = source_bytes_at(path)
     return {} if raw is None else _articles(raw)
 
 
 @lru_cache(maxsize=64)
-def _articles(raw: bytes) -> dict[int, ArticleText]:
+def _articles(raw: bytes) -> Mapping[int, ArticleText]:
     try:
         return split_articles(raw.decode("utf-8"))
     except UnicodeDecodeError:
