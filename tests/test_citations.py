@@ -384,3 +384,25 @@ def test_a_list_of_codes_in_one_fact_list_is_tested_in_one_pass_with_the_same_an
         assert d.outcome == outcome
         (r,) = [r for r in d.rules if r.id == "suspension.city_items"]
         assert [i.citation.item for i in r.items if i.status == "held"] == cited
+
+
+def test_decision_warning_codes_in_scenarios_are_a_closed_vocabulary():
+    """A scenario that expects a misspelt warning code would never pass; it is refused when read."""
+    from dingdian_rules.schema import Expectation
+    assert Expectation(outcome="computed", warnings=["calendar-estimated"]).warnings == ["calendar-estimated"]
+    with pytest.raises(Exception, match="calendar-estimate"):
+        Expectation(outcome="computed", warnings=["calendar-estimate"])
+
+
+def test_the_vocabularies_match_what_the_engine_emits():
+    """Every outcome a question's stages can give is in the schema's vocabulary, and every rule kind
+    decides the outcome of its stage."""
+    from dingdian_rules.evaluate import STAGES
+    from dingdian_rules.schema import QUESTION_OUTCOMES, RULE_OUTCOMES
+    for question, (stages, default) in STAGES.items():
+        allowed = set(QUESTION_OUTCOMES[question])
+        assert default in allowed and "undetermined" in allowed
+        for st in stages:
+            assert st.outcome in allowed and (st.mandatory_outcome or st.outcome) in allowed
+            for kind in st.kinds:
+                assert st.outcome in RULE_OUTCOMES[kind] or st.mandatory_outcome in RULE_OUTCOMES[kind]

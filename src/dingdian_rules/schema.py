@@ -67,6 +67,9 @@ MEASURE_NAMES: dict[str, str] = {
     "handle_under_article_44": "按照第四十四条的规定处理", "handle_per_agreement": "按照医保协议处理",
 }
 MeasureId = Literal[tuple(MEASURE_NAMES)]  # type: ignore[valid-type]
+# Codes of the warnings a decision can carry (docs/errors.md, "Decision warnings").
+DecisionWarningCode = Literal["pack-draft", "pack-not-yet-in-force", "pack-expired", "layer-not-encoded",
+                              "calendar-estimated", "date-out-of-range"]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -325,7 +328,7 @@ class Expectation(BaseModel):
     missing: list[str] = Field(default_factory=list, description="Facts that must be listed as missing.")
     deadlines: dict[str, date] = Field(default_factory=dict, description="Rule id -> expected due date.")
     measures: list[MeasureId] = Field(default_factory=list, description="Measure ids that must be ordered or allowed.")
-    warnings: list[str] = Field(default_factory=list, description="Warning codes that must be present.")
+    warnings: list[DecisionWarningCode] = Field(default_factory=list, description="Warning codes that must be present.")
     cited: dict[str, str] = Field(
         default_factory=dict, description="Rule id -> how the decision must cite it, exactly as an officer writes it, "
         "nearest provision first: 苏医保规〔2023〕3号 第九条第（三）项（依据 国家医疗保障局令第2号 第十二条第（三）项）.")
