@@ -175,22 +175,21 @@ class _Gen:
         return r
 
     def _BoolOp(self, node: A.BoolOp) -> str:
+        # Flat, not nested: each operand after the first runs only while the result is not yet
+        # decided, so a long chain costs one block level, not one per operand (Python allows
+        # fewer than 100; see ``code_nesting``).
         r = self.tmp()
         stop, other = ("False", "True") if node.op == "and" else ("True", "False")
         self.emit(f"{r} = {other}")
-        depth = 0
         for i, item in enumerate(node.items):
-            x = self.expr(item)
-            if i == len(node.items) - 1:
-                self.emit(f"if {x} is {stop}: {r} = {stop}")
-                self.emit(f"elif {x} is None: {r} = None")
-            else:
-                self.emit(f"if {x} is {stop}: {r} = {stop}")
-                self.emit("else:")
+            if i:
+                self.emit(f"if {r} is not {stop}:")
                 self.indent += 1
-                depth += 1
-                self.emit(f"if {x} is None: {r} = None")
-        self.indent -= depth
+            x = self.expr(item)
+            self.emit(f"if {x} is {stop}: {r} = {stop}")
+            self.emit(f"elif {x} is None: {r} = None")
+            if i:
+                self.indent -= 1
         return r
 
     def _guard(self, *pairs: tuple[A.Node, str]) -> str:
@@ -345,6 +344,40 @@ class _Gen:
             self.emit(f"{r} = None if ({a} is None or {b} is None) else ({b} - {a}).days")
             return r
         raise ValueError(f"unknown function {name}")
+
+
+# Python refuses more than 20 nested loops and about 100 levels of indentation. The checker
+# (``parser.parse_counted``) refuses a condition whose generated code would need more, so a
+# condition that loads always compiles; the limits are far above anything a rule needs.
+MAX_CODE_LEVELS = 90
+MAX_CODE_LOOPS = 16
+
+
+def code_nesting(root: A.Node) -> tuple[tuple[int, A.Node], tuple[int, A.Node]]:
+    """How deeply the code ``_Gen`` writes for this tree nests, in one walk without recursion:
+    ((block levels, the node that starts the deepest), (nested loops, the innermost quantifier)).
+    An and/or operand after the first opens one level; a quantifier's predicate opens two (its
+    guard and its loop) and a loop. Nothing else adds a level: a leaf writes at most one indented
+    line of its own."""
+    levels, loops = (0, root), (0, root)
+    stack = [(root, 0, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, lv, lp = pop()
+        if lv > levels[0]:
+            levels = (lv, node)
+        if isinstance(node, A.BoolOp):
+            for i, item in enumerate(node.items):
+                push((item, lv + (i > 0), lp))
+        elif isinstance(node, A.Quant) and node.pred is not None:
+            if lp + 1 > loops[0]:
+                loops = (lp + 1, node)
+            push((node.source, lv, lp))  # type: ignore[arg-type]
+            push((node.pred, lv + 2, lp + 1))
+        else:
+            for kid in A.children(node):
+                push((kid, lv, lp))
+    return levels, loops
 
 
 _MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from datetime import date
 
 from . import ast as A
+from .compile import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 32
@@ -329,4 +330,12 @@ def parse_counted(text: str) -> tuple[A.Node, int]:
         raise ConditionSyntaxError(
             f"condition nested more than {MAX_TREE_DEPTH} levels deep (a long chain of operators counts)",
             node.start, "split it into simpler rules or use a parameter")
+    (levels, deep_node), (loops, innermost) = code_nesting(root)
+    if loops > MAX_CODE_LOOPS:
+        raise ConditionSyntaxError(f"condition nests any/all/count more than {MAX_CODE_LOOPS} deep",
+                                   innermost.start, "split it into simpler rules")
+    if levels > MAX_CODE_LEVELS:
+        raise ConditionSyntaxError(
+            f"condition nests and/or and any/all/count too deeply ({levels} block levels; at most {MAX_CODE_LEVELS})",
+            deep_node.start, "split it into simpler rules")
     return root, size
