@@ -6,7 +6,8 @@ constants, and Kleene three-valued logic is inlined as branches. Each condition 
 functions: ``fast(case, today, est)`` and ``traced(case, today, est, T)``, the latter also storing
 every node's value in ``T[node.idx]`` so a trace tree and the missing facts can be rebuilt after
 the fact without slowing the untraced path. ``est`` collects calendar years that a working-day
-count had to estimate.
+count had to estimate, and ``timecalc.BEFORE_CALENDAR``/``AFTER_CALENDAR`` when an ``add``/``sub``
+day lies outside 0001-01-01..9999-12-31 (the day is then unknown).
 """
 
 from __future__ import annotations
@@ -315,14 +316,19 @@ class _Gen:
         length, unit = self.params[node.name].value  # type: ignore[misc]
         return length, unit
 
-    def _end_expr(self, d: str, param: A.Param, forward: bool) -> str:
+    def _end_expr(self, d: str, param: A.Param, name: str) -> str:
+        """The code for ``add``/``sub``'s day (None past the calendar's ends, recorded in E), or
+        for the last day ``within``/``elapsed`` compare with (capped at 9999-12-31, which keeps
+        their answers: no day lies after such a period's end)."""
         length, unit = self._period(param)
-        fn = self.const(timecalc.add_period if forward else timecalc.subtract_period)
+        if name in ("within", "elapsed"):
+            if unit == "working_days":
+                return f"{self.const(_working_last_day)}({d}, {length}, {self.const(self.calendar)}, E)"
+            return f"{self.const(timecalc.natural_last_day)}({d}, {length}, {unit!r})"
+        fn = self.const(timecalc.add_period if name == "add" else timecalc.subtract_period)
         if unit == "working_days":
-            helper = self.const(_working_day_end)
-            cal = self.const(self.calendar)
-            return f"{helper}({fn}, {d}, {length}, {cal}, E)"
-        return f"{fn}({d}, {length}, {unit!r}).value"
+            return f"{self.const(_working_day_end)}({fn}, {d}, {length}, {self.const(self.calendar)}, E)"
+        return f"{self.const(_shifted)}({fn}, {d}, {length}, {unit!r}, E)"
 
     def _Call(self, node: A.Call) -> str:
         name = node.name
@@ -330,7 +336,7 @@ class _Gen:
         r = self.tmp()
         if name in ("within", "elapsed", "add", "sub"):
             d = args[0]
-            end = self._end_expr(d, node.args[1], forward=name != "sub")  # type: ignore[arg-type]
+            end = self._end_expr(d, node.args[1], name)  # type: ignore[arg-type]
             body = {
                 "within": f"({d} <= today and today <= {end})",
                 "elapsed": f"(today > {end})",
@@ -400,11 +406,33 @@ def _compare_bounds(lo: int, hi: int, op: str, k: Any) -> bool | None:
 
 
 def _working_day_end(fn: Callable[..., timecalc.ComputedDate], d: date, length: int,
-                     calendar: timecalc.WorkdayCalendar, est: set[int]) -> date:
-    result = fn(d, length, "working_days", calendar)
+                     calendar: timecalc.WorkdayCalendar, est: set[int]) -> date | None:
+    try:
+        result = fn(d, length, "working_days", calendar)
+    except timecalc.DateOutOfRange as exc:
+        est.add(exc.year)
+        return None
     if result.estimated:
         est.update(result.uncovered_years)
     return result.value
+
+
+def _working_last_day(d: date, length: int, calendar: timecalc.WorkdayCalendar, est: set[int]) -> date:
+    try:
+        result = calendar.add_working_days(d, length)
+    except timecalc.DateOutOfRange:
+        return date.max
+    if result.estimated:
+        est.update(result.uncovered_years)
+    return result.value
+
+
+def _shifted(fn: Callable[..., timecalc.ComputedDate], d: date, length: int, unit: str, est: set[int]) -> date | None:
+    try:
+        return fn(d, length, unit).value
+    except timecalc.DateOutOfRange as exc:
+        est.add(exc.year)
+        return None
 
 
 def compile_expr(text: str, root: A.Node, size: int, fact_paths: dict[int, str],
