@@ -317,3 +317,143 @@ def test_cli_answers_for_dates_at_the_calendar_ends(tmp_path):
         "    case: {institution: {is_public: true, operating_since: 9999-12-31}}\n    expect: {outcome: suspend}\n",
         encoding="utf-8")
     assert main(["test", str(pack)]) == 0
+
+
+# --- D4: values are read strictly ----------------------------------------------------------------
+def test_the_reviews_coerced_case_is_refused_value_by_value_with_locations_and_hints():
+    """Old code accepted all of it: is_public False, beds 1, operating_since 1970-01-01, … loss_amount inf."""
+    with pytest.raises(dr.CaseError) as exc:
+        dr.load_case_file(FIXTURES / "coerced_case.yaml")
+    got = {d.path: (d.code, d.location.line, d.location.column, bool(d.hint)) for d in exc.value.diagnostics}
+    assert got == {
+        "institution.is_public": ("type-mismatch", 3, 14, True),
+        "institution.beds": ("type-mismatch", 4, 9, True),
+        "institution.operating_since": ("bad-date", 5, 20, True),
+        "institution.physicians_first_registered_here": ("type-mismatch", 6, 37, True),
+        "institution.has_it_connection": ("type-mismatch", 7, 22, True),
+        "conduct.loss_amount": ("type-mismatch", 9, 16, True),
+        "conduct.non_compliant_costs": ("type-mismatch", 10, 24, True),
+        "application.accepted_on": ("bad-date", 12, 16, True),
+        "application.submitted_on": ("bad-date", 13, 17, True),
+        "application.materials_received_on": ("bad-date", 14, 26, True),
+        "application.supplement_days": ("type-mismatch", 15, 20, True),
+        "history.fraudulent_application_found_on[1]": ("bad-date", 17, 49, True),
+        "history.fraudulent_application_found_on[2]": ("bad-date", 17, 61, True),
+    }
+
+
+@pytest.mark.parametrize("section, fact, value", [
+    ("institution", "is_public", "n"), ("institution", "is_public", 0), ("institution", "is_public", "true"),
+    ("institution", "beds", True), ("institution", "beds", "12"), ("institution", "beds", 12.0),
+    ("conduct", "loss_amount", float("inf")), ("conduct", "loss_amount", float("nan")), ("conduct", "loss_amount", "5"),
+    ("conduct", "loss_amount", True), ("institution", "operating_since", 0), ("institution", "operating_since", 1728000000),
+    ("institution", "operating_since", "1700006400"), ("institution", "operating_since", "20250601"),
+    ("institution", "operating_since", "2025-06-01T00:00:00"), ("institution", "name", 12),
+    ("conduct", "breach_items", [63.2]), ("application", "materials", "application_form"),
+    ("institution", "type", "Clinic"),
+])
+def test_wrong_types_are_refused_through_the_api_too(section, fact, value):
+    from datetime import datetime
+    with pytest.raises(dr.CaseError) as exc:
+        dr.parse_case({section: {fact: value}})
+    d = exc.value.diagnostics[0]
+    assert d.code in ("type-mismatch", "bad-date", "bad-value") and d.path.startswith(f"{section}.{fact}")
+    with pytest.raises(dr.CaseError):
+        dr.parse_case({"institution": {"operating_since": datetime(2025, 6, 1)}})
+
+
+def test_the_written_forms_still_read():
+    case = dr.parse_case({"institution": {"is_public": False, "beds": 120, "type": "clinic", "operating_since": "2024-02-29"},
+                          "conduct": {"loss_amount": 5, "non_compliant_costs": 2.5, "breach_items": ["63.2"]},
+                          "application": {"materials": ["application_form"], "accepted_on": date(2025, 1, 2)},
+                          "history": {"fraudulent_application_found_on": ["0001-01-01", "9999-12-31"]}})
+    assert case.institution.operating_since == date(2024, 2, 29) and case.conduct.loss_amount == 5.0
+    assert case.application.accepted_on == date(2025, 1, 2) and case.institution.type == "clinic"
+
+
+def _pack_copy(tmp_path: Path, name: str = "national") -> Path:
+    folder = tmp_path / name
+    shutil.copytree(ROOT / "rulepacks" / name, folder, ignore=shutil.ignore_patterns("tests", "coverage.yaml"))
+    return folder
+
+
+@pytest.mark.parametrize("old, new, code, path", [
+    ("value: 3\n", "value: true\n", "type-mismatch", "parameters[2].value"),
+    ("value: 3\n", "value: '3'\n", "type-mismatch", "parameters[2].value"),
+    ("value: 3\n", "value: .inf\n", "type-mismatch", "parameters[2].value"),
+    ("value: 3\n", "value: 100000\n", "invalid-value", "parameters[2]"),  # 100,000 months: fine
+])
+def test_pack_parameter_values_are_strict(tmp_path, old, new, code, path):
+    folder = _pack_copy(tmp_path)
+    prm = folder / "rules/parameters.yaml"
+    text = prm.read_text(encoding="utf-8")
+    prm.write_text(text.replace(old, new, 1), encoding="utf-8")
+    if new == "value: 100000\n":  # 100,000 months (8,333 years) can end on a day: it loads and answers
+        pack = dr.load_pack(folder)
+        d = dr.evaluate(pack, {"institution": {"operating_since": "2020-01-01"}}, "application", as_of=AS_OF)
+        assert {r.id: r.status for r in d.rules}["eligibility.min_operation_period"] == "fired"  # not yet elapsed
+        prm.write_text(text.replace(old, "value: 120000\n", 1), encoding="utf-8")  # 10,000 years: cannot
+    with pytest.raises(dr.PackError) as exc:
+        dr.load_pack(folder)
+    d = exc.value.diagnostics[0]
+    assert (d.code, d.path) == (code, path) and d.location.file.endswith("parameters.yaml") and d.location.line
+
+
+def test_pack_dates_are_strict(tmp_path):
+    folder = _pack_copy(tmp_path)
+    meta = folder / "pack.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace("in_force: 2021-02-01", "in_force: 0", 1), encoding="utf-8")
+    with pytest.raises(dr.PackError) as exc:
+        dr.load_pack(folder)
+    d = exc.value.diagnostics[0]
+    assert (d.code, d.path) == ("bad-date", "sources[0].in_force") and d.location.line
+
+
+def test_a_childs_overridden_period_longer_than_the_calendar_is_a_located_load_error(tmp_path):
+    national = _pack_copy(tmp_path)
+    child = tmp_path / "child"
+    (child / "rules").mkdir(parents=True)
+    (child / "pack.yaml").write_text("id: child\nname: {zh: 子, en: C}\nlevel: city\nextends: national\n", encoding="utf-8")
+    quote = "正式运营至少3个月"
+    (child / "rules/p.yaml").write_text(
+        "parameter_overrides:\n  - id: min_operation_months\n    value: 200000\n"
+        f"    citation: {{document: nhsa_order_2, article: 6, item: 1, quote: {quote}}}\n"
+        "    changes: longer than the calendar\n", encoding="utf-8")
+    assert national.exists()
+    with pytest.raises(dr.PackError) as exc:
+        dr.load_pack(child)
+    d = next(d for d in exc.value.diagnostics if d.severity == "error")
+    assert d.code == "bad-parameter" and "$min_operation_months" in d.message
+    assert d.location.file.endswith("application.yaml") and d.location.line and d.location.column > 1
+
+
+def test_dates_in_conditions_and_on_the_command_line_are_yyyy_mm_dd(tmp_path, capsys):
+    from dingdian_rules.cli import main
+    with pytest.raises(ConditionSyntaxError):
+        parse_counted("institution.operating_since > date('20240101')")
+    parse_counted("institution.operating_since > date('2024-01-01')")
+    case = tmp_path / "c.yaml"
+    case.write_text("as_of: 20250601\ncase: {institution: {type: clinic}}\n", encoding="utf-8")
+    assert main(["evaluate", "--pack", "national", str(case)]) == 4  # old code: 0, read as 2025-06-01
+    assert "error[bad-value]: not a valid date: 20250601 (at as_of)" in capsys.readouterr().err
+    case.write_text("institution: {type: clinic}\n", encoding="utf-8")
+    assert main(["evaluate", "--pack", "national", str(case), "--as-of", "20250601"]) == 2
+
+
+def test_events_are_read_strictly():
+    from dingdian_rules.events import EventError, parse_event
+    base = {"type": "term_started", "institution_id": "a", "on": "2025-01-01", "term_end": "2025-12-31"}
+    assert parse_event(base).on == date(2025, 1, 1)
+    for field, value in (("on", 0), ("on", "1700006400"), ("term_end", "2025-12-31T00:00:00"), ("is_public", "n"),
+                         ("is_public", 1), ("institution_id", 12)):
+        with pytest.raises(EventError):
+            parse_event({**base, field: value})
+    with pytest.raises(EventError, match="finite"):
+        parse_event({"type": "conduct_found", "institution_id": "a", "on": "2025-01-01", "conduct": {"loss_amount": float("inf")}})
+    assert parse_event({"type": "conduct_cleared", "institution_id": "a", "on": "2025-01-01",
+                        "facts": ["major_fund_risk"]}).facts == ("major_fund_risk",)
+
+
+def test_docs_facts_md_lists_the_written_forms():
+    text = (ROOT / "docs/facts.md").read_text(encoding="utf-8")
+    assert "## How values are written" in text and "`YYYY-MM-DD`" in text and "Unix timestamps" in text

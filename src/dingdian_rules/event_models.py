@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated, Any, Iterable, Literal, Union
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from .errors import DingdianError, Diagnostic, Location
-from .facts import Conduct, InstitutionType, RegionAction, RequestKind
+from .facts import Conduct, InstitutionType, IsoDate, RegionAction, RequestKind
 
 __all__ = [
     "Event", "EVENT_TYPES", "OPENING_EVENTS", "EventError", "EventOrderError", "UnknownInstitutionError", "parse_event",
@@ -39,10 +38,10 @@ class UnknownInstitutionError(EventError):
 
 # --- events ---------------------------------------------------------------------------------
 class _Event(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # `n` is not false, `0` not a date
 
     institution_id: str = Field(min_length=1, description="The institution's identifier (any stable string).")
-    on: date = Field(description="The day it happened.")
+    on: IsoDate = Field(description="The day it happened.")
     note: str | None = Field(None, description="Free text for the reader; no rule reads it.")
 
     def describe(self) -> str:
@@ -53,7 +52,7 @@ class TermStarted(_Event):
     """A new agreement term (and, the first time, the institution's supervision) begins on ``on``."""
 
     type: Literal["term_started"] = "term_started"
-    term_end: date = Field(description="Last day of the term.")
+    term_end: IsoDate = Field(description="Last day of the term.")
     name: str | None = None
     institution_type: InstitutionType | None = None
     is_public: bool | None = Field(None, description="公立医疗机构 (art. 44).")
@@ -71,7 +70,7 @@ class TermRenewed(_Event):
     current term's last day to ``next_term_end``."""
 
     type: Literal["term_renewed"] = "term_renewed"
-    next_term_end: date
+    next_term_end: IsoDate
 
 
 class RenewalFailed(_Event):
@@ -86,7 +85,7 @@ class SuspensionStarted(_Event):
 
     type: Literal["suspension_started"] = "suspension_started"
     requested_by_institution: bool = Field(False, description="At the institution's request (art. 42 para. 2).")
-    scheduled_end_on: date | None = Field(None, description="Last day of the suspension as decided (Zhongshan art. 44).")
+    scheduled_end_on: IsoDate | None = Field(None, description="Last day of the suspension as decided (Zhongshan art. 44).")
 
 
 class SuspensionEnded(_Event):
@@ -134,7 +133,7 @@ class ConductCleared(_Event):
     go back to their closed-world defaults."""
 
     type: Literal["conduct_cleared"] = "conduct_cleared"
-    facts: tuple[str, ...] = ()
+    facts: tuple[str, ...] = Field((), strict=False)  # a list in YAML and JSON
 
     @field_validator("facts")
     @classmethod
@@ -187,7 +186,7 @@ class RequestFiled(_Event):
 
     type: Literal["request_filed"] = "request_filed"
     kind: RequestKind
-    effective_on: date
+    effective_on: IsoDate
 
 
 class RequestDecided(_Event):

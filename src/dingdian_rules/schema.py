@@ -7,10 +7,13 @@ and type-checks them against the fact vocabulary once the whole chain is resolve
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from .facts import IsoDate as date  # every date is written YYYY-MM-DD: no numbers, no datetimes
+from .timecalc import MAX_PERIOD
 
 RuleKind = Literal[
     "institution_type",  # 可申请定点的医疗机构类型: requires
@@ -30,6 +33,10 @@ Status = Literal["in_force", "draft", "expired"]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
+
+# A parameter's value, read strictly: `true` and '3' are not numbers, .inf and .nan not amounts.
+Value = (Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True, allow_inf_nan=False)]
+         | list[Annotated[str, Field(strict=True)]])
 
 
 class Text(BaseModel):
@@ -100,10 +107,19 @@ class Parameter(BaseModel):
     model_config = _STRICT
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: Text
-    value: int | float | list[str]
+    value: Value
     unit: Unit
     citation: Citation
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _period_fits_the_calendar(self) -> "Parameter":
+        limit = MAX_PERIOD.get(self.unit)
+        if limit is not None and isinstance(self.value, int) and self.value > limit:
+            raise PydanticCustomError("period_too_long", "a period of {value} {unit} is longer than the calendar "
+                                      "(0001-01-01 to 9999-12-31, at most {limit} {unit}): no rule counting it could "
+                                      "be evaluated", {"value": self.value, "unit": self.unit, "limit": limit})
+        return self
 
 
 class Amount(BaseModel):
@@ -202,7 +218,7 @@ class ParameterOverride(BaseModel):
 
     model_config = _STRICT
     id: str
-    value: int | float | list[str]
+    value: Value
     citation: Citation
     changes: str | None = None
 

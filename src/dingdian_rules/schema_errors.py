@@ -179,6 +179,22 @@ def pydantic_diagnostics(exc: pydantic.ValidationError, model: type[BaseModel], 
     return out
 
 
+def _type_hint(kind: str, value: Any) -> str:
+    """How to write the value instead: values are never converted (docs/facts.md)."""
+    if kind == "string_type" and isinstance(value, (int, float, bool)):
+        return f"quote it to make it text: '{value}'"
+    if kind == "bool_type":
+        return "write true or false (yes, no, y, n, 0 and 1 are not booleans)"
+    if kind in ("int_type", "float_type", "int_from_float"):
+        if isinstance(value, bool):
+            return "write a number (true and false are not numbers)"
+        if isinstance(value, str):
+            return "write the number without quotes"
+        if kind != "float_type" and isinstance(value, float):
+            return "write a whole number (12, not 12.0 or 1.2e1)"
+    return ""
+
+
 def _diagnose(err: dict[str, Any], rel: Path_, model: type[BaseModel], doc: YamlDoc,
               base: Path_, root: Any) -> Diagnostic:
     kind, full, value, ctx = err["type"], base + rel, err.get("input"), err.get("ctx") or {}
@@ -198,9 +214,11 @@ def _diagnose(err: dict[str, Any], rel: Path_, model: type[BaseModel], doc: Yaml
         allowed = _allowed_values(_types_at(model, rel), ctx)
         hint = did_you_mean(str(value), allowed) or ("allowed values: " + ", ".join(allowed) if allowed else "")
         return Diagnostic("bad-value", f"{_short(value)} is not an allowed value", where, path, hint)
+    if kind == "finite_number":
+        return Diagnostic("type-mismatch", f"expected a finite number, got {_short(value)}", where, path,
+                          "write a number such as 12.5; .inf and .nan are not amounts")
     if _is_type_error(kind):
         expected = _type_expected(kind)
         message = f"expected {expected}, got {_short(value)}" if expected else f"{err['msg']}, got {_short(value)}"
-        quote = kind == "string_type" and isinstance(value, (int, float, bool))
-        return Diagnostic("type-mismatch", message, where, path, f"quote it to make it text: '{value}'" * quote)
+        return Diagnostic("type-mismatch", message, where, path, _type_hint(kind, value))
     return Diagnostic("invalid-value", str(err["msg"]), where, path)

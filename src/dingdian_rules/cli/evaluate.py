@@ -72,7 +72,7 @@ def _settings(args: argparse.Namespace, extras: dict[str, Any]) -> tuple[str | N
     if as_of is None and extras.get("as_of") is not None:
         raw = extras["as_of"]
         try:
-            as_of = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+            as_of = c.file_date(raw)
         except ValueError:
             raise _file_setting(args.case_file, "as_of", f"not a valid date: {raw!r}",
                                 "write dates as YYYY-MM-DD") from None

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import NamedTuple
-from datetime import date
 
+from ..facts import parse_iso_date
 from . import ast as A
 from .compile import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting
 
@@ -269,7 +269,7 @@ class _Parser:
                 if not (isinstance(arg, A.Lit) and isinstance(arg.value, str)):
                     raise ConditionSyntaxError("date() takes a quoted date like date('2024-01-01')", arg.start)
                 try:
-                    value = date.fromisoformat(arg.value)
+                    value = parse_iso_date(arg.value)
                 except ValueError:
                     raise ConditionSyntaxError(f"'{arg.value}' is not a date", arg.start,
                                                "write dates as YYYY-MM-DD") from None
