@@ -554,7 +554,8 @@ def test_blank_quote_is_not_in_source(tmp_path):
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "dingdian_rules"
 EMITTERS = ["loader.py", "building.py", "citations.py", "inheritance.py", "yamlio.py", "schema_errors.py", "cases.py", "resolved.py", "evaluate.py",
-            "conditions/types.py", "conditions/parser.py", "overlaps.py"]
+            "conditions/types.py", "conditions/parser.py", "overlaps.py", "jsonio.py", "event_files.py",
+            "event_models.py"]
 NOT_CODES = {"utf-8", "utf-8-sig", "surrogatepass"}
 
 

@@ -457,3 +457,187 @@ def test_events_are_read_strictly():
 def test_docs_facts_md_lists_the_written_forms():
     text = (ROOT / "docs/facts.md").read_text(encoding="utf-8")
     assert "## How values are written" in text and "`YYYY-MM-DD`" in text and "Unix timestamps" in text
+
+
+# --- D7: output never fails on text the input could carry -------------------------------------
+def _cli(args: list[str], cwd: Path, **env: str):
+    import os
+    import subprocess
+    import sys
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHONIOENCODING", "LC_", "LANG"))}
+    environment.update(env)
+    return subprocess.run([sys.executable, "-m", "dingdian_rules", *args], capture_output=True, cwd=cwd,
+                          env=environment, timeout=120)
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "utf-8"}, {"LC_ALL": "C"}, {"PYTHONIOENCODING": "utf-8:surrogateescape"}])
+def test_lone_surrogates_and_escaped_pairs_never_crash_the_output(tmp_path, env):
+    """Old code: UnicodeEncodeError from sys.stdout.write for the JSON that json.dumps writes for 😀."""
+    import json
+    case = tmp_path / "e.json"
+    case.write_text(json.dumps({"case_id": "x\U0001F600 \ud800", "institution": {"type": "clinic", "name": "\udfff"}}),
+                    encoding="utf-8")
+    assert "\\ud83d\\ude00" in case.read_text(encoding="utf-8")
+    for verb, fmt in (("evaluate", "json"), ("evaluate", "text"), ("explain", "md")):
+        p = _cli([verb, "--pack", "national", str(case), "--as-of", "2025-06-01", "--format", fmt], tmp_path, **env)
+        assert p.returncode == 0, p.stderr.decode("utf-8", "replace")[-500:]
+        out = p.stdout.decode("utf-8")  # valid UTF-8: the lone surrogate is written as an escape
+        if fmt == "json":
+            assert json.loads(out)["decisions"][0]["case_id"] == "x\U0001F600 \ud800"  # round-trips exactly
+        else:
+            assert "x\U0001F600" in out and "\\ud800" in out
+    bad = tmp_path / "k.json"
+    bad.write_text('{"institution": {"\\ud800": 1}}', encoding="utf-8")
+    p = _cli(["evaluate", "--pack", "national", str(bad)], tmp_path, **env)
+    assert p.returncode == 4 and b"Traceback" not in p.stderr and b"\\ud800" in p.stderr
+
+
+def test_emit_to_a_file_escapes_what_utf8_cannot_hold(tmp_path):
+    from dingdian_rules.cli import _common
+    out = tmp_path / "o.txt"
+    _common.emit("a\ud800b\n", str(out))
+    assert out.read_text(encoding="utf-8") == "a\\ud800b\n"
+
+
+# --- D12, D15, D17: JSON and JSON Lines get the YAML path's limits and locations ----------------
+def test_json_lines_events_not_utf8_deep_or_with_a_bom(tmp_path):
+    """Old code: UnicodeDecodeError and RecursionError tracebacks, and 'Unexpected UTF-8 BOM'."""
+    from dingdian_rules.events import EventError, load_events_file
+    line = '{"type": "term_started", "institution_id": "a", "on": "2025-01-01", "term_end": "2025-12-31"}'
+    p = tmp_path / "ev.jsonl"
+    p.write_bytes(b"\xef\xbb\xbf" + line.encode() + b"\n\n" + line.replace('"a"', '"b"').encode() + b"\r\n")
+    assert [e.institution_id for e in load_events_file(p)] == ["a", "b"]
+    p.write_bytes(line.encode() + b"\n" + line.encode().replace(b'"a"', b'"a\xff"') + b"\n")
+    with pytest.raises(EventError) as exc:
+        load_events_file(p)
+    d = exc.value.diagnostics[0]
+    assert (d.code, d.location.line, d.location.column) == ("not-utf8", 2, 46)
+    p.write_text(line + "\n" + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    with pytest.raises(EventError) as exc:
+        load_events_file(p)
+    d = exc.value.diagnostics[0]
+    assert (d.code, d.location.line, d.location.column) == ("too-deep", 2, 65)
+
+
+def test_json_lines_diagnostics_carry_line_and_column_and_come_all_at_once(tmp_path):
+    from dingdian_rules.events import EventError, load_events_file
+    p = tmp_path / "ev.jsonl"
+    lines = ['{"type": "term_started", "institution_id": "a", "on": "2025-01-01", "term_end": "2025-12-31"}',
+             '{"type": "term_started", "institution_id": "b", "on": 0, "term_end": "2025-12-31"}',
+             '{"type": "claim_paid", "institution_id": "a", "on": "2025-02-01", "bogus": 1}',
+             '{"type": "term_startd", "institution_id": "c", "on": "2025-01-01"}']
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(EventError) as exc:
+        load_events_file(p)
+    got = [(d.code, d.location.file, d.location.line, d.location.column, d.path) for d in exc.value.diagnostics]
+    assert got == [("bad-date", str(p), 2, lines[1].index(" 0,") + 2, "on"),
+                   ("unknown-field", str(p), 3, lines[2].index('"bogus"') + 1, "bogus"),
+                   ("bad-value", str(p), 4, lines[3].index('"term_startd"') + 1, "type")]
+    p.write_text('{"type": "term_started",\n', encoding="utf-8")
+    with pytest.raises(EventError) as exc:
+        load_events_file(p)
+    d = exc.value.diagnostics[0]
+    assert d.code == "json-syntax" and (d.location.line, d.location.column) == (1, 25)
+
+
+def test_yaml_event_diagnostics_keep_line_and_column_in_their_own_fields(tmp_path):
+    """Old code: Location('ev.yaml:1:3') with line 0 and column 0."""
+    from dingdian_rules.events import EventError, load_events_file
+    p = tmp_path / "ev.yaml"
+    third = "  - {type: term_started, institution_id: b, on: 2025-01-01, term_end: 2025-13-01}"
+    p.write_text("events:\n  - {type: term_started, institution_id: a, on: 2025-01-01}\n" + third + "\n", encoding="utf-8")
+    with pytest.raises(EventError) as exc:
+        load_events_file(p)
+    dicts = [d.to_dict() for d in exc.value.diagnostics]
+    assert [(x["code"], x["file"], x["line"], x["column"], x["path"]) for x in dicts] == [
+        ("missing-field", str(p), 2, 5, "events[0].term_end"),
+        ("bad-date", str(p), 3, third.index("2025-13-01") + 1, "events[1].term_end")]
+
+
+def test_replay_exit_codes_are_the_same_for_yaml_and_json_lines(tmp_path, capsys):
+    """Old code: a missing .jsonl exited 2 (an OSError), a missing .yaml 4."""
+    from dingdian_rules.cli import main
+    for name in ("missing.yaml", "missing.jsonl"):
+        assert main(["replay", "--pack", "national", str(tmp_path / name), "--as-of", "2025-06-01"]) == 4
+        assert "error[file-unreadable]" in capsys.readouterr().err
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b'{"type": "term_started", "institution_id": "a\xff"}\n')
+    assert main(["replay", "--pack", "national", str(bad)]) == 4
+    assert "bad.jsonl:1:46: error[not-utf8]" in capsys.readouterr().err
+
+
+def test_events_files_have_a_size_limit_in_both_formats(tmp_path, monkeypatch):
+    from dingdian_rules import event_files
+    from dingdian_rules.events import EventError, load_events_file
+    monkeypatch.setattr(event_files, "MAX_EVENTS_BYTES", 1000)
+    line = '{"type": "claim_declared", "institution_id": "a", "on": "2025-01-01"}\n'
+    for name, text in (("big.jsonl", line * 20), ("big.yaml", "- " + line * 20)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        with pytest.raises(EventError) as exc:
+            load_events_file(tmp_path / name)
+        assert exc.value.diagnostics[0].code == "file-too-large"
+
+
+# The same mistake written as YAML and as JSON gives the same code, located, and the same exit code.
+SAME_MISTAKES = [
+    ("duplicate key", "institution: {beds: 1}\ninstitution: {beds: 2}\n",
+     '{\n\t"institution": {"beds": 1},\n\t"institution": {"beds": 2}\n}\n', "duplicate-key", True),
+    ("too deep", "note: " + "[" * 70 + "]" * 70 + "\ninstitution: {}\n", '{"a": ' + "[" * 70 + "]" * 70 + "}", "too-deep", True),
+    ("not UTF-8", b"institution: {name: \xc4\xe3}\n", b'{"institution": {"name": "\xc4\xe3"}}', "not-utf8", True),
+    ("wrong type", "institution:\n\tbeds: '3'\n".replace("\t", "  "), '{\n\t"institution": {\n\t\t"beds": "3"\n\t}\n}',
+     "type-mismatch", True),
+    ("empty", "", "", "empty-file", True),
+]
+
+
+@pytest.mark.parametrize("label, yaml_text, json_text, code, located", SAME_MISTAKES, ids=[m[0] for m in SAME_MISTAKES])
+def test_json_and_yaml_cases_share_limits_codes_and_exit_codes(tmp_path, capsys, label, yaml_text, json_text, code, located):
+    """Old code read .json through YAML: a tab made the checking loader report yaml-syntax instead."""
+    from dingdian_rules.cli import main
+    for name, text in (("c.yaml", yaml_text), ("c.json", json_text)):
+        p = tmp_path / name
+        p.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        with pytest.raises(dr.CaseError) as exc:
+            dr.load_case_file(p)
+        d = exc.value.diagnostics[0]
+        assert d.code == code, (name, d)
+        assert bool(d.location.line) is located and d.to_dict()["file"] == str(p)
+        assert main(["evaluate", "--pack", "national", str(p), "--as-of", "2025-06-01"]) == 4
+        assert "Traceback" not in capsys.readouterr().err
+
+
+def test_json_case_files_accept_a_bom_tabs_and_escaped_pairs(tmp_path):
+    import json
+    p = tmp_path / "c.json"
+    p.write_bytes(b"\xef\xbb\xbf" + json.dumps({"case_id": "\U0001F600", "institution": {"type": "clinic", "beds": 3}},
+                                               indent="\t").encode("utf-8"))
+    case, extras = dr.load_case_file(p)
+    assert case.case_id == "\U0001F600" and case.institution.beds == 3 and extras == {}
+
+
+def test_case_from_json_has_the_file_limits_and_locations():
+    """Old code: RecursionError on 100k-deep input, and no size limit."""
+    from dingdian_rules.cases import case_from_json
+    with pytest.raises(dr.CaseError) as exc:
+        case_from_json("[" * 100_000 + "]" * 100_000)
+    assert exc.value.diagnostics[0].code == "too-deep"
+    with pytest.raises(dr.CaseError) as exc:
+        case_from_json('{"case_id": "' + "x" * 2_100_000 + '"}')
+    assert exc.value.diagnostics[0].code == "file-too-large"
+    with pytest.raises(dr.CaseError) as exc:
+        case_from_json('{"institution": {\n  "beds": true}}', source="api")
+    d = exc.value.diagnostics[0]
+    assert (d.code, d.location.file, d.location.line, d.location.column) == ("type-mismatch", "api", 2, 11)
+    with pytest.raises(dr.CaseError) as exc:
+        case_from_json('{"a": NaN}')
+    assert exc.value.diagnostics[0].code == "json-syntax"
+    assert case_from_json('{"institution": {"beds": 3}}').institution.beds == 3
+
+
+def test_a_named_pipe_given_as_a_json_case_is_refused_not_read(tmp_path):
+    import os
+    fifo = tmp_path / "c.json"
+    os.mkfifo(fifo)
+    with pytest.raises(dr.CaseError) as exc:
+        dr.load_case_file(fifo)
+    assert exc.value.diagnostics[0].code == "file-unreadable"

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Iterable, Literal, Union
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
-from .errors import DingdianError, Diagnostic, Location
+from .errors import DingdianError, Diagnostic
 from .facts import Conduct, InstitutionType, IsoDate, RegionAction, RequestKind
 
 __all__ = [
@@ -224,13 +224,38 @@ OPENING_EVENTS = frozenset({"term_started"})
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(Event)
 
 
-def parse_event(data: Any, *, source: str = "<event>") -> Any:
-    """Validate one event given as plain data (dates as ISO strings or ``date``) or as a model."""
+def parse_event(data: Any, *, source: str = "<event>", doc: Any = None, path: tuple = ()) -> Any:
+    """Validate one event given as plain data (dates as ``YYYY-MM-DD`` or ``date``) or as a model.
+
+    ``doc`` (a ``yamlio.YamlDoc``) and ``path`` say where the event stands in a file, so each
+    diagnostic carries the line and column of the offending value; ``source`` names it in the
+    message."""
     if isinstance(data, _Event):
         return data
     try:
         return _ADAPTER.validate_python(data)
     except pydantic.ValidationError as exc:
-        diags = [Diagnostic("invalid-event", f"{'.'.join(map(str, e['loc'])) or 'event'}: {e['msg']}",
-                            Location(source)) for e in exc.errors(include_url=False)]
-        raise EventError(f"{source}: not a valid event: " + "; ".join(d.message for d in diags), diags) from None
+        diags = _event_diagnostics(exc, data, source, doc, tuple(path))
+        raise EventError(f"{source}: not a valid event: " + "; ".join(
+            f"{d.path}: {d.message}" if d.path else d.message for d in diags), diags) from None
+
+
+def _event_diagnostics(exc: pydantic.ValidationError, data: Any, source: str, doc: Any,
+                       path: tuple) -> list[Diagnostic]:
+    from .errors import did_you_mean
+    from .schema_errors import pydantic_diagnostics
+    from .yamlio import YamlDoc, format_path
+
+    if doc is None:
+        doc, path = YamlDoc(data, {}, {}, source), ()
+    errors = exc.errors(include_url=False)
+    tag = next((e for e in errors if e["type"] in ("union_tag_invalid", "union_tag_not_found")), None)
+    if tag is None:
+        return pydantic_diagnostics(exc, Event, doc, path)  # type: ignore[arg-type]
+    if tag["type"] == "union_tag_not_found":
+        return [Diagnostic("missing-field", "missing required field 'type'", doc.locate(path), format_path(path),
+                           "add `type: ...`, one of: " + ", ".join(EVENT_TYPES))]
+    value = str((tag.get("ctx") or {}).get("tag", ""))
+    return [Diagnostic("bad-value", f"unknown event type {value!r}", doc.locate(path + ("type",)),
+                       format_path(path + ("type",)),
+                       did_you_mean(value, EVENT_TYPES) or "event types: " + ", ".join(EVENT_TYPES))]

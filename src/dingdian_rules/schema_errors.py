@@ -214,6 +214,9 @@ def _diagnose(err: dict[str, Any], rel: Path_, model: type[BaseModel], doc: Yaml
         allowed = _allowed_values(_types_at(model, rel), ctx)
         hint = did_you_mean(str(value), allowed) or ("allowed values: " + ", ".join(allowed) if allowed else "")
         return Diagnostic("bad-value", f"{_short(value)} is not an allowed value", where, path, hint)
+    if kind == "string_unicode":
+        return Diagnostic("invalid-value", f"text is not valid Unicode (it holds a lone surrogate): {_short(value)}",
+                          where, path, "write the character itself; in JSON a pair such as \\ud83d\\ude00 is one character")
     if kind == "finite_number":
         return Diagnostic("type-mismatch", f"expected a finite number, got {_short(value)}", where, path,
                           "write a number such as 12.5; .inf and .nan are not amounts")

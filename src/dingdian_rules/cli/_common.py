@@ -121,9 +121,10 @@ def plural(n: int, word: str) -> str:
 
 
 def emit(text: str, output: str | None = None) -> None:
-    """Write a result to ``output`` (a file, UTF-8) or to standard output."""
+    """Write a result to ``output`` (a file, UTF-8) or to standard output; what UTF-8 cannot
+    encode (a lone surrogate from the input) is written as a ``\\udxxx`` escape, never a crash."""
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")
     else:
         sys.stdout.write(text)
 
