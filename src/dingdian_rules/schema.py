@@ -32,7 +32,7 @@ Level = Literal["national", "province", "city", "agreement"]
 Status = Literal["in_force", "draft", "expired"]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 # A parameter's value, read strictly: `true` and '3' are not numbers, .inf and .nan not amounts.
 Value = (Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True, allow_inf_nan=False)]
