@@ -19,7 +19,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError, core_schema
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -98,26 +98,41 @@ class FactModel(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, strict=True, allow_inf_nan=False)
 
-    @field_validator("*", mode="before")
+    @model_validator(mode="before")
     @classmethod
-    def _dates_as_written(cls, value: Any, info: ValidationInfo) -> Any:
-        # Annotations stay plain ``date`` (the condition checker and the supervisor read them);
-        # this reads a date field's text, and strict validation refuses everything else.
-        is_list = _date_fields(cls).get(info.field_name)  # type: ignore[arg-type]
-        if is_list is None or value is None:
-            return value
-        if not is_list:
-            return _written_date(value)
-        if isinstance(value, list):  # items that are not dates stay as given: strict refuses each one
-            return [_item_date(v) for v in value]
-        return value
+    def _dates_as_written(cls, data: Any) -> Any:
+        # Annotations stay plain ``date`` (the condition checker and the supervisor read them), so
+        # strict validation takes only date objects: this reads the YYYY-MM-DD text of the date
+        # fields first. Anything else stays as given, and strict validation refuses it where it
+        # stands (a list item at its index). One call per record, not one per field.
+        fields = _date_fields(cls)
+        if not fields or data.__class__ is not dict:
+            return data
+        out = None
+        for name, is_list in fields.items():
+            value = data.get(name)
+            if value.__class__ is str and not is_list:
+                new: Any = _item_date(value)
+            elif is_list and value.__class__ is list:
+                new = [_item_date(v) if v.__class__ is str else v for v in value]
+            else:
+                continue
+            if out is None:
+                out = dict(data)
+            out[name] = new
+        return data if out is None else out
 
 
-def _item_date(value: Any) -> Any:
-    try:
-        return parse_iso_date(value) if isinstance(value, str) else value
-    except ValueError:
-        return value
+def _item_date(value: str) -> Any:
+    """``value`` as a date when it is written YYYY-MM-DD, else unchanged (strict validation then
+    refuses it where it stands). At length 10 with dashes at 4 and 7, ``date.fromisoformat``
+    reads nothing but YYYY-MM-DD with ASCII digits (the same test as ``parse_iso_date``)."""
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return value
 
 
 class InstitutionType(FactEnum):
