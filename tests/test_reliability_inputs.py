@@ -131,6 +131,7 @@ def test_quantifiers_nested_up_to_the_limit_evaluate_and_beyond_are_a_located_lo
 def test_block_levels_beyond_the_limit_are_refused_before_compiling(monkeypatch):
     """MAX_TREE_DEPTH and MAX_CODE_LOOPS already keep block levels under the limit; the level check
     stays so that raising either cannot let through a condition Python would not compile."""
+    assert 1 + MAX_CODE_LEVELS + 2 < 99  # body, levels, a leaf's own line: under Python's limit
     text = "institution.is_public or (institution.beds > 3 and (institution.is_public or institution.has_it_connection))"
     (levels, node), _ = code_nesting(parse_counted(text)[0])
     assert levels == 3 and text[node.start:node.end] == "institution.has_it_connection"
