@@ -1,8 +1,12 @@
-"""Build cases from plain data or YAML/JSON files, with located errors (``CaseError``)."""
+"""Build cases from plain data or YAML/JSON files, with located errors (``CaseError``).
+
+A ``.json`` file is read as JSON (``jsonio``) and anything else as YAML; both with the same
+limits (2 MB, UTF-8 with or without a BOM, 64 levels of nesting, no duplicate keys) and the same
+located diagnostics.
+"""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -10,6 +14,7 @@ import pydantic
 
 from .errors import CaseError, Diagnostic, Location
 from .facts import Case
+from .jsonio import load_json, load_json_file
 from .schema_errors import pydantic_diagnostics
 from .yamlio import YamlDoc, load_yaml, load_yaml_file
 
@@ -32,9 +37,9 @@ def load_case_file(path: str | Path) -> tuple[Case, dict[str, Any]]:
     A case file is either the case itself or ``{case: {...}, as_of: ..., question: ...}``.
     """
     p = Path(path)
-    doc, diags = load_yaml_file(p)
+    doc, diags = read_case_file(p)
     if doc is None:
-        raise CaseError(diags, f"{p}: not readable as YAML")
+        raise CaseError(diags, f"{p}: not readable as {'JSON' if _is_json(p) else 'YAML'}")
     data = doc.data
     base: tuple = ()
     extras: dict[str, Any] = {}
@@ -58,11 +63,27 @@ def load_case_file(path: str | Path) -> tuple[Case, dict[str, Any]]:
 
 
 def case_from_json(text: str, *, source: str = "<json>") -> Case:
+    """A case from JSON text, with the limits and located errors of a JSON case file."""
+    doc, diags = load_json(text, source)
+    if doc is None:
+        raise CaseError(diags, f"{source}: not readable as JSON")
+    if not isinstance(doc.data, dict):
+        raise CaseError([Diagnostic("not-a-mapping", f"a case must be a mapping, not {type(doc.data).__name__}",
+                                    doc.locate(()), "", "write the case as {\"institution\": {...}} etc.")])
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CaseError([Diagnostic("json-syntax", exc.msg, Location(source, exc.lineno, exc.colno))]) from None
-    return parse_case(data, source=source)
+        return Case.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        raise CaseError(pydantic_diagnostics(exc, Case, doc), f"{source}: not a valid case") from None
 
 
-__all__ = ["parse_case", "load_case_file", "case_from_json", "load_yaml"]
+def _is_json(path: Path) -> bool:
+    return path.suffix.lower() == ".json"
+
+
+def read_case_file(path: str | Path) -> tuple[YamlDoc | None, list[Diagnostic]]:
+    """The located data of a case file: JSON for ``.json``, else YAML."""
+    p = Path(path)
+    return load_json_file(p) if _is_json(p) else load_yaml_file(p)
+
+
+__all__ = ["parse_case", "load_case_file", "case_from_json", "read_case_file", "load_yaml"]

@@ -11,7 +11,7 @@ they are reported as options (measures the agency may take).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Callable, Mapping
 
 from . import timecalc
@@ -192,6 +192,9 @@ def deadline_spec(r: ResolvedRule) -> DeadlineSpec:
                         dl.roll_to_working_day)
 
 
+_NO_DAY = timecalc.ComputedDate(None)  # type: ignore[arg-type]
+
+
 def _deadline(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, est: set[int]) -> DeadlineResult | None:
     if spec.applies is not None and spec.applies(case, today, est) is False:
         return None
@@ -206,24 +209,35 @@ def _deadline(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, e
         _, slots = r.deadline_start.run_traced(case, today, set())  # type: ignore[union-attr]
         missing = tuple(sorted(missing_facts(r.deadline_start, slots)))  # type: ignore[arg-type]
     else:
-        computed = spec.shift(start, length, unit, pack.calendar)
+        try:
+            computed = spec.shift(start, length, unit, pack.calendar)
+        except timecalc.DateOutOfRange as exc:  # the last day lies outside 0001..9999: unknown, and said why
+            est.add(exc.year)
+            computed = _NO_DAY
         due, estimated = computed.value, computed.estimated
         if estimated:
             est.update(computed.uncovered_years)
-        if spec.extend is not None:
+        if due is not None and spec.extend is not None:
             extra = spec.extend(case, today, est)
             if extra is None:  # the period's extension is unknown, so its end is too
                 _, slots = r.deadline_extend.run_traced(case, today, set())  # type: ignore[union-attr]
                 missing = tuple(sorted(missing_facts(r.deadline_extend, slots)))  # type: ignore[arg-type]
                 extra, due = 0, None
             elif extra:
-                due = due + timedelta(days=int(extra))
+                due = timecalc.shift_days(due, int(extra))
+                if due is None:
+                    est.add(timecalc.AFTER_CALENDAR if extra > 0 else timecalc.BEFORE_CALENDAR)
         if due is not None and spec.roll:
-            rolled = timecalc.roll_to_working_day(due, pack.calendar)
-            if rolled.value != due:
-                rolled_from, due = due, rolled.value
-            estimated = estimated or rolled.estimated
-            est.update(rolled.uncovered_years)
+            try:
+                rolled = timecalc.roll_to_working_day(due, pack.calendar)
+            except timecalc.DateOutOfRange as exc:
+                est.add(exc.year)
+                due = None
+            else:
+                if rolled.value != due:
+                    rolled_from, due = due, rolled.value
+                estimated = estimated or rolled.estimated
+                est.update(rolled.uncovered_years)
     dl = r.deadline
     return DeadlineResult(r.id, r.title, dl.start_event, start, length, unit, dl.direction, due,  # type: ignore[union-attr]
                           _calendar_name(pack, unit, due, start), estimated, rolled_from, int(extra),
@@ -307,12 +321,28 @@ def _finish(pack: ResolvedPack, plan: Plan, case: Case, today: date, statuses: t
                        if d is not None])
     warnings = _warnings(pack, today)
     if est:
-        warnings = warnings + (DecisionWarning(
-            "calendar-estimated", f"no published holiday arrangement for {', '.join(map(str, sorted(est)))}: working "
-            "days there are estimated as Monday to Friday; supply the year's holidays to the pack or caller"),)
+        warnings = warnings + _count_warnings(est)
     measures = _measures(plan, statuses, case, today) if plan.measure_rules else ()
     return Decision(plan.question, outcome, today, pack.id, pack.chain, pack.fingerprint, case.case_id,
                     measures, deadlines, warnings, plan, case, statuses, slots)
+
+
+def _count_warnings(est: set[int]) -> tuple[DecisionWarning, ...]:
+    """What the counts of a decision could not settle: estimated calendar years, and days that
+    lie outside 0001-01-01..9999-12-31 (those dates are unknown, so what needs them is too)."""
+    out = []
+    years = sorted(y for y in est if timecalc.BEFORE_CALENDAR < y < timecalc.AFTER_CALENDAR)
+    if years:
+        out.append(DecisionWarning(
+            "calendar-estimated", f"no published holiday arrangement for {', '.join(map(str, years))}: working "
+            "days there are estimated as Monday to Friday; supply the year's holidays to the pack or caller"))
+    ends = [text for year, text in ((timecalc.BEFORE_CALENDAR, "before 0001-01-01"),
+                                    (timecalc.AFTER_CALENDAR, "after 9999-12-31")) if year in est]
+    if ends:
+        out.append(DecisionWarning(
+            "date-out-of-range", f"a period counted from a date in the case ends {' or '.join(ends)}, outside the "
+            "calendar: that day is unknown, so the conditions and deadlines that need it are undetermined"))
+    return tuple(out)
 
 
 def evaluate_all(pack: ResolvedPack, case: Case | Mapping[str, Any], *, as_of: date | None = None,

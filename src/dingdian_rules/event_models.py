@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated, Any, Iterable, Literal, Union
 
 import pydantic
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
-from .errors import DingdianError, Diagnostic, Location
-from .facts import Conduct, InstitutionType, RegionAction, RequestKind
+from .errors import DingdianError, Diagnostic
+from .facts import Conduct, InstitutionType, IsoDate, RegionAction, RequestKind
 
 __all__ = [
     "Event", "EVENT_TYPES", "OPENING_EVENTS", "EventError", "EventOrderError", "UnknownInstitutionError", "parse_event",
@@ -39,10 +38,10 @@ class UnknownInstitutionError(EventError):
 
 # --- events ---------------------------------------------------------------------------------
 class _Event(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)  # `n` is not false, `0` not a date
 
     institution_id: str = Field(min_length=1, description="The institution's identifier (any stable string).")
-    on: date = Field(description="The day it happened.")
+    on: IsoDate = Field(description="The day it happened.")
     note: str | None = Field(None, description="Free text for the reader; no rule reads it.")
 
     def describe(self) -> str:
@@ -53,7 +52,7 @@ class TermStarted(_Event):
     """A new agreement term (and, the first time, the institution's supervision) begins on ``on``."""
 
     type: Literal["term_started"] = "term_started"
-    term_end: date = Field(description="Last day of the term.")
+    term_end: IsoDate = Field(description="Last day of the term.")
     name: str | None = None
     institution_type: InstitutionType | None = None
     is_public: bool | None = Field(None, description="公立医疗机构 (art. 44).")
@@ -71,7 +70,7 @@ class TermRenewed(_Event):
     current term's last day to ``next_term_end``."""
 
     type: Literal["term_renewed"] = "term_renewed"
-    next_term_end: date
+    next_term_end: IsoDate
 
 
 class RenewalFailed(_Event):
@@ -86,7 +85,7 @@ class SuspensionStarted(_Event):
 
     type: Literal["suspension_started"] = "suspension_started"
     requested_by_institution: bool = Field(False, description="At the institution's request (art. 42 para. 2).")
-    scheduled_end_on: date | None = Field(None, description="Last day of the suspension as decided (Zhongshan art. 44).")
+    scheduled_end_on: IsoDate | None = Field(None, description="Last day of the suspension as decided (Zhongshan art. 44).")
 
 
 class SuspensionEnded(_Event):
@@ -134,7 +133,7 @@ class ConductCleared(_Event):
     go back to their closed-world defaults."""
 
     type: Literal["conduct_cleared"] = "conduct_cleared"
-    facts: tuple[str, ...] = ()
+    facts: tuple[str, ...] = Field((), strict=False)  # a list in YAML and JSON
 
     @field_validator("facts")
     @classmethod
@@ -187,7 +186,7 @@ class RequestFiled(_Event):
 
     type: Literal["request_filed"] = "request_filed"
     kind: RequestKind
-    effective_on: date
+    effective_on: IsoDate
 
 
 class RequestDecided(_Event):
@@ -225,13 +224,38 @@ OPENING_EVENTS = frozenset({"term_started"})
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(Event)
 
 
-def parse_event(data: Any, *, source: str = "<event>") -> Any:
-    """Validate one event given as plain data (dates as ISO strings or ``date``) or as a model."""
+def parse_event(data: Any, *, source: str = "<event>", doc: Any = None, path: tuple = ()) -> Any:
+    """Validate one event given as plain data (dates as ``YYYY-MM-DD`` or ``date``) or as a model.
+
+    ``doc`` (a ``yamlio.YamlDoc``) and ``path`` say where the event stands in a file, so each
+    diagnostic carries the line and column of the offending value; ``source`` names it in the
+    message."""
     if isinstance(data, _Event):
         return data
     try:
         return _ADAPTER.validate_python(data)
     except pydantic.ValidationError as exc:
-        diags = [Diagnostic("invalid-event", f"{'.'.join(map(str, e['loc'])) or 'event'}: {e['msg']}",
-                            Location(source)) for e in exc.errors(include_url=False)]
-        raise EventError(f"{source}: not a valid event: " + "; ".join(d.message for d in diags), diags) from None
+        diags = _event_diagnostics(exc, data, source, doc, tuple(path))
+        raise EventError(f"{source}: not a valid event: " + "; ".join(
+            f"{d.path}: {d.message}" if d.path else d.message for d in diags), diags) from None
+
+
+def _event_diagnostics(exc: pydantic.ValidationError, data: Any, source: str, doc: Any,
+                       path: tuple) -> list[Diagnostic]:
+    from .errors import did_you_mean
+    from .schema_errors import pydantic_diagnostics
+    from .yamlio import YamlDoc, format_path
+
+    if doc is None:
+        doc, path = YamlDoc(data, {}, {}, source), ()
+    errors = exc.errors(include_url=False)
+    tag = next((e for e in errors if e["type"] in ("union_tag_invalid", "union_tag_not_found")), None)
+    if tag is None:
+        return pydantic_diagnostics(exc, Event, doc, path)  # type: ignore[arg-type]
+    if tag["type"] == "union_tag_not_found":
+        return [Diagnostic("missing-field", "missing required field 'type'", doc.locate(path), format_path(path),
+                           "add `type: ...`, one of: " + ", ".join(EVENT_TYPES))]
+    value = str((tag.get("ctx") or {}).get("tag", ""))
+    return [Diagnostic("bad-value", f"unknown event type {value!r}", doc.locate(path + ("type",)),
+                       format_path(path + ("type",)),
+                       did_you_mean(value, EVENT_TYPES) or "event types: " + ", ".join(EVENT_TYPES))]

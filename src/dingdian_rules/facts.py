@@ -4,24 +4,138 @@ Every field is optional. A field that is not given is *unknown*, not false or em
 three-valued logic over these facts, and a decision that depends on an unknown fact says which
 facts would settle it. ``[]`` is a known empty list; ``None`` (or absence) is unknown.
 Descriptions are the documentation: ``docs/facts.md`` is generated from them.
+
+Values are read strictly (``WRITTEN_FORMS``): pydantic's lax mode would turn ``n`` into false,
+``0`` into 1970-01-01 and ``'12'`` into 12, and a wrong fact gives a wrong decision with no
+diagnostic. ``IsoDate`` is the one date type of cases, packs and events.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
+import types
+import typing
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError, core_schema
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+# How each kind of value is written in a case (YAML or JSON), for docs/facts.md and the hints.
+WRITTEN_FORMS: tuple[tuple[str, str, str], ...] = (
+    ("bool", "`true` or `false`", "`yes`, `n`, `0`, `1`, `'true'`"),
+    ("int", "a whole number: `12`", "`12.0`, `1e3`, `'12'`, `true`"),
+    ("number", "a finite number: `12`, `12.5`", "`.inf`, `.nan`, `'12.5'`, `true`"),
+    ("date", "`YYYY-MM-DD`, from `0001-01-01` to `9999-12-31` (quoted or not)",
+     "`20250601`, `0` and other numbers (they are not Unix timestamps), `2025-06-01T00:00:00`, `2025/06/01`"),
+    ("text", "text; quote it when it would read as a number or `true`/`false`", "a number or `true` unquoted"),
+    ("enum", "one of the listed values, exactly", "another spelling or case"),
+    ("list", "a list `[...]` of the item type; `[]` is known empty", "a single value without `[...]`"),
+)
+
+
+def parse_iso_date(text: str) -> date:
+    """The day written ``YYYY-MM-DD``; ValueError for anything else. (Python 3.11's
+    ``date.fromisoformat`` also reads ``20250601`` and ``2025-W23-1``, which nobody means here.)"""
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"not a date written YYYY-MM-DD: {text!r}")
+    return date.fromisoformat(text)
+
+
+def _written_date(value: Any) -> Any:
+    """Before validation: ``YYYY-MM-DD`` text becomes a date, a date stays; a number (which lax
+    pydantic reads as a Unix timestamp), a datetime or any other text is refused."""
+    if isinstance(value, str):
+        try:
+            return parse_iso_date(value)
+        except ValueError:
+            raise PydanticCustomError("date_parsing", "not a date written YYYY-MM-DD") from None
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    raise PydanticCustomError("date_type", "not a date: write YYYY-MM-DD")
+
+
+IsoDate = Annotated[date, BeforeValidator(_written_date)]
+
+
+class FactEnum(StrEnum):
+    """Base of the fact enums: their values are matched exactly even in the strict fact models
+    (strict pydantic accepts only enum members, and a case is written as text)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
+        schema = handler(source)
+        schema["strict"] = False  # lax enum validation: the exact values, as text
+        return schema
+
+
+_DATE_FIELDS: dict[type, dict[str, bool]] = {}
+
+
+def _date_fields(model: type[BaseModel]) -> dict[str, bool]:
+    """Field name -> whether it holds a list of dates, for the models' date fields (cached)."""
+    hit = _DATE_FIELDS.get(model)
+    if hit is None:
+        hit = {}
+        for name, info in model.model_fields.items():
+            ann = info.annotation
+            if typing.get_origin(ann) in (typing.Union, types.UnionType):
+                ann = next(a for a in typing.get_args(ann) if a is not type(None))
+            if ann is date:
+                hit[name] = False
+            elif typing.get_origin(ann) is list and typing.get_args(ann)[0] is date:
+                hit[name] = True
+        _DATE_FIELDS[model] = hit
+    return hit
 
 
 class FactModel(BaseModel):
-    """Base of all fact models: unknown keys are errors, and facts are immutable once built."""
+    """Base of all fact models: unknown keys are errors, facts are immutable once built, and values
+    are read strictly (module docstring), dates as ``YYYY-MM-DD``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, strict=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dates_as_written(cls, data: Any) -> Any:
+        # Annotations stay plain ``date`` (the condition checker and the supervisor read them), so
+        # strict validation takes only date objects: this reads the YYYY-MM-DD text of the date
+        # fields first. Anything else stays as given, and strict validation refuses it where it
+        # stands (a list item at its index). One call per record, not one per field.
+        fields = _date_fields(cls)
+        if not fields or data.__class__ is not dict:
+            return data
+        out = None
+        for name, is_list in fields.items():
+            value = data.get(name)
+            if value.__class__ is str and not is_list:
+                new: Any = _item_date(value)
+            elif is_list and value.__class__ is list:
+                new = [_item_date(v) if v.__class__ is str else v for v in value]
+            else:
+                continue
+            if out is None:
+                out = dict(data)
+            out[name] = new
+        return data if out is None else out
 
 
-class InstitutionType(StrEnum):
+def _item_date(value: str) -> Any:
+    """``value`` as a date when it is written YYYY-MM-DD, else unchanged (strict validation then
+    refuses it where it stands). At length 10 with dashes at 4 and 7, ``date.fromisoformat``
+    reads nothing but YYYY-MM-DD with ASCII digits (the same test as ``parse_iso_date``)."""
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    return value
+
+
+class InstitutionType(FactEnum):
     """Institution types, after national art. 5 items (一)–(六) plus internet hospitals."""
 
     general_hospital = "general_hospital"  # 综合医院 (5.1)
@@ -49,7 +163,7 @@ class InstitutionType(StrEnum):
     other = "other"  # any type art. 5 does not list
 
 
-class Licence(StrEnum):
+class Licence(FactEnum):
     """The permit the institution holds (national art. 5 opening sentence; art. 7 item 2)."""
 
     practice_licence = "practice_licence"  # 医疗机构执业许可证
@@ -59,7 +173,7 @@ class Licence(StrEnum):
     none = "none"  # holds none of these
 
 
-class Material(StrEnum):
+class Material(FactEnum):
     """Application materials (national art. 7 items; packs may require more)."""
 
     application_form = "application_form"  # 定点医疗机构申请表 (7.1)
@@ -74,7 +188,7 @@ class Material(StrEnum):
     internal_management_rules = "internal_management_rules"  # 与医保政策对应的内部管理制度文本 (Jiangsu art. 8(3))
 
 
-class PersonRole(StrEnum):
+class PersonRole(FactEnum):
     legal_representative = "legal_representative"  # 法定代表人
     principal = "principal"  # 主要负责人
     actual_controller = "actual_controller"  # 实际控制人
@@ -175,7 +289,7 @@ class Application(FactModel):
         None, description="A tip received during publicity was verified to be a non-acceptance ground (收到线索经核查且属于第九条情形之一, Jiangsu art. 13 para. 2).")
 
 
-class EvaluationResult(StrEnum):
+class EvaluationResult(FactEnum):
     passed = "passed"  # 合格
     failed = "failed"  # 不合格
 
@@ -190,7 +304,7 @@ class Evaluation(FactModel):
         None, description="Date the application procedure was ended (终结本次申请程序之日) after this evaluation (Foshan art. 10(3): the 1-year bar runs from it).")
 
 
-class RescissionGround(StrEnum):
+class RescissionGround(FactEnum):
     violation_of_law = "violation_of_law"  # 因违法违规 (art. 12(5))
     serious_breach = "serious_breach"  # 因严重违反医保协议约定 (art. 12(6))
     other = "other"
@@ -228,7 +342,7 @@ class Suspension(FactModel):
         None, description="The agency verified the rectification after a resume application (核查确认改正有效); false = verification failed (Zhongshan art. 44 para. 3).")
 
 
-class RegionAction(StrEnum):
+class RegionAction(FactEnum):
     none = "none"  # the home agency has neither suspended nor rescinded
     suspended = "suspended"
     rescinded = "rescinded"
@@ -357,7 +471,7 @@ class Conduct(FactModel):
     drug_sales: list[DrugSale] | None = Field(None, description="Drugs with purchase and sale prices, for mark-up limits (青海 art. 44).")
 
 
-class RequestKind(StrEnum):
+class RequestKind(FactEnum):
     suspend = "suspend"  # 中止
     rescind = "rescind"  # 解除
     not_renew = "not_renew"  # 不再续签

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from .conditions.types import type_of_annotation
-from .facts import Case
+from .facts import WRITTEN_FORMS, Case
 
 
 def _models(root: type[BaseModel]) -> list[tuple[str, type[BaseModel]]]:
@@ -33,7 +33,14 @@ def facts_markdown() -> str:
              "The names a condition may use, generated from `dingdian_rules.facts` by",
              "`python -m dingdian_rules.factsdoc > docs/facts.md` (a test keeps it in sync).",
              "Every fact is optional: a fact that is not given is *unknown*, never false; `[]` is a known",
-             "empty list. JSON Schema: `dingdian-rules schema case`.", ""]
+             "empty list. JSON Schema: `dingdian-rules schema case`.", "",
+             "## How values are written", "",
+             "Values are read strictly, in YAML and JSON alike: a value of the wrong type is a located",
+             "`type-mismatch` or `bad-date` error (docs/errors.md), never converted. So `n` is not false,",
+             "`0` is not 1970-01-01 and `'12'` is not 12. The same forms hold for events and pack values.", "",
+             "| type | write | refused, for example |", "| --- | --- | --- |"]
+    lines += [f"| {kind} | {form} | {refused} |" for kind, form, refused in WRITTEN_FORMS]
+    lines.append("")
     for prefix, model in _models(Case):
         title = prefix or "case (root)"
         lines += [f"## `{title}` — {model.__name__}", "", " ".join((model.__doc__ or "").strip().split("\n\n")[0].split()), "",

@@ -8,10 +8,13 @@ and type-checks them against the fact vocabulary once the whole chain is resolve
 from __future__ import annotations
 
 import re
-from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from .facts import IsoDate as date  # every date is written YYYY-MM-DD: no numbers, no datetimes
+from .timecalc import MAX_PERIOD
 
 RuleKind = Literal[
     "institution_type",  # 可申请定点的医疗机构类型: requires
@@ -72,7 +75,11 @@ DecisionWarningCode = Literal["pack-draft", "pack-not-yet-in-force", "pack-expir
                               "calendar-estimated", "date-out-of-range"]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
-_STRICT = ConfigDict(extra="forbid", frozen=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+# A parameter's value, read strictly: `true` and '3' are not numbers, .inf and .nan not amounts.
+Value = (Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True, allow_inf_nan=False)]
+         | list[Annotated[str, Field(strict=True)]])
 
 
 class Text(BaseModel):
@@ -143,13 +150,22 @@ class Parameter(BaseModel):
     model_config = _STRICT
     id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     title: Text
-    value: int | float | list[str]
+    value: Value
     unit: Unit
     citation: Citation
     derivation: str | None = Field(
         None, description="How the value is derived from the quote when it does not stand there as written "
         "(半年 as 6 months, a cap read from two clauses): shown by resolve and in decisions.")
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _period_fits_the_calendar(self) -> "Parameter":
+        limit = MAX_PERIOD.get(self.unit)
+        if limit is not None and isinstance(self.value, int) and self.value > limit:
+            raise PydanticCustomError("period_too_long", "a period of {value} {unit} is longer than the calendar "
+                                      "(0001-01-01 to 9999-12-31, at most {limit} {unit}): no rule counting it could "
+                                      "be evaluated", {"value": self.value, "unit": self.unit, "limit": limit})
+        return self
 
 
 class Amount(BaseModel):
@@ -299,7 +315,7 @@ class ParameterOverride(BaseModel):
 
     model_config = _STRICT
     id: str
-    value: int | float | list[str]
+    value: Value
     citation: Citation
     changes: str | None = None
     derivation: str | None = Field(None, description="As for a parameter: how the value is derived from the quote.")

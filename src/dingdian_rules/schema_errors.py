@@ -217,6 +217,12 @@ def _diagnose(err: dict[str, Any], rel: Path_, model: type[BaseModel], doc: Yaml
         hint = did_you_mean(str(ctx.get("tag")), allowed) or "allowed values: " + ", ".join(allowed)
         return Diagnostic("bad-value", f"{key} {_short(ctx.get('tag'))} is not an allowed value",
                           doc.locate(full + (key,)), format_path(full + (key,)), hint)
+    if kind == "string_unicode":
+        return Diagnostic("invalid-value", f"text is not valid Unicode (it holds a lone surrogate): {_short(value)}",
+                          where, path, "write the character itself; in JSON a pair such as \\ud83d\\ude00 is one character")
+    if kind == "finite_number":
+        return Diagnostic("type-mismatch", f"expected a finite number, got {_short(value)}", where, path,
+                          "write a number such as 12.5; .inf and .nan are not amounts")
     if _is_type_error(kind):
         expected = _type_expected(kind)
         message = f"expected {expected}, got {_short(value)}" if expected else f"not a valid value: {_short(value)}"
@@ -257,17 +263,25 @@ def _value_slip(value: Any) -> str:
 
 
 def _type_hint(kind: str, value: Any) -> str:
-    """What to write instead, for the usual wrong types."""
-    if kind.startswith("bool") and isinstance(value, str):
-        word = value.strip()
-        if word in BOOL_WORDS:
+    """What to write instead, for the usual wrong types: values are never converted (docs/facts.md)."""
+    if kind == "string_type" and isinstance(value, (int, float, bool)):
+        return f"quote it to make it text: '{value}'"
+    if kind.startswith("bool"):
+        if isinstance(value, str) and value.strip() in BOOL_WORDS:
+            word = value.strip()
             return f"write {str(BOOL_WORDS[word]).lower()} for '{word}' (true or false, not 是/否)"
-        return "write true or false"
-    if kind.startswith(("int", "float")) and isinstance(value, str):
-        ascii_ = unicodedata.normalize("NFKC", value).strip()
-        number = re.match(r"[-+]?\d+(\.\d+)?", ascii_)
-        if number is not None:
-            return f"write the number alone, in ASCII digits: {number.group(0)}"
+        return "write true or false (yes, no, y, n, 0 and 1 are not booleans)"
+    if kind in ("int_type", "float_type", "int_from_float") or kind.startswith(("int", "float")):
+        if isinstance(value, bool):
+            return "write a number (true and false are not numbers)"
+        if isinstance(value, str):
+            ascii_ = unicodedata.normalize("NFKC", value).strip()
+            number = re.match(r"[-+]?\d+(\.\d+)?", ascii_)
+            if number is not None and number.group(0) != value.strip():
+                return f"write the number alone, in ASCII digits: {number.group(0)}"
+            return "write the number without quotes"
+        if kind != "float_type" and isinstance(value, float):
+            return "write a whole number (12, not 12.0 or 1.2e1)"
     return _value_slip(value)
 
 

@@ -7,6 +7,11 @@ on the corresponding day of the last month, or that month's last day when there 
 choice and therefore a separate function here. Working days come from the State Council's
 published arrangements; a year nobody has published is counted Monday-Friday and every result
 that relied on it says so (``estimated``), so no decision rests on a silent guess.
+
+Days exist from 0001-01-01 to 9999-12-31 (``datetime.date``). A period that would end outside
+them raises ``DateOutOfRange``; ``within_period`` and ``elapsed_period`` still answer (every day
+there is falls inside such a period), and ``shift_days`` and ``last_day_capped`` are the
+non-raising forms for callers that compare or step days near the ends.
 See docs/time.md for each reading.
 """
 
@@ -22,14 +27,20 @@ from chinese_calendar import constants as _cc
 from dateutil.relativedelta import relativedelta
 
 __all__ = [
+    "AFTER_CALENDAR",
+    "BEFORE_CALENDAR",
     "DEFAULT_CALENDAR",
+    "MAX_PERIOD",
     "ComputedDate",
+    "DateOutOfRange",
     "Unit",
     "WorkdayCalendar",
     "YearArrangement",
     "add_period",
     "elapsed_period",
+    "last_day_capped",
     "roll_to_working_day",
+    "shift_days",
     "subtract_period",
     "within_period",
 ]
@@ -45,6 +56,38 @@ _CC_RANGE: tuple[int, int] | None = (
     (min(_CC_HOLIDAYS).year, max(_CC_HOLIDAYS).year) if _CC_HOLIDAYS else None
 )
 _CC_SOURCE = f"chinesecalendar {getattr(chinese_calendar, '__version__', '?')}"
+
+
+# The "years" a count records (beside estimated calendar years) when the day it needs lies before
+# 0001-01-01 or after 9999-12-31, so that a decision can say why a date is unknown.
+BEFORE_CALENDAR = 0
+AFTER_CALENDAR = 10000
+
+# The longest period that can end on a day at all: from 0001-01-01 to 9999-12-31. A longer period
+# parameter makes every rule that counts it impossible to evaluate, so packs refuse it.
+MAX_PERIOD: dict[str, int] = {"days": (date.max - date.min).days, "working_days": (date.max - date.min).days,
+                              "months": 9999 * 12 - 1, "years": 9998}
+
+
+class DateOutOfRange(OverflowError):
+    """A computed day would lie before 0001-01-01 or after 9999-12-31 (``after`` says which)."""
+
+    def __init__(self, message: str, after: bool) -> None:
+        super().__init__(message)
+        self.after = after
+
+    @property
+    def year(self) -> int:
+        """``AFTER_CALENDAR`` or ``BEFORE_CALENDAR``, for the years a decision warns about."""
+        return AFTER_CALENDAR if self.after else BEFORE_CALENDAR
+
+
+def shift_days(d: date, days: int) -> date | None:
+    """``d`` moved by ``days`` days, or None when that day lies outside 0001-01-01..9999-12-31."""
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        return None
 
 
 def _check_date(d: object, name: str = "date") -> date:
@@ -165,20 +208,33 @@ class WorkdayCalendar:
 
     def _walk(self, d: date, n: int, step: int, include_start: bool) -> ComputedDate:
         # Examine days one by one from d in direction `step` until n working days are found;
-        # every uncovered year examined on the way makes the result estimated.
+        # every uncovered year examined on the way makes the result estimated. Inside such a
+        # year (Monday-Friday) whole weeks are skipped, 5 working days each, so a long count
+        # costs per year, not per day.
         one = timedelta(days=step)
         uncovered: set[int] = set()
-        if not include_start:
-            d += one
-        while True:
-            is_working, estimated = self.is_working_day(d)
-            if estimated:
-                uncovered.add(d.year)
-            if is_working:
-                n -= 1
-                if n == 0:
-                    break
-            d += one
+        try:
+            if not include_start:
+                d += one
+            while True:
+                is_working, estimated = self.is_working_day(d)
+                if estimated:
+                    uncovered.add(d.year)
+                    if n > 5:
+                        room = (date(d.year, 12, 31) - d).days if step > 0 else (d - date(d.year, 1, 1)).days
+                        weeks = min((n - 1) // 5, room // 7)
+                        if weeks:
+                            n -= 5 * weeks
+                            d += timedelta(days=7 * weeks * step)
+                            continue
+                if is_working:
+                    n -= 1
+                    if n == 0:
+                        break
+                d += one
+        except OverflowError:
+            raise DateOutOfRange(f"date out of range: {n} more working day(s) {'after' if step > 0 else 'before'} "
+                                 f"{d}", step > 0) from None
         if uncovered:
             return ComputedDate(d, True, tuple(sorted(uncovered)))
         return ComputedDate(d)
@@ -205,7 +261,14 @@ def _shift_months(d: date, months: int) -> date:
     try:
         return d + relativedelta(months=months)
     except (ValueError, OverflowError):
-        raise OverflowError(f"date out of range: {d} shifted by {months} months") from None
+        raise DateOutOfRange(f"date out of range: {d} shifted by {months} months", months > 0) from None
+
+
+def _shift_days(d: date, days: int) -> date:
+    try:
+        return d + timedelta(days=days)
+    except OverflowError:
+        raise DateOutOfRange(f"date out of range: {d} shifted by {days} days", days > 0) from None
 
 
 # Pure natural-unit arithmetic is cached: an evaluator asks for the same (event, length, unit)
@@ -216,7 +279,7 @@ def _natural_end(start: date, length: int, unit: str) -> ComputedDate:
     _check_date(start, "start")
     _check_length(length, 0)
     if unit == "days":
-        return ComputedDate(start + timedelta(days=length))
+        return ComputedDate(_shift_days(start, length))
     if unit == "months":
         return ComputedDate(_shift_months(start, length))
     if unit == "years":
@@ -230,7 +293,7 @@ def _natural_start(end: date, length: int, unit: str) -> ComputedDate:
     _check_date(end, "end")
     _check_length(length, 0)
     if unit == "days":
-        return ComputedDate(end - timedelta(days=length))
+        return ComputedDate(_shift_days(end, -length))
     if unit == "months":
         return ComputedDate(_shift_months(end, -length))
     if unit == "years":
@@ -246,7 +309,7 @@ def add_period(start: date, length: int, unit: Unit,
     The event day is not counted (art. 201), so 30 days after 2025-01-01 ends on 2025-01-31;
     months and years end on the corresponding day, or the month's last day (art. 202):
     2024-02-29 + 3 years -> 2027-02-28. Natural units accept length 0 (the start itself);
-    working days need n >= 1.
+    working days need n >= 1. Raises ``DateOutOfRange`` past 9999-12-31.
     """
     if unit == "working_days":
         return calendar.add_working_days(start, length)
@@ -258,7 +321,8 @@ def subtract_period(end: date, length: int, unit: Unit,
     """The day ``length`` units before ``end``, for "N months before expiry" style deadlines.
 
     The mirror of ``add_period``: same day N months earlier, clamped to that month's last day
-    (as ``end - relativedelta(...)``), or the n-th working day before ``end``.
+    (as ``end - relativedelta(...)``), or the n-th working day before ``end``. Raises
+    ``DateOutOfRange`` before 0001-01-01.
     """
     if unit == "working_days":
         return calendar.subtract_working_days(end, length)
@@ -274,6 +338,27 @@ def roll_to_working_day(d: date, calendar: WorkdayCalendar = DEFAULT_CALENDAR) -
     return calendar.next_working_day_on_or_after(d)
 
 
+def last_day_capped(start: date, length: int, unit: Unit,
+                    calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> ComputedDate:
+    """``add_period``, except that a last day after 9999-12-31 is given as 9999-12-31.
+
+    For comparing with a day: no day there is lies after such a period's end, so ``day <=
+    last day`` and ``day > last day`` keep their answers. Not estimated: with fewer working days
+    than Monday-Friday the end would lie later still."""
+    try:
+        return add_period(start, length, unit, calendar)
+    except DateOutOfRange:
+        return ComputedDate(date.max)
+
+
+def natural_last_day(start: date, length: int, unit: str) -> date:
+    """``last_day_capped(...).value`` for days, months and years; what compiled conditions call."""
+    try:
+        return _natural_end(start, length, unit).value
+    except DateOutOfRange:
+        return date.max
+
+
 def within_period(event: date, as_of: date, length: int, unit: Unit,
                   calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> bool:
     """Whether, on ``as_of``, the period after ``event`` has not yet fully run (未满).
@@ -281,13 +366,11 @@ def within_period(event: date, as_of: date, length: int, unit: Unit,
     True for ``event <= as_of <= last day``: the period ends at 24:00 of its last day, so on
     that day (e.g. the anniversary of a 3-year bar's start, or 2027-02-28 for 2024-02-29) it is
     still running and the bar still applies; it lifts the next day. An event after ``as_of``
-    has not happened yet, so False.
+    has not happened yet, so False. A period ending after 9999-12-31 is still running.
     """
     if as_of < event:
         return False
-    if unit == "working_days":
-        return as_of <= calendar.add_working_days(event, length).value
-    return as_of <= _natural_end(event, length, unit).value
+    return as_of <= last_day_capped(event, length, unit, calendar).value
 
 
 def elapsed_period(event: date, as_of: date, length: int, unit: Unit,
@@ -299,6 +382,4 @@ def elapsed_period(event: date, as_of: date, length: int, unit: Unit,
     """
     if as_of < event:
         return False
-    if unit == "working_days":
-        return as_of > calendar.add_working_days(event, length).value
-    return as_of > _natural_end(event, length, unit).value
+    return as_of > last_day_capped(event, length, unit, calendar).value

@@ -52,10 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _tolerate_narrow_encodings() -> None:
-    """On a terminal that cannot show Chinese, escape what it cannot encode instead of crashing."""
+    """Never fail on writing: escape what a stream cannot encode instead of crashing. A terminal
+    may not show Chinese; and even UTF-8 cannot encode a lone surrogate, which valid input can
+    carry (JSON's ``"\\ud800"``, YAML's escapes). ``\\ud800`` is also what JSON output must say."""
     for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if encoding not in ("utf8", "utf16", "gb18030") and hasattr(stream, "reconfigure"):
+        # strict fails on them; so does surrogateescape (the POSIX locale's default) outside U+DC80-DCFF
+        if getattr(stream, "errors", "strict") in ("strict", "surrogateescape") and hasattr(stream, "reconfigure"):
             try:
                 stream.reconfigure(errors="backslashreplace")
             except (ValueError, OSError):

@@ -7,11 +7,12 @@ import os
 import sys
 import textwrap
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, TextIO
 
 from ..errors import Diagnostic, Location, PackError
+from ..facts import parse_iso_date
 from ..loader import is_path_ref, load_pack
 from ..resolved import ResolvedPack
 
@@ -69,9 +70,17 @@ def load_or_report(ref: str) -> ResolvedPack | None:
 def iso_date(text: str) -> date:
     """argparse type for ``--as-of``: a YYYY-MM-DD date."""
     try:
-        return date.fromisoformat(text)
+        return parse_iso_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r} (write YYYY-MM-DD)") from None
+
+
+def file_date(raw: object) -> date:
+    """A date setting read from a case or events file (``as_of``): a date, or text ``YYYY-MM-DD``;
+    ValueError for anything else (``20250601``, a number, a datetime)."""
+    if isinstance(raw, date) and not isinstance(raw, datetime):
+        return raw
+    return parse_iso_date(raw)  # type: ignore[arg-type]
 
 
 def display_path(path: str) -> str:
@@ -112,9 +121,10 @@ def plural(n: int, word: str) -> str:
 
 
 def emit(text: str, output: str | None = None) -> None:
-    """Write a result to ``output`` (a file, UTF-8) or to standard output."""
+    """Write a result to ``output`` (a file, UTF-8) or to standard output; what UTF-8 cannot
+    encode (a lone surrogate from the input) is written as a ``\\udxxx`` escape, never a crash."""
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        Path(output).write_text(text, encoding="utf-8", errors="backslashreplace")
     else:
         sys.stdout.write(text)
 

@@ -7,10 +7,9 @@ from datetime import date
 from typing import Any
 
 from .. import render
-from ..cases import load_case_file
+from ..cases import load_case_file, read_case_file
 from ..errors import CaseError, Diagnostic, Location, did_you_mean
 from ..evaluate import QUESTIONS, evaluate, evaluate_all
-from ..yamlio import load_yaml_file
 from . import _common as c
 
 EVALUATE_EPILOG = """examples:
@@ -56,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _file_setting(path: str, key: str, problem: str, hint: str) -> CaseError:
-    doc, _ = load_yaml_file(path)
+    doc, _ = read_case_file(path)
     where = doc.locate((key,)) if doc is not None else Location(path)
     return CaseError([Diagnostic("bad-value", problem, where, key, hint)], f"{path}: not a valid case file")
 
@@ -72,7 +71,7 @@ def _settings(args: argparse.Namespace, extras: dict[str, Any]) -> tuple[str | N
     if as_of is None and extras.get("as_of") is not None:
         raw = extras["as_of"]
         try:
-            as_of = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+            as_of = c.file_date(raw)
         except ValueError:
             raise _file_setting(args.case_file, "as_of", f"not a valid date: {raw!r}",
                                 "write dates as YYYY-MM-DD") from None

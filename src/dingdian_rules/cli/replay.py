@@ -51,7 +51,7 @@ def _as_of(args: argparse.Namespace, events: list[Any]) -> date:
     raw = events_file_settings(args.events_file).get("as_of")
     if raw is not None:
         try:
-            return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+            return c.file_date(raw)
         except ValueError:
             raise EventError(f"{args.events_file}: as_of is not a date: {raw!r} (write YYYY-MM-DD)") from None
     if not events:

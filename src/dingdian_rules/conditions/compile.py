@@ -6,7 +6,8 @@ constants, and Kleene three-valued logic is inlined as branches. Each condition 
 functions: ``fast(case, today, est)`` and ``traced(case, today, est, T)``, the latter also storing
 every node's value in ``T[node.idx]`` so a trace tree and the missing facts can be rebuilt after
 the fact without slowing the untraced path. ``est`` collects calendar years that a working-day
-count had to estimate.
+count had to estimate, and ``timecalc.BEFORE_CALENDAR``/``AFTER_CALENDAR`` when an ``add``/``sub``
+day lies outside 0001-01-01..9999-12-31 (the day is then unknown).
 """
 
 from __future__ import annotations
@@ -175,22 +176,21 @@ class _Gen:
         return r
 
     def _BoolOp(self, node: A.BoolOp) -> str:
+        # Flat, not nested: each operand after the first runs only while the result is not yet
+        # decided, so a long chain costs one block level, not one per operand (Python allows
+        # fewer than 100; see ``code_nesting``).
         r = self.tmp()
         stop, other = ("False", "True") if node.op == "and" else ("True", "False")
         self.emit(f"{r} = {other}")
-        depth = 0
         for i, item in enumerate(node.items):
-            x = self.expr(item)
-            if i == len(node.items) - 1:
-                self.emit(f"if {x} is {stop}: {r} = {stop}")
-                self.emit(f"elif {x} is None: {r} = None")
-            else:
-                self.emit(f"if {x} is {stop}: {r} = {stop}")
-                self.emit("else:")
+            if i:
+                self.emit(f"if {r} is not {stop}:")
                 self.indent += 1
-                depth += 1
-                self.emit(f"if {x} is None: {r} = None")
-        self.indent -= depth
+            x = self.expr(item)
+            self.emit(f"if {x} is {stop}: {r} = {stop}")
+            self.emit(f"elif {x} is None: {r} = None")
+            if i:
+                self.indent -= 1
         return r
 
     def _guard(self, *pairs: tuple[A.Node, str]) -> str:
@@ -316,14 +316,19 @@ class _Gen:
         length, unit = self.params[node.name].value  # type: ignore[misc]
         return length, unit
 
-    def _end_expr(self, d: str, param: A.Param, forward: bool) -> str:
+    def _end_expr(self, d: str, param: A.Param, name: str) -> str:
+        """The code for ``add``/``sub``'s day (None past the calendar's ends, recorded in E), or
+        for the last day ``within``/``elapsed`` compare with (capped at 9999-12-31, which keeps
+        their answers: no day lies after such a period's end)."""
         length, unit = self._period(param)
-        fn = self.const(timecalc.add_period if forward else timecalc.subtract_period)
+        if name in ("within", "elapsed"):
+            if unit == "working_days":
+                return f"{self.const(_working_last_day)}({d}, {length}, {self.const(self.calendar)}, E)"
+            return f"{self.const(timecalc.natural_last_day)}({d}, {length}, {unit!r})"
+        fn = self.const(timecalc.add_period if name == "add" else timecalc.subtract_period)
         if unit == "working_days":
-            helper = self.const(_working_day_end)
-            cal = self.const(self.calendar)
-            return f"{helper}({fn}, {d}, {length}, {cal}, E)"
-        return f"{fn}({d}, {length}, {unit!r}).value"
+            return f"{self.const(_working_day_end)}({fn}, {d}, {length}, {self.const(self.calendar)}, E)"
+        return f"{self.const(_shifted)}({fn}, {d}, {length}, {unit!r}, E)"
 
     def _Call(self, node: A.Call) -> str:
         name = node.name
@@ -331,7 +336,7 @@ class _Gen:
         r = self.tmp()
         if name in ("within", "elapsed", "add", "sub"):
             d = args[0]
-            end = self._end_expr(d, node.args[1], forward=name != "sub")  # type: ignore[arg-type]
+            end = self._end_expr(d, node.args[1], name)  # type: ignore[arg-type]
             body = {
                 "within": f"({d} <= today and today <= {end})",
                 "elapsed": f"(today > {end})",
@@ -345,6 +350,40 @@ class _Gen:
             self.emit(f"{r} = None if ({a} is None or {b} is None) else ({b} - {a}).days")
             return r
         raise ValueError(f"unknown function {name}")
+
+
+# Python refuses more than 20 nested loops and about 100 levels of indentation. The checker
+# (``parser.parse_counted``) refuses a condition whose generated code would need more, so a
+# condition that loads always compiles; the limits are far above anything a rule needs.
+MAX_CODE_LEVELS = 90
+MAX_CODE_LOOPS = 16
+
+
+def code_nesting(root: A.Node) -> tuple[tuple[int, A.Node], tuple[int, A.Node]]:
+    """How deeply the code ``_Gen`` writes for this tree nests, in one walk without recursion:
+    ((block levels, the node that starts the deepest), (nested loops, the innermost quantifier)).
+    An and/or operand after the first opens one level; a quantifier's predicate opens two (its
+    guard and its loop) and a loop. Nothing else adds a level: a leaf writes at most one indented
+    line of its own."""
+    levels, loops = (0, root), (0, root)
+    stack = [(root, 0, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, lv, lp = pop()
+        if lv > levels[0]:
+            levels = (lv, node)
+        if isinstance(node, A.BoolOp):
+            for i, item in enumerate(node.items):
+                push((item, lv + (i > 0), lp))
+        elif isinstance(node, A.Quant) and node.pred is not None:
+            if lp + 1 > loops[0]:
+                loops = (lp + 1, node)
+            push((node.source, lv, lp))  # type: ignore[arg-type]
+            push((node.pred, lv + 2, lp + 1))
+        else:
+            for kid in A.children(node):
+                push((kid, lv, lp))
+    return levels, loops
 
 
 _MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
@@ -367,11 +406,33 @@ def _compare_bounds(lo: int, hi: int, op: str, k: Any) -> bool | None:
 
 
 def _working_day_end(fn: Callable[..., timecalc.ComputedDate], d: date, length: int,
-                     calendar: timecalc.WorkdayCalendar, est: set[int]) -> date:
-    result = fn(d, length, "working_days", calendar)
+                     calendar: timecalc.WorkdayCalendar, est: set[int]) -> date | None:
+    try:
+        result = fn(d, length, "working_days", calendar)
+    except timecalc.DateOutOfRange as exc:
+        est.add(exc.year)
+        return None
     if result.estimated:
         est.update(result.uncovered_years)
     return result.value
+
+
+def _working_last_day(d: date, length: int, calendar: timecalc.WorkdayCalendar, est: set[int]) -> date:
+    try:
+        result = calendar.add_working_days(d, length)
+    except timecalc.DateOutOfRange:
+        return date.max
+    if result.estimated:
+        est.update(result.uncovered_years)
+    return result.value
+
+
+def _shifted(fn: Callable[..., timecalc.ComputedDate], d: date, length: int, unit: str, est: set[int]) -> date | None:
+    try:
+        return fn(d, length, unit).value
+    except timecalc.DateOutOfRange as exc:
+        est.add(exc.year)
+        return None
 
 
 def compile_expr(text: str, root: A.Node, size: int, fact_paths: dict[int, str],

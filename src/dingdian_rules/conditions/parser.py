@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from typing import NamedTuple
-from datetime import date
 
+from ..facts import parse_iso_date
 from ..slips import iso_date, slip_hint
 from . import ast as A
+from .compile import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 32
@@ -271,7 +272,7 @@ class _Parser:
                 if not (isinstance(arg, A.Lit) and isinstance(arg.value, str)):
                     raise ConditionSyntaxError("date() takes a quoted date like date('2024-01-01')", arg.start)
                 try:
-                    value = date.fromisoformat(arg.value)
+                    value = parse_iso_date(arg.value)
                 except ValueError:
                     iso = iso_date(arg.value)
                     raise ConditionSyntaxError(f"'{arg.value}' is not a date", arg.start,
@@ -333,4 +334,12 @@ def parse_counted(text: str) -> tuple[A.Node, int]:
         raise ConditionSyntaxError(
             f"condition nested more than {MAX_TREE_DEPTH} levels deep (a long chain of operators counts)",
             node.start, "split it into simpler rules or use a parameter")
+    (levels, deep_node), (loops, innermost) = code_nesting(root)
+    if loops > MAX_CODE_LOOPS:
+        raise ConditionSyntaxError(f"condition nests any/all/count more than {MAX_CODE_LOOPS} deep",
+                                   innermost.start, "split it into simpler rules")
+    if levels > MAX_CODE_LEVELS:
+        raise ConditionSyntaxError(
+            f"condition nests and/or and any/all/count too deeply ({levels} block levels; at most {MAX_CODE_LEVELS})",
+            deep_node.start, "split it into simpler rules")
     return root, size

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from ..errors import did_you_mean
 from ..slips import BOOL_WORDS
+from ..timecalc import MAX_PERIOD
 from . import ast as A
 
 
@@ -292,6 +293,12 @@ class Checker:
                            f"months or years) second, not {types[1]}", node.args[1].start)
             elif not isinstance(node.args[1], A.Param):
                 self._fail("type-mismatch", f"{name}() takes its period as a $parameter", node.args[1].start)
+            else:
+                length, unit = self.params[node.args[1].name].value  # type: ignore[misc]
+                if length > MAX_PERIOD[unit]:  # e.g. a child's parameter_overrides gave it
+                    self._fail("bad-parameter", f"${node.args[1].name} is {length} {unit}, longer than the calendar "
+                               f"(0001-01-01 to 9999-12-31): {name}() could never be evaluated", node.args[1].start,
+                               f"a period here is at most {MAX_PERIOD[unit]} {unit}")
             return BOOL if name in ("within", "elapsed") else DATE
         if name == "days_between":
             for t, a in zip(types, node.args):
