@@ -185,6 +185,9 @@ def lint_merged(merged: "Merged", bag: "DiagnosticBag") -> None:
         problem = modality_problem(r.modality, r.citation.quote, tuple(quotes[1:]), r.modality_source)
         if problem:
             doc, path = m.field_locations.get("modality", m.field_locations["citation"])
+            cdoc, cpath = m.field_locations["citation"]
+            if cdoc is not doc:  # an override replaced the citation, not the modality: point at the override
+                doc, path = cdoc, cpath + ("quote",)
             hint = ("cite the provision that carries the modal word under `also_cites:` (a list's chapeau or "
                     "consequence), or say where the modality comes from in `modality_source:`")
             if "says" in problem:
