@@ -104,7 +104,7 @@ def basis_dict(p: CitedProvision) -> dict[str, Any]:
 def parameter_dict(p: ResolvedParameter) -> dict[str, Any]:
     return {"id": p.id, "title": {"zh": p.title.zh, "en": p.title.en},
             "value": list(p.value) if isinstance(p.value, tuple) else p.value, "unit": p.unit,
-            "cited_as": p.cited_as, "citation": citation_dict(p.citation),
+            "cited_as": p.cited_as, "citation": citation_dict(p.citation), "derivation": p.derivation,
             "basis": [basis_dict(b) for b in p.basis], "provenance": [s.describe() for s in p.provenance]}
 
 

@@ -93,6 +93,8 @@ class ParameterModel(_Model):
     unit: str
     cited_as: str = Field(description="The provision that sets the value, nearest first, as an officer cites it.")
     citation: CitationModel = Field(description="The nearest provision that sets or restates the value.")
+    derivation: str | None = Field(description="How the value is read from the quote when it does not stand there "
+                                   "as written (半年 as 6 months …), or null.")
     basis: list[ProvisionModel] = Field(description="Every provision that set or restated it, nearest first.")
     provenance: list[str]
 

@@ -28,8 +28,10 @@ from .citations import normalize_text
 if TYPE_CHECKING:
     from .errors import DiagnosticBag
     from .inheritance import Merged
+    from .schema import Restatement
+    from .yamlio import YamlDoc
 
-__all__ = ["MODAL_WORDS", "UNIT_WORDS", "lint_merged", "modalities_in", "modality_problem", "number_in_quote"]
+__all__ = ["MODAL_WORDS", "UNIT_WORDS", "lint_merged", "lint_restatement", "modalities_in", "modality_problem", "number_in_quote"]
 
 UNIT_WORDS: dict[str, str] = {  # regex of the unit words that may follow the number, per parameter unit
     "years": r"(?:周年|年)",
@@ -183,6 +185,9 @@ def lint_merged(merged: "Merged", bag: "DiagnosticBag") -> None:
         problem = modality_problem(r.modality, r.citation.quote, tuple(quotes[1:]), r.modality_source)
         if problem:
             doc, path = m.field_locations.get("modality", m.field_locations["citation"])
+            cdoc, cpath = m.field_locations["citation"]
+            if cdoc is not doc:  # an override replaced the citation, not the modality: point at the override
+                doc, path = cdoc, cpath + ("quote",)
             hint = ("cite the provision that carries the modal word under `also_cites:` (a list's chapeau or "
                     "consequence), or say where the modality comes from in `modality_source:`")
             if "says" in problem:
@@ -208,3 +213,29 @@ def lint_merged(merged: "Merged", bag: "DiagnosticBag") -> None:
                     bag.error("number-not-in-quote", f"rule '{rid}' measure '{ms.id}' has the rate {bound}%, which its "
                               "quotes do not contain", doc.locate(path + (i,)), format_path(path + (i,)),
                               "use a percent parameter citing the text, or quote the provision that states it")
+
+
+def lint_restatement(rs: "Restatement", merged: "Merged", doc: "YamlDoc", path: tuple, bag: "DiagnosticBag") -> None:
+    """A restatement repeats an inherited provision: its quote must carry the parameter's number, or
+    the rule's modal word (itself, in a further citation, or where the rule's modality_source says)."""
+    from .yamlio import format_path
+    if rs.parameter is not None:
+        mp = merged.params.get(rs.parameter)
+        if mp is None or isinstance(mp.value, (list, bool)) or mp.derivation:
+            return
+        if not number_in_quote(float(mp.value), mp.param.unit, rs.citation.quote):
+            where = path + ("citation", "quote")
+            bag.error("number-not-in-quote", f"the restatement of '{rs.parameter}' ({mp.value:g} {mp.param.unit}) "
+                      "quotes words that do not say so", doc.locate(where), format_path(where),
+                      "quote the local words that state the number, or restate a different parameter")
+        return
+    m = merged.rules.get(rs.rule)  # type: ignore[arg-type]
+    if m is None:
+        return
+    r = m.rule
+    problem = modality_problem(r.modality, rs.citation.quote, tuple(c.quote for c in rs.also_cites), r.modality_source)
+    if problem:
+        where = path + ("citation", "quote")
+        bag.error("modality-mismatch", f"the restatement of '{rs.rule}' ({r.modality}): {problem}", doc.locate(where),
+                  format_path(where), "cite the local provision that carries the modal word under `also_cites:` "
+                  "(the list's chapeau or consequence), or restate the rule with the clause that states it")

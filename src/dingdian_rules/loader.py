@@ -29,6 +29,7 @@ from .citations import check_citation, collect_sources, normalize_text, source_t
 from .conditions.types import ERROR, ParamInfo
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
 from .inheritance import Merged, RawFile, RawPack, merge_chain
+from .lint import lint_merged, lint_restatement
 from .overlaps import find_overlaps, overlap_diagnostics
 from .resolved import (RepealedRule, ResolvedItem, ResolvedItemList, ResolvedPack, ResolvedParameter, ResolvedRule,
                        SourceText, basis_of, basis_zh)
@@ -295,6 +296,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
     Stand-ins of entries that failed the schema (``gaps``) take part in merging, so references
     to them resolve, but are neither checked nor built: their mistakes are reported already."""
     merged: Merged = merge_chain(chain, bag)
+    lint_merged(merged, bag)
     sources = collect_sources(chain, bag)
     for sid, src in list(sources.items()):
         if is_standin(src.document) and src.document.number == SKIPPED:  # failed the schema, no file named:
@@ -323,7 +325,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         basis = basis_of(prov)
         params[pid] = ResolvedParameter(pid, mp.param.title, value, mp.param.unit,
                                         basis[0].citation if basis else mp.citation, prov, mp.location,
-                                        mp.param.note, basis_zh(basis, documents), documents)
+                                        mp.param.note, basis_zh(basis, documents), documents, mp.derivation)
     calendar = _calendar(chain, holidays)
     comp = Compiler(infos, calendar, bag)
     lists = {lid: ml for lid, ml in merged.item_lists.items() if not is_standin(ml.item_list)}
@@ -360,6 +362,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
             for i, rs in f.entries("restatements"):
                 check_citation(rs.citation, sources, f.doc, ("restatements", i, "citation"), bag)
                 _check_all(rs.also_cites, sources, f.doc, ("restatements", i, "also_cites"), bag)
+                lint_restatement(rs, merged, f.doc, ("restatements", i), bag)
     leaf = chain[-1]
     if gaps is None or not gaps.skipped:  # a skipped rule may be the one that reads the parameter
         unused = set(params) - {p for r in rules for p in r.parameter_ids}

@@ -184,7 +184,7 @@ def citation_lines(r: RuleResult, titles: Mapping[str, str] | None, pad: str) ->
     if r.status in ("fired", "unknown"):
         for p in rule.parameters:
             lines.append(f"{pad}参数：{p.title.zh} = {_param_value(p.value, p.unit)}（{_cited(p.cited_as, p.citation, titles)}"
-                         + _param_change(p) + "）")
+                         + _param_change(p) + (f"；取值说明：{_one_line(p.derivation)}" if p.derivation else "") + "）")
     return lines
 
 
@@ -428,7 +428,7 @@ def pack_dict(pack: ResolvedPack) -> dict[str, Any]:
         "sources": [{**s.document.model_dump(mode="json"), "pack": s.pack} for s in pack.sources.values()],
         "parameters": [{"id": p.id, "title": p.title.model_dump(), "value": list(p.value) if isinstance(p.value, tuple)
                         else p.value, "unit": p.unit, "citation": _citation_json(p.citation, titles),
-                        "cited_as": p.cited_as, "basis": [basis_dict(b) for b in p.basis],
+                        "cited_as": p.cited_as, "derivation": p.derivation, "basis": [basis_dict(b) for b in p.basis],
                         "provenance": [s.describe() for s in p.provenance], "note": p.note}
                        for p in pack.parameters.values()],
         "item_lists": [{"id": lst.id, "pack": lst.pack, "title": lst.title.model_dump() if lst.title else None,
@@ -462,6 +462,7 @@ def _pack_sections(pack: ResolvedPack) -> list[tuple[str, list[tuple[str, list[s
         sources.append((f"{sid}  《{doc.title}》" + (f"（{doc.number}）" if doc.number else ""), details))
     params = [(f"{p.id} = {_param_value(p.value, p.unit)}  {p.title.zh}",
                [f"依据：{p.cited_as or cite(p.citation, titles)} “{_one_line(p.citation.quote)}”"]
+               + ([f"取值说明：{_one_line(p.derivation)}"] if p.derivation else [])
                + [f"来历：{s.describe()}" for s in p.provenance] + ([f"说明：{_one_line(p.note)}"] if p.note else []))
               for p in pack.parameters.values()]
     sections = [("来源文件", sources), ("参数", params)]

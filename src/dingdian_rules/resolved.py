@@ -129,6 +129,7 @@ class ResolvedParameter:
     note: str | None = None
     cited_as: str = ""  # basis_zh of the provenance, computed at load
     documents: "dict[str, SourceDocument]" = field(default_factory=dict, repr=False)  # the chain's, for labels
+    derivation: str | None = None  # how the value is read from the quote, when it does not stand there
 
     @cached_property
     def basis(self) -> tuple[CitedProvision, ...]:
