@@ -128,9 +128,9 @@ def test_validate_lists_every_error(capsys):
     code, out, _ = run(capsys, "validate", BROKEN, MINI)
     assert code == 1
     assert "rules.yaml:11:70: error[quote-not-in-source]" in out
-    assert "rules.yaml:20:15: error[unknown-fact]: unknown fact 'institution.bed'" in out
+    assert "rules.yaml:21:15: error[unknown-fact]: unknown fact 'institution.bed'" in out
     assert "hint: did you mean 'beds'?" in out
-    assert "rules.yaml:26:82: error[unknown-parameter]" in out
+    assert "rules.yaml:28:82: error[unknown-parameter]" in out
     assert "(at rules[1].requires)" in out
     assert "broken: 3 errors, 0 warnings" in out
     assert "mini: ok" in out  # the other pack is still checked
@@ -142,7 +142,7 @@ def test_validate_json(capsys):
     data = json.loads(out)
     assert [d["code"] for d in data] == ["quote-not-in-source", "unknown-fact", "unknown-parameter"]
     assert set(data[0]) == {"code", "severity", "message", "file", "line", "column", "path", "hint"}
-    assert data[1]["line"] == 20 and data[1]["column"] == 15
+    assert data[1]["line"] == 21 and data[1]["column"] == 15
 
 
 def test_validate_unknown_pack(capsys):

@@ -246,6 +246,7 @@ def test_no_unused_parameter_warning_when_a_rule_was_left_out(tmp_path):
             value: 50
             unit: beds
             citation: {document: nhsa_order_2, article: 6, item: 3, quote: 100张床位以上的医疗机构应设内部医保管理部门}
+            derivation: a city's own number, for the test
         rules:
           - id: eligibility.city_department
             kind: eligibility

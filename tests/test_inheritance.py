@@ -212,7 +212,8 @@ def test_fingerprint_changes_with_a_parameter_value(tmp_path, base):
     params = tmp_path / "base" / "rules" / "parameters.yaml"
     text = params.read_text(encoding="utf-8")
     assert text.count("    value: 3\n    unit: years") == 1
-    params.write_text(text.replace("    value: 3\n    unit: years", "    value: 4\n    unit: years"), encoding="utf-8")
+    params.write_text(text.replace("    value: 3\n    unit: years", "    value: 4\n    unit: years\n    derivation: a test edit"),
+                      encoding="utf-8")
     edited = load_pack(tmp_path / "base")
     assert edited.parameters["fraud_bar"].value == 4
     assert edited.fingerprint != base.fingerprint

@@ -71,7 +71,9 @@ def test_a_quote_without_a_modal_word_needs_a_further_citation_or_a_stated_sourc
     assert modality_problem("shall", item, (), None)
     assert modality_problem("shall", item, ("定点医疗机构有以下情形之一的，经办机构应解除医保协议",), None) is None
     assert modality_problem("shall", item, ("有以下情形之一的，经办机构可以解除",), None)
-    assert modality_problem("shall_not", "以医疗美容…为主要执业范围的", (), "不予受理 in the chapeau of art. 12") is None
+    assert modality_problem("shall_not", "以医疗美容…为主要执业范围的", (), "不予受理 in the chapeau of art. 12: shall_not") is None
+    # a stated source must name the modality it supports, so a changed modality is still refused
+    assert modality_problem("may", "以医疗美容…为主要执业范围的", (), "不予受理 in the chapeau of art. 12: shall_not")
 
 
 def test_an_effect_rule_quotes_no_modal_verb_of_its_own():

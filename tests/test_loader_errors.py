@@ -564,7 +564,7 @@ def test_blank_quote_is_not_in_source(tmp_path):
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "dingdian_rules"
 EMITTERS = ["loader.py", "building.py", "citations.py", "inheritance.py", "yamlio.py", "schema_errors.py", "cases.py", "resolved.py", "evaluate.py",
-            "conditions/types.py", "conditions/parser.py", "overlaps.py", "supervisor/runtime.py", "jsonio.py",
+            "conditions/types.py", "conditions/parser.py", "overlaps.py", "supervisor/runtime.py", "jsonio.py", "lint.py",
             "event_files.py", "event_models.py",
             # what `validate` reports besides a load: coverage files, source texts, scenario files
             "validation.py", "salvage.py", "coverage.py", "articles.py", "scenarios.py"]

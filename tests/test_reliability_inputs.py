@@ -50,7 +50,7 @@ def mini_pack(tmp_path: Path, rules_yaml: str, name: str = "mini") -> Path:
 def rule(when: str, kind: str = "suspension", outcome: str = "suspend") -> str:
     return ("rules:\n  - id: r.one\n    kind: " + kind + "\n    title: {zh: 规则, en: R}\n"
             "    citation: {document: src, article: 6, quote: 正式运营至少3个月}\n    modality: shall\n"
-            f"    when: {when}\n    outcome: {outcome}\n")
+            f"    when: {when}\n    outcome: {outcome}\n    modality_source: a test rule, read as shall\n")
 
 
 # --- D2: what validates, evaluates --------------------------------------------------------------
@@ -388,12 +388,13 @@ def test_pack_parameter_values_are_strict(tmp_path, old, new, code, path):
     folder = _pack_copy(tmp_path)
     prm = folder / "rules/parameters.yaml"
     text = prm.read_text(encoding="utf-8")
-    prm.write_text(text.replace(old, new, 1), encoding="utf-8")
+    derived = "    derivation: a test value (the pack lint would refuse it otherwise)\n"
+    prm.write_text(text.replace(old, new + derived, 1), encoding="utf-8")
     if new == "value: 100000\n":  # 100,000 months (8,333 years) can end on a day: it loads and answers
         pack = dr.load_pack(folder)
         d = dr.evaluate(pack, {"institution": {"operating_since": "2020-01-01"}}, "application", as_of=AS_OF)
         assert {r.id: r.status for r in d.rules}["eligibility.min_operation_period"] == "fired"  # not yet elapsed
-        prm.write_text(text.replace(old, "value: 120000\n", 1), encoding="utf-8")  # 10,000 years: cannot
+        prm.write_text(text.replace(old, "value: 120000\n" + derived, 1), encoding="utf-8")  # 10,000 years: cannot
     with pytest.raises(dr.PackError) as exc:
         dr.load_pack(folder)
     d = exc.value.diagnostics[0]
@@ -435,7 +436,8 @@ def test_a_childs_overridden_period_longer_than_the_calendar_is_a_located_load_e
     (child / "rules/p.yaml").write_text(
         "parameter_overrides:\n  - id: min_operation_months\n    value: 200000\n"
         f"    citation: {{document: nhsa_order_2, article: 6, item: 1, quote: {quote}}}\n"
-        "    changes: longer than the calendar\n", encoding="utf-8")
+        "    changes: longer than the calendar\n    derivation: a test value (the pack lint would refuse it)\n",
+        encoding="utf-8")
     assert national.exists()
     with pytest.raises(dr.PackError) as exc:
         dr.load_pack(child)

@@ -314,7 +314,7 @@ def folder_with_a_local_national(tmp_path, monkeypatch):
     proj = tmp_path / "proj"
     copy_pack(RULEPACKS / "national", proj / "national")
     params = proj / "national" / "rules" / "parameters.yaml"
-    params.write_text(params.read_text(encoding="utf-8").replace("value: 3\n", "value: 4\n", 1), encoding="utf-8")
+    params.write_text(params.read_text(encoding="utf-8").replace("value: 3\n", "value: 4\n    derivation: a local edit for the test\n", 1), encoding="utf-8")
     monkeypatch.chdir(proj)
     return proj
 

@@ -28,10 +28,11 @@ from .citations import normalize_text
 if TYPE_CHECKING:
     from .errors import DiagnosticBag
     from .inheritance import Merged
+    from .inheritance import MergedRule
     from .schema import Restatement
     from .yamlio import YamlDoc
 
-__all__ = ["MODAL_WORDS", "UNIT_WORDS", "lint_merged", "lint_restatement", "modalities_in", "modality_problem", "number_in_quote"]
+__all__ = ["MODAL_WORDS", "UNIT_WORDS", "lint_merged", "lint_numbers", "lint_restatement", "modalities_in", "modality_problem", "number_in_quote"]
 
 UNIT_WORDS: dict[str, str] = {  # regex of the unit words that may follow the number, per parameter unit
     "years": r"(?:周年|年)",
@@ -84,26 +85,38 @@ def modal_words_in(quote: str) -> list[str]:
     return words
 
 
+UNSTATED = "unstated"  # modality_problem's prefix for a modality no provision or source states
+
+
+def _names(source: str, modality: str) -> bool:
+    """Whether a ``modality_source`` says which modality it reads the text as (the code as a word)."""
+    return re.search(rf"(?<![\w]){modality}(?![\w])", source) is not None
+
+
 def modality_problem(modality: str, quote: str, further: tuple[str, ...], source: str | None) -> str | None:
-    """Why ``modality`` disagrees with the quote (and the further citations' quotes), or None."""
+    """Why ``modality`` disagrees with the quote (and the further citations' quotes), or None. A
+    message starting with ``UNSTATED`` means no modal word stands anywhere and no source is given
+    (a warning: nothing contradicts the modality, nothing states it either)."""
+    if source:
+        if _names(source, modality):
+            return None
+        return f"its modality_source does not say `{modality}` (it must name the modality it reads the text as)"
     own = modalities_in(quote)
     if modality == "effect":
-        if own and not source:
+        if own:
             return (f"an effect rule states a legal effect, but its quote has the modal word(s) "
                     f"{'、'.join(modal_words_in(quote))}")
         return None
     if own:
         if modality in own:
             return None
-        if source:
-            return None
         return f"the quote says {'、'.join(modal_words_in(quote))} ({' / '.join(sorted(own))}), not {modality}"
     others = frozenset().union(*(modalities_in(q) for q in further)) if further else frozenset()
-    if modality in others or source:
+    if modality in others:
         return None
     if others:
         return f"the further citations say {' / '.join(sorted(others))}, not {modality}"
-    return f"neither the quote nor a further citation has a modal word for {modality}"
+    return f"{UNSTATED}: neither the quote nor a further citation has a modal word for {modality}"
 
 
 def _zh_forms(n: int) -> list[str]:
@@ -165,13 +178,17 @@ def _numbers_written(text: str | None) -> list[str]:
     return [m.group(1) for m in _LITERAL.finditer(text) if m.group(1) and m.group(1) not in ("0", "1")]
 
 
-def lint_merged(merged: "Merged", bag: "DiagnosticBag") -> None:
+def lint_merged(merged: "Merged", bag: "DiagnosticBag", valid_params: "set[str] | None" = None) -> None:
     """Every parameter's number against its quote, every rule's modality and written numbers
-    against its quotes; located errors with the word or number found, and how to fix it."""
+    against its quotes; located errors with the word or number found, and how to fix it.
+    ``valid_params``: the parameters whose value suits their unit (a bad value is reported as
+    ``bad-parameter``, not again here); entries the schema refused (stand-ins) are skipped."""
+    from .salvage import is_standin
     from .yamlio import format_path
     for pid, mp in merged.params.items():
         value = mp.value
-        if isinstance(value, list) or isinstance(value, bool) or mp.derivation:
+        if (isinstance(value, (list, bool)) or not isinstance(value, (int, float)) or mp.derivation
+                or (valid_params is not None and pid not in valid_params) or is_standin(mp.citation)):
             continue
         if not number_in_quote(float(value), mp.param.unit, mp.citation.quote):
             where = mp.path + ("value",)
@@ -181,6 +198,8 @@ def lint_merged(merged: "Merged", bag: "DiagnosticBag") -> None:
                       "`derivation:`")
     for rid, m in merged.rules.items():
         r = m.rule
+        if is_standin(r.citation) or "modality" not in r.__dict__:
+            continue
         quotes = [r.citation.quote, *(c.quote for c in r.also_cites)]
         problem = modality_problem(r.modality, r.citation.quote, tuple(quotes[1:]), r.modality_source)
         if problem:
@@ -193,35 +212,50 @@ def lint_merged(merged: "Merged", bag: "DiagnosticBag") -> None:
             if "says" in problem:
                 hint = "use the modality the text states (应当/应/必须 shall; 可以/可 may; 不得/禁止 shall_not), " \
                        "or quote the clause that states yours"
-            bag.error("modality-mismatch", f"rule '{rid}' is {r.modality}: {problem}", doc.locate(path),
-                      format_path(path), hint)
-        if r.derivation:
-            continue
-        text = normalize_text("".join(quotes))
-        for field in ("when", "requires", "applies_when"):
-            for number in _numbers_written(getattr(r, field)):
-                if not re.search(_number_pattern(float(number)), text):
-                    doc, path = m.field_locations.get(field, m.field_locations["citation"])
-                    bag.error("number-not-in-quote", f"rule '{rid}' writes the number {number}, which its quotes do "
-                              "not contain", doc.locate(path), format_path(path),
-                              "use a parameter citing the text, quote the provision that states it, or say how it "
-                              "is derived in `derivation:`")
-        for i, ms in enumerate(r.measures):
-            for bound in (ms.amount.min_rate, ms.amount.max_rate) if ms.amount else ():
-                if bound and not bound.startswith("$") and not number_in_quote(float(bound), "percent", "".join(quotes)):
-                    doc, path = m.field_locations.get("measures", m.field_locations["citation"])
-                    bag.error("number-not-in-quote", f"rule '{rid}' measure '{ms.id}' has the rate {bound}%, which its "
-                              "quotes do not contain", doc.locate(path + (i,)), format_path(path + (i,)),
-                              "use a percent parameter citing the text, or quote the provision that states it")
+            if problem.startswith(UNSTATED):
+                bag.warning("modality-unstated", f"rule '{rid}' is {r.modality}, but {problem[len(UNSTATED) + 2:]}",
+                            doc.locate(path), format_path(path), hint)
+            else:
+                bag.error("modality-mismatch", f"rule '{rid}' is {r.modality}: {problem}", doc.locate(path),
+                          format_path(path), hint)
+
+
+def lint_numbers(m: "MergedRule", bag: "DiagnosticBag") -> None:
+    """The numbers a rule writes (condition literals other than 0 and 1, measure rates) against
+    its quotes; run once its condition compiled, so a broken condition is reported only as such."""
+    from .yamlio import format_path
+    r = m.rule
+    rid = r.id
+    if r.derivation:
+        return
+    quotes = [r.citation.quote, *(c.quote for c in r.also_cites)]
+    text = normalize_text("".join(quotes))
+    for field in ("when", "requires", "applies_when"):
+        for number in _numbers_written(getattr(r, field)):
+            if not re.search(_number_pattern(float(number)), text):
+                doc, path = m.field_locations.get(field, m.field_locations["citation"])
+                bag.error("number-not-in-quote", f"rule '{rid}' writes the number {number}, which its quotes do "
+                          "not contain", doc.locate(path), format_path(path),
+                          "use a parameter citing the text, quote the provision that states it, or say how it "
+                          "is derived in `derivation:`")
+    for i, ms in enumerate(r.measures):
+        for bound in (ms.amount.min_rate, ms.amount.max_rate) if ms.amount else ():
+            if bound and not bound.startswith("$") and not number_in_quote(float(bound), "percent", "".join(quotes)):
+                doc, path = m.field_locations.get("measures", m.field_locations["citation"])
+                bag.error("number-not-in-quote", f"rule '{rid}' measure '{ms.id}' has the rate {bound}%, which its "
+                          "quotes do not contain", doc.locate(path + (i,)), format_path(path + (i,)),
+                          "use a percent parameter citing the text, or quote the provision that states it")
 
 
 def lint_restatement(rs: "Restatement", merged: "Merged", doc: "YamlDoc", path: tuple, bag: "DiagnosticBag") -> None:
     """A restatement repeats an inherited provision: its quote must carry the parameter's number, or
     the rule's modal word (itself, in a further citation, or where the rule's modality_source says)."""
     from .yamlio import format_path
+    from .salvage import is_standin
     if rs.parameter is not None:
         mp = merged.params.get(rs.parameter)
-        if mp is None or isinstance(mp.value, (list, bool)) or mp.derivation:
+        if (mp is None or isinstance(mp.value, (list, bool)) or not isinstance(mp.value, (int, float)) or mp.derivation
+                or is_standin(mp.provenance[0].citation)):
             return
         if not number_in_quote(float(mp.value), mp.param.unit, rs.citation.quote):
             where = path + ("citation", "quote")
@@ -230,12 +264,17 @@ def lint_restatement(rs: "Restatement", merged: "Merged", doc: "YamlDoc", path: 
                       "quote the local words that state the number, or restate a different parameter")
         return
     m = merged.rules.get(rs.rule)  # type: ignore[arg-type]
-    if m is None:
+    if m is None or is_standin(m.rule.citation) or "modality" not in m.rule.__dict__:
         return
     r = m.rule
     problem = modality_problem(r.modality, rs.citation.quote, tuple(c.quote for c in rs.also_cites), r.modality_source)
     if problem:
         where = path + ("citation", "quote")
-        bag.error("modality-mismatch", f"the restatement of '{rs.rule}' ({r.modality}): {problem}", doc.locate(where),
-                  format_path(where), "cite the local provision that carries the modal word under `also_cites:` "
-                  "(the list's chapeau or consequence), or restate the rule with the clause that states it")
+        hint = ("cite the local provision that carries the modal word under `also_cites:` (the list's chapeau or "
+                "consequence), or restate the rule with the clause that states it")
+        if problem.startswith(UNSTATED):
+            bag.warning("modality-unstated", f"the restatement of '{rs.rule}' ({r.modality}) quotes no modal word, "
+                        "nor does a further citation", doc.locate(where), format_path(where), hint)
+        else:
+            bag.error("modality-mismatch", f"the restatement of '{rs.rule}' ({r.modality}): {problem}",
+                      doc.locate(where), format_path(where), hint)

@@ -29,7 +29,7 @@ from .citations import check_citation, collect_sources, normalize_text, source_t
 from .conditions.types import ERROR, ParamInfo
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
 from .inheritance import Merged, RawFile, RawPack, merge_chain
-from .lint import lint_merged, lint_restatement
+from .lint import lint_merged, lint_numbers, lint_restatement
 from .overlaps import find_overlaps, overlap_diagnostics
 from .resolved import (RepealedRule, ResolvedItem, ResolvedItemList, ResolvedPack, ResolvedParameter, ResolvedRule,
                        SourceText, basis_of, basis_zh)
@@ -296,7 +296,6 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
     Stand-ins of entries that failed the schema (``gaps``) take part in merging, so references
     to them resolve, but are neither checked nor built: their mistakes are reported already."""
     merged: Merged = merge_chain(chain, bag)
-    lint_merged(merged, bag)
     sources = collect_sources(chain, bag)
     for sid, src in list(sources.items()):
         if is_standin(src.document) and src.document.number == SKIPPED:  # failed the schema, no file named:
@@ -326,6 +325,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         params[pid] = ResolvedParameter(pid, mp.param.title, value, mp.param.unit,
                                         basis[0].citation if basis else mp.citation, prov, mp.location,
                                         mp.param.note, basis_zh(basis, documents), documents, mp.derivation)
+    lint_merged(merged, bag, set(params))
     calendar = _calendar(chain, holidays)
     comp = Compiler(infos, calendar, bag)
     lists = {lid: ml for lid, ml in merged.item_lists.items() if not is_standin(ml.item_list)}
@@ -349,6 +349,8 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
             _check_all(m.rule.also_cites, sources, doc, path, bag)
         rule = build_rule(m, comp, infos, bag, item_lists, documents)
         object.__setattr__(rule, "parameters", tuple(params[p] for p in rule.parameter_ids if p in params))
+        if rule.condition is not None or rule.kind == "time_limit":
+            lint_numbers(m, bag)
         rules.append(rule)
     repealed = []
     for rid, (pack, reason, citation, prov) in merged.repealed.items():
