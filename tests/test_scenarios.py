@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules.loader import bundled_root
+from dingdian_rules.loader import bundled_root, load_pack
 from dingdian_rules.scenarios import (ScenarioCase, ScenarioResult, check_expectation, load_scenario_file,
                                       run_scenario, run_scenarios, scenario_files)
 from dingdian_rules.schema import Expectation
@@ -182,3 +182,22 @@ def test_a_scenario_states_the_reading_that_decides_it(tmp_path, reading, ok):
     assert (len(cases), len(broken)) == ((1, 0) if ok else (0, 1))
     if not ok:
         assert any("reading" in p for p in broken[0].problems)
+
+
+def test_scenarios_assert_amounts_durations_and_what_is_ordered():
+    """Issue 16: a changed rate or span fails a scenario, not only the load-time lint."""
+    pack = load_pack("qinghai_agreement")
+    case = {"conduct": {"breach_items": ["65.2"], "self_found_and_corrected": False, "non_compliant_costs": 100000}}
+    decision = dr.evaluate(pack, case, "conduct", as_of=date(2025, 6, 1))
+    good = Expectation(outcome="measures_required", mandatory=["refuse_or_recover_payment"],
+                       amounts={"measures.tier3.options": {"liquidated_damages": {"base": 100000, "max": 10000}}},
+                       durations={"measures.tier3.options": {"suspend_staff_or_department_services":
+                                                             {"min": [3, "months"], "max": [6, "months"]}}})
+    assert check_expectation(decision, good, pack) == []
+    bad = Expectation(outcome="measures_required", mandatory=["liquidated_damages"],
+                      amounts={"measures.tier3.options": {"liquidated_damages": {"max": 20000}}},
+                      durations={"measures.tier3.options": {"suspend_staff_or_department_services":
+                                                            {"max": [1, "years"]}}})
+    problems = check_expectation(decision, bad, pack)
+    assert [p.split(":")[0] for p in problems] == ["mandatory", "amounts", "durations"]
+    assert "only allowed" in problems[0] and "is 10000.0, expected 20000" in problems[1]

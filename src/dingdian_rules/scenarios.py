@@ -180,6 +180,33 @@ def check_expectation(decision: Decision, expect: Expectation, pack: ResolvedPac
     for measure in expect.measures:
         if measure not in measures:
             problems.append(f"measures: expected measure {measure}; got {_list(dict.fromkeys(measures))}")
+    ordered = {m.measure_id for m in decision.measures if m.mandatory}
+    for measure in expect.mandatory:
+        if measure not in ordered:
+            kinds = [("ordered" if m.mandatory else "allowed") for m in decision.measures if m.measure_id == measure]
+            problems.append(f"mandatory: expected {measure} to be ordered; " +
+                            (f"it is only {', '.join(dict.fromkeys(kinds))}" if kinds else "it is not computed"))
+    by_rule = {(m.rule_id, m.measure_id): m for m in decision.measures}
+    for rule_id, wanted in expect.amounts.items():
+        for measure, amounts in wanted.items():
+            m = by_rule.get((rule_id, measure))
+            if m is None:
+                problems.append(f"amounts: {rule_id} computes no measure {measure}")
+                continue
+            for name in ("base", "min", "max"):
+                want, got = getattr(amounts, name), getattr(m, f"{name}_amount")
+                if want is not None and (got is None or abs(got - want) > 0.005):
+                    problems.append(f"amounts: {rule_id} {measure} {name} is {got}, expected {want}")
+    for rule_id, wanted in expect.durations.items():
+        for measure, span in wanted.items():
+            m = by_rule.get((rule_id, measure))
+            if m is None:
+                problems.append(f"durations: {rule_id} computes no measure {measure}")
+                continue
+            for name in ("min", "max"):
+                want, got = getattr(span, name), getattr(m, f"{name}_duration")
+                if want is not None and (got is None or tuple(got) != tuple(want)):
+                    problems.append(f"durations: {rule_id} {measure} {name} is {got}, expected {list(want)}")
     deadline_citations = {d.rule_id: d.cited_as for d in decision.deadlines}
     for rule_id, label in expect.cited.items():
         r = results.get(rule_id)

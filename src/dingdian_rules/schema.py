@@ -334,6 +334,23 @@ class RuleFile(BaseModel):
     parameter_overrides: list[ParameterOverride] = []
 
 
+class AmountExpectation(BaseModel):
+    """A measure's computed amounts, in yuan (base × the rule's rates, rounded to fen)."""
+
+    model_config = _STRICT
+    base: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+class SpanExpectation(BaseModel):
+    """A measure's duration range, each end as ``[length, unit]`` (e.g. ``[3, months]``)."""
+
+    model_config = _STRICT
+    min: list[int | Literal["days", "working_days", "months", "years"]] | None = Field(None, min_length=2, max_length=2)
+    max: list[int | Literal["days", "working_days", "months", "years"]] | None = Field(None, min_length=2, max_length=2)
+
+
 class Expectation(BaseModel):
     """What a scenario case expects, read from the law's text."""
 
@@ -345,6 +362,12 @@ class Expectation(BaseModel):
     deadlines: dict[str, date] = Field(default_factory=dict, description="Rule id -> expected due date.")
     measures: list[MeasureId] = Field(default_factory=list, description="Measure ids that must be ordered or allowed.")
     warnings: list[DecisionWarningCode] = Field(default_factory=list, description="Warning codes that must be present.")
+    mandatory: list[MeasureId] = Field(
+        default_factory=list, description="Measures that must be ordered (a shall or effect rule), not only allowed.")
+    amounts: dict[str, dict[MeasureId, AmountExpectation]] = Field(
+        default_factory=dict, description="Rule id -> measure id -> the amounts it must compute (base, min, max).")
+    durations: dict[str, dict[MeasureId, SpanExpectation]] = Field(
+        default_factory=dict, description="Rule id -> measure id -> its duration range ([length, unit] each end).")
     cited: dict[str, str] = Field(
         default_factory=dict, description="Rule id -> how the decision must cite it, exactly as an officer writes it, "
         "nearest provision first: 苏医保规〔2023〕3号 第九条第（三）项（依据 国家医疗保障局令第2号 第十二条第（三）项）.")
