@@ -68,6 +68,8 @@ CASES = [
     Case("unknown-fact", "unknown-fact", "rules/bad.yaml", "requires: institution.bed ", "institution.bed",
          "did you mean 'beds'?"),
     Case("unknown-value", "unknown-value", "rules/bad.yaml", "'clinc'", "'clinc'", "did you mean 'clinic'?"),
+    Case("number-not-in-quote", "number-not-in-quote", "rules/bad.yaml", "value: 2", "2", "derivation"),
+    Case("modality-mismatch", "modality-mismatch", "rules/bad.yaml", "modality: may", "may", "应"),
     Case("unknown-parameter", "unknown-parameter", "rules/bad.yaml", "$fraud_barr", "$fraud_barr",
          "did you mean 'fraud_bar'?"),
     Case("condition-syntax", "condition-syntax", "rules/bad.yaml", "when:", "= true", "'=='"),
@@ -597,3 +599,15 @@ def test_loading_restores_the_callers_garbage_collector_state():
     with pytest.raises(PackError):
         load_pack("no_such_pack_here")
     assert gc.isenabled()
+
+
+def test_a_modality_no_provision_states_is_a_located_warning():
+    """Issue 16: nothing contradicts the modality, nothing states it either: a warning (validate
+    --strict fails on it), at the rule's modality, with how to state it."""
+    folder = FIX / "modality-unstated"
+    (d,) = [d for d in check_pack(folder) if d.code == "modality-unstated"]
+    path = folder / "rules" / "bad.yaml"
+    assert d.severity == "warning" and same_file(d.location.file, path)
+    assert (d.location.line, d.location.column) == where(path, "modality: shall", "shall")
+    assert "also_cites" in d.hint and "modality_source" in d.hint
+    assert load_pack(folder).rule("eligibility.systems").modality == "shall"  # it loads
