@@ -33,6 +33,8 @@ def application(institution: dict[str, Any] | None = None, application: dict[str
             "meets_other_statutory_conditions": True, "main_scope_non_basic": False,
             "basic_services_follow_price_policy": True, "has_unfulfilled_admin_penalty": False,
             "other_statutory_non_acceptance_ground": False, "physical_institution_designated": False,
+            # Jiangsu art. 6 reads these too (the national pack does not): benign, so the case is complete there
+            "has_insurance_policy_rules": True, "can_upgrade_it_system": True, "can_bear_civil_liability": True,
             "people": [{"role": "legal_representative", "is_on_dishonesty_list": False,
                         "serious_violation_rescissions": []}]}
     app = {"materials": NATIONAL_MATERIALS, "is_internet_supplementary": False}
