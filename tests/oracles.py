@@ -1,5 +1,8 @@
 """Independent readings of the national text, written from the law for tests to compare the
-packs against (never derived from the packs or the engine)."""
+packs against (never derived from the packs or the engine): the art. 9/12 grounds, art. 43(1),
+art. 44's notice, the grounds of arts. 41-44 with the outcome each requires, and how the
+outcomes of a question rank (docs/questions.md). Periods are counted with ``timecalc``'s
+Civil Code functions, which tests/test_timecalc.py checks against dates worked out by hand."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from dingdian_rules.decision import Decision
 from dingdian_rules.facts import Case, EvaluationResult, RescissionGround
 from dingdian_rules.timecalc import elapsed_period, within_period
 
@@ -161,7 +165,7 @@ def required_outcome(kind: str, modality: str) -> str:
     return KIND_OUTCOME[kind]
 
 
-def severity_problem(decision, required: str) -> str | None:  # type: ignore[no-untyped-def]
+def severity_problem(decision: Decision, required: str) -> str | None:
     """None when ``decision`` answers at least ``required`` (its outcome is as severe or more), or
     is ``undetermined`` because a binding rule that would decide something more severe is
     unknown; otherwise what is wrong. A ``may`` rule binds only in the conduct question."""

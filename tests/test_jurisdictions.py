@@ -4,8 +4,9 @@ Each property states a legal expectation and names the articles it rests on; whi
 rule unchanged is read from provenance (``ProvenanceStep``), not from hand-kept lists, and the
 few pack names that do appear are the subjects of the expectation itself (Nantong and Jiangsu;
 Qinghai and Jiangsu tiers). Cases come from the public strategies of ``dingdian_rules.testing``;
-run fast with ``HYPOTHESIS_PROFILE=ci``. A property that fails because a pack is wrong is kept,
-marked ``xfail(strict=True)`` with the reason, never weakened.
+run fast with ``HYPOTHESIS_PROFILE=ci``, widely with ``thorough`` (docs/testing.md). A property
+that fails because a pack is wrong is kept, marked ``xfail(strict=True)`` with the reason, never
+weakened (``_LOOSENED``, ``_UNREVIEWED``). Needs every bundled pack to load.
 """
 
 from __future__ import annotations
