@@ -1,10 +1,16 @@
 """Independent readings of the national text, written from the law for tests to compare the
-packs against (never derived from the packs or the engine)."""
+packs against (never derived from the packs or the engine): the art. 9/12 grounds, art. 43(1),
+art. 44's notice, the grounds of arts. 41-44 with the outcome each requires, and how the
+outcomes of a question rank (docs/questions.md). Periods are counted with ``timecalc``'s
+Civil Code functions, which tests/test_timecalc.py checks against dates worked out by hand."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
+from dingdian_rules.decision import Decision
 from dingdian_rules.facts import Case, EvaluationResult, RescissionGround
 from dingdian_rules.timecalc import elapsed_period, within_period
 
@@ -47,3 +53,133 @@ def art12_grounds(case: Case, as_of: date, *, with_art9_bar: bool = True) -> lis
                     and within_period(e.notified_on, as_of, 1, "years")):
                 out.append("9")
     return out
+
+
+def art43_1(case: Case) -> bool | None:
+    """Art. 43(1), first two limbs, read from the text in Kleene logic (None: the known facts do
+    not settle it): 医保协议有效期内累计2次及以上被中止医保协议 (2次及以上 includes 2, 民法典 art. 1259;
+    被中止 is a suspension the agency imposed, not one the institution asked for under art. 42
+    para. 2) or 中止医保协议期间未按要求整改 (an imposed suspension not rectified as required).
+    ``agreement.suspensions`` holds the current term's suspensions."""
+    agr = case.agreement
+    if agr is None or agr.suspensions is None:
+        return None
+    sus = agr.suspensions
+    imposed = sum(1 for s in sus if s.requested_by_institution is False)
+    maybe_imposed = sum(1 for s in sus if s.requested_by_institution is not True)
+    twice = True if imposed >= 2 else False if maybe_imposed < 2 else None
+    if any(s.requested_by_institution is False and s.rectified_as_required is False for s in sus):
+        unrectified: bool | None = True
+    elif all(s.requested_by_institution is True or s.rectified_as_required is True for s in sus):
+        unrectified = False
+    else:
+        unrectified = None
+    if twice is True or unrectified is True:
+        return True
+    if twice is False and unrectified is False:
+        return False
+    return None
+
+
+def art44_notice(filed_on: date, effective_on: date) -> bool | None:
+    """Art. 44 para. 1 (应提前3个月向经办机构提出申请): whether a request filed on ``filed_on`` to take
+    effect on ``effective_on`` gives 3 months' notice, on every reading of 提前3个月 in use: True
+    when filed on or before the day before ``effective_on`` counted back 3 months (the last day of
+    the old state counted back, legal-review-2026-12.md row 9: 2025-06-30 for 2025-10-01), False
+    when filed after the day ``effective_on`` itself counted back 3 months (2025-07-01, the pack's
+    reading), None on the days in between, where the readings differ."""
+    latest_on_every_reading = effective_on - timedelta(days=1) - relativedelta(months=3)
+    latest_on_some_reading = effective_on - relativedelta(months=3)
+    if filed_on <= latest_on_every_reading:
+        return True
+    if filed_on > latest_on_some_reading:
+        return False
+    return None
+
+
+ART42_2_ITEMS = {1: "major_fund_risk", 2: "data_not_provided_or_false", 3: "agreement_requires_suspension",
+                 4: "law_requires_suspension"}
+"""Art. 42 para. 2 items (1)-(4), each read as one conduct fact: 经办机构应中止医保协议."""
+ART43_ITEMS = {2: "obtained_designation_by_fraud", 3: "insurance_fraud_confirmed", 4: "settled_for_non_designated",
+               5: "obstructed_supervision_seriously", 6: "major_change_not_registered", 7: "closure_not_reported",
+               8: "major_violation_major_loss", 9: "licence_revoked_or_cancelled", 10: "principal_unable_or_dishonest",
+               11: "admin_penalty_decision_unfulfilled", 13: "agreement_requires_rescission",
+               14: "law_requires_rescission"}
+"""Art. 43 items read as one conduct fact each (经办机构应解除医保协议); item 1 is ``art43_1``, item 12
+(主动提出解除且经办机构同意) reads the request."""
+
+
+def agreement_grounds(case: Case, as_of: date) -> dict[str, str]:
+    """The grounds of arts. 41-44 that the known facts alone establish, each with the outcome the
+    text gives it: ``41`` (续签未达成一致的，医保协议到期后自动终止: renewal not agreed and the term
+    over) terminates; ``43(n)`` (应解除) rescinds; ``42(n)`` (应中止) and ``44.2 suspend`` (所在地
+    中止，其他统筹区协议也同时中止) suspend; ``44.2 rescind`` rescinds. Item 43(6)'s reading with
+    art. 40 (30 working days without an application) is left out: a ground left out only makes the
+    oracle establish less."""
+    out: dict[str, str] = {}
+    agr, con, req = case.agreement, case.conduct, case.request
+    if agr is not None:
+        if agr.renewal_agreed is False and agr.term_end is not None and as_of > agr.term_end:
+            out["41"] = "terminate"
+        if agr.is_home_region is False and agr.home_region_action is not None:
+            action = str(agr.home_region_action)
+            if action == "suspended":
+                out["44.2 suspend"] = "suspend"
+            elif action == "rescinded":
+                out["44.2 rescind"] = "rescind"
+    if art43_1(case) is True:
+        out["43(1)"] = "rescind"
+    if con is not None:
+        for item, fact in ART43_ITEMS.items():
+            if getattr(con, fact) is True:
+                out[f"43({item})"] = "rescind"
+        for item, fact in ART42_2_ITEMS.items():
+            if getattr(con, fact) is True:
+                out[f"42({item})"] = "suspend"
+    if req is not None and req.kind is not None and str(req.kind) == "rescind" and req.agency_agreed is True:
+        out["43(12)"] = "rescind"
+    return out
+
+
+# --- how outcomes rank (docs/questions.md) ------------------------------------------------------
+# Not a reading of one article but of how the measures' stages combine: 不予受理 comes before
+# materials and conditions (arts. 7, 12); an agreement that ends (arts. 41-42) is not also
+# rescinded, a rescission (art. 43) outranks a suspension (art. 42); a mandatory measure outranks
+# an optional one. An unknown fact that could decide something more severe leaves the answer open.
+
+SEVERITY = {
+    "application": ("conditions_met", "conditions_not_met", "materials_incomplete", "not_accepted"),
+    "agreement": ("continue", "suspend", "rescind", "terminate"),
+    "request": ("request_allowed", "request_refused"),
+    "conduct": ("no_measures", "measures_available", "measures_required"),
+}
+KIND_OUTCOME = {"institution_type": "not_accepted", "non_acceptance": "not_accepted",
+                "materials": "materials_incomplete", "eligibility": "conditions_not_met", "termination": "terminate",
+                "rescission": "rescind", "suspension": "suspend", "request_limit": "request_refused"}
+
+
+def required_outcome(kind: str, modality: str) -> str:
+    """The outcome a firing rule of this kind and modality asks for."""
+    if kind == "measures":
+        return "measures_available" if modality == "may" else "measures_required"
+    return KIND_OUTCOME[kind]
+
+
+def severity_problem(decision: Decision, required: str) -> str | None:
+    """None when ``decision`` answers at least ``required`` (its outcome is as severe or more), or
+    is ``undetermined`` because a binding rule that would decide something more severe is
+    unknown; otherwise what is wrong. A ``may`` rule binds only in the conduct question."""
+    order = SEVERITY[decision.question]
+    if decision.outcome in order:
+        if order.index(decision.outcome) >= order.index(required):
+            return None
+        return f"{decision.outcome} is milder than {required} (fired: {', '.join(decision.fired) or 'none'})"
+    if decision.outcome == "undetermined":
+        blockers = [r.id for r in decision.rules if r.status == "unknown"
+                    and (r.rule.modality != "may" or decision.question == "conduct")
+                    and order.index(required_outcome(r.rule.kind, r.rule.modality)) > order.index(required)]
+        if blockers:
+            return None
+        return (f"undetermined although no unknown rule could decide more than {required} "
+                f"(unknown: {', '.join(decision.unknown) or 'none'})")
+    return f"unexpected outcome {decision.outcome}"

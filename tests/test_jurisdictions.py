@@ -4,13 +4,14 @@ Each property states a legal expectation and names the articles it rests on; whi
 rule unchanged is read from provenance (``ProvenanceStep``), not from hand-kept lists, and the
 few pack names that do appear are the subjects of the expectation itself (Nantong and Jiangsu;
 Qinghai and Jiangsu tiers). Cases come from the public strategies of ``dingdian_rules.testing``;
-run fast with ``HYPOTHESIS_PROFILE=ci``. A property that fails because a pack is wrong is kept,
-marked ``xfail(strict=True)`` with the reason, never weakened.
+run fast with ``HYPOTHESIS_PROFILE=ci``, widely with ``thorough`` (docs/testing.md). A property
+that fails because a pack is wrong is kept, marked ``xfail(strict=True)`` with the reason, never
+weakened (``_LOOSENED``, ``_UNREVIEWED``). Needs every bundled pack to load.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Callable
 
 import pytest
@@ -18,11 +19,12 @@ from hypothesis import event, example, given, strategies as st
 
 import dingdian_rules as dr
 from dingdian_rules.diff import diff_packs, rule_parameters
-from dingdian_rules.evaluate import STAGES
 from dingdian_rules.facts import Case, Conduct
 from dingdian_rules.resolved import ResolvedPack
 from dingdian_rules.testing import as_of_dates, dated_cases, dates_near
-from oracles import art12_grounds
+
+import boundary_cases
+from oracles import SEVERITY, art12_grounds, required_outcome, severity_problem
 
 PACKS: dict[str, ResolvedPack] = {pid: dr.load_pack(pid) for pid in dr.bundled_pack_ids()}
 NATIONAL = PACKS["national"]
@@ -86,25 +88,45 @@ def art12_established(case: Case, as_of: date) -> list[str]:
     return art12_grounds(case, as_of, with_art9_bar=False)
 
 
+ART12_ITEM = {rid: f"12({NATIONAL.rule(rid).citation.item})" for rid in ART12}
+
+
+def _examples(pairs: list[tuple[Case, date]]) -> Callable[[Any], Any]:
+    def deco(test: Any) -> Any:
+        for case, as_of in pairs:
+            test = example(case_date=(case, as_of))(test)
+        return test
+    return deco
+
+
+BAR_EXAMPLES = [(c, a) for g, _, c, a in boundary_cases.bar_cases() if g != "9"]
+"""Art. 12(4)-(7) on the anniversary of each bar (barred) and the day after (not barred)."""
+
+
+@_examples(BAR_EXAMPLES)
 @given(case_date=dated_cases("application"))
 def test_the_nine_grounds_answer_alike_in_every_pack(case_date: tuple[Case, date]) -> None:
     """National art. 12 = Jiangsu art. 9 = Foshan art. 12 = Zhongshan art. 9 (不予受理定点申请):
     (a) each ground has the same status (fired / not fired / unknown) in every pack that keeps it
-    unchanged (from provenance; all of them, see the test above); (b) when a ground fires in one
-    pack, or the known facts alone establish one (read from the text), every pack answers
-    ``not_accepted``: 不予受理 comes before materials and conditions, whatever else is unknown."""
+    unchanged (from provenance; all of them, see the test above); (b) in every pack a ground fires
+    exactly when the known facts establish it, read from the text (未满 N 年 still bars on the
+    anniversary, not the day after; the examples sit on both days), so a bar changed in national
+    and inherited everywhere is seen too; (c) when one fires, every pack answers ``not_accepted``:
+    不予受理 comes before materials and conditions, whatever else is unknown."""
     case, as_of = case_date
     decisions = {pid: dr.evaluate(p, case, "application", as_of=as_of, trace=False) for pid, p in PACKS.items()}
     for rid in ART12:
         keep = [pid for pid in PACKS if unchanged_since(rid, PACKS[pid], NATIONAL)]
         answers = {pid: statuses(decisions[pid])[rid] for pid in keep}
         assert len(set(answers.values())) == 1, (rid, answers)
-    fired = sorted({rid for d in decisions.values() for rid in d.fired if rid in ART12})
-    established = art12_established(case, as_of)
-    event(f"grounds fired: {bool(fired)}; established by the text: {bool(established)}")
-    if fired or established:
+    established = set(art12_established(case, as_of))
+    for pid, d in decisions.items():
+        fired = {ART12_ITEM[rid] for rid in d.fired if rid in ART12}
+        assert fired == established, (pid, sorted(fired), sorted(established))
+    event(f"grounds established by the text: {bool(established)}")
+    if established:
         wrong = {pid: d.outcome for pid, d in decisions.items() if d.outcome != "not_accepted"}
-        assert not wrong, (fired, established, wrong)
+        assert not wrong, (established, wrong)
 
 
 # --- Nantong and Jiangsu ------------------------------------------------------------------------
@@ -335,9 +357,45 @@ def test_a_child_changes_its_parents_rules_only_with_its_own_citation(child_id: 
             assert rep.citation.document in own_docs and rep.reason.strip(), r.id
 
 
+def required(pack: ResolvedPack, rule_ids: set[str], question: str) -> str:
+    """The most severe outcome the given rules of ``pack`` ask for when they fire
+    (``oracles.required_outcome``: by kind, and for measures by modality)."""
+    return max((required_outcome(pack.rule(rid).kind, pack.rule(rid).modality) for rid in rule_ids),
+               key=SEVERITY[question].index)
+
+
+GROUND_FACTS = ("breached_agreement", "staff_or_department_breach", "major_fund_risk", "data_not_provided_or_false",
+                "insurance_fraud_confirmed", "settled_for_non_designated", "closure_not_reported",
+                "principal_unable_or_dishonest", "admin_penalty_decision_unfulfilled")
+"""Conduct facts of national arts. 38, 45 (may), 42 para. 2 (应中止) and 43 (应解除) that most packs
+inherit, restate or override."""
+
+
+@st.composite
+def agreement_ground_cases(draw: Any) -> tuple[Case, date]:
+    """Cases of every section whose agreement is in force, with one of ``GROUND_FACTS`` found, so
+    that the parent's deciding rules fire in the agreement and conduct questions, which the drawn
+    cases rarely reach."""
+    case, as_of = draw(dated_cases(None, unknown_rates=st.sampled_from([0.0, 0.05])))
+    data = case.model_dump()
+    data["agreement"].update(term_start=as_of - timedelta(days=100), term_end=as_of + timedelta(days=200))
+    data["conduct"][draw(st.sampled_from(GROUND_FACTS))] = True
+    return Case.model_validate(data), as_of
+
+
+CHILD_EXAMPLES = BAR_EXAMPLES + [(c, a) for _, _, c, a in boundary_cases.suspension_count_cases()] + [
+    (c, a) for _, ok, c, a in boundary_cases.notice_cases(kind="rescind") if ok is not None] + [
+    (boundary_cases.conduct(**{f: True}), boundary_cases.AS_OF) for f in GROUND_FACTS] + [
+    (boundary_cases.agreement([], **{f: True}), boundary_cases.AS_OF) for f in GROUND_FACTS]
+"""Art. 12 bars on both days, 1/2/3 suspensions (art. 43(1)), a request on both sides of art. 44's
+notice day, and each ground of ``GROUND_FACTS`` alone, in a conduct case and in an agreement in force."""
+
+
 @pytest.mark.parametrize("child_id, parent_id", PAIRS)
-@given(data=st.data())
-def test_a_child_never_ignores_a_ground_its_parent_applies(child_id: str, parent_id: str, data: st.DataObject) -> None:
+@_examples(CHILD_EXAMPLES)
+@given(case_date=st.one_of(dated_cases(None), agreement_ground_cases()))
+def test_a_child_never_ignores_a_ground_its_parent_applies(child_id: str, parent_id: str,
+                                                          case_date: tuple[Case, date]) -> None:
     """A city (or province, or agreement) decision never ignores a ground its parent applies unless
     it repealed the ground explicitly. Rests on Foshan art. 51 and Zhongshan art. 53 (national and
     provincial rules prevail), on 通医保发〔2023〕67号 (Nantong applies Jiangsu as forwarded), on
@@ -345,10 +403,13 @@ def test_a_child_never_ignores_a_ground_its_parent_applies(child_id: str, parent
     agreement). For every case and question (application, agreement, request, conduct): each rule
     the parent evaluates is evaluated by the child too, unless the child repealed it; a rule the
     child keeps unchanged (provenance and parameter values) has the same status in both; and when
-    such a rule fires in the parent and decides its outcome, the child's outcome is not the
-    default (conditions_met, continue, request_allowed, no_measures)."""
+    such a rule fires in the parent and decides its outcome, the child answers at least what the
+    text of that ground requires: not_accepted for 不予受理, rescind (or terminate) for 应解除,
+    suspend or more for 应中止, request_refused, measures required for a shall measure and at least
+    available for a may one (``oracles.severity_problem``: undetermined only while a rule that
+    would decide more is unknown in the child)."""
     child, parent = PACKS[child_id], PACKS[parent_id]
-    case, as_of = data.draw(dated_cases(None))
+    case, as_of = case_date
     repealed = {r.id for r in child.repealed if r.pack == child_id}
     for question in DECIDING:
         dp = dr.evaluate(parent, case, question, as_of=as_of, trace=False)
@@ -364,7 +425,8 @@ def test_a_child_never_ignores_a_ground_its_parent_applies(child_id: str, parent
         deciding = {rid for rid in dp.fired if rid in kept and rid in deciding_ids(parent, question)}
         event(f"{question}: parent fires a kept deciding rule: {bool(deciding)}")
         if deciding:
-            assert dc.outcome != STAGES[question][1], (question, sorted(deciding), dp.outcome, dc.outcome)
+            problem = severity_problem(dc, required(parent, deciding, question))
+            assert problem is None, (question, sorted(deciding), dp.outcome, problem)
 
 
 def _benign_agreement_case(**conduct: Any) -> Case:
@@ -401,18 +463,40 @@ _WAIVERS: dict[tuple[str, str], tuple[Callable[[Case], bool], str]] = {
 }
 
 
+# Overrides that lift a parent's mandatory ground in a situation the child's article names, found
+# by the property below and NOT yet reviewed: each is excluded only in that situation (so the
+# property still holds everywhere else), and pinned by a strict xfail test after this one, which
+# turns into an XPASS error once the pack changes. A legal review either moves the entry to
+# _WAIVERS (and deletes the xfail test) or has the pack fixed (and deletes both).
+_UNREVIEWED: dict[tuple[str, str], tuple[Callable[[Case], bool], str]] = {
+    ("jiangsu", "eligibility.management_systems"): (
+        lambda case: case.institution.has_insurance_policy_rules is True,
+        "Jiangsu art. 6(4) asks for 与医保政策对应的内部管理制度; national art. 6(4) for 医保管理制度、财务制度、"
+        "统计信息管理制度、医疗质量安全核心制度等 (应当同时具备). The override accepts either, so an institution "
+        "with the insurance rules but without the national systems meets Jiangsu's conditions, not national's"),
+    ("jiangsu", "eligibility.it_connection"): (
+        lambda case: case.institution.can_upgrade_it_system is True,
+        "Jiangsu art. 6(5) asks that the institution 能按照…标准进行信息系统改造…实现与医保信息系统有效对接 (able "
+        "to connect); national art. 6(5) that its system 与医保信息系统有效对接 (connected). The override accepts "
+        "the ability, so an institution not yet connected meets Jiangsu's conditions, not national's"),
+}
+
+
 @pytest.mark.parametrize("child_id, parent_id", [
     pytest.param(c, p, marks=pytest.mark.xfail(strict=True, reason=_LOOSENED[(c, p)])) if (c, p) in _LOOSENED
     else (c, p) for c, p in PAIRS])
-@given(case_date=dated_cases(None))
+@given(case_date=st.one_of(dated_cases(None), agreement_ground_cases()))
 @example(case_date=QINGHAI_43_8)
 @example(case_date=FOSHAN_44)
+@_examples(CHILD_EXAMPLES)
 def test_an_override_never_loosens_a_mandatory_ground_of_the_parent(child_id: str, parent_id: str,
                                                                    case_date: tuple[Case, date]) -> None:
     """The stricter half of the property above, for rules the child overrides: when a mandatory
     ground of the parent (shall, shall_not, effect) fires and decides the parent's outcome, the
-    child, unless it repealed that ground explicitly, does not answer the default (conditions_met,
-    continue, request_allowed, no_measures). A lower text may add to, sharpen or restate a higher
+    child, unless it repealed that ground explicitly, answers at least what the parent's ground
+    requires (not_accepted, rescind or terminate, suspend or more, request_refused, measures
+    required; ``oracles.severity_problem``), never the default nor a milder outcome such as
+    suspend where the parent rescinds. A lower text may add to, sharpen or restate a higher
     one, not loosen it: Foshan art. 51 (法律、法规、规章或上级政策文件另有规定的，从其规定),
     Zhongshan art. 53 (国家、省…另行规定的，从其规定), Jiangsu art. 1 (根据…《医疗机构医疗保障定点管理
     暂行办法》), and the Qinghai agreement arts. 66(11) and 67(12) (the 规章's grounds apply beside
@@ -424,10 +508,30 @@ def test_an_override_never_loosens_a_mandatory_ground_of_the_parent(child_id: st
         dp = dr.evaluate(parent, case, question, as_of=as_of, trace=False)
         grounds = {rid for rid in dp.fired if rid in deciding_ids(parent, question) and rid not in repealed
                    and parent.rule(rid).modality != "may"
-                   and not ((child_id, rid) in _WAIVERS and _WAIVERS[(child_id, rid)][0](case))}
+                   and not any((child_id, rid) in known and known[(child_id, rid)][0](case)
+                               for known in (_WAIVERS, _UNREVIEWED))}
+        event(f"{question}: a mandatory parent ground fires: {bool(grounds)}")
         if grounds:
             dc = dr.evaluate(child, case, question, as_of=as_of, trace=False)
-            assert dc.outcome != STAGES[question][1], (question, sorted(grounds), dp.outcome, dc.outcome)
+            problem = severity_problem(dc, required(parent, grounds, question))
+            assert problem is None, (question, sorted(grounds), dp.outcome, problem)
+
+
+@pytest.mark.parametrize("rule_id, change", [
+    ("eligibility.management_systems", {"has_required_systems": False, "has_insurance_policy_rules": True}),
+    ("eligibility.it_connection", {"has_it_connection": False, "can_upgrade_it_system": True})])
+@pytest.mark.xfail(strict=True, reason="Jiangsu's art. 6(4)/(5) overrides accept less than national art. 6(4)/(5) "
+                   "(_UNREVIEWED); awaiting a legal review")
+def test_jiangsu_keeps_national_art6_items_4_and_5(rule_id: str, change: dict[str, Any]) -> None:
+    """National art. 6 (应当同时具备以下基本条件) items (4) and (5) bind beside Jiangsu art. 6 (Jiangsu
+    art. 1: 根据…《医疗机构医疗保障定点管理暂行办法》). An application that meets everything else but
+    fails national item (4) (no insurance, finance, statistics and quality systems) or (5) (not
+    connected to the insurance system) is not conditions_met under Jiangsu either."""
+    case = boundary_cases.application(institution=change)
+    national = dr.evaluate(NATIONAL, case, "application", as_of=boundary_cases.AS_OF, trace=False)
+    jiangsu = dr.evaluate(JIANGSU, case, "application", as_of=boundary_cases.AS_OF, trace=False)
+    assert national.outcome == "conditions_not_met" and national.fired == (rule_id,)
+    assert jiangsu.outcome == "conditions_not_met", (jiangsu.outcome, jiangsu.fired)
 
 
 # --- further properties the texts support ---------------------------------------------------------
