@@ -166,8 +166,9 @@ def mutations(pack_ids: Iterable[str], root: Path, kinds: Sequence[str] = ("para
                     for i, r in enumerate(doc.data.get(section) or []):
                         modality = r.get("modality")
                         if modality in MODALITY_MUTANT:
+                            # every rule is linted: a modality_source must name the modality it supports
                             out.append(Mutation(pack_id, rel, "rule", r["id"], (section, i, "modality"), modality,
-                                                MODALITY_MUTANT[modality], not r.get("modality_source")))
+                                                MODALITY_MUTANT[modality], True))
     return out
 
 
@@ -197,8 +198,20 @@ def mutated_text(text: str, m: Mutation, bypass: bool) -> str:
     if match is None or match.group(0) != m.old:
         raise ValueError(f"{m.file}:{loc.line}:{loc.column}: expected {m.old!r}, found {line[start:start + 12]!r}")
     line = line[:start] + m.new + line[match.end():]
+    source_path = tuple(m.path[:-1]) + ("modality_source",)
+    source = doc.key_locations.get(source_path) if m.kind == "rule" else None
+    if bypass and source is not None:
+        # the rule states where its modality comes from, naming it: name the mutant's instead
+        lines[loc.line - 1] = line
+        word = re.compile(rf"(?<![\w]){re.escape(m.old)}(?![\w])")
+        first = source.line - 1
+        for j in range(first, len(lines)):
+            if j > first and (len(lines[j]) - len(lines[j].lstrip()) <= source.column - 1 or not lines[j].strip()):
+                break
+            lines[j] = word.sub(m.new, lines[j])
+        return "\n".join(lines)
     if bypass and m.linted:
-        extra = BYPASS_PARAMETER if m.kind == "parameter" else BYPASS_RULE
+        extra = BYPASS_PARAMETER if m.kind == "parameter" else f"modality_source: mutation run, read as {m.new}"
         head = line[:key.column - 1]
         if head.strip() in ("", "-"):  # block style: a sibling key on the next line, same indent
             lines[loc.line - 1] = line

@@ -124,7 +124,7 @@ rules:
     title: {zh: 近期弄虚作假, en: Fraud found within the bar}
     citation: {document: nhsa_order_2, article: 12, item: 4, quote: 以弄虚作假等不正当手段申请定点，自发现之日起未满3年的}
     modality: shall_not
-    modality_source: 不予受理 in art. 12's chapeau (a fixture; national cites the chapeau under also_cites)
+    modality_source: 不予受理 in art. 12's chapeau, shall_not (a fixture; national cites the chapeau under also_cites)
     when: any(d in history.fraudulent_application_found_on where within(d, $bar))
     outcome: not_accepted
 """
