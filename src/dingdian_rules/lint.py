@@ -116,6 +116,8 @@ def modality_problem(modality: str, quote: str, further: tuple[str, ...], source
         return None
     if others:
         return f"the further citations say {' / '.join(sorted(others))}, not {modality}"
+    if modality == "may":  # a discretion the text does not grant (可/可以) is a contradiction, not a gap
+        return "a may rule needs the text's 可以/可, but neither the quote nor a further citation has it"
     return f"{UNSTATED}: neither the quote nor a further citation has a modal word for {modality}"
 
 
