@@ -182,3 +182,23 @@ def test_count_last_day_is_the_one_count(monkeypatch):
     monkeypatch.setattr(sys.modules["dingdian_rules.evaluate"], "count_last_day", spy)
     conduct(date(2025, 10, 10), repayment_notified_on="2025-09-16")
     assert calls.count("time_limit.repayment") == 2   # once for the deduction's status, once for the deadline
+
+
+@pytest.mark.parametrize("pack_id", dr.bundled_pack_ids())
+def test_the_inline_count_of_a_plain_limit_is_count_last_day(pack_id):
+    # the decision counts a limit with no days added and no roll inline (its hot path); it must be
+    # the same day as the one count conditions use
+    import dataclasses
+
+    from dingdian_rules.facts import Case
+    evaluate_module = sys.modules["dingdian_rules.evaluate"]
+    pack = dr.load_pack(pack_id)
+    plain = [s for s in pack.plans["deadlines"].deadline_specs if s.plain]
+    assert plain or pack_id == "guangdong"
+    days = [date(2024, 2, 29), date(2025, 9, 30), date(2025, 12, 31), date(2027, 1, 1), date(1, 1, 2), date(9999, 12, 1)]
+    for spec in plain:
+        for d in days:
+            fixed = dataclasses.replace(spec, applies=None, start=lambda c, t, e, d=d: d)
+            shown = evaluate_module._deadline(pack, fixed, Case(), DUE, set())
+            counted = dl_module.count_last_day(fixed, d, Case(), DUE, set(), pack.calendar)
+            assert (shown.due, shown.estimated) == (counted.due, counted.estimated), (spec.rule.id, d)

@@ -278,7 +278,24 @@ def test_an_unknown_due_names_the_facts_the_limit_lacks():
     assert d.outcome == "undetermined" and "request.effective_on" in d.missing_facts
 
 
-def test_conditions_naming_a_limit_are_compiled_per_pack():
-    # a child may override the limit a parent's condition names: that condition is never shared
-    from dingdian_rules.building import Compiler
-    assert Compiler({}, NATIONAL.calendar, None)._key("status(time_limit.payment) == 'met'", None) is None  # type: ignore[arg-type]
+def test_a_condition_naming_a_limit_is_shared_only_with_packs_that_count_the_limit_alike(tmp_path):
+    # Jiangsu restates the national request notice unchanged: one compiled condition serves both
+    from dingdian_rules import loader
+    loader.clear_caches()
+    national, jiangsu = dr.load_pack("national"), dr.load_pack("jiangsu")
+    rule = "request_limit.insufficient_notice"
+    assert jiangsu.rule(rule).condition is national.rule(rule).condition
+    # a child that changes the limit gets its own compiled condition, counting its own limit
+    folder = child(tmp_path, """\
+        overrides:
+          - id: time_limit.request_notice
+            changes: a test - the notice applies to suspension requests only
+            citation: {document: nhsa_order_2, article: 44, paragraph: 1, quote: 应提前3个月向经办机构提出申请}
+            applies_when: request.effective_on is known and request.kind == 'suspend'
+        """)
+    kid = dr.load_pack(folder)
+    assert kid.rule(rule).condition is not national.rule(rule).condition
+    case = {"institution": {"is_public": False},
+            "request": {"kind": "rescind", "filed_on": "2025-07-01", "effective_on": "2025-10-01"}}
+    assert dr.evaluate(NATIONAL, case, "request", as_of=date(2025, 7, 1)).outcome == "request_refused"
+    assert dr.evaluate(kid, case, "request", as_of=date(2025, 7, 1)).outcome == "undetermined"

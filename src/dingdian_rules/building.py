@@ -49,9 +49,16 @@ def param_info(unit: str, value: object) -> tuple[ParamInfo | None, str]:
 LIMIT_REF = re.compile(r"\b(?:due|status)\s*\(\s*([a-z][a-z0-9_]*(?:\s*\.\s*[a-z0-9_]+)+)")
 
 
+def names_limits(text: str) -> bool:
+    """Whether ``text`` may name a time limit (a cheap test first: most conditions do not)."""
+    return ("due" in text or "status" in text) and LIMIT_REF.search(text) is not None
+
+
 def limits_named(text: str | None) -> tuple[str, ...]:
     """The time_limit ids ``text`` names in due()/status(), without parsing it."""
-    return tuple(re.sub(r"\s+", "", m) for m in LIMIT_REF.findall(text)) if text else ()
+    if not text or not names_limits(text):
+        return ()
+    return tuple(re.sub(r"\s+", "", m) for m in LIMIT_REF.findall(text))
 
 
 class Compiler:
@@ -111,10 +118,15 @@ class Compiler:
         """Everything a compiled condition depends on: its text, the expected type, the type and
         value of each parameter it names, and the calendar when a working-day period is used.
         Inherited rules then compile once for the whole chain, not once per child pack."""
-        if LIMIT_REF.search(text):
-            return None  # it holds this pack's own time limits: compiled per pack, never shared
+        sig: list = []
+        if names_limits(text):  # the limits it reads are part of what it computes
+            for lid in dict.fromkeys(limits_named(text)):
+                ref = self.limits.get(lid)
+                signature = getattr(ref, "signature", None)
+                if signature is None:
+                    return None  # an unknown limit (reported with this pack's locations) or one never shared
+                sig.append((lid, signature))
         names = param_names(text)
-        sig = []
         uses_calendar = False
         for n in names:
             info = self.params.get(n)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
 from . import timecalc
@@ -42,6 +43,9 @@ class DeadlineSpec:
     shift: Callable[..., timecalc.ComputedDate]  # add_period or subtract_period
     roll: bool  # art. 203; False where it cannot move the day (a working-day count with no extension)
     done: Callable[..., Any] | None = None  # the done_on expression, when the limit names one
+    # No days added and no roll: the last day is the period's own. The decision's hot path counts
+    # it inline (tests/test_deadline_status.py checks that it equals count_last_day).
+    plain: bool = False
 
 
 def deadline_spec(r: "ResolvedRule") -> DeadlineSpec:
@@ -53,7 +57,8 @@ def deadline_spec(r: "ResolvedRule") -> DeadlineSpec:
     return DeadlineSpec(r, r.condition.fast if r.condition is not None else None, r.deadline_start.fast,
                         r.deadline_extend.fast if r.deadline_extend is not None else None, length, unit,
                         timecalc.add_period if dl.direction == "after" else timecalc.subtract_period, roll,
-                        r.deadline_done.fast if r.deadline_done is not None else None)
+                        r.deadline_done.fast if r.deadline_done is not None else None,
+                        r.deadline_extend is None and not roll)
 
 
 class Counted(NamedTuple):
@@ -68,6 +73,14 @@ class Counted(NamedTuple):
 
 
 _NO_DAY = Counted(None)
+_make = tuple.__new__  # a NamedTuple built without its Python-level __new__: this runs per deadline
+
+
+@lru_cache(maxsize=65536)
+def _rolled(d: date, calendar: timecalc.WorkdayCalendar) -> timecalc.ComputedDate:
+    """``roll_to_working_day``, cached: calendars are immutable, and a batch asks for the same
+    days again and again (raises ``DateOutOfRange``, never cached, past 9999-12-31)."""
+    return timecalc.roll_to_working_day(d, calendar)
 
 
 def count_last_day(spec: DeadlineSpec, start: date, case: Any, today: date, est: set[int],
@@ -100,7 +113,7 @@ def count_last_day(spec: DeadlineSpec, start: date, case: Any, today: date, est:
     rolled_from = None
     if spec.roll:
         try:
-            rolled = timecalc.roll_to_working_day(due, calendar)  # type: ignore[arg-type]
+            rolled = _rolled(due, calendar)  # type: ignore[arg-type]
         except timecalc.DateOutOfRange as exc:
             est.add(exc.year)
             return Counted(None, estimated, None, int(extra))
@@ -109,7 +122,7 @@ def count_last_day(spec: DeadlineSpec, start: date, case: Any, today: date, est:
         if rolled.estimated:
             estimated = True
             est.update(rolled.uncovered_years)
-    return Counted(due, estimated, rolled_from, int(extra))
+    return _make(Counted, (due, estimated, rolled_from, int(extra), ()))
 
 
 def deadline_status(due: date | None, done_on: date | None, today: date) -> str | None:
@@ -133,15 +146,29 @@ class LimitRef:
     is built. Compiled conditions hold it as a constant, so nothing is looked up by name when
     they run."""
 
-    __slots__ = ("rule_id", "spec", "calendar")
+    __slots__ = ("rule_id", "calendar", "signature", "rule", "_spec")
 
-    def __init__(self, rule_id: str, calendar: timecalc.WorkdayCalendar) -> None:
+    def __init__(self, rule_id: str, calendar: timecalc.WorkdayCalendar, signature: tuple | None = None) -> None:
+        """``signature``: everything the limit's count depends on (its definition, the values of
+        the parameters it reads, the calendar), so that conditions naming two limits with the same
+        signature can share one compiled form; None when they must not be shared."""
         self.rule_id = rule_id
         self.calendar = calendar
-        self.spec: DeadlineSpec | None = None  # set once the rule is built (loader)
+        self.signature = signature
+        self.rule: "ResolvedRule | None" = None  # set once the rule is built (loader.resolve_chain)
+        self._spec: DeadlineSpec | None = None
 
     def __repr__(self) -> str:
         return f"LimitRef({self.rule_id})"
+
+    @property
+    def spec(self) -> DeadlineSpec:
+        """The limit's spec, built on first use: it compiles the limit's expressions, which a
+        load that never evaluates them should not pay for."""
+        spec = self._spec
+        if spec is None:
+            spec = self._spec = deadline_spec(self.rule)  # type: ignore[arg-type]
+        return spec
 
     def _applies(self, c: Any, today: date, est: set[int]) -> bool | None:
         spec = self.spec

@@ -176,15 +176,26 @@ def _deadline(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, e
     start = spec.start(case, today, est)
     if start is None:
         _, slots = r.deadline_start.run_traced(case, today, set())  # type: ignore[union-attr]
-        counted = Counted(None, missing=tuple(sorted(missing_facts(r.deadline_start, slots))))  # type: ignore[arg-type]
+        due, estimated, rolled_from, extra, missing = Counted(
+            None, missing=tuple(sorted(missing_facts(r.deadline_start, slots))))  # type: ignore[arg-type]
+    elif spec.plain:  # the period alone (count_last_day's first step), inline: most deadlines, every decision
+        rolled_from, extra, missing = None, 0, ()
+        try:
+            computed = spec.shift(start, spec.length, spec.unit, pack.calendar)
+        except timecalc.DateOutOfRange as exc:
+            est.add(exc.year)
+            due, estimated = None, False
+        else:
+            due, estimated = computed.value, computed.estimated
+            if estimated:
+                est.update(computed.uncovered_years)
     else:
-        counted = count_last_day(spec, start, case, today, est, pack.calendar)
+        due, estimated, rolled_from, extra, missing = count_last_day(spec, start, case, today, est, pack.calendar)
     done_on = spec.done(case, today, est) if spec.done is not None else None
     dl = r.deadline
-    due = counted.due
     return DeadlineResult(r.id, r.title, dl.start_event, start, spec.length, spec.unit, dl.direction, due,  # type: ignore[union-attr]
-                          _calendar_name(pack, spec.unit, due, start), counted.estimated, counted.rolled_from,
-                          counted.extra, r.citation, r.modality, r.in_principle, counted.missing, r.cited_as,
+                          _calendar_name(pack, spec.unit, due, start), estimated, rolled_from,
+                          extra, r.citation, r.modality, r.in_principle, missing, r.cited_as,
                           done_on, today)
 
 

@@ -27,7 +27,7 @@ from . import building, citations, timecalc
 from .building import Compiler, build_item_lists, build_rule, limits_named, param_info
 from .citations import check_citation, collect_sources, normalize_text, source_text
 from .conditions.types import ERROR, ParamInfo
-from .deadlines import LimitRef, deadline_spec
+from .deadlines import LimitRef
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
 from .inheritance import Merged, RawFile, RawPack, merge_chain
 from .lint import lint_merged, lint_numbers, lint_restatement
@@ -417,7 +417,7 @@ def _limits(merged: Merged, infos: dict[str, ParamInfo], calendar: timecalc.Work
             continue
         if m.rule.kind != "time_limit" or m.rule.deadline is None:
             continue
-        limits[rid] = LimitRef(rid, calendar)
+        limits[rid] = LimitRef(rid, calendar, _limit_signature(m, infos, calendar))
         dl = m.rule.deadline
         pid = dl.length[1:] if dl.length.startswith("$") else ""
         info = infos.get(pid)
@@ -425,6 +425,25 @@ def _limits(merged: Merged, infos: dict[str, ParamInfo], calendar: timecalc.Work
                 and info.value[1] != "working_days":
             rolled.setdefault(pid, rid)
     return limits, rolled
+
+
+def _limit_signature(m, infos: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar) -> tuple | None:
+    """What a time limit's count depends on: its definition, the parameters its texts read (type
+    and value) and the calendar. None (never shared) when it reads another limit or a parameter
+    that failed, whose own definitions the signature would not hold."""
+    r = m.rule
+    texts = (r.applies_when, r.deadline.start, r.deadline.length, r.deadline.extend_days, r.deadline.done_on)
+    if any(limits_named(t) for t in texts):
+        return None
+    params = []
+    for name in sorted({n for t in texts if t for n in building.param_names(t)}):
+        info = infos.get(name)
+        if info is None or info.type is ERROR:
+            return None
+        value = info.value
+        params.append((name, info.type, tuple(value) if isinstance(value, list) else value))
+    return (r.applies_when, json.dumps(r.deadline.model_dump(mode="json"), sort_keys=True, ensure_ascii=False),
+            tuple(params), id(calendar))
 
 
 def _bind_limits(rules: list[ResolvedRule], limits: dict[str, LimitRef], merged: Merged, bag: DiagnosticBag) -> None:
@@ -436,7 +455,7 @@ def _bind_limits(rules: list[ResolvedRule], limits: dict[str, LimitRef], merged:
     for rid, ref in limits.items():
         r = built.get(rid)
         if r is not None and r.deadline_start is not None and r.deadline_length is not None:
-            ref.spec = deadline_spec(r)
+            ref.rule = r
         if r is not None and r.deadline is not None:
             texts = (r.applies_when, r.deadline.start, r.deadline.extend_days, r.deadline.done_on)
             graph[rid] = tuple(n for t in texts for n in limits_named(t))
