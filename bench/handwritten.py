@@ -16,6 +16,7 @@ of complete cases before timing either.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dingdian_rules.facts import Case, EvaluationResult, InstitutionType, Licence, Material, RescissionGround
 from dingdian_rules.timecalc import (DEFAULT_CALENDAR, WorkdayCalendar, add_period, elapsed_period,
@@ -79,6 +80,10 @@ def conditions_met(case: Case, as_of: date) -> bool:
             and inst.has_required_systems and inst.has_it_connection and inst.meets_other_statutory_conditions)
 
 
+# art. 203's roll, cached as the engine caches it (a batch asks for the same days again and again)
+_rolled = lru_cache(maxsize=65536)(roll_to_working_day)
+
+
 def deadlines(case: Case, calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> list[tuple[str, date]]:
     """The application question's deadlines: (rule id, last day)."""
     app = case.application
@@ -88,7 +93,7 @@ def deadlines(case: Case, calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> list[
                     add_period(app.materials_received_on, 5, "working_days", calendar).value))
     if app.accepted_on is not None:  # art. 9 para. 1: 3 months, supplement days not counted, rolled (art. 203)
         due = add_period(app.accepted_on, 3, "months").value + timedelta(days=app.supplement_days or 0)
-        out.append(("time_limit.evaluation_period", roll_to_working_day(due, calendar).value))
+        out.append(("time_limit.evaluation_period", _rolled(due, calendar).value))
     if app.failed_evaluation_notified_on is not None:  # art. 9 para. 2: 3 months of rectification
         out.append(("time_limit.reevaluation_after_rectification",
                     add_period(app.failed_evaluation_notified_on, 3, "months").value))

@@ -146,20 +146,29 @@ class LimitRef:
     is built. Compiled conditions hold it as a constant, so nothing is looked up by name when
     they run."""
 
-    __slots__ = ("rule_id", "calendar", "signature", "rule", "_spec")
+    __slots__ = ("rule_id", "calendar", "_signature", "rule", "_spec")
 
-    def __init__(self, rule_id: str, calendar: timecalc.WorkdayCalendar, signature: tuple | None = None) -> None:
-        """``signature``: everything the limit's count depends on (its definition, the values of
-        the parameters it reads, the calendar), so that conditions naming two limits with the same
-        signature can share one compiled form; None when they must not be shared."""
+    def __init__(self, rule_id: str, calendar: timecalc.WorkdayCalendar,
+                 signature: Callable[[], tuple | None] | None = None) -> None:
+        """``signature`` computes, when first asked, everything the limit's count depends on (its
+        definition, the values of the parameters it reads, the calendar), so that conditions
+        naming two limits with the same signature can share one compiled form; None when they
+        must not be shared."""
         self.rule_id = rule_id
         self.calendar = calendar
-        self.signature = signature
+        self._signature: Any = signature
         self.rule: "ResolvedRule | None" = None  # set once the rule is built (loader.resolve_chain)
         self._spec: DeadlineSpec | None = None
 
     def __repr__(self) -> str:
         return f"LimitRef({self.rule_id})"
+
+    @property
+    def signature(self) -> tuple | None:
+        sig = self._signature
+        if callable(sig):
+            sig = self._signature = sig()
+        return sig
 
     @property
     def spec(self) -> DeadlineSpec:

@@ -417,7 +417,7 @@ def _limits(merged: Merged, infos: dict[str, ParamInfo], calendar: timecalc.Work
             continue
         if m.rule.kind != "time_limit" or m.rule.deadline is None:
             continue
-        limits[rid] = LimitRef(rid, calendar, _limit_signature(m, infos, calendar))
+        limits[rid] = LimitRef(rid, calendar, lambda m=m: _limit_signature(m, infos, calendar))
         dl = m.rule.deadline
         pid = dl.length[1:] if dl.length.startswith("$") else ""
         info = infos.get(pid)
