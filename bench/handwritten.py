@@ -5,7 +5,8 @@ grounds and art. 9's bar, the art. 7 materials, the art. 6 conditions), in the s
 (acceptance → materials → conditions), with the same period arithmetic from
 ``dingdian_rules.timecalc``, and the same three deadlines of ``time_limits.yaml`` that the
 evaluator computes for the application question (the art. 8 five-working-day notice, the art. 9
-evaluation period plus supplement days, the art. 9 rectification period).
+evaluation period plus supplement days, rolled past rest days and holidays, the art. 9
+rectification period).
 
 It assumes a *complete* case (no unknown facts): no three-valued logic, no traces, no
 citations, no decision object. ``bench.run`` checks that it agrees with ``evaluate`` on a sample
@@ -15,9 +16,11 @@ of complete cases before timing either.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from dingdian_rules.facts import Case, EvaluationResult, InstitutionType, Licence, Material, RescissionGround
-from dingdian_rules.timecalc import DEFAULT_CALENDAR, WorkdayCalendar, add_period, elapsed_period, within_period
+from dingdian_rules.timecalc import (DEFAULT_CALENDAR, WorkdayCalendar, add_period, elapsed_period,
+                                     roll_to_working_day, within_period)
 
 ELIGIBLE_TYPES = frozenset(InstitutionType) - {InstitutionType.internet_hospital, InstitutionType.other}  # art. 5 (1)-(6)
 ELIGIBLE_LICENCES = frozenset({Licence.practice_licence, Licence.tcm_clinic_record, Licence.military_civilian_service})
@@ -77,6 +80,10 @@ def conditions_met(case: Case, as_of: date) -> bool:
             and inst.has_required_systems and inst.has_it_connection and inst.meets_other_statutory_conditions)
 
 
+# art. 203's roll, cached as the engine caches it (a batch asks for the same days again and again)
+_rolled = lru_cache(maxsize=65536)(roll_to_working_day)
+
+
 def deadlines(case: Case, calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> list[tuple[str, date]]:
     """The application question's deadlines: (rule id, last day)."""
     app = case.application
@@ -84,9 +91,9 @@ def deadlines(case: Case, calendar: WorkdayCalendar = DEFAULT_CALENDAR) -> list[
     if app.materials_received_on is not None:  # art. 8: 5 working days
         out.append(("time_limit.materials_notice",
                     add_period(app.materials_received_on, 5, "working_days", calendar).value))
-    if app.accepted_on is not None:  # art. 9 para. 1: 3 months, supplement days not counted
+    if app.accepted_on is not None:  # art. 9 para. 1: 3 months, supplement days not counted, rolled (art. 203)
         due = add_period(app.accepted_on, 3, "months").value + timedelta(days=app.supplement_days or 0)
-        out.append(("time_limit.evaluation_period", due))
+        out.append(("time_limit.evaluation_period", _rolled(due, calendar).value))
     if app.failed_evaluation_notified_on is not None:  # art. 9 para. 2: 3 months of rectification
         out.append(("time_limit.reevaluation_after_rectification",
                     add_period(app.failed_evaluation_notified_on, 3, "months").value))

@@ -22,10 +22,10 @@ EXPECTED = {
     "agreement_second_suspension.yaml": ("rescind", ["rescission.repeated_suspension"],
                                          {"time_limit.renewal_application": date(2025, 9, 30)}),
     "request_public_hospital.yaml": ("request_refused", ["request_limit.public_institution"],
-                                     {"time_limit.request_notice": date(2025, 4, 1)}),
+                                     {"time_limit.request_notice": date(2025, 3, 30)}),
     "conduct_breach.yaml": ("measures_available", ["measures.breach_of_agreement", "measures.staff_or_department"], {}),
     "deadlines_national_day.yaml": ("computed", [], {"time_limit.materials_notice": date(2025, 10, 14),
-                                                     "time_limit.evaluation_period": date(2026, 1, 11),
+                                                     "time_limit.evaluation_period": date(2026, 1, 12),
                                                      "time_limit.payment": date(2025, 11, 13),
                                                      "time_limit.major_change_application": date(2025, 11, 17)}),
 }

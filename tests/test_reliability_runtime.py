@@ -75,8 +75,9 @@ def test_a_due_put_on_the_timeline_by_a_call_that_raised_is_returned_by_the_next
         with pytest.raises(RuntimeError):
             sup.advance(date(2025, 12, 31))
         got = sup.advance(date(2025, 12, 31))
+        # b's 180th day is Saturday 2025-08-09: the last day to apply rolls to Monday 08-11 (民法典 art. 203)
         assert [(d.institution_id, d.on, d.outcome) for d in got] == [
-            ("a", date(2025, 7, 10), "terminate"), ("b", date(2025, 8, 10), "terminate")]
+            ("a", date(2025, 7, 10), "terminate"), ("b", date(2025, 8, 12), "terminate")]
         assert due_keys(got) == timeline_dues(sup)
 
 

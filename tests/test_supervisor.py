@@ -321,7 +321,8 @@ def test_replay_text_and_json(capsys):
     code, out = _replay(["--pack", "national", str(FIXTURES / "year_national.yaml")], capsys)
     assert code == 0
     assert "2025-06-05  hosp-a  agreement: suspend -> rescind [rescission.repeated_suspension]" in out.out
-    assert "2025-12-29  clinic-b  agreement: continue -> terminate [termination.requested_suspension_lapsed]  (time)" in out.out
+    # day 180 after 2025-07-01 is Sunday 12-28; the last day to apply rolls to 12-29 (民法典 art. 203)
+    assert "2025-12-30  clinic-b  agreement: continue -> terminate [termination.requested_suspension_lapsed]  (time)" in out.out
     assert "hosp-a: rescinded since 2025-06-05" in out.out
     code, out = _replay(["--pack", "national", str(FIXTURES / "year_national.yaml"), "--format", "json",
                          "--as-of", "2025-07-01"], capsys)

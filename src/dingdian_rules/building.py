@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Callable
+from typing import Callable, Mapping
 
 from . import timecalc
 from .conditions.compile import CompiledExpr, compile_expr
@@ -45,9 +45,30 @@ def param_info(unit: str, value: object) -> tuple[ParamInfo | None, str]:
     return None, f"unknown unit {unit}"
 
 
+# due(time_limit.x …) and status(time_limit.x): conditions that read a time limit of their own pack
+LIMIT_REF = re.compile(r"\b(?:due|status)\s*\(\s*([a-z][a-z0-9_]*(?:\s*\.\s*[a-z0-9_]+)+)")
+
+
+def names_limits(text: str) -> bool:
+    """Whether ``text`` may name a time limit (a cheap test first: most conditions do not)."""
+    return ("due" in text or "status" in text) and LIMIT_REF.search(text) is not None
+
+
+def limits_named(text: str | None) -> tuple[str, ...]:
+    """The time_limit ids ``text`` names in due()/status(), without parsing it."""
+    if not text or not names_limits(text):
+        return ()
+    return tuple(re.sub(r"\s+", "", m) for m in LIMIT_REF.findall(text))
+
+
 class Compiler:
-    def __init__(self, params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, bag: DiagnosticBag) -> None:
+    def __init__(self, params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, bag: DiagnosticBag,
+                 limits: Mapping[str, object] | None = None, rolled: Mapping[str, str] | None = None) -> None:
+        """``limits``: time_limit id -> deadlines.LimitRef, for due()/status(); ``rolled``: period
+        parameter -> the rolling time limit it is the length of (art. 203), for period-not-rolled."""
         self.params, self.calendar, self.bag = params, calendar, bag
+        self.limits = limits or {}
+        self.rolled = rolled or {}
 
     def compile(self, text: str, want: Type | None, where: tuple[YamlDoc, tuple], name: str,
                 origin: tuple[str, Callable[[int], int]] | None = None) -> CompiledExpr | None:
@@ -66,7 +87,7 @@ class Compiler:
         except ConditionSyntaxError as exc:
             self._report([("condition-syntax", exc.message, exc.offset, exc.hint)], where, text, origin)
             return None
-        checker = Checker(Case, self.params)
+        checker = Checker(Case, self.params, self.limits, self.rolled)
         t = checker.check_all(root)
         problems = [(e.code, e.message, e.offset, e.hint) for e in checker.errors]
         if want is not None and t is not ERROR and t != want and not (want == NUM and t == INT):
@@ -97,15 +118,22 @@ class Compiler:
         """Everything a compiled condition depends on: its text, the expected type, the type and
         value of each parameter it names, and the calendar when a working-day period is used.
         Inherited rules then compile once for the whole chain, not once per child pack."""
+        sig: list = []
+        if names_limits(text):  # the limits it reads are part of what it computes
+            for lid in dict.fromkeys(limits_named(text)):
+                ref = self.limits.get(lid)
+                signature = getattr(ref, "signature", None)
+                if signature is None:
+                    return None  # an unknown limit (reported with this pack's locations) or one never shared
+                sig.append((lid, signature))
         names = param_names(text)
-        sig = []
         uses_calendar = False
         for n in names:
             info = self.params.get(n)
             if info is None or info.type is ERROR:
                 return None  # an error to report with this pack's locations, or one reported already
             value = info.value
-            sig.append((n, info.type, tuple(value) if isinstance(value, list) else value))
+            sig.append((n, info.type, tuple(value) if isinstance(value, list) else value, self.rolled.get(n)))
             uses_calendar = uses_calendar or (isinstance(value, tuple) and value[1:] == ("working_days",))
         return (text, want, tuple(sig), id(self.calendar) if uses_calendar else None)
 
@@ -325,7 +353,7 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
                   where[0].locate(where[1]), format_path(where[1]),
                   f"a {r.kind} rule's outcome is {' or '.join(allowed)}" if allowed else
                   f"a {r.kind} rule has no outcome: remove `outcome:`")
-    start = extend = length = None
+    start = extend = length = done = None
     if r.kind == "time_limit":
         if r.deadline is None:
             bag.error("missing-field", "a time_limit rule needs `deadline:`", doc0.locate(rule_path),
@@ -335,6 +363,8 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
             start = comp.compile(r.deadline.start, DATE, (dl_doc, dl_path + ("start",)), r.id + ".start")
             if r.deadline.extend_days:
                 extend = comp.compile(r.deadline.extend_days, NUM, (dl_doc, dl_path + ("extend_days",)), r.id + ".extend")
+            if r.deadline.done_on:
+                done = comp.compile(r.deadline.done_on, DATE, (dl_doc, dl_path + ("done_on",)), r.id + ".done_on")
             length = _duration(r.deadline.length, params, (dl_doc, dl_path + ("length",)), bag)
     measures = []
     ms_doc, ms_path = fl.get("measures", (doc0, rule_path + ("measures",)))
@@ -360,7 +390,7 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
         location=m.location, when=r.when, requires=r.requires, applies_when=r.applies_when, deadline=r.deadline,
         measures=tuple(measures), tier=r.tier, condition=condition,
         fires_on=False if field_name == "requires" else True,
-        deadline_start=start, deadline_extend=extend, deadline_length=length,
+        deadline_start=start, deadline_extend=extend, deadline_done=done, deadline_length=length,
         deadline_param=r.deadline.length[1:] if r.deadline else None,
         also_cites=basis[0].also_cites if basis else tuple(r.also_cites), item_lists=used,
         cited_as=basis_zh(basis, documents), documents=documents or {})

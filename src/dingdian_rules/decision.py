@@ -13,6 +13,7 @@ from operator import itemgetter
 from datetime import date
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from .deadlines import deadline_status
 from .resolved import CitedProvision, ResolvedParameter, ResolvedRule, format_citation
 from .schema import Citation, Text
 from .trace import TraceNode, build_trace, missing_facts
@@ -20,7 +21,7 @@ from .trace import TraceNode, build_trace, missing_facts
 if TYPE_CHECKING:
     from .evaluate import Plan
 
-SCHEMA_VERSION = 2  # 2: nearest-first citations (cited_as, basis), cited items, parameters
+SCHEMA_VERSION = 3  # 2: nearest-first citations (cited_as, basis), cited items, parameters; 3: deadline status, done_on
 COMBINATION_RULES = {
     "application": "The outcome is the first stage (acceptance, materials, conditions) with a firing rule.",
     "agreement": "The outcome is the most severe: termination over rescission over suspension.",
@@ -156,6 +157,16 @@ class DeadlineResult(NamedTuple):
     in_principle: bool
     missing: tuple[str, ...] = ()
     cited_as: str = ""
+    done_on: date | None = None  # the day the act was done, when the limit names a done_on fact
+    as_of: date | None = None  # the evaluation day the status is relative to
+
+    @property
+    def status(self) -> str | None:
+        """``pending``, ``last_day_today``, ``lapsed`` or ``met`` on ``as_of``; None without a last
+        day. Computed when asked, so a decision that never shows it pays nothing for it."""
+        if self.as_of is None:
+            return None
+        return deadline_status(self.due, self.done_on, self.as_of)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule_id": self.rule_id, "title": {"zh": self.title.zh, "en": self.title.en},
@@ -163,6 +174,7 @@ class DeadlineResult(NamedTuple):
                 "start": _iso(self.start), "length": self.length, "unit": self.unit, "direction": self.direction,
                 "extra_days": self.extra_days, "due": _iso(self.due), "calendar": self.calendar,
                 "estimated": self.estimated, "rolled_from": _iso(self.rolled_from),
+                "status": self.status, "done_on": _iso(self.done_on),
                 "citation": citation_dict(self.citation), "cited_as": self.cited_as, "modality": self.modality,
                 "in_principle": self.in_principle, "missing": list(self.missing)}
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .conditions.types import DEADLINE_STATUSES
 from .decision import SCHEMA_VERSION
 from .evaluate import QUESTIONS, STAGES
 from .schema import Modality, RuleKind, RuleOutcome
@@ -36,6 +37,7 @@ OUTCOMES = _outcomes()
 Question = Literal[QUESTIONS]  # type: ignore[valid-type]
 Outcome = Literal[OUTCOMES]  # type: ignore[valid-type]
 DurationUnit = Literal["days", "working_days", "months", "years"]
+DeadlineStatus = Literal[DEADLINE_STATUSES]  # type: ignore[valid-type]
 Status = Literal["fired", "not_fired", "unknown", "not_applicable"]
 IsoDate = str  # YYYY-MM-DD, kept as text: the JSON is checked as written
 
@@ -135,6 +137,11 @@ class DeadlineModel(_Model):
     calendar: str = Field(description="How days were counted, with the source of each year's holiday arrangement.")
     estimated: bool = Field(description="A working-day count crossed a year without a published arrangement.")
     rolled_from: IsoDate | None = _date("The computed last day when it was moved to the next working day.")
+    status: DeadlineStatus | None = Field(
+        description="On as_of: pending (the last day is ahead), last_day_today, lapsed (the last day has passed and "
+        "the act was not done by then), met (done on or before the last day); null when the last day is unknown.")
+    done_on: IsoDate | None = _date("The day the act was done, when the limit names a done_on fact and the case "
+                                    "gives it; null otherwise.")
     citation: CitationModel
     cited_as: str = Field(description="The rule's provisions as an officer cites them, nearest first.")
     modality: Modality
@@ -181,7 +188,7 @@ class RuleModel(_Model):
 
 
 class DecisionModel(_Model):
-    """A decision as ``Decision.to_dict()`` writes it (schema_version 2)."""
+    """A decision as ``Decision.to_dict()`` writes it (schema_version 3)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
                               json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"})

@@ -128,6 +128,8 @@ def _deadline(r: ResolvedRule) -> str:
         text += f", + {_squash(dl.extend_days)} days"
     if dl.roll_to_working_day:
         text += ", last day rolled to a working day"
+    if dl.done_on:
+        text += f", done on {_squash(dl.done_on)}"
     return text
 
 

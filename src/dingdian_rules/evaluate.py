@@ -17,6 +17,7 @@ from typing import Any, Callable, Mapping
 from . import timecalc
 from .cases import parse_case
 from .conditions.compile import fuse
+from .deadlines import Counted, DeadlineSpec, count_last_day, deadline_spec
 from .decision import Decision, DecisionWarning, DeadlineResult, MeasureResult
 from .errors import EvaluationError
 from .facts import Case
@@ -168,80 +169,34 @@ def _calendar_name(pack: ResolvedPack, unit: str, due: date | None, start: date 
     return name
 
 
-@dataclass(frozen=True, eq=False)
-class DeadlineSpec:
-    """What a time_limit rule needs at evaluation, looked up once when the plan is built."""
-
-    rule: ResolvedRule
-    applies: Callable[..., Any] | None
-    start: Callable[..., Any]
-    extend: Callable[..., Any] | None
-    length: int
-    unit: str
-    shift: Callable[..., timecalc.ComputedDate]  # add_period or subtract_period
-    roll: bool
-
-
-def deadline_spec(r: ResolvedRule) -> DeadlineSpec:
-    dl = r.deadline
-    assert dl is not None and r.deadline_start is not None and r.deadline_length is not None
-    return DeadlineSpec(r, r.condition.fast if r.condition is not None else None, r.deadline_start.fast,
-                        r.deadline_extend.fast if r.deadline_extend is not None else None,
-                        r.deadline_length[0], r.deadline_length[1],
-                        timecalc.add_period if dl.direction == "after" else timecalc.subtract_period,
-                        dl.roll_to_working_day)
-
-
-_NO_DAY = timecalc.ComputedDate(None)  # type: ignore[arg-type]
-
-
 def _deadline(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, est: set[int]) -> DeadlineResult | None:
     if spec.applies is not None and spec.applies(case, today, est) is False:
         return None
     r = spec.rule
     start = spec.start(case, today, est)
-    length, unit = spec.length, spec.unit
-    missing: tuple[str, ...] = ()
-    due = rolled_from = None
-    extra = 0
-    estimated = False
     if start is None:
         _, slots = r.deadline_start.run_traced(case, today, set())  # type: ignore[union-attr]
-        missing = tuple(sorted(missing_facts(r.deadline_start, slots)))  # type: ignore[arg-type]
-    else:
+        due, estimated, rolled_from, extra, missing = Counted(
+            None, missing=tuple(sorted(missing_facts(r.deadline_start, slots))))  # type: ignore[arg-type]
+    elif spec.plain:  # the period alone (count_last_day's first step), inline: most deadlines, every decision
+        rolled_from, extra, missing = None, 0, ()
         try:
-            computed = spec.shift(start, length, unit, pack.calendar)
-        except timecalc.DateOutOfRange as exc:  # the last day lies outside 0001..9999: unknown, and said why
+            computed = spec.shift(start, spec.length, spec.unit, pack.calendar)
+        except timecalc.DateOutOfRange as exc:
             est.add(exc.year)
-            computed = _NO_DAY
-        due, estimated = computed.value, computed.estimated
-        if estimated:
-            est.update(computed.uncovered_years)
-        if due is not None and spec.extend is not None:
-            extra = spec.extend(case, today, est)
-            if extra is None:  # the period's extension is unknown, so its end is too
-                _, slots = r.deadline_extend.run_traced(case, today, set())  # type: ignore[union-attr]
-                missing = tuple(sorted(missing_facts(r.deadline_extend, slots)))  # type: ignore[arg-type]
-                extra, due = 0, None
-            elif extra:
-                due = timecalc.shift_days(due, int(extra))
-                if due is None:
-                    est.add(timecalc.AFTER_CALENDAR if extra > 0 else timecalc.BEFORE_CALENDAR)
-        if due is not None and spec.roll:
-            try:
-                rolled = timecalc.roll_to_working_day(due, pack.calendar)
-            except timecalc.DateOutOfRange as exc:
-                est.add(exc.year)
-                due = None
-            else:
-                if rolled.value != due:
-                    rolled_from, due = due, rolled.value
-                estimated = estimated or rolled.estimated
-                est.update(rolled.uncovered_years)
+            due, estimated = None, False
+        else:
+            due, estimated = computed.value, computed.estimated
+            if estimated:
+                est.update(computed.uncovered_years)
+    else:
+        due, estimated, rolled_from, extra, missing = count_last_day(spec, start, case, today, est, pack.calendar)
+    done_on = spec.done(case, today, est) if spec.done is not None else None
     dl = r.deadline
-    return DeadlineResult(r.id, r.title, dl.start_event, start, length, unit, dl.direction, due,  # type: ignore[union-attr]
-                          _calendar_name(pack, unit, due, start), estimated, rolled_from, int(extra),
-                          r.citation, r.modality, r.in_principle, missing, r.cited_as)
+    return DeadlineResult(r.id, r.title, dl.start_event, start, spec.length, spec.unit, dl.direction, due,  # type: ignore[union-attr]
+                          _calendar_name(pack, spec.unit, due, start), estimated, rolled_from,
+                          extra, r.citation, r.modality, r.in_principle, missing, r.cited_as,
+                          done_on, today)
 
 
 def _measures(plan: Plan, statuses, case: Case, today: date) -> tuple[MeasureResult, ...]:

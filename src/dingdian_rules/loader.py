@@ -24,9 +24,10 @@ from typing import Iterable, Iterator, Sequence
 import pydantic
 
 from . import building, citations, timecalc
-from .building import Compiler, build_item_lists, build_rule, param_info
+from .building import Compiler, build_item_lists, build_rule, limits_named, param_info
 from .citations import check_citation, collect_sources, normalize_text, source_text
 from .conditions.types import ERROR, ParamInfo
+from .deadlines import LimitRef
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
 from .inheritance import Merged, RawFile, RawPack, merge_chain
 from .lint import lint_merged, lint_numbers, lint_restatement
@@ -260,7 +261,7 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
                        for k, p in sorted(params.items())},
         "rules": [{"id": r.id, "kind": r.kind, "modality": r.modality, "in_principle": r.in_principle,
                    "when": r.when, "requires": r.requires, "applies_when": r.applies_when,
-                   "deadline": r.deadline.model_dump(mode="json") if r.deadline else None,
+                   "deadline": _deadline_canon(r.deadline),
                    "measures": [m.measure.model_dump(mode="json") for m in r.measures], "tier": r.tier,
                    "outcome": r.outcome, "questions": list(r.questions),
                    "citation": r.citation.model_dump(mode="json"), "basis": _basis_canon(r.basis),
@@ -273,6 +274,17 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
                                      y.source] for y in sorted(caller, key=lambda y: y.year)]
     blob = json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _deadline_canon(deadline) -> dict | None:
+    """A deadline for the fingerprint; ``done_on`` only when given, so a pack's fingerprint does
+    not change by that field's existence."""
+    if deadline is None:
+        return None
+    out = deadline.model_dump(mode="json")
+    if out.get("done_on") is None:
+        out.pop("done_on", None)
+    return out
 
 
 def _basis_canon(basis) -> list:
@@ -327,7 +339,8 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
                                         mp.param.note, basis_zh(basis, documents), documents, mp.derivation)
     lint_merged(merged, bag, set(params))
     calendar = _calendar(chain, holidays)
-    comp = Compiler(infos, calendar, bag)
+    limits, rolled = _limits(merged, infos, calendar)
+    comp = Compiler(infos, calendar, bag, limits, rolled)
     lists = {lid: ml for lid, ml in merged.item_lists.items() if not is_standin(ml.item_list)}
     for ml in lists.values():
         lst = ml.item_list
@@ -348,10 +361,12 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
             doc, path = m.field_locations["also_cites"]
             _check_all(m.rule.also_cites, sources, doc, path, bag)
         rule = build_rule(m, comp, infos, bag, item_lists, documents)
-        object.__setattr__(rule, "parameters", tuple(params[p] for p in rule.parameter_ids if p in params))
         if rule.condition is not None or rule.kind == "time_limit":
             lint_numbers(m, bag)
         rules.append(rule)
+    _bind_limits(rules, limits, merged, bag)
+    for rule in rules:
+        object.__setattr__(rule, "parameters", tuple(params[p] for p in rule.parameter_ids if p in params))
     repealed = []
     for rid, (pack, reason, citation, prov) in merged.repealed.items():
         repealed.append(RepealedRule(rid, pack, reason, citation, tuple(prov)))
@@ -387,6 +402,86 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
     from .evaluate import build_plans  # late import: evaluate depends on resolved packs
     object.__setattr__(pack, "plans", MappingProxyType(build_plans(pack)))
     return pack
+
+
+def _limits(merged: Merged, infos: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar
+            ) -> tuple[dict[str, LimitRef], dict[str, str]]:
+    """The chain's time limits as conditions name them (bound once built), and the period
+    parameters whose limit rolls its last day (art. 203) in natural units, where an unrolled
+    add()/within()/elapsed()/sub() of the same parameter could disagree with the deadline."""
+    limits: dict[str, LimitRef] = {}
+    rolled: dict[str, str] = {}
+    for rid, m in merged.rules.items():
+        if is_standin(m.provenance[0].citation):  # failed the schema: named without a second error
+            limits[rid] = LimitRef(rid, calendar)
+            continue
+        if m.rule.kind != "time_limit" or m.rule.deadline is None:
+            continue
+        limits[rid] = LimitRef(rid, calendar, lambda m=m: _limit_signature(m, infos, calendar))
+        dl = m.rule.deadline
+        pid = dl.length[1:] if dl.length.startswith("$") else ""
+        info = infos.get(pid)
+        if dl.roll_to_working_day and info is not None and isinstance(info.value, tuple) \
+                and info.value[1] != "working_days":
+            rolled.setdefault(pid, rid)
+    return limits, rolled
+
+
+def _limit_signature(m, infos: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar) -> tuple | None:
+    """What a time limit's count depends on: its definition, the parameters its texts read (type
+    and value) and the calendar. None (never shared) when it reads another limit or a parameter
+    that failed, whose own definitions the signature would not hold."""
+    r = m.rule
+    texts = (r.applies_when, r.deadline.start, r.deadline.length, r.deadline.extend_days, r.deadline.done_on)
+    if any(limits_named(t) for t in texts):
+        return None
+    params = []
+    for name in sorted({n for t in texts if t for n in building.param_names(t)}):
+        info = infos.get(name)
+        if info is None or info.type is ERROR:
+            return None
+        value = info.value
+        params.append((name, info.type, tuple(value) if isinstance(value, list) else value))
+    return (r.applies_when, json.dumps(r.deadline.model_dump(mode="json"), sort_keys=True, ensure_ascii=False),
+            tuple(params), id(calendar))
+
+
+def _bind_limits(rules: list[ResolvedRule], limits: dict[str, LimitRef], merged: Merged, bag: DiagnosticBag) -> None:
+    """Bind each time limit conditions name to its built rule; a limit whose own expressions
+    name itself through due()/status() (a cycle) could never be counted and is an error. A rule
+    that acts on a limit reads that limit's parameters too (decisions cite them)."""
+    built = {r.id: r for r in rules}
+    graph: dict[str, tuple[str, ...]] = {}
+    for rid, ref in limits.items():
+        r = built.get(rid)
+        if r is not None and r.deadline_start is not None and r.deadline_length is not None:
+            ref.rule = r
+        if r is not None and r.deadline is not None:
+            texts = (r.applies_when, r.deadline.start, r.deadline.extend_days, r.deadline.done_on)
+            graph[rid] = tuple(n for t in texts for n in limits_named(t))
+    for rid in graph:
+        seen, stack = set(), list(graph[rid])
+        while stack:
+            nxt = stack.pop()
+            if nxt == rid:
+                m = merged.rules[rid]
+                doc, path = m.field_locations.get("deadline", m.field_locations["id"])
+                bag.error("time-limit-cycle", f"{rid} counts from its own due day or status through due()/status()",
+                          doc.locate(path), format_path(path),
+                          "a time limit counts from facts or from other time limits, never from itself")
+                break
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.extend(graph.get(nxt, ()))
+    for r in rules:
+        texts = [r.when, r.requires, r.applies_when]
+        if r.deadline is not None:
+            texts += [r.deadline.start, r.deadline.extend_days, r.deadline.done_on]
+        texts += [i.when for lst in r.item_lists for i in lst.items]
+        named = {n for t in texts for n in limits_named(t)} - {r.id}
+        extra = {p for n in named if n in built for p in built[n].parameter_ids}
+        if extra - set(r.parameter_ids):
+            object.__setattr__(r, "parameter_ids", tuple(sorted(set(r.parameter_ids) | extra)))
 
 
 def clear_caches() -> None:

@@ -22,7 +22,7 @@ from .schema import Citation
 from .trace import TraceNode
 
 __all__ = [
-    "KIND_LABELS", "MODALITY_LABELS", "OUTCOME_LABELS", "QUESTION_LABELS", "STATUS_LABELS", "cite", "decision_markdown",
+    "DEADLINE_STATUS_LABELS", "KIND_LABELS", "MODALITY_LABELS", "OUTCOME_LABELS", "QUESTION_LABELS", "STATUS_LABELS", "cite", "decision_markdown",
     "decision_text", "decisions_json", "decisions_markdown", "decisions_text", "json_default", "pack_dict",
     "pack_markdown", "pack_text", "source_titles", "trace_lines", "zh_number",
 ]
@@ -39,6 +39,8 @@ OUTCOME_LABELS = {
 }
 MODALITY_LABELS = {"shall": "应当", "may": "可以", "shall_not": "不得", "effect": "依法生效"}
 STATUS_LABELS = {"fired": "已触发", "not_fired": "未触发", "unknown": "未知", "not_applicable": "不适用"}
+DEADLINE_STATUS_LABELS = {"pending": "未届满", "last_day_today": "今日为最后一日", "lapsed": "已届满未完成",
+                          "met": "已按期完成"}
 KIND_LABELS = {
     "institution_type": "可申请定点的机构类型", "eligibility": "申请条件", "materials": "申请材料",
     "non_acceptance": "不予受理", "time_limit": "期限", "suspension": "中止", "rescission": "解除",
@@ -235,10 +237,23 @@ def _deadline_text(d: DeadlineResult, titles: Mapping[str, str] | None) -> list[
         lines.append(f"    届满日：{d.due.isoformat()}" + ("（估算）" if d.estimated else ""))
         if d.rolled_from:
             lines.append(f"    顺延：原届满日 {d.rolled_from.isoformat()} 不是工作日，顺延至 {d.due.isoformat()}")
+        lines.append(f"    状态：{_deadline_status(d)}")
         if d.missing:
             lines.append(f"    缺少：{', '.join(d.missing)}")
     lines += [f"    依据：{_cited(d.cited_as, d.citation, titles)}", f"    原文：“{_one_line(d.citation.quote)}”"]
     return lines
+
+
+def _deadline_status(d: DeadlineResult) -> str:
+    """The status on the evaluation day, with the day the act was done when the case gives it:
+    已按期完成（2025-10-09 完成）, 已届满未完成（2025-10-10 完成，逾期）, 未届满."""
+    status = d.status
+    if status is None:
+        return "无法确定"
+    label = DEADLINE_STATUS_LABELS[status]
+    if d.done_on is not None and d.as_of is not None and d.done_on <= d.as_of:
+        label += f"（{d.done_on.isoformat()} 完成{'，逾期' if status == 'lapsed' else ''}）"
+    return label
 
 
 def decision_text(decision: Decision, *, titles: Mapping[str, str] | None = None, explain: bool = False) -> str:
@@ -352,8 +367,8 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
             rows.append([f"`{dl.rule_id}` {dl.title.zh}", _modality(dl.modality, dl.in_principle),
                          f"{dl.start_event.zh}（{dl.start.isoformat() if dl.start else '未知'}）",
                          f"{_period(dl.length, dl.unit)}{'之后' if dl.direction == 'after' else '之前'}{extra}",
-                         due, dl.calendar, _cited(dl.cited_as, dl.citation, titles)])
-        lines += ["", "### 期限", ""] + _table(["规则", "规范", "起算", "期间", "届满日", "历法", "依据"], rows) + [""]
+                         due, _deadline_status(dl), dl.calendar, _cited(dl.cited_as, dl.citation, titles)])
+        lines += ["", "### 期限", ""] + _table(["规则", "规范", "起算", "期间", "届满日", "状态", "历法", "依据"], rows) + [""]
         for dl in d.deadlines:
             lines.append(f"- `{dl.rule_id}` 原文：“{_one_line(dl.citation.quote)}”")
             if dl.missing:
@@ -479,7 +494,8 @@ def _pack_sections(pack: ResolvedPack) -> list[tuple[str, list[tuple[str, list[s
                 length = f"{_period(*r.deadline_length)}（{dl.length}）" if r.deadline_length else dl.length
                 details.append(f"期限：自{dl.start_event.zh}（{_one_line(dl.start)}）{'之后' if dl.direction == 'after' else '之前'}"
                                f" {length}" + ("，遇非工作日顺延" if dl.roll_to_working_day else "")
-                               + (f"，另加 {dl.extend_days} 日" if dl.extend_days else ""))
+                               + (f"，另加 {dl.extend_days} 日" if dl.extend_days else "")
+                               + (f"，完成日 {dl.done_on}" if dl.done_on else ""))
             for m in r.measures:
                 extra = ""
                 if m.measure.amount:

@@ -187,6 +187,7 @@ class ResolvedRule:
     fires_on: bool | None = True  # value of ``condition`` that makes the rule fire
     deadline_start: CompiledExpr | None = None
     deadline_extend: CompiledExpr | None = None
+    deadline_done: CompiledExpr | None = None  # the done_on expression
     deadline_length: tuple[int, str] | None = None
     deadline_param: str | None = None
     also_cites: tuple[Citation, ...] = ()
@@ -220,7 +221,7 @@ def rule_parameters(rule: ResolvedRule) -> set[str]:
     """Ids of the parameters (``$id``) a rule reads in its condition, deadline and measures."""
     texts: list[str | None] = [rule.when, rule.requires, rule.applies_when]
     if rule.deadline:
-        texts += [rule.deadline.length, rule.deadline.extend_days, rule.deadline.start]
+        texts += [rule.deadline.length, rule.deadline.extend_days, rule.deadline.start, rule.deadline.done_on]
     for m in rule.measures:
         if m.measure.amount:
             texts += [m.measure.amount.base, m.measure.amount.min_rate, m.measure.amount.max_rate]

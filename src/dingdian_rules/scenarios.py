@@ -176,6 +176,13 @@ def check_expectation(decision: Decision, expect: Expectation, pack: ResolvedPac
             problems.append(f"deadlines: {rule_id} has no due date (missing: {_list(d.missing)}), expected {due}")
         elif d.due != due:
             problems.append(f"deadlines: {rule_id} due {d.due}, expected {due}")
+    for rule_id, status in expect.deadline_status.items():
+        d = deadlines.get(rule_id)
+        if d is None:
+            problems.append(f"deadline_status: no deadline {rule_id} was computed (computed: {_list(deadlines)})")
+        elif d.status != status:
+            problems.append(f"deadline_status: {rule_id} is {d.status or 'unknown'} on {decision.as_of} "
+                            f"(due {d.due or 'unknown'}), expected {status}")
     measures = [m.measure_id for m in decision.measures]
     for measure in expect.measures:
         if measure not in measures:

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .conditions.types import DEADLINE_STATUSES
 from .facts import IsoDate as date  # every date is written YYYY-MM-DD: no numbers, no datetimes
 from .timecalc import MAX_PERIOD
 
@@ -73,6 +74,7 @@ MeasureId = Literal[tuple(MEASURE_NAMES)]  # type: ignore[valid-type]
 # Codes of the warnings a decision can carry (docs/errors.md, "Decision warnings").
 DecisionWarningCode = Literal["pack-draft", "pack-not-yet-in-force", "pack-expired", "layer-not-encoded",
                               "calendar-estimated", "date-out-of-range"]
+DeadlineStatus = Literal[DEADLINE_STATUSES]  # type: ignore[valid-type]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
@@ -206,7 +208,11 @@ class Deadline(BaseModel):
     extend_days: str | None = Field(None, description="Expression giving natural days to add (e.g. supplement time not counted).")
     roll_to_working_day: bool = Field(
         False, description="Civil Code art. 203: a last day that is a holiday moves to the next working day. "
-        "For deadlines for acting; not for waiting periods.")
+        "For deadlines for acting; not for waiting periods. Conditions that act on the limit count the same "
+        "rolled day with due(time_limit.id, …) and status(time_limit.id).")
+    done_on: str | None = Field(
+        None, description="Expression giving the day the act the limit asks for was done (e.g. conduct.repaid_on); "
+        "absent = not done. The deadline's status is then met (on or before the last day) or lapsed.")
 
 
 class Rule(BaseModel):
@@ -360,6 +366,9 @@ class Expectation(BaseModel):
     not_fired: list[str] = Field(default_factory=list, description="Rule ids that must definitely not fire.")
     missing: list[str] = Field(default_factory=list, description="Facts that must be listed as missing.")
     deadlines: dict[str, date] = Field(default_factory=dict, description="Rule id -> expected due date.")
+    deadline_status: dict[str, DeadlineStatus] = Field(
+        default_factory=dict, description="Rule id -> the deadline's expected status on as_of (pending, "
+        "last_day_today, lapsed, met).")
     measures: list[MeasureId] = Field(default_factory=list, description="Measure ids that must be ordered or allowed.")
     warnings: list[DecisionWarningCode] = Field(default_factory=list, description="Warning codes that must be present.")
     mandatory: list[MeasureId] = Field(

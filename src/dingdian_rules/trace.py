@@ -76,6 +76,10 @@ def missing_facts(expr: CompiledExpr, slots: list[Any]) -> set[str]:
             for k in node.items:
                 walk(k)
             return
+        if isinstance(node, A.Limit):  # due()/status(): the facts the time limit's count lacked
+            if isinstance(v, tuple):
+                out.update(v)
+            return
         if v is not None:
             return
         if isinstance(node, A.Fact):
@@ -110,6 +114,10 @@ def missing_facts(expr: CompiledExpr, slots: list[Any]) -> set[str]:
             return
         if isinstance(node, A.Known):
             return  # `x is known` is never unknown
+        if isinstance(node, A.Limit):
+            if isinstance(slots[node.idx], tuple):
+                out.update(slots[node.idx])
+            return
         if isinstance(node, A.Quant) and node.pred is not None:
             source = _resolve(node.source, env)
             if source is None:

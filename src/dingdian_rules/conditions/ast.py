@@ -91,6 +91,14 @@ class Quant(Node):
 
 
 @dataclass(eq=False)
+class Limit(Node):
+    """A time_limit rule named in ``due(...)`` or ``status(...)``; the checker binds ``ref``."""
+
+    rule_id: str = ""
+    ref: object = None  # deadlines.LimitRef, set by the checker
+
+
+@dataclass(eq=False)
 class Call(Node):
     name: str = ""
     args: list[Node] = field(default_factory=list)

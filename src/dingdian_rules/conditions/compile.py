@@ -330,10 +330,39 @@ class _Gen:
             return f"{self.const(_working_day_end)}({fn}, {d}, {length}, {self.const(self.calendar)}, E)"
         return f"{self.const(_shifted)}({fn}, {d}, {length}, {unit!r}, E)"
 
+    def _limit_call(self, node: A.Call) -> str:
+        """``due(limit)``, ``due(limit, d)``, ``status(limit)``: the limit's own count
+        (deadlines.LimitRef), never a copy of it. Traced, the limit's slot holds its id, or the
+        facts that would settle it when the result is unknown."""
+        limit = node.args[0]
+        assert isinstance(limit, A.Limit) and limit.ref is not None
+        ref = self.const(limit.ref)
+        r = self.tmp()
+        if node.name == "status":
+            self.emit(f"{r} = {ref}.status(c, today, E)")
+            own = "True"
+        elif len(node.args) == 1:
+            self.emit(f"{r} = {ref}.due(c, today, E)")
+            own = "True"
+        else:
+            d = self.expr(node.args[1])
+            self.emit(f"{r} = None if {d} is None else {ref}.due_from({d}, c, today, E)")
+            own = "False"
+        if self.traced:
+            self.emit(f"T[{limit.idx}] = {self.const(limit.rule_id)} if {r} is not None else "
+                      f"{ref}.missing(c, today, {own})")
+        return r
+
     def _Call(self, node: A.Call) -> str:
         name = node.name
+        if name in ("due", "status"):
+            return self._limit_call(node)
         args = [self.expr(a) for a in node.args]
         r = self.tmp()
+        if name in ("day_before", "day_after"):
+            self.emit(f"{r} = None if {args[0]} is None else {self.const(_next_day)}({args[0]}, "
+                      f"{-1 if name == 'day_before' else 1}, E)")
+            return r
         if name in ("within", "elapsed", "add", "sub"):
             d = args[0]
             end = self._end_expr(d, node.args[1], name)  # type: ignore[arg-type]
@@ -403,6 +432,14 @@ def _compare_bounds(lo: int, hi: int, op: str, k: Any) -> bool | None:
     if op == "==":
         return False if k < lo or k > hi else None
     return True if k < lo or k > hi else None  # !=
+
+
+def _next_day(d: date, step: int, est: set[int]) -> date | None:
+    """The day before or after ``d``; None (recorded in ``est``) off the calendar's ends."""
+    moved = timecalc.shift_days(d, step)
+    if moved is None:
+        est.add(timecalc.AFTER_CALENDAR if step > 0 else timecalc.BEFORE_CALENDAR)
+    return moved
 
 
 def _working_day_end(fn: Callable[..., timecalc.ComputedDate], d: date, length: int,

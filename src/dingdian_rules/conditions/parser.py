@@ -32,7 +32,19 @@ _COMPARE_OPS = frozenset({"==", "!=", "<", "<=", ">", ">="})
 _ADD_OPS = frozenset({"+", "-"})
 KEYWORDS = {"and", "or", "not", "in", "is", "known", "unknown", "where", "true", "false", "today"}
 QUANTIFIERS = {"any", "all", "count"}
-FUNCTIONS = {"within": 2, "elapsed": 2, "add": 2, "sub": 2, "days_between": 2, "date": 1}
+FUNCTIONS = {"within": 2, "elapsed": 2, "add": 2, "sub": 2, "days_between": 2, "date": 1,
+             "day_before": 1, "day_after": 1, "due": (1, 2), "status": 1}
+LIMIT_FUNCTIONS = ("due", "status")  # their first argument names a time_limit rule
+
+
+def _arity(name: str) -> tuple[int, ...]:
+    n = FUNCTIONS[name]
+    return n if isinstance(n, tuple) else (n,)
+
+
+def _takes(name: str) -> str:
+    counts = _arity(name)
+    return " or ".join(map(str, counts)) + " argument" + ("" if counts == (1,) else "(s)")
 
 
 class ConditionSyntaxError(Exception):
@@ -236,7 +248,8 @@ class _Parser:
         if self.at("("):
             from ..errors import did_you_mean
             hint = did_you_mean(word, list(QUANTIFIERS | FUNCTIONS.keys())) or \
-                "functions: any, all, count, within, elapsed, add, sub, days_between, date"
+                "functions: any, all, count, within, elapsed, add, sub, days_between, date, day_before, " \
+                "day_after, due, status"
             raise ConditionSyntaxError(f"unknown function '{word}'", t.pos, hint)
         path = [word]
         end = t.pos + len(word)
@@ -263,10 +276,11 @@ class _Parser:
                 if not self.at(","):
                     break
                 self.take()
-            close = self.expect(")", f"{name}() takes {FUNCTIONS[name]} argument(s) separated by ','")
-            if len(args) != FUNCTIONS[name]:
-                raise ConditionSyntaxError(
-                    f"{name}() takes {FUNCTIONS[name]} argument(s), got {len(args)}", name_tok.pos)
+            close = self.expect(")", f"{name}() takes {_takes(name)} separated by ','")
+            if len(args) not in _arity(name):
+                raise ConditionSyntaxError(f"{name}() takes {_takes(name)}, got {len(args)}", name_tok.pos)
+            if name in LIMIT_FUNCTIONS:
+                args[0] = self.limit(args[0], name)
             if name == "date":
                 arg = args[0]
                 if not (isinstance(arg, A.Lit) and isinstance(arg.value, str)):
@@ -282,6 +296,14 @@ class _Parser:
                 node = A.Call(name_tok.pos, close.pos + 1, name=name, args=args)
         self.depth -= 1
         return node
+
+    def limit(self, arg: A.Node, name: str) -> A.Node:
+        """The first argument of due()/status(): a time_limit rule's id, written as it is."""
+        if not isinstance(arg, A.Fact) or len(arg.path) < 2:
+            raise ConditionSyntaxError(f"{name}() takes a time_limit rule's id first, e.g. "
+                                       f"{name}(time_limit.repayment)", arg.start,
+                                       "write the id as in the rule file, without quotes")
+        return A.Limit(arg.start, arg.end, rule_id=".".join(arg.path))
 
     def quantifier(self, name_tok: Tok) -> A.Node:
         kind = name_tok.text

@@ -49,6 +49,13 @@ ANY_LIST = Type("list")
 ERROR = Type("error")  # compared by identity: the checker alone makes it
 
 
+# status(time_limit.x): the deadline statuses a decision shows (deadlines.deadline_status), and
+# not_applicable when the limit's applies_when is false (no such deadline on this case).
+DEADLINE_STATUSES = ("pending", "last_day_today", "lapsed", "met")
+NOT_APPLICABLE = "not_applicable"
+LIMIT_STATUS = Type("enum", values=frozenset(DEADLINE_STATUSES + (NOT_APPLICABLE,)))
+
+
 def is_numeric(t: Type) -> bool:
     return t.name in ("int", "number")
 
@@ -116,6 +123,8 @@ class Checker:
 
     root_model: type[BaseModel]
     params: dict[str, ParamInfo]
+    limits: "typing.Mapping[str, object]" = field(default_factory=dict)  # time_limit id -> deadlines.LimitRef
+    rolled: "typing.Mapping[str, str]" = field(default_factory=dict)  # period parameter -> the rolling limit it sets
     fact_types: dict[int, Type] = field(default_factory=dict)  # node idx -> type
     fact_paths: dict[int, str] = field(default_factory=dict)  # node idx -> display path of the fact
     used_facts: set[str] = field(default_factory=set)
@@ -280,9 +289,28 @@ class Checker:
                 self._scopes.pop()
         return INT if node.kind == "count" else BOOL
 
+    def _Limit(self, node: A.Limit) -> Type:
+        ref = self.limits.get(node.rule_id)
+        if ref is None:
+            return self._fail("unknown-time-limit", f"no time_limit rule '{node.rule_id}' in this pack or its "
+                              "ancestors", node.start, did_you_mean(node.rule_id, self.limits) or
+                              "due() and status() name a rule of kind time_limit by its id")
+        node.ref = ref
+        return Type("limit")
+
     def _Call(self, node: A.Call) -> Type:
         types = [self._visit(a) for a in node.args]
         name = node.name
+        if name == "status":
+            return ERROR if types[0] is ERROR else LIMIT_STATUS
+        if name == "due":
+            if len(types) == 2 and types[1] is not ERROR and types[1] != DATE:
+                self._fail("type-mismatch", f"due() counts from a date, not {types[1]}", node.args[1].start)
+            return DATE
+        if name in ("day_before", "day_after"):
+            if types[0] is not ERROR and types[0] != DATE:
+                self._fail("type-mismatch", f"{name}() needs a date, not {types[0]}", node.args[0].start)
+            return DATE
         if name in ("within", "elapsed", "add", "sub"):
             if types[0] is not ERROR and types[0] != DATE:
                 self._fail("type-mismatch", f"{name}() needs a date first, not {types[0]}", node.args[0].start)
@@ -295,6 +323,13 @@ class Checker:
                 self._fail("type-mismatch", f"{name}() takes its period as a $parameter", node.args[1].start)
             else:
                 length, unit = self.params[node.args[1].name].value  # type: ignore[misc]
+                limit = self.rolled.get(node.args[1].name)
+                if limit is not None:
+                    self._fail("period-not-rolled", f"${node.args[1].name} is the period of {limit}, whose last day "
+                               f"moves past rest days and holidays (民法典 art. 203); {name}() does not move it, so "
+                               "this condition and that deadline could disagree", node.start,
+                               f"count the limit itself: due({limit}, <start>) for its last day, or "
+                               f"status({limit})")
                 if length > MAX_PERIOD[unit]:  # e.g. a child's parameter_overrides gave it
                     self._fail("bad-parameter", f"${node.args[1].name} is {length} {unit}, longer than the calendar "
                                f"(0001-01-01 to 9999-12-31): {name}() could never be evaluated", node.args[1].start,

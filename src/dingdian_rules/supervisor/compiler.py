@@ -528,7 +528,9 @@ def _walk(node: A.Node):
 
 
 def _uses_today(node: A.Node) -> bool:
-    return any(isinstance(n, A.Today) or (isinstance(n, A.Call) and n.name in ("within", "elapsed"))
+    # due()/status() count a time limit whose status changes with today, and whose own
+    # expressions may read today: always computed in Python, with the probe.
+    return any(isinstance(n, A.Today) or (isinstance(n, A.Call) and n.name in ("within", "elapsed", "due", "status"))
                for n in _walk(node))
 
 
