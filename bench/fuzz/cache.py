@@ -7,7 +7,9 @@ crafted entry with a valid header and hash whose payload is not what the reader 
 locations, negative or huge locations, bytes or sets in the data, a tuple of the wrong length),
 by the previous format's tuple holding another file's data, or by a folder, a named pipe, a
 link to ``/dev/zero``, a dangling link. Other inputs set ``DINGDIAN_RULES_CACHE`` to a file, a
-path under a file, ``/dev/null``, ``off``, a relative path or a ``~`` path.
+path under a file, ``/dev/null``, ``off``, a relative path, a ``~`` path, or a folder shared with a
+user's files, where pruning runs on every write: deleting or changing any file the cache did not
+write is a **lost decision** (the class counts data lost).
 
 The claim is the docs': a corrupt, foreign or crafted entry is ignored, so every damaged file
 reads exactly as a fresh parse does (data, value locations, key locations, no diagnostic) and
@@ -31,14 +33,20 @@ from hypothesis import strategies as st
 import dingdian_rules as dr
 from dingdian_rules import loader, parsecache, yamlio
 
-from .core import FALSE_REJECTION, INCONSISTENT, Probe, fresh_dir
+from .core import FALSE_REJECTION, INCONSISTENT, LOST, Probe, fresh_dir
 
 CATEGORY = "parse cache"
 DAMAGE = ("bitflip", "truncate", "empty", "pad", "random", "foreign", "crafted", "legacy-foreign", "short-header",
           "dir", "fifo", "devzero", "dangling", "self-link")
 CRAFTED = ("text-location", "negative-location", "huge-location", "bytes-in-data", "set-in-data", "tuple-in-data",
            "pair", "quad", "list-keys", "not-a-tuple", "float-key", "deep-list")
-ENV_VALUES = ("file", "under-a-file", "/dev/null", "off", " OFF ", "", "relative", "tilde")
+ENV_VALUES = ("file", "under-a-file", "/dev/null", "off", " OFF ", "", "relative", "tilde", "shared-folder")
+# a user's files in a shared cache folder: pruning must leave every one of them (D10)
+USER_FILES = {"draft.tmp": b"a user's draft", "notes.txt": b"notes", "a.yamlc": b"user", "b.yamlc.1.tmp": b"user",
+              "ab" * 32 + ".yamlc": b"a user's file with an entry's name",
+              "cd" * 32 + ".yamlc.tmp": b"a user's file with nearly a temporary file's name"}
+# (a file named exactly as the cache names its temporary files, <64 hex>.yamlc.<pid>.tmp, is the
+# cache's own by its name: one over an hour old is what a crashed writer left, and is removed)
 
 
 @dataclass(frozen=True)
@@ -222,6 +230,9 @@ def _load_equal(probe: Probe, plan: CachePlan) -> None:
 def _env_case(probe: Probe, plan: CachePlan, folder: Path) -> None:
     a_file = folder / "a-file"
     a_file.write_text("not a folder")
+    if plan.env == "shared-folder":
+        _shared_folder(probe, plan, folder / "shared")
+        return
     value = {"file": str(a_file), "under-a-file": str(a_file / "cache"), "relative": "rel-cache",
              "tilde": "~/tilde-cache"}.get(plan.env, plan.env)
     os.chdir(folder)
@@ -232,6 +243,31 @@ def _env_case(probe: Probe, plan: CachePlan, folder: Path) -> None:
         _load_equal(probe, plan)
     if plan.env == "tilde" and (folder / "~").exists():
         probe.flag(INCONSISTENT, "a folder named '~' was created in the working directory")
+
+
+def _shared_folder(probe: Probe, plan: CachePlan, shared: Path) -> None:
+    """The cache set to a folder that also holds a user's files, old enough to be pruned, with
+    pruning on every write and room for only a few entries."""
+    shared.mkdir()
+    for name, content in USER_FILES.items():
+        (shared / name).write_bytes(content)
+        os.utime(shared / name, (0, 0))
+    for i in range(20):
+        (shared / f"user{i}.yamlc").write_bytes(b"x")
+        os.utime(shared / f"user{i}.yamlc", (0, 0))
+    os.environ[parsecache.ENV] = str(shared)
+    saved = parsecache.MAX_ENTRIES, parsecache.PRUNE_EVERY
+    parsecache.MAX_ENTRIES, parsecache.PRUNE_EVERY = 2, 1
+    try:
+        for _ in range(2):
+            loader.clear_caches()
+            _load_equal(probe, plan)
+    finally:
+        parsecache.MAX_ENTRIES, parsecache.PRUNE_EVERY = saved
+    gone = [n for n, content in USER_FILES.items() if not (shared / n).is_file() or (shared / n).read_bytes() != content]
+    gone += [f"user{i}.yamlc" for i in range(20) if not (shared / f"user{i}.yamlc").is_file()]
+    if gone:
+        probe.flag(LOST, f"pruning the cache deleted or changed a user's file: {', '.join(gone[:5])}")
 
 
 def _restore(name: str, value: str | None) -> None:

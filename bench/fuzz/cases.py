@@ -28,13 +28,13 @@ import copy
 import io
 import json
 import math
+import os
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from hypothesis import strategies as st
 
 import dingdian_rules as dr
@@ -43,7 +43,8 @@ from dingdian_rules.cases import case_from_json
 from dingdian_rules.facts import Case
 
 from . import oracle
-from .core import FALSE_REJECTION, INCONSISTENT, UNLOCATED, WRONG_ACCEPTANCE, Probe, fresh_dir, valid_decision_json
+from .core import (FALSE_REJECTION, INCONSISTENT, UNLOCATED, WRONG_ACCEPTANCE, Probe, fresh_dir, valid_decision_json,
+                   yaml_dump)
 
 CATEGORY = "cases"
 FILE_LEVEL = frozenset({"file-too-large", "file-unreadable"})
@@ -235,6 +236,8 @@ def case_inputs(draw: Any, max_list: int = 300, packs: tuple[str, ...] | None = 
     if how in ("extreme-date", "extreme-number", "wrong-type", "null-fact", "empty-list", "huge-list") and not real:
         expect, change = "harmless", f"unchanged ({how} found no place)"
     form = draw(st.sampled_from(FORMS))
+    if draw(st.integers(0, 24)) == 0:  # not a case file at all: refused, never read or waited on
+        form, expect, change = draw(st.sampled_from(SPECIAL)), "invalid", "a special file"
     wrapper: tuple = ()
     if form in ("yaml-wrapped", "json-wrapped"):
         wrapper = (draw(st.sampled_from(["2025-06-01", "9999-12-31", "0001-01-01", 20250601, "2025-13-01", None])),
@@ -244,7 +247,8 @@ def case_inputs(draw: Any, max_list: int = 300, packs: tuple[str, ...] | None = 
 
 
 FORMS = ("yaml", "yaml-flow", "yaml-bom-crlf", "json", "json-ascii", "json-tabs", "json-bom", "yaml-wrapped",
-         "json-wrapped", "parse_case", "case_from_json")
+         "json-wrapped", "parse_case", "case_from_json", "yaml", "json")
+SPECIAL = ("fifo.yaml", "fifo.json", "dir.yaml", "devzero.json", "dangling.yaml", "too-large.json", "too-large.yaml")
 
 
 def _sample_item(ann: Any, draw: Any) -> Any:
@@ -297,12 +301,11 @@ def write(plan: CasePlan) -> tuple[str, bytes]:
             data["question"] = question
     form = plan.form
     if form in ("yaml", "yaml-wrapped"):
-        return ".yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False).encode("utf-8")
+        return ".yaml", yaml_dump(data).encode("utf-8")
     if form == "yaml-flow":
-        return ".yaml", yaml.safe_dump(data, allow_unicode=True, default_flow_style=True, width=80).encode("utf-8")
+        return ".yaml", yaml_dump(data, flow=True, width=80).encode("utf-8")
     if form == "yaml-bom-crlf":
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        return ".yaml", b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8")
+        return ".yaml", b"\xef\xbb\xbf" + yaml_dump(data).replace("\n", "\r\n").encode("utf-8")
     if form in ("json", "json-wrapped"):
         return ".json", _json(data, ensure_ascii=False).encode("utf-8")
     if form == "json-ascii":
@@ -342,8 +345,12 @@ def _pack(pid: str) -> Any:
 def run(plan: CasePlan, probe: Probe) -> None:
     reference: Any = None
     ref_refused = False
+    data = plan.data
+    if plan.form.startswith("json") or plan.form == "case_from_json":
+        # what the JSON text means: JSON joins an escaped surrogate pair into one character
+        data = json.loads(_json(data)) if _jsonable(data) and _depth(data) < 500 else data
     try:  # the API on the same data: the reference every file form must agree with
-        reference = dr.parse_case(plan.data)
+        reference = dr.parse_case(data)
     except dr.CaseError:
         ref_refused = True
     case: Any = None
@@ -356,6 +363,9 @@ def run(plan: CasePlan, probe: Probe) -> None:
                 dr.parse_case(plan.data)
             except dr.CaseError as exc:
                 diags = exc.diagnostics
+    elif plan.form in SPECIAL:
+        _special(probe, plan)
+        return
     elif plan.form == "case_from_json":
         if not _jsonable(plan.data):
             probe.refused = True
@@ -397,6 +407,33 @@ def run(plan: CasePlan, probe: Probe) -> None:
     elif case != reference:
         probe.flag(INCONSISTENT, f"{plan.form} read a different case than parse_case")
     evaluate_case(plan, case)
+
+
+def _special(probe: Probe, plan: CasePlan) -> None:
+    """A named pipe, a folder, ``/dev/zero``, a dangling link or a file over 2 MB given as a case
+    file: ``CaseError`` (``file-unreadable`` / ``file-too-large``), without reading or blocking."""
+    kind, suffix = plan.form.split(".")
+    with fresh_dir("case") as folder:
+        path = folder / f"case.{suffix}"
+        if kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "dir":
+            path.mkdir()
+        elif kind == "devzero":
+            path.symlink_to("/dev/zero")
+        elif kind == "dangling":
+            path.symlink_to(folder / "nowhere")
+        else:
+            name = "x" * 2_000_100
+            path.write_text(json.dumps({"case_id": name}) if suffix == "json" else f"case_id: {name}\n")
+        try:
+            dr.load_case_file(path)
+        except dr.CaseError as exc:
+            probe.refused = True
+            if not exc.diagnostics or any(d.code not in FILE_LEVEL for d in exc.diagnostics):
+                probe.flag(UNLOCATED, f"{plan.form}: {[d.format() for d in exc.diagnostics][:1]}")
+            return
+    probe.flag(WRONG_ACCEPTANCE, f"{plan.form} read as a case")
 
 
 def evaluate_case(plan: CasePlan, case: Case) -> None:

@@ -200,6 +200,34 @@ def _no_surrogates(x: Any) -> Any:
     return x
 
 
+# Plain scalars that YAML 1.2's core schema reads as something other than text (the project's
+# reader follows it; PyYAML's writer quotes by YAML 1.1's rules, so it writes `1e3` unquoted).
+_NOT_TEXT = re.compile(r"~|null|true|false|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-f]+|[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)"
+                       r"([e][-+]?[0-9]+)?|[-+]?\.inf|\.nan|", re.IGNORECASE)
+
+
+def yaml_dump(data: Any, *, flow: bool = False, width: int = 100) -> str:
+    """YAML text whose values read back as ``data``: text a YAML 1.2 reader would take for a
+    number, a boolean or null is quoted, and line-break characters (NEL, U+2028, U+2029, which
+    PyYAML's writer does not keep) are escaped in double quotes."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: Any, value: str) -> Any:
+        style = None
+        if any(ch in value for ch in "\x85\u2028\u2029"):
+            style = '"'
+        elif _NOT_TEXT.fullmatch(value):
+            style = "'"
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return yaml.dump(data, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=width,
+                     default_flow_style=True if flow else False)
+
+
 _SCRATCH: list[Path] = []
 
 

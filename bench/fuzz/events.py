@@ -39,7 +39,6 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-import yaml
 from hypothesis import strategies as st
 
 import dingdian_rules as dr
@@ -48,7 +47,8 @@ from dingdian_rules.events import fold, load_events_file
 from dingdian_rules.facts import Conduct
 from dingdian_rules.supervisor import Supervisor
 
-from .core import FALSE_REJECTION, INCONSISTENT, LOST, UNLOCATED, WRONG_ACCEPTANCE, Probe, fresh_dir, valid_decision_json
+from .core import (FALSE_REJECTION, INCONSISTENT, LOST, UNLOCATED, WRONG_ACCEPTANCE, Probe, fresh_dir,
+                   valid_decision_json, yaml_dump)
 
 CATEGORY = "events"
 QUIET = {"agreement": ("continue", ()), "conduct": ("no_measures", ())}
@@ -83,11 +83,12 @@ class EventPlan:
     era: str
     steps: tuple[Step, ...]
     files: bool  # also read as YAML and JSON Lines files and replayed by the CLI
+    oddity: str = ""  # how those files are written: "", bom, crlf, blank-lines, not-utf8, deep-line, tab-json
 
     def __repr__(self) -> str:
         steps = "; ".join(f"{s.action} {json.dumps(s.data, default=str, ensure_ascii=True)}"
                           f"{'' if s.valid else ' (invalid: ' + s.note + ')'}" for s in self.steps)
-        return f"EventPlan({self.pid}, {self.era}, files={self.files}: {steps})"
+        return f"EventPlan({self.pid}, {self.era}, files={self.files}{' ' + self.oddity if self.oddity else ''}: {steps})"
 
     def describe(self) -> str:
         bad = sum(not s.valid for s in self.steps)
@@ -200,7 +201,13 @@ def event_logs(draw: Any, max_steps: int = 14, packs: tuple[str, ...] | None = N
         steps.append(Step("post", e, valid, note))
         if valid:
             last[inst] = e
-    return EventPlan(pid, era, tuple(steps), draw(st.integers(0, 5)) == 0)
+    files = draw(st.integers(0, 5)) == 0
+    oddity = draw(st.sampled_from(ODDITIES)) if files else ""
+    return EventPlan(pid, era, tuple(steps), files, oddity)
+
+
+# how an events file is written: the first four change nothing, the last two make it invalid
+ODDITIES = ("", "", "bom", "crlf", "blank-lines", "tab-json", "not-utf8", "deep-line")
 
 
 def _corrupt(draw: Any, e: dict) -> tuple[dict, str]:
@@ -361,12 +368,28 @@ def _files(probe: Probe, plan: EventPlan) -> None:
     posts = [s for s in plan.steps if s.action == "post"]
     if not posts:
         return
-    invalid = any(not s.valid for s in posts)
+    invalid = any(not s.valid for s in posts) or plan.oddity in ("not-utf8", "deep-line")
     with fresh_dir("events") as folder:
         ypath = folder / "events.yaml"
-        ypath.write_text(yaml.safe_dump([s.data for s in posts], allow_unicode=True, sort_keys=False), encoding="utf-8")
+        ytext = yaml_dump([s.data for s in posts])
+        lines = [json.dumps(s.data, ensure_ascii=True, indent="\t" if plan.oddity == "tab-json" else None)
+                 .replace("\n", "") for s in posts]
+        if plan.oddity == "blank-lines":
+            lines = [x + "\n" for x in lines]
+            ytext = ytext.replace("\n- ", "\n\n- ")
+        if plan.oddity == "deep-line":
+            lines.insert(len(lines) // 2, "[" * 100_000 + "]" * 100_000)
+            ytext += "- " + "[" * 100 + "]" * 100 + "\n"
+        ybytes, jbytes = ytext.encode("utf-8"), "".join(x + "\n" for x in lines).encode("utf-8")
+        if plan.oddity == "bom":
+            ybytes, jbytes = b"\xef\xbb\xbf" + ybytes, b"\xef\xbb\xbf" + jbytes
+        elif plan.oddity == "crlf":
+            ybytes, jbytes = ybytes.replace(b"\n", b"\r\n"), jbytes.replace(b"\n", b"\r\n")
+        elif plan.oddity == "not-utf8":
+            ybytes, jbytes = ybytes + b"- \xff\xfe\n", jbytes + b'{"type": "\xff"}\n'
+        ypath.write_bytes(ybytes)
         jpath = folder / "events.jsonl"
-        jpath.write_text("".join(json.dumps(s.data, ensure_ascii=True) + "\n" for s in posts), encoding="utf-8")
+        jpath.write_bytes(jbytes)
         for path in (ypath, jpath):
             try:
                 loaded = load_events_file(path)

@@ -27,6 +27,7 @@ every question on the probe cases, traced and untraced, with JSON that validates
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -39,7 +40,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
 from hypothesis import strategies as st
 
 import dingdian_rules as dr
@@ -48,7 +48,7 @@ from dingdian_rules.schema import Citation, PackMeta, RuleFile, Text
 
 from . import oracle
 from .core import (FALSE_REJECTION, INCONSISTENT, UNLOCATED, WRONG_ACCEPTANCE, Probe, fresh_dir, scratch_root,
-                   valid_decision_json)
+                   valid_decision_json, yaml_dump)
 
 CATEGORY = "packs"
 REPO = Path(__file__).resolve().parents[2]
@@ -180,17 +180,19 @@ class PackPlan:
     same_data: bool = False  # harmless and the data unchanged: the fingerprint must be equal
     note: str = ""
     load: str = ""  # the pack folder to load, when not ``pid``
+    warm: bool = False  # load the unmutated copy first, then edit it in place keeping each file's mtime
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{r}:{len(w) if isinstance(w, bytes) else w}" for r, w in self.writes)
-        return f"PackPlan({self.pid}, {self.op}, expect={self.expect}, {self.target}, {self.note!r}, writes=[{sizes}])"
+        return (f"PackPlan({self.pid}, {self.op}, expect={self.expect}, {self.target}, {self.note!r}, "
+                f"{'warm, ' if self.warm else ''}writes=[{sizes}])")
 
     def describe(self) -> str:
-        return f"{self.op} on {self.target} ({self.pid}): {self.note}"
+        return f"{self.op} on {self.target} ({self.pid}{', edited in place' if self.warm else ''}): {self.note}"
 
 
 def dump(data: Any) -> bytes:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100).encode("utf-8", "surrogatepass")
+    return yaml_dump(data).encode("utf-8", "surrogatepass")
 
 
 def _deep(x: Any) -> Any:
@@ -566,6 +568,27 @@ def _huge_file(c: Ctx) -> PackPlan | None:
                   note=f"{_p(path)}.note of {n} characters, file {len(raw):,} bytes")
 
 
+@op("many-rules", 1)
+def _many_rules(c: Ctx) -> PackPlan | None:
+    rules = c.file.data.get("rules") if isinstance(c.file.data, dict) else None
+    if not rules:
+        return None
+    n = c.draw(st.sampled_from([100, 1000, 3000]))
+    rule = rules[c.draw(st.integers(0, len(rules) - 1))]
+    copies = []
+    for k in range(n):
+        r = _deep(rule)
+        r["id"] = f"{rule['id']}_zz{k}"
+        copies.append(r)
+    data = _deep(c.file.data)
+    data["rules"] = list(data["rules"]) + copies
+    raw = dump(data)
+    if len(raw) > MAX_BYTES:
+        return None
+    return c.plan("many-rules", "any", raw, note=f"{n} copies of {rule['id']} (docs/architecture.md: linear, "
+                  "at most 1,000 overlapping pairs)")
+
+
 @op("top-level", 1)
 def _top_level(c: Ctx) -> PackPlan:
     how = c.draw(st.sampled_from(["list", "scalar", "empty", "comment-only", "null"]))
@@ -680,7 +703,11 @@ def _anchor_tag(c: Ctx) -> PackPlan | None:
     if raw is None:
         return None
     harmless = how in ("anchor", "!!str")
-    return c.plan("anchor-tag", "harmless" if harmless else "invalid", raw, () if harmless else ("yaml-tag",),
+    expect = "harmless" if harmless else "invalid"
+    if how == "!!float-on-int":  # 15 read as 15.0: refused only where a float is not the field's type
+        ann = oracle.annotation_at(c.file.model, path)
+        expect = "invalid" if oracle.accepts(ann, float(oracle.get(c.file.data, path))) is False else "any"
+    return c.plan("anchor-tag", expect, raw, ("yaml-tag", "type-mismatch") if expect == "invalid" else (),
                   same_data=harmless, note=f"{text.strip()} at {_p(path)}")
 
 
@@ -898,6 +925,8 @@ def mutations(draw: Draw, packs: tuple[str, ...] | None = None) -> PackPlan:
         ctx = Ctx(draw, s, draw(st.sampled_from(pool)))
         plan = fn(ctx)
         if plan is not None:
+            if draw(st.integers(0, 3)) == 0:
+                plan = dataclasses.replace(plan, warm=True)
             return plan
     return Ctx(draw, s, s.files[0]).plan("reformat", "harmless", s.files[0].data, same_data=True, note="fallback")
 
@@ -907,26 +936,33 @@ def materialize(plan: PackPlan, root: Path) -> Path:
     s = seed(plan.pid)
     for p in s.chain:
         shutil.copytree(template() / p, root / p)
+    if plan.warm:  # every per-process cache now holds the unmutated files under these paths
+        dr.load_pack(root / plan.pid)
     for rel, what in plan.writes:
         path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.is_symlink() or path.is_file():
-            path.unlink()
-        elif path.is_dir():
-            shutil.rmtree(path)
-        if what == "fifo":
-            os.mkfifo(path)
-        elif what == "dir":
-            path.mkdir()
-        elif what == "devzero":
-            path.symlink_to("/dev/zero")
-        elif what == "dangling":
-            path.symlink_to(root / "no-such-file")
-        elif what == "delete":
-            pass
-        else:
-            path.write_bytes(what if isinstance(what, bytes) else what.encode("utf-8"))
+        stamp = path.stat() if path.is_file() and not path.is_symlink() else None
+        _write(path, what, root)
+        if stamp is not None and path.is_file() and not path.is_symlink():
+            os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # cp -p, tar x, coarse timestamps
     return root / (plan.load or plan.pid)
+
+
+def _write(path: Path, what: Any, root: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+    if what == "fifo":
+        os.mkfifo(path)
+    elif what == "dir":
+        path.mkdir()
+    elif what == "devzero":
+        path.symlink_to("/dev/zero")
+    elif what == "dangling":
+        path.symlink_to(root / "no-such-file")
+    elif what != "delete":
+        path.write_bytes(what if isinstance(what, bytes) else what.encode("utf-8"))
 
 
 def located(d: Any, roots: tuple[Path, ...]) -> bool:
@@ -999,6 +1035,12 @@ def run(plan: PackPlan, probe: Probe, *, cli_every: int = 4) -> None:
             if harmless and plan.same_data and pack.fingerprint != s.pack.fingerprint:
                 probe.flag(INCONSISTENT, f"{plan.describe()}: fingerprint changed")
             evaluate_everything(probe, pack, s.baseline if harmless else None)
+        if plan.warm:  # what an edit in place gave must be what a fresh process gets
+            loader.clear_caches()
+            cold = tuple(dr.check_pack(leaf))
+            if cold != checked:
+                probe.flag(INCONSISTENT, f"after an edit in place (same mtime) the process still answers from its caches: "
+                           f"{len(checked)} diagnostics, a fresh load {len(cold)}")
         if cli_every and hash(repr(plan)) % cli_every == 0:
             _cli_validate(probe, leaf, pack is not None)
 
