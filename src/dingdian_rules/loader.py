@@ -219,8 +219,10 @@ def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag, gaps
             return []
         seen.append(raw.meta.id)
         chain.append(raw)
-        if len(chain) > MAX_CHAIN:
-            bag.error("inheritance-too-deep", f"more than {MAX_CHAIN} packs in one chain", Location(str(folder)))
+        if len(chain) > MAX_CHAIN:  # located at the `extends:` that named one pack too many
+            bag.error("inheritance-too-deep", f"more than {MAX_CHAIN} packs in one chain: " + " -> ".join(seen),
+                      chain[-2].meta_doc.locate(("extends",)), "extends",
+                      "flatten the chain; real chains are national → province → city → agreement")
             return []
         parent = raw.meta.extends
         if parent is None:

@@ -1,0 +1,39 @@
+"""Regression tests for the defects the project's fuzz suite found (bench/fuzz; docs/reliability.md).
+
+Each test fails on the code before its fix and names the fuzz input that found it.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import dingdian_rules as dr
+
+FIX = Path(__file__).parent / "fixtures" / "packs"
+
+
+def _chain(tmp_path: Path, n: int) -> Path:
+    """``base`` and ``n`` packs above it, each extending the one before."""
+    shutil.copytree(FIX / "base", tmp_path / "base")
+    parent = "base"
+    for i in range(1, n + 1):
+        folder = tmp_path / f"p{i}"
+        folder.mkdir()
+        (folder / "pack.yaml").write_text(f"id: p{i}\nname: {{zh: 子, en: p}}\nlevel: city\nextends: {parent}\n",
+                                          encoding="utf-8")
+        parent = f"p{i}"
+    return tmp_path / f"p{n}"
+
+
+def test_a_chain_of_more_than_eight_packs_is_located_at_the_extends_that_names_the_ninth(tmp_path):
+    """Found by the `packs` category (operator `extends`, nine stub packs above a bundled leaf):
+    the error stood at a folder path with no line, the one unlocated pack diagnostic left."""
+    leaf = _chain(tmp_path, 8)  # p8 -> ... -> p1 -> base: nine packs
+    [d] = [d for d in dr.check_pack(leaf) if d.severity == "error"]
+    assert d.code == "inheritance-too-deep"
+    text = (tmp_path / "p1" / "pack.yaml").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, t in enumerate(text, 1) if t.startswith("extends:"))
+    assert (Path(d.location.file), d.location.line, d.location.column) == (tmp_path / "p1" / "pack.yaml", line, 10)
+    assert d.path == "extends" and d.hint
+    assert "p8 -> p7" in d.message and d.message.endswith("-> base")
