@@ -33,6 +33,7 @@ import json
 import os
 import re
 import shutil
+import zlib
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from datetime import date
@@ -43,8 +44,9 @@ from typing import Any, Callable
 from hypothesis import strategies as st
 
 import dingdian_rules as dr
-from dingdian_rules import loader, yamlio
-from dingdian_rules.schema import Citation, PackMeta, RuleFile, Text
+from dingdian_rules import loader, validation, yamlio
+from dingdian_rules.coverage import CoverageFile
+from dingdian_rules.schema import Citation, PackMeta, RuleFile, ScenarioFile, Text
 
 from . import oracle
 from .core import (FALSE_REJECTION, INCONSISTENT, UNLOCATED, WRONG_ACCEPTANCE, Probe, fresh_dir, scratch_root,
@@ -64,11 +66,11 @@ MAX_PERIOD = {"days": (date.max - date.min).days, "working_days": (date.max - da
 # --- the seeds: bundled packs, copied once ------------------------------------------------------
 @lru_cache(maxsize=1)
 def template() -> Path:
-    """Every bundled pack copied once (without scenario and coverage files, which a load never reads)."""
+    """Every bundled pack copied once, with its scenario and coverage files (``validate`` reads them)."""
     root = scratch_root() / "template"
     if not root.exists():
         for pid in dr.bundled_pack_ids():
-            shutil.copytree(loader.bundled_root() / pid, root / pid, ignore=shutil.ignore_patterns("tests", "coverage.yaml"))
+            shutil.copytree(loader.bundled_root() / pid, root / pid)
     return root
 
 
@@ -109,13 +111,15 @@ def seed(pid: str) -> Seed:
     sources: dict[str, str] = {}
     for p in pack.chain:
         folder = root / p
-        for path in [folder / "pack.yaml", *sorted((folder / "rules").glob("*.yaml"))]:
+        analyst = [folder / "coverage.yaml", *sorted((folder / "tests").glob("*.yaml"))] if p == pid else []
+        for path in [folder / "pack.yaml", *sorted((folder / "rules").glob("*.yaml")), *analyst]:
             if not path.is_file():
                 continue
             raw = path.read_bytes()
             doc, _ = yamlio.load_yaml(raw.decode("utf-8"), str(path))
-            files.append(SeedFile(f"{p}/{path.relative_to(folder)}", raw, doc.data,
-                                  PackMeta if path.name == "pack.yaml" else RuleFile, doc))
+            model = (PackMeta if path.name == "pack.yaml" else CoverageFile if path.name == "coverage.yaml"
+                     else ScenarioFile if path.parent.name == "tests" else RuleFile)
+            files.append(SeedFile(f"{p}/{path.relative_to(folder)}", raw, doc.data, model, doc))
             if path.name == "pack.yaml":
                 for s in doc.data.get("sources") or []:
                     sources[s["id"]] = normalized((folder / s["file"]).read_text(encoding="utf-8"))
@@ -299,7 +303,22 @@ def _type_swap(c: Ctx) -> PackPlan | None:
     expect = "invalid" if verdict is False else "any"
     if expect == "any":
         expect = _semantic_invalid(c, path, new) or "any"
-    return c.plan("type-swap", expect, _set(c.file.data, path, new), note=f"{_p(path)}: {value!r:.40} -> {new!r}")
+    data, derived = _with_derivation(c, _set(c.file.data, path, new), path)
+    return c.plan("type-swap", expect, data, note=f"{_p(path)}: {value!r:.40} -> {new!r}{derived}")
+
+
+def _with_derivation(c: Ctx, data: Any, path: tuple) -> tuple[Any, str]:
+    """Half the time, the parameter or rule holding ``path`` says how its number is derived, so
+    that the lint (number-not-in-quote) lets the value through to the checks after it."""
+    for end in range(len(path) - 1, 0, -1):
+        holder = oracle.get(data, path[:end])
+        model = oracle.model_of(oracle.annotation_at(c.file.model, path[:end]))
+        if isinstance(holder, dict) and model is not None and "derivation" in model.model_fields:
+            if c.draw(st.booleans()):
+                holder["derivation"] = "fuzz: the value is set by the fuzzer"
+                return data, " (with a derivation)"
+            break
+    return data, ""
 
 
 def _semantic_invalid(c: Ctx, path: tuple, new: Any) -> str | None:
@@ -327,8 +346,8 @@ def _extreme_number(c: Ctx) -> PackPlan | None:
     verdict = oracle.accepts(ann, new)
     expect = "invalid" if verdict is False else (_semantic_invalid(c, path, new) or "any")
     codes = ("bad-parameter", "invalid-value", "bad-value") if expect == "invalid" else ()
-    return c.plan("extreme-number", expect, _set(c.file.data, path, new), codes,
-                  note=f"{_p(path)}: {value!r} -> {new!r}")
+    data, derived = _with_derivation(c, _set(c.file.data, path, new), path)
+    return c.plan("extreme-number", expect, data, codes, note=f"{_p(path)}: {value!r} -> {new!r}{derived}")
 
 
 ODD_TEXT = ["\u200b", "\u200f", "\u202e", "e\u0301", "😀", "Ａ", "а", "\u3000", "\u00a0", "〇", "\ue000",
@@ -499,7 +518,8 @@ def _condition(c: Ctx) -> PackPlan | None:
         return None
     if new == cond:
         return None
-    return c.plan("condition", expect, _set(c.file.data, path, new), codes, note=f"{how} at {_p(path)}: {new[:80]!r}")
+    data, derived = _with_derivation(c, _set(c.file.data, path, new), path)
+    return c.plan("condition", expect, data, codes, note=f"{how} at {_p(path)}: {new[:80]!r}{derived}")
 
 
 @op("deep-nesting", 1)
@@ -587,6 +607,24 @@ def _many_rules(c: Ctx) -> PackPlan | None:
         return None
     return c.plan("many-rules", "any", raw, note=f"{n} copies of {rule['id']} (docs/architecture.md: linear, "
                   "at most 1,000 overlapping pairs)")
+
+
+@op("holidays", 1)
+def _holidays(c: Ctx) -> PackPlan | None:
+    """A year's holiday arrangement in pack.yaml (for years the calendar package lacks)."""
+    metas = [f for f in c.seed.files if f.rel.endswith("/pack.yaml")]
+    meta = c.draw(st.sampled_from(metas))
+    year = c.draw(st.sampled_from([1, 2, 2024, 2027, 2400, 9999, 0, -1, 10000]))
+    def day(m: int, d: int) -> str:
+        return f"{year:04d}-{m:02d}-{d:02d}" if 1 <= year <= 9999 else f"{year}-{m:02d}-{d:02d}"
+    holidays = c.draw(st.sampled_from([[], [day(1, 1)], [day(12, 31)], [day(1, 1), day(1, 1)],
+                                       [day(2, 29)], ["2025-10-01"], [day(m, 1) for m in range(1, 13)]]))
+    makeup = c.draw(st.sampled_from([[], [day(1, 4)], [day(12, 30)], [day(1, 1)]]))
+    entry = {"year": year, "holidays": holidays, "makeup_workdays": makeup, "source": "fuzz"}
+    data = _deep(meta.data)
+    data["holidays"] = list(data.get("holidays") or []) + [entry] * c.draw(st.sampled_from([1, 1, 2]))
+    bad_dates = not all(oracle.is_iso_date(d) for d in holidays + makeup)
+    return c.plan("holidays", "invalid" if bad_dates else "any", data, note=f"holidays {entry}", target=meta.rel)
 
 
 @op("top-level", 1)
@@ -1004,8 +1042,16 @@ def evaluate_everything(probe: Probe, pack: Any, baseline: dict | None, traced_e
                 _ = [r.trace for r in t.rules], t.missing_facts
 
 
+def is_analyst_file(rel: str) -> bool:
+    """A scenario file or the coverage file: ``validate`` reads them, a load does not."""
+    inner = rel.split("/", 1)[1]
+    return inner.startswith("tests/") or inner == "coverage.yaml"
+
+
 def run(plan: PackPlan, probe: Probe, *, cli_every: int = 4) -> None:
     s = seed(plan.pid)
+    analyst = is_analyst_file(plan.target)
+    every = zlib.crc32(repr(plan).encode("utf-8", "surrogatepass"))
     with fresh_dir("pack") as root:
         leaf = materialize(plan, root)
         roots = (root.resolve(), loader.bundled_root().resolve())
@@ -1020,18 +1066,20 @@ def run(plan: PackPlan, probe: Probe, *, cli_every: int = 4) -> None:
             check_refusal(probe, diags, roots, plan.describe())
             if checked != diags:
                 probe.flag(INCONSISTENT, f"check_pack and load_pack disagree ({len(checked)} vs {len(diags)} diagnostics)")
-            if plan.expect == "harmless":
+            if analyst:
+                probe.flag(INCONSISTENT, f"{plan.describe()}: a scenario or coverage file changed the pack's load")
+            elif plan.expect == "harmless":
                 first = next((d for d in diags if d.severity == "error"), None)
                 probe.flag(FALSE_REJECTION, f"{plan.describe()} -> {first.format()[:300] if first else diags}")
             elif plan.codes and not any(d.code in plan.codes for d in diags):
                 probe.notes.append(f"refused with {sorted({d.code for d in diags if d.severity == 'error'})}, "
                                    f"not {list(plan.codes)}")
         else:
-            if plan.expect == "invalid":
+            if plan.expect == "invalid" and not analyst:
                 probe.flag(WRONG_ACCEPTANCE, f"{plan.describe()} loaded (expected {', '.join(plan.codes) or 'an error'})")
             if any(d.severity == "error" for d in checked):
                 probe.flag(INCONSISTENT, "load_pack loaded but check_pack reports errors")
-            harmless = plan.expect == "harmless" and pack.chain == s.chain
+            harmless = plan.expect == "harmless" and pack.chain == s.chain and not analyst
             if harmless and plan.same_data and pack.fingerprint != s.pack.fingerprint:
                 probe.flag(INCONSISTENT, f"{plan.describe()}: fingerprint changed")
             evaluate_everything(probe, pack, s.baseline if harmless else None)
@@ -1041,20 +1089,42 @@ def run(plan: PackPlan, probe: Probe, *, cli_every: int = 4) -> None:
             if cold != checked:
                 probe.flag(INCONSISTENT, f"after an edit in place (same mtime) the process still answers from its caches: "
                            f"{len(checked)} diagnostics, a fresh load {len(cold)}")
-        if cli_every and hash(repr(plan)) % cli_every == 0:
-            _cli_validate(probe, leaf, pack is not None)
+        cli = bool(cli_every) and every % cli_every == 0
+        if analyst or cli:
+            _validate(probe, plan, leaf, pack, roots, analyst, cli)
 
 
-def _cli_validate(probe: Probe, leaf: Path, loaded: bool) -> None:
-    from dingdian_rules.cli import main
+def _validate(probe: Probe, plan: PackPlan, leaf: Path, pack: Any, roots: tuple[Path, ...], analyst: bool,
+              cli: bool) -> None:
+    """``validate``'s checks (the load, the coverage file, the scenario files: never an exception,
+    every error located), the scenarios run when a scenario file was changed, and the command."""
+    v = validation.validate_pack(leaf)
+    for d in v.errors:
+        if not located(d, roots):
+            probe.flag(UNLOCATED, f"validate: {d.format()[:300]}")
+            break
+    if analyst:
+        if v.errors:
+            probe.refused = True
+        if plan.expect == "invalid" and not v.errors:
+            probe.flag(WRONG_ACCEPTANCE, f"{plan.describe()}: validate found nothing (expected {', '.join(plan.codes) or 'an error'})")
+        elif plan.expect == "harmless" and v.errors:
+            probe.flag(FALSE_REJECTION, f"{plan.describe()} -> {v.errors[0].format()[:300]}")
+        if pack is not None and "/tests/" in plan.target:
+            results = dr.scenarios.run_scenarios(pack)
+            failed = [r for r in results if not r.passed]
+            if plan.expect == "harmless" and failed:
+                probe.flag(INCONSISTENT, f"{plan.describe()}: scenario {failed[0].name!r} fails: {failed[0].problems[:1]}")
+    if cli:
+        from dingdian_rules.cli import main
 
-    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
-    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(["validate", str(leaf), "--format", "json"])
-    out.flush()
-    text = out.buffer.getvalue().decode("utf-8")  # type: ignore[attr-defined]
-    if code not in (0, 1, 3) or (code == 0) != loaded:
-        probe.flag(INCONSISTENT, f"validate exited {code} for a pack that {'loads' if loaded else 'does not load'}")
-    if code in (0, 1):
-        json.loads(text)
+        out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+        err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+        with redirect_stdout(out), redirect_stderr(err):
+            code = main(["validate", str(leaf), "--format", "json"])
+        out.flush()
+        want = 1 if v.errors else 0
+        if code != want:
+            probe.flag(INCONSISTENT, f"validate exited {code}, expected {want} ({len(v.errors)} errors)")
+        if code in (0, 1):
+            json.loads(out.buffer.getvalue().decode("utf-8"))  # type: ignore[attr-defined]
