@@ -5,10 +5,15 @@ Each test fails on the code before its fix and names the fuzz input that found i
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 import dingdian_rules as dr
+from dingdian_rules.coverage import coverage_report
+from dingdian_rules.validation import validate_pack
 
 FIX = Path(__file__).parent / "fixtures" / "packs"
 
@@ -37,3 +42,27 @@ def test_a_chain_of_more_than_eight_packs_is_located_at_the_extends_that_names_t
     assert (Path(d.location.file), d.location.line, d.location.column) == (tmp_path / "p1" / "pack.yaml", line, 10)
     assert d.path == "extends" and d.hint
     assert "p8 -> p7" in d.message and d.message.endswith("-> base")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device", "dangling link"])
+def test_a_coverage_file_that_is_not_a_regular_file_is_refused_not_skipped(tmp_path, kind):
+    """Found by the `packs` category (operator `special-file` on coverage.yaml): validate said
+    `ok` and `coverage` counted every article unaccounted, as if there were no coverage file."""
+    if kind == "fifo" and not hasattr(os, "mkfifo"):
+        pytest.skip("no named pipes here")
+    pack = tmp_path / "national"
+    shutil.copytree(dr.loader.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
+    path = pack / "coverage.yaml"
+    path.unlink()
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "device":
+        path.symlink_to(os.devnull)
+    else:
+        path.symlink_to(tmp_path / "nowhere")
+    found = validate_pack(pack).errors
+    assert [(d.code, d.location.file) for d in found] == [("file-unreadable", str(path))]
+    report = coverage_report(dr.load_pack(pack))
+    assert [d.code for d in report.diagnostics if d.severity == "error"] == ["file-unreadable"]

@@ -21,6 +21,7 @@ report are in :mod:`.coverage_render`.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -94,7 +95,7 @@ class CoverageFile(BaseModel):
 
 
 def _read_coverage_file(path: Path, bag: DiagnosticBag) -> tuple[CoverageFile | None, YamlDoc | None]:
-    if not path.is_file():
+    if not os.path.lexists(path):  # one that is there but not a regular file is refused when read
         return None, None
     doc, diags = load_yaml_file(path)
     bag.extend(diags)
