@@ -66,3 +66,26 @@ def test_a_coverage_file_that_is_not_a_regular_file_is_refused_not_skipped(tmp_p
     assert [(d.code, d.location.file) for d in found] == [("file-unreadable", str(path))]
     report = coverage_report(dr.load_pack(pack))
     assert [d.code for d in report.diagnostics if d.severity == "error"] == ["file-unreadable"]
+
+
+@pytest.mark.parametrize("arrangement,message", [
+    ("{year: 2400, holidays: ['2025-10-01'], source: x}", "a date in another year"),
+    ("{year: 2027, holidays: ['2027-01-01'], makeup_workdays: ['2027-01-01'], source: x}",
+     "both a holiday and a make-up working day"),
+    ("{year: 2028, holidays: [], makeup_workdays: ['2028-01-04'], source: x}", "is a weekday"),
+])
+def test_a_wrong_holiday_arrangement_in_pack_yaml_is_a_located_error_not_a_value_error(tmp_path, arrangement, message):
+    """Found by the `packs` category (operator `holidays`): load_pack raised the ValueError of
+    timecalc.YearArrangement from inside the loader, a traceback for `validate`."""
+    pack = tmp_path / "national"
+    shutil.copytree(dr.loader.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
+    meta = pack / "pack.yaml"
+    text = meta.read_text(encoding="utf-8")
+    assert "holidays: []" in text
+    meta.write_text(text.replace("holidays: []", f"holidays:\n  - {arrangement}"), encoding="utf-8")
+    with pytest.raises(dr.PackError) as info:
+        dr.load_pack(pack)
+    [d] = [d for d in info.value.diagnostics if d.severity == "error"]
+    line = text.splitlines().index("holidays: []") + 2
+    assert (d.code, d.location.file, d.location.line) == ("invalid-value", str(meta), line)
+    assert message in d.message and d.path.startswith("holidays[0].")
