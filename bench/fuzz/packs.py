@@ -623,8 +623,12 @@ def _holidays(c: Ctx) -> PackPlan | None:
     entry = {"year": year, "holidays": holidays, "makeup_workdays": makeup, "source": "fuzz"}
     data = _deep(meta.data)
     data["holidays"] = list(data.get("holidays") or []) + [entry] * c.draw(st.sampled_from([1, 1, 2]))
-    bad_dates = not all(oracle.is_iso_date(d) for d in holidays + makeup)
-    return c.plan("holidays", "invalid" if bad_dates else "any", data, note=f"holidays {entry}", target=meta.rel)
+    days = holidays + makeup
+    # docs/time.md: every day in its year, make-up days on a weekend, no day both
+    wrong = (not all(oracle.is_iso_date(d) for d in days) or any(int(d[:4]) != year for d in days)
+             or set(holidays) & set(makeup) or any(date.fromisoformat(d).weekday() < 5 for d in makeup))
+    return c.plan("holidays", "invalid" if wrong else "any", data, ("invalid-value", "bad-date") if wrong else (),
+                  note=f"holidays {entry}", target=meta.rel)
 
 
 @op("top-level", 1)
