@@ -89,3 +89,35 @@ def test_a_wrong_holiday_arrangement_in_pack_yaml_is_a_located_error_not_a_value
     line = text.splitlines().index("holidays: []") + 2
     assert (d.code, d.location.file, d.location.line) == ("invalid-value", str(meta), line)
     assert message in d.message and d.path.startswith("holidays[0].")
+
+
+@pytest.mark.parametrize("amount", [1e16, 1e20, 1e308, 1e-05, 5e-324, 12345.5])
+def test_the_supervisor_takes_any_finite_amount_and_agrees_with_the_native_evaluator(amount):
+    """Found by the `events` category (a conduct_found with loss_amount 1e308 under
+    jiangsu_nantong): durable_rules' parser refuses the exponent json.dumps writes for floats from
+    1e16 and below 1e-4 (`error: Could not assert fact, error code: 204`), a traceback from post()."""
+    from dingdian_rules.events import fold
+    from dingdian_rules.supervisor import Supervisor
+
+    events = [{"type": "term_started", "institution_id": "b", "on": "2024-01-24", "term_end": "2024-12-31"},
+              {"type": "conduct_found", "institution_id": "b", "on": "2024-01-29",
+               "conduct": {"split_or_nominal_admission": True, "loss_amount": amount}}]
+    with Supervisor("jiangsu_nantong") as sup:
+        for e in events:
+            sup.post(e)
+        got = sup.decisions("b")
+        native = fold(sup.history("b"), sup.clock_of("b"))
+        for q in ("agreement", "conduct"):
+            want = dr.evaluate(sup.pack, native, q, as_of=sup.clock_of("b"), trace=False)
+            assert (got[q].outcome, got[q].fired) == (want.outcome, want.fired)
+        assert "measures.tier2.fund_loss" in got["conduct"].fired  # conduct.loss_amount > 0, compared in durable_rules
+
+
+def test_facts_reach_durable_rules_with_their_values():
+    """What the engine compares is the number sent: a fraction before every exponent, and an
+    integer beyond 64 bits (which the engine would saturate) as the nearest float."""
+    from dingdian_rules.supervisor.runtime import wire_json
+
+    assert wire_json({"a": 1e16, "b": 1e-05, "c": 1.5e300, "d": 2**70, "e": 3, "f": True, "g": "?", "h": 0.1}) == (
+        '{"a": 1.0e+16, "b": 1.0e-05, "c": 1.5e+300, "d": 1.1805916207174113e+21, "e": 3, "f": true, "g": "?", '
+        '"h": 0.1}')
