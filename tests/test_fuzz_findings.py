@@ -121,3 +121,20 @@ def test_facts_reach_durable_rules_with_their_values():
     assert wire_json({"a": 1e16, "b": 1e-05, "c": 1.5e300, "d": 2**70, "e": 3, "f": True, "g": "?", "h": 0.1}) == (
         '{"a": 1.0e+16, "b": 1.0e-05, "c": 1.5e+300, "d": 1.1805916207174113e+21, "e": 3, "f": true, "g": "?", '
         '"h": 0.1}')
+
+
+def test_a_lone_surrogate_in_a_source_documents_text_does_not_stop_the_fingerprint(tmp_path):
+    """Found by the `packs` category (operator `unicode-text`, sources[0].issuer += '\\udfff'):
+    the pack loaded, then its fingerprint (and so every decision) raised UnicodeEncodeError."""
+    pack = tmp_path / "national"
+    shutil.copytree(dr.loader.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
+    meta = pack / "pack.yaml"
+    text = meta.read_text(encoding="utf-8")
+    assert "    issuer: 国家医疗保障局\n" in text
+    meta.write_text(text.replace("    issuer: 国家医疗保障局\n", '    issuer: "国家医疗\\udfff保障局"\n'), encoding="utf-8")
+    loaded = dr.load_pack(pack)
+    assert loaded.sources["nhsa_order_2"].document.issuer == "国家医疗\udfff保障局"
+    assert loaded.fingerprint.startswith("sha256:") and loaded.fingerprint != dr.load_pack("national").fingerprint
+    case = dr.load_case_file(Path(__file__).parents[1] / "examples" / "application_clinic.yaml")[0]
+    assert dr.evaluate(loaded, case, "application").to_dict()["pack"]["fingerprint"] == loaded.fingerprint
+

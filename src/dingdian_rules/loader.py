@@ -274,7 +274,8 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
         canon["caller_holidays"] = [[y.year, sorted(map(str, y.holidays)), sorted(map(str, y.makeup_workdays)),
                                      y.source] for y in sorted(caller, key=lambda y: y.year)]
     blob = json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate (a YAML "\udfff" escape: valid text, docs/cli.md) hashes too
+    return "sha256:" + hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _basis_canon(basis) -> list:
