@@ -138,3 +138,19 @@ def test_a_lone_surrogate_in_a_source_documents_text_does_not_stop_the_fingerpri
     case = dr.load_case_file(Path(__file__).parents[1] / "examples" / "application_clinic.yaml")[0]
     assert dr.evaluate(loaded, case, "application").to_dict()["pack"]["fingerprint"] == loaded.fingerprint
 
+
+@pytest.mark.parametrize("written", ["!!float 19", "19.0", "'19'", "true"])
+def test_coverage_files_are_read_strictly_like_the_rest_of_a_pack(tmp_path, written):
+    """Found by the `packs` category (operator `anchor-tag`, `!!float` on a coverage.yaml article):
+    coverage.yaml was read in pydantic's lax mode, so `19.0`, `'19'` and even `true` (article 1)
+    were silently taken as article numbers (the review's D4, in the one pack file it missed)."""
+    pack = tmp_path / "national"
+    shutil.copytree(dr.loader.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
+    cov = pack / "coverage.yaml"
+    text = cov.read_text(encoding="utf-8")
+    assert "{article: 19, " in text
+    cov.write_text(text.replace("{article: 19, ", "{article: " + written + ", ", 1), encoding="utf-8")
+    line = next(i for i, t in enumerate(cov.read_text(encoding="utf-8").splitlines(), 1) if "{article: " + written in t)
+    found = validate_pack(pack).errors
+    assert [(d.code, d.location.line) for d in found] == [("type-mismatch", line)]
+    assert [d.code for d in coverage_report(dr.load_pack(pack)).diagnostics if d.severity == "error"] == ["type-mismatch"]

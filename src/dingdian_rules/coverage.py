@@ -64,7 +64,7 @@ CLASS_HELP = {
 }
 
 # --- coverage.yaml --------------------------------------------------------------------------
-_STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)  # `true` is not article 1 (D4)
 
 
 class ArticleEntry(BaseModel):
