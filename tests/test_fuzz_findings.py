@@ -154,3 +154,17 @@ def test_coverage_files_are_read_strictly_like_the_rest_of_a_pack(tmp_path, writ
     found = validate_pack(pack).errors
     assert [(d.code, d.location.line) for d in found] == [("type-mismatch", line)]
     assert [d.code for d in coverage_report(dr.load_pack(pack)).diagnostics if d.severity == "error"] == ["type-mismatch"]
+
+
+def test_a_parent_whose_pack_yaml_is_a_dangling_link_is_an_error_not_the_bundled_pack(tmp_path):
+    """Found by the `packs` category (operator `special-file`, national/pack.yaml a dangling link
+    beside qinghai_agreement): the child loaded with the bundled national instead, silently."""
+    for pid in ("national", "qinghai_agreement"):
+        shutil.copytree(dr.loader.bundled_root() / pid, tmp_path / pid, ignore=shutil.ignore_patterns("tests"))
+    meta = tmp_path / "national" / "pack.yaml"
+    meta.unlink()
+    meta.symlink_to(tmp_path / "moved-away.yaml")
+    with pytest.raises(dr.PackError) as info:
+        dr.load_pack(tmp_path / "qinghai_agreement")
+    assert [(d.code, d.location.file) for d in info.value.diagnostics if d.severity == "error"] == [
+        ("file-unreadable", str(meta))]

@@ -81,17 +81,17 @@ def find_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> Path | N
 def _find(ref: str | Path, roots: Sequence[Path], as_path: bool) -> Path | None:
     """The folder of pack ``ref``: with ``as_path``, ``ref`` itself (or its pack.yaml); otherwise
     the first of ``roots`` that holds ``ref``. A pack.yaml that exists but is not a regular file
-    is found, so that reading it reports why it cannot be used."""
+    (or is a dangling link) is found, so that reading it reports why it cannot be used."""
     if as_path:
         p = Path(ref).expanduser()
-        if (p / "pack.yaml").exists():
+        if os.path.lexists(p / "pack.yaml"):
             return p.resolve()
         if p.name == "pack.yaml" and p.exists() and not p.is_dir():
             return p.resolve().parent
         return None
     for root in roots:
         cand = root / str(ref)
-        if (cand / "pack.yaml").exists():
+        if os.path.lexists(cand / "pack.yaml"):  # a dangling link too: never silently the next root's pack
             return cand.resolve()
     return None
 
