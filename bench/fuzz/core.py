@@ -206,14 +206,16 @@ _NOT_TEXT = re.compile(r"~|null|true|false|[-+]?[0-9]+|0o[0-7]+|0x[0-9a-f]+|[-+]
                        r"([e][-+]?[0-9]+)?|[-+]?\.inf|\.nan|", re.IGNORECASE)
 
 
-def yaml_dump(data: Any, *, flow: bool = False, width: int = 100) -> str:
+def yaml_dump(data: Any, *, flow: bool = False, width: int = 100, aliases: bool = False) -> str:
     """YAML text whose values read back as ``data``: text a YAML 1.2 reader would take for a
     number, a boolean or null is quoted, and line-break characters (NEL, U+2028, U+2029, which
-    PyYAML's writer does not keep) are escaped in double quotes."""
+    PyYAML's writer does not keep) are escaped in double quotes. An object that occurs twice is
+    written twice, unless ``aliases`` (then PyYAML writes an anchor and an alias)."""
     import yaml
 
     class Dumper(yaml.SafeDumper):
-        pass
+        def ignore_aliases(self, data: Any) -> bool:
+            return not aliases or super().ignore_aliases(data)
 
     def text(dumper: Any, value: str) -> Any:
         style = None

@@ -195,8 +195,8 @@ class PackPlan:
         return f"{self.op} on {self.target} ({self.pid}{', edited in place' if self.warm else ''}): {self.note}"
 
 
-def dump(data: Any) -> bytes:
-    return yaml_dump(data).encode("utf-8", "surrogatepass")
+def dump(data: Any, *, aliases: bool = False) -> bytes:
+    return yaml_dump(data, aliases=aliases).encode("utf-8", "surrogatepass")
 
 
 def _deep(x: Any) -> Any:
@@ -567,7 +567,7 @@ def _alias(c: Ctx) -> PackPlan | None:
     data = _deep(c.file.data)
     shared = oracle.get(data, p1)
     oracle.get(data, p2[:-1])[p2[-1]] = shared  # one object twice: PyYAML writes an anchor and an alias
-    return c.plan("alias", "invalid", data, ("yaml-alias",), note=f"{_p(p2)} = *{_p(p1)}")
+    return c.plan("alias", "invalid", dump(data, aliases=True), ("yaml-alias",), note=f"{_p(p2)} = *{_p(p1)}")
 
 
 @op("huge-file", 1)
@@ -825,8 +825,8 @@ def _bytes(c: Ctx) -> PackPlan | None:
 def _special_file(c: Ctx) -> PackPlan:
     kind = c.draw(st.sampled_from(SPECIAL))
     rel = c.file.rel
-    if kind == "delete":
-        expect = "invalid" if rel.endswith("pack.yaml") else "any"
+    if kind == "delete":  # a folder without pack.yaml is no pack: a parent is then the bundled one
+        expect = "invalid" if rel == f"{c.seed.pid}/pack.yaml" else "any"
         return PackPlan(c.seed.pid, "special-file", expect, rel, ((rel, kind),), note=f"{rel} deleted")
     return PackPlan(c.seed.pid, "special-file", "invalid", rel, ((rel, kind),),
                     ("file-unreadable", "file-too-large", "pack-not-found", "missing-parent"), note=f"{rel} is {kind}")
@@ -1127,7 +1127,7 @@ def _validate(probe: Probe, plan: PackPlan, leaf: Path, pack: Any, roots: tuple[
         with redirect_stdout(out), redirect_stderr(err):
             code = main(["validate", str(leaf), "--format", "json"])
         out.flush()
-        want = 1 if v.errors else 0
+        want = 3 if not v.found else 1 if v.errors else 0
         if code != want:
             probe.flag(INCONSISTENT, f"validate exited {code}, expected {want} ({len(v.errors)} errors)")
         if code in (0, 1):
