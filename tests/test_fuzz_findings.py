@@ -5,8 +5,10 @@ Each test fails on the code before its fix and names the fuzz input that found i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -168,3 +170,20 @@ def test_a_parent_whose_pack_yaml_is_a_dangling_link_is_an_error_not_the_bundled
         dr.load_pack(tmp_path / "qinghai_agreement")
     assert [(d.code, d.location.file) for d in info.value.diagnostics if d.severity == "error"] == [
         ("file-unreadable", str(meta))]
+
+
+@pytest.mark.parametrize("loss", [1e308, 1.7976931348623157e308, 12345.5])
+def test_a_damages_amount_of_a_huge_loss_is_a_number_json_can_hold(loss):
+    """Found by hand, following up the `events` finding on loss_amount (the fuzzer's JSON check
+    then took NaN and Infinity for JSON; it is strict now): base × rate overflowed before the
+    division by 100, so max_amount was inf and the decision's JSON held `Infinity`, which is not
+    JSON (the share itself, 20% of the loss, is an ordinary number)."""
+    pack = dr.load_pack("jiangsu")
+    case = dr.parse_case({"conduct": {"split_or_nominal_admission": True, "loss_amount": loss}})
+    d = dr.evaluate(pack, case, "conduct", as_of=date(2025, 6, 1))
+    [m] = [m for m in d.measures if m.measure_id == "liquidated_damages"]
+    rate = pack.parameters["tier2_damages_max_rate"].value
+    assert m.base_amount == loss and m.max_amount == pytest.approx(loss / 100 * rate)
+    if loss < 1e300:
+        assert m.max_amount == round(loss * rate / 100, 2)  # an ordinary amount exactly as before
+    json.dumps(d.to_dict(), allow_nan=False)  # strict JSON: no Infinity
