@@ -406,7 +406,7 @@ def run(plan: CasePlan, probe: Probe) -> None:
         probe.flag(INCONSISTENT, f"{plan.form} accepted what parse_case refuses")
     elif case != reference:
         probe.flag(INCONSISTENT, f"{plan.form} read a different case than parse_case")
-    evaluate_case(plan, case)
+    evaluate_case(probe, plan, case)
 
 
 def _special(probe: Probe, plan: CasePlan) -> None:
@@ -436,13 +436,13 @@ def _special(probe: Probe, plan: CasePlan) -> None:
     probe.flag(WRONG_ACCEPTANCE, f"{plan.form} read as a case")
 
 
-def evaluate_case(plan: CasePlan, case: Case) -> None:
+def evaluate_case(probe: Probe, plan: CasePlan, case: Case) -> None:
     """Every question at the plan's date untraced, and traced with JSON, text and Markdown."""
     pack = _pack(plan.pid)
     for q in dr.QUESTIONS:
         dr.evaluate(pack, case, q, as_of=plan.as_of, trace=False)
         d = dr.evaluate(pack, case, q, as_of=plan.as_of, trace=True)
-        valid_decision_json(d.to_dict())
+        valid_decision_json(probe, d.to_dict(), q)
         render.decision_text(d, explain=True)
         render.decision_markdown(d, explain=True)
     dr.evaluate_all(pack, case, as_of=plan.as_of)
@@ -469,4 +469,4 @@ def _cli(probe: Probe, plan: CasePlan, path: Any, valid: bool) -> None:
     if code == 0 and args[args.index("--format") + 1] == "json":
         payload = json.loads(out.buffer.getvalue().decode("utf-8"))  # type: ignore[attr-defined]
         for d in payload["decisions"]:
-            valid_decision_json(d)
+            valid_decision_json(probe, d, "evaluate --format json:")

@@ -8,6 +8,7 @@ not finish within the time limit is a hang.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import signal
@@ -176,15 +177,37 @@ def _cell(c: Counter, verdict: str | None) -> str:
     return f"{(sum(c.values()) if verdict is None else c[verdict]):,}"
 
 
-def valid_decision_json(payload: Any) -> None:
-    """``payload`` (a decision's ``to_dict()``) is JSON and validates against the decision schema
-    (``DecisionModel``, in JSON mode). Lone surrogates (valid input text, docs/cli.md, written as
-    ``\\udxxx`` escapes) are replaced first: pydantic's JSON reader refuses such escapes."""
+def valid_decision_json(probe: "Probe", payload: Any, what: str = "") -> None:
+    """``payload`` (a decision's ``to_dict()``) must be strict JSON (no ``Infinity`` or ``NaN``,
+    which JSON has not) that validates against the decision schema (``DecisionModel``, in JSON
+    mode), else the input is **inconsistent**. Lone surrogates (valid input text, docs/cli.md,
+    written as ``\\udxxx`` escapes) are replaced first: pydantic's JSON reader refuses them."""
     import json
+
+    import pydantic
 
     from dingdian_rules.decision_schema import DecisionModel
 
-    DecisionModel.model_validate_json(json.dumps(_no_surrogates(payload), ensure_ascii=False))
+    try:
+        text = json.dumps(_no_surrogates(payload), ensure_ascii=False, allow_nan=False)
+    except ValueError as exc:
+        probe.flag(INCONSISTENT, f"{what} decision JSON: {exc} ({_non_finite(payload)})")
+        return
+    try:
+        DecisionModel.model_validate_json(text)
+    except pydantic.ValidationError as exc:
+        probe.flag(INCONSISTENT, f"{what} decision JSON does not validate: {str(exc)[:300]}")
+
+
+def _non_finite(x: Any, path: str = "") -> str:
+    if isinstance(x, float) and not math.isfinite(x):
+        return f"{path} = {x}"
+    items = x.items() if isinstance(x, dict) else enumerate(x) if isinstance(x, (list, tuple)) else ()
+    for k, v in items:
+        found = _non_finite(v, f"{path}.{k}" if isinstance(k, str) else f"{path}[{k}]")
+        if found:
+            return found
+    return ""
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -271,7 +271,7 @@ def run(plan: EventPlan, probe: Probe, *, daily_span: int = 400) -> None:
         _exactly_once(probe, sup, got)
         _native(probe, sup, got, daily_span)
         for d in got:  # each due's decision in full: its JSON, with the traces rebuilt
-            valid_decision_json(d.decision.to_dict())
+            valid_decision_json(probe, d.decision.to_dict(), f"due {d.on} {d.question}:")
             json.dumps(d.to_dict(), ensure_ascii=False)
         for iid in sup.institutions:
             sup.standing(iid)

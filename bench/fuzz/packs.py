@@ -1042,7 +1042,7 @@ def evaluate_everything(probe: Probe, pack: Any, baseline: dict | None, traced_e
                 baseline = None  # one report per input
             if i % traced_every == 0:
                 t = dr.evaluate(pack, case, q, as_of=as_of, trace=True)
-                valid_decision_json(t.to_dict())
+                valid_decision_json(probe, t.to_dict(), f"case {i} {q}:")
                 _ = [r.trace for r in t.rules], t.missing_facts
 
 
