@@ -187,3 +187,25 @@ def test_a_damages_amount_of_a_huge_loss_is_a_number_json_can_hold(loss):
     if loss < 1e300:
         assert m.max_amount == round(loss * rate / 100, 2)  # an ordinary amount exactly as before
     json.dumps(d.to_dict(), allow_nan=False)  # strict JSON: no Infinity
+
+
+@pytest.mark.parametrize("name", ["sources/national\\ud800.txt", "sources/na\\0tional.txt"])
+def test_a_file_name_no_file_can_have_is_a_missing_file_not_a_traceback(tmp_path, name):
+    """Found by the `packs` category (operator `unicode-text`, sources[0].file += '\\ud800'):
+    reading the source raised UnicodeEncodeError (a NUL in the name: ValueError) out of load_pack."""
+    pack = tmp_path / "national"
+    shutil.copytree(dr.loader.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
+    meta = pack / "pack.yaml"
+    text = meta.read_text(encoding="utf-8")
+    meta.write_text(text.replace("file: sources/national_nhsa_order_2_2020.txt", f'file: "{name}"'), encoding="utf-8")
+    with pytest.raises(dr.PackError) as info:
+        dr.load_pack(pack)
+    assert [d.code for d in info.value.diagnostics if d.severity == "error"] == ["file-missing"]
+
+
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_case_file_name_no_file_can_have_is_unreadable_not_a_traceback(suffix):
+    for name in ("case\0" + suffix, "case\ud800" + suffix):
+        with pytest.raises(dr.CaseError) as info:
+            dr.load_case_file(name)
+        assert [d.code for d in info.value.diagnostics] == ["file-unreadable"]
