@@ -1096,6 +1096,36 @@ def run(plan: PackPlan, probe: Probe, *, cli_every: int = 4) -> None:
         cli = bool(cli_every) and every % cli_every == 0
         if analyst or cli:
             _validate(probe, plan, leaf, pack, roots, analyst, cli)
+        if cli and pack is not None:
+            _other_verbs(probe, leaf, s.chain[0], every)
+
+
+# The other verbs on a pack that loads, one per input: the exit codes docs/cli.md gives them.
+VERBS: tuple[tuple[tuple[str, ...], tuple[int, ...]], ...] = (
+    (("resolve", "{leaf}", "--format", "json"), (0,)), (("resolve", "{leaf}"), (0,)), (("resolve", "{leaf}", "--format", "md"), (0,)),
+    (("diff", "{root}", "{leaf}", "--format", "md"), (0,)), (("diff", "{leaf}", "{root}", "--format", "json"), (0,)),
+    (("test", "{leaf}"), (0, 1)), (("coverage", "{leaf}", "--format", "json"), (0, 1)), (("coverage", "{leaf}"), (0, 1)),
+    (("explain", "--pack", "{leaf}", "{case}", "--format", "md"), (0,)), (("evaluate", "--pack", "{leaf}", "{case}"), (0,)),
+)
+
+
+def _other_verbs(probe: Probe, leaf: Path, root_id: str, every: int) -> None:
+    from dingdian_rules.cli import main
+
+    words, codes = VERBS[(every // 7) % len(VERBS)]
+    case = sorted((REPO / "examples").glob("*.yaml"))[(every // 3) % 7]
+    args = [w.format(leaf=leaf, root=root_id, case=case) for w in words]
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    err = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(args)
+    out.flush()
+    if code not in codes:
+        err.flush()
+        tail = err.buffer.getvalue().decode("utf-8", "replace").strip().splitlines()[-1:]  # type: ignore[attr-defined]
+        probe.flag(INCONSISTENT, f"`dingdian-rules {' '.join(words)}` exited {code} for a pack that loads: {tail}")
+    elif "json" in words:
+        json.loads(out.buffer.getvalue().decode("utf-8"))  # type: ignore[attr-defined]
 
 
 def _validate(probe: Probe, plan: PackPlan, leaf: Path, pack: Any, roots: tuple[Path, ...], analyst: bool,
