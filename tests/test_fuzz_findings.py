@@ -209,3 +209,16 @@ def test_a_case_file_name_no_file_can_have_is_unreadable_not_a_traceback(suffix)
         with pytest.raises(dr.CaseError) as info:
             dr.load_case_file(name)
         assert [d.code for d in info.value.diagnostics] == ["file-unreadable"]
+
+
+def test_a_traced_value_past_the_largest_float_is_written_as_json_can_hold():
+    """Found by the `cases` category (conduct.drug_sales[0].purchase_price = 1e+308 under
+    qinghai_agreement): `d.purchase_price * (100 + $markup_rate_low)` is inf, and the trace of
+    the decision's JSON held `Infinity`, which is not JSON. The decision itself is unchanged."""
+    pack = dr.load_pack("qinghai_agreement")
+    case = dr.parse_case({"institution": {"is_public": False},
+                          "conduct": {"drug_sales": [{"purchase_price": 1e308, "sale_price": 5.0}]}})
+    d = dr.evaluate(pack, case, "conduct", as_of=date(2025, 6, 1), trace=True)
+    text = json.dumps(d.to_dict(), allow_nan=False)  # strict JSON: raised ValueError before
+    assert '"Infinity"' in text
+    assert d.outcome == dr.evaluate(pack, case, "conduct", as_of=date(2025, 6, 1), trace=False).outcome
