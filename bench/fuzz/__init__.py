@@ -30,7 +30,7 @@ from hypothesis.strategies import SearchStrategy
 from . import cache, cases, events, packs, storm
 from .core import Figures, Probe, Result, run_one
 
-__all__ = ["CATEGORIES", "Category", "Figures", "Result", "check", "run_budget"]
+__all__ = ["CATEGORIES", "Category", "Figures", "Result", "check", "replay_chunk", "run_budget"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +81,13 @@ def run_budget(budget: float, seed: int, *, categories: list[str] | None = None,
         if progress:
             progress(f"{time.monotonic() - until + budget:6.0f} s  {figures.tried():6,} inputs  "
                      f"{figures.defects()} defects  ({name})")
+    return figures
+
+
+def replay_chunk(category: str, chunk_seed: int, *, timeout: float = 60.0) -> Figures:
+    """Run chunk ``chunk_seed`` of ``category`` again (the inputs a long run drew for it)."""
+    figures = Figures()
+    _chunk(CATEGORIES[category], chunk_seed, time.monotonic() + 10**9, figures, timeout)
     return figures
 
 

@@ -27,6 +27,8 @@ def main(argv: list[str] | None = None) -> int:
                         "fails with MemoryError, a traceback, instead of exhausting the machine")
     parser.add_argument("--findings", metavar="FILE", help="also write every input with a defect to FILE (JSON)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
+    parser.add_argument("--chunk", type=int, metavar="SEED", help="replay one chunk of one --category: the "
+                        "'chunk seed' printed with a finding's input (draws the same inputs again)")
     args = parser.parse_args(argv)
 
     if args.max_memory:
@@ -39,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
             pass
     # a private parse cache, like the tests': the run never reads or writes the user's cache
     os.environ.setdefault("DINGDIAN_RULES_CACHE", tempfile.mkdtemp(prefix="dingdian-fuzz-cache-"))
-    from bench.fuzz import CATEGORIES, run_budget
+    from bench.fuzz import CATEGORIES, replay_chunk, run_budget
     from bench.run import machine
 
     unknown = [c for c in args.category or [] if c not in CATEGORIES]
@@ -54,7 +56,12 @@ def main(argv: list[str] | None = None) -> int:
             last[0] = time.perf_counter()
             print(line, file=sys.stderr, flush=True)
 
-    figures = run_budget(args.budget, args.seed, categories=names, timeout=args.timeout, progress=progress)
+    if args.chunk is not None:
+        if len(names) != 1:
+            parser.error("--chunk needs exactly one --category")
+        figures = replay_chunk(names[0], args.chunk, timeout=args.timeout)
+    else:
+        figures = run_budget(args.budget, args.seed, categories=names, timeout=args.timeout, progress=progress)
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"machine: {machine()}")
     print(f"command: python -m bench.fuzz {' '.join(argv if argv is not None else sys.argv[1:])}")

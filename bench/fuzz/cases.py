@@ -115,10 +115,10 @@ class CasePlan:
     wrapper: tuple = ()  # (as_of value, question value) when written as {case:, as_of:, question:}
     cli: bool = False
 
-    def __repr__(self) -> str:
+    def __repr__(self) -> str:  # in full: the input can be replayed from it
         text = json.dumps(self.data, ensure_ascii=True, default=str)
         return (f"CasePlan({self.change!r}, expect={self.expect}, form={self.form}, pack={self.pid}, as_of={self.as_of}, "
-                f"wrapper={self.wrapper!r}, cli={self.cli}, data={text[:600]}{'…' if len(text) > 600 else ''})")
+                f"wrapper={self.wrapper!r}, cli={self.cli}, data={text})")
 
     def describe(self) -> str:
         return f"{self.change} [{self.form}]"

@@ -88,8 +88,9 @@ class Result:
     def ok(self) -> bool:
         return self.verdict in OK
 
-    def report(self) -> str:
-        return f"[{self.category}] {self.verdict}: {self.label}\n  {self.detail}\n  input: {self.plan}"
+    def report(self, width: int = 1500) -> str:
+        plan = self.plan if len(self.plan) <= width else self.plan[:width] + " … (in full with --findings)"
+        return f"[{self.category}] {self.verdict}: {self.label}\n  {self.detail}\n  input: {plan}"
 
 
 @contextmanager
