@@ -265,6 +265,7 @@ def run(plan: EventPlan, probe: Probe, *, daily_span: int = 400) -> None:
             try:
                 got += sup.post(step.data) if step.action == "post" else sup.advance(step.data)
             except EventError:
+                probe.refused = True  # a log with a refused call is a clean error, if nothing else is found
                 if _snapshot(sup) != before:
                     probe.flag(LOST, f"a refused {step.action} changed the supervisor: {step.data!r:.200}")
         got += sup.advance(date.max if plan.era != "ordinary" else max((sup.clock or date.min), _horizon(plan)))
