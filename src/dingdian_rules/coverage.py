@@ -21,6 +21,7 @@ report are in :mod:`.coverage_render`.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -63,7 +64,7 @@ CLASS_HELP = {
 }
 
 # --- coverage.yaml --------------------------------------------------------------------------
-_STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, strict=True)  # `true` is not article 1 (D4)
 
 
 class ArticleEntry(BaseModel):
@@ -94,7 +95,7 @@ class CoverageFile(BaseModel):
 
 
 def _read_coverage_file(path: Path, bag: DiagnosticBag) -> tuple[CoverageFile | None, YamlDoc | None]:
-    if not path.is_file():
+    if not os.path.lexists(path):  # one that is there but not a regular file is refused when read
         return None, None
     doc, diags = load_yaml_file(path)
     bag.extend(diags)

@@ -10,6 +10,7 @@ they are reported as options (measures the agency may take).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Mapping
@@ -199,6 +200,15 @@ def _deadline(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, e
                           done_on, today)
 
 
+def _share(base: float, rate: float) -> float | None:
+    """``rate`` percent of ``base``, rounded to fen; None when it passes the largest float. (A
+    base near 1.8e308 overflows ``base * rate`` although the share itself is finite.)"""
+    x = base * rate / 100
+    if not math.isfinite(x):
+        x = base / 100 * rate
+    return round(x, 2) if math.isfinite(x) else None
+
+
 def _measures(plan: Plan, statuses, case: Case, today: date) -> tuple[MeasureResult, ...]:
     out = []
     for i in plan.measure_rules:
@@ -210,9 +220,11 @@ def _measures(plan: Plan, statuses, case: Case, today: date) -> tuple[MeasureRes
             missing: tuple[str, ...] = ()
             if m.amount_base is not None:
                 base = m.amount_base.fast(case, today, set())
+                if base is not None and not math.isfinite(base):
+                    base = None  # arithmetic past the largest float: no amount (JSON has no Infinity)
                 if base is not None:
-                    lo = round(base * m.min_rate / 100, 2) if m.min_rate is not None else None
-                    hi = round(base * m.max_rate / 100, 2) if m.max_rate is not None else None
+                    lo = _share(base, m.min_rate) if m.min_rate is not None else None
+                    hi = _share(base, m.max_rate) if m.max_rate is not None else None
                 else:
                     _, slots = m.amount_base.run_traced(case, today, set())
                     missing = tuple(sorted(missing_facts(m.amount_base, slots)))

@@ -11,6 +11,7 @@ so a schema error in a JSON case points at ``file:line:column`` exactly as in a 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -147,7 +148,11 @@ def read_text_file(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES) -> 
     device would block or never end."""
     file = os.fspath(path)
     try:
-        if not stat.S_ISREG(os.stat(file).st_mode):
+        try:
+            mode = os.stat(file).st_mode
+        except ValueError as exc:  # a NUL or an unencodable lone surrogate: no file has that name
+            raise FileNotFoundError(errno.ENOENT, f"no file can have this name ({exc})", file) from None
+        if not stat.S_ISREG(mode):
             return None, [Diagnostic("file-unreadable", "cannot read file: not a regular file", Location(file),
                                      hint="give the path of a file, not of a folder, pipe or device")]
         with open(file, "rb") as handle:

@@ -82,17 +82,17 @@ def find_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> Path | N
 def _find(ref: str | Path, roots: Sequence[Path], as_path: bool) -> Path | None:
     """The folder of pack ``ref``: with ``as_path``, ``ref`` itself (or its pack.yaml); otherwise
     the first of ``roots`` that holds ``ref``. A pack.yaml that exists but is not a regular file
-    is found, so that reading it reports why it cannot be used."""
+    (or is a dangling link) is found, so that reading it reports why it cannot be used."""
     if as_path:
         p = Path(ref).expanduser()
-        if (p / "pack.yaml").exists():
+        if os.path.lexists(p / "pack.yaml"):
             return p.resolve()
         if p.name == "pack.yaml" and p.exists() and not p.is_dir():
             return p.resolve().parent
         return None
     for root in roots:
         cand = root / str(ref)
-        if (cand / "pack.yaml").exists():
+        if os.path.lexists(cand / "pack.yaml"):  # a dangling link too: never silently the next root's pack
             return cand.resolve()
     return None
 
@@ -220,8 +220,10 @@ def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag, gaps
             return []
         seen.append(raw.meta.id)
         chain.append(raw)
-        if len(chain) > MAX_CHAIN:
-            bag.error("inheritance-too-deep", f"more than {MAX_CHAIN} packs in one chain", Location(str(folder)))
+        if len(chain) > MAX_CHAIN:  # located at the `extends:` that named one pack too many
+            bag.error("inheritance-too-deep", f"more than {MAX_CHAIN} packs in one chain: " + " -> ".join(seen),
+                      chain[-2].meta_doc.locate(("extends",)), "extends",
+                      "flatten the chain; real chains are national → province → city → agreement")
             return []
         parent = raw.meta.extends
         if parent is None:
@@ -273,7 +275,8 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
         canon["caller_holidays"] = [[y.year, sorted(map(str, y.holidays)), sorted(map(str, y.makeup_workdays)),
                                      y.source] for y in sorted(caller, key=lambda y: y.year)]
     blob = json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    # surrogatepass: a lone surrogate (a YAML "\udfff" escape: valid text, docs/cli.md) hashes too
+    return "sha256:" + hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _deadline_canon(deadline) -> dict | None:

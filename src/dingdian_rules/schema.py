@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .conditions.types import DEADLINE_STATUSES
@@ -126,6 +126,25 @@ class YearHolidays(BaseModel):
     holidays: list[date]
     makeup_workdays: list[date] = []
     source: str
+
+    # the checks of timecalc.YearArrangement, made here so that a pack gets a located error
+    @field_validator("holidays", "makeup_workdays")
+    @classmethod
+    def _days_fit_the_arrangement(cls, days: list, info: ValidationInfo) -> list:
+        year = info.data.get("year")
+        other = next((d for d in days if year is not None and d.year != year), None)
+        if other is not None:
+            raise ValueError(f"{info.field_name} of the {year} arrangement contains {other}, a date in another "
+                             "year; put it in that year's arrangement")
+        if info.field_name == "makeup_workdays":
+            both = sorted(set(days) & set(info.data.get("holidays") or ()))
+            if both:
+                raise ValueError(f"{both[0]} is both a holiday and a make-up working day")
+            weekday = sorted(d for d in days if d.weekday() < 5)
+            if weekday:
+                raise ValueError(f"make-up working day {weekday[0]} is a weekday; make-up working days (调休上班) "
+                                 "fall on a Saturday or Sunday")
+        return days
 
 
 class PackMeta(BaseModel):

@@ -7,6 +7,8 @@ Kleene rule: an unknown node is unknown because of its unknown children, down to
 
 from __future__ import annotations
 
+import math
+
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -43,6 +45,8 @@ def json_value(v: Any) -> Any:
     if isinstance(v, (list, tuple, set, frozenset)):
         items = [json_value(x) for x in v]
         return sorted(items, key=str) if isinstance(v, (set, frozenset)) else items
+    if isinstance(v, float) and not math.isfinite(v):  # arithmetic past the largest float: JSON has no Infinity
+        return "NaN" if v != v else ("Infinity" if v > 0 else "-Infinity")
     if isinstance(v, float) and v.is_integer():
         return v
     if hasattr(v, "value") and isinstance(getattr(v, "value"), str):  # enums

@@ -9,6 +9,7 @@ ids its expectations name. Running the scenarios stays the job of ``dingdian-rul
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
@@ -67,7 +68,7 @@ def _coverage(pack: ResolvedPack | None, folder: Path) -> list[Diagnostic]:
     """The coverage file's problems (none without a file: accounting for articles is the job of
     ``dingdian-rules coverage``); of a pack that does not load, only its YAML and schema."""
     path = folder / COVERAGE_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # a pipe, a folder or a link there is refused (file-unreadable), not skipped
         return []
     if pack is not None:
         return list(coverage_report(pack).diagnostics)

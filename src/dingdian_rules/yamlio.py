@@ -463,8 +463,12 @@ def read_regular_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
 
     The path is opened without blocking and checked on the descriptor before a byte is read: a
     named pipe, a device, a socket or a folder is refused (``NotRegularFileError``). A FIFO among
-    the rule files would otherwise block a load forever, and ``/dev/zero`` would be read."""
-    fd = os.open(path, _READ_FLAGS)
+    the rule files would otherwise block a load forever, and ``/dev/zero`` would be read. A name no
+    file can have (a NUL, or a lone surrogate the file system cannot encode) is ``FileNotFoundError``."""
+    try:
+        fd = os.open(path, _READ_FLAGS)
+    except ValueError as exc:  # os.open's own refusal of such a name (UnicodeEncodeError is one too)
+        raise FileNotFoundError(errno.ENOENT, f"no file can have this name ({exc})", os.fspath(path)) from None
     try:
         st = os.fstat(fd)
         _check_regular(st.st_mode, path)

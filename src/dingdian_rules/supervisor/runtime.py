@@ -15,6 +15,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -58,6 +59,34 @@ def build_decision(pack: ResolvedPack, question: str, case: Case, today: date,
                         pack.fingerprint, case.case_id, (), (), (warning,), plan, case, tuple(statuses), None)
 
 
+def wire_json(fact: dict[str, Any]) -> str:
+    """A fact (a flat mapping of text to text, booleans and numbers) as JSON that durable_rules
+    reads with the same values. Its parser refuses an exponent without a fraction (``1e+16``,
+    ``1e-05``: error 204, which ``json.dumps`` writes for every float from 1e16 and below 1e-4)
+    and saturates integers beyond 64 bits, so a float is written with a fraction (``1.0e+16``) and
+    such an integer as the nearest float; an infinite one (arithmetic past 1.8e308) as ±1.0e+999."""
+    out = []
+    for key, v in fact.items():
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            text = _wire_number(v)
+        else:
+            text = json.dumps(v, ensure_ascii=False)
+        out.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
+    return "{" + ", ".join(out) + "}"
+
+
+def _wire_number(v: int | float) -> str:
+    if isinstance(v, int) and -2**63 <= v < 2**63:
+        return str(v)
+    x = float(max(min(v, 10**308), -10**308)) if isinstance(v, int) else v
+    if x != x:  # NaN is not a number durable_rules can compare: fail here, in words
+        raise ValueError("a NaN cannot be sent to durable_rules")
+    if x in (float("inf"), float("-inf")):
+        return "1.0e+999" if x > 0 else "-1.0e+999"
+    mantissa, e, exponent = repr(x).partition("e")
+    return f"{mantissa}.0e{exponent}" if e and "." not in mantissa else repr(x)
+
+
 class _QuietHost(_dr.Host):
     """A durable_rules host of our own, without the dispatch threads (no timers or async actions
     are used: time is driven by ``advance``), so closing it cannot race a background thread."""
@@ -82,7 +111,10 @@ class _Engine:
 
         self.host = _QuietHost()
         self.host.register_rulesets({self.name: compiled.definition(action)})
-        self.ruleset = self.host.get_ruleset(self.name)
+        self.ruleset = rs = self.host.get_ruleset(self.name)
+        # facts go to the engine in the JSON its parser reads (see wire_json), not json.dumps'
+        rs.assert_fact = lambda fact: rs._handle_result(_dre.assert_fact(rs._handle, wire_json(fact)), fact)
+        rs.retract_fact = lambda fact: rs._handle_result(_dre.retract_fact(rs._handle, wire_json(fact)), fact)
         self._ids = itertools.count(1)
 
     def replace(self, institution_id: str, old: dict[str, Any] | None, record: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[int, str]]]:
