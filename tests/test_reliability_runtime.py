@@ -149,7 +149,10 @@ def test_replay_of_events_at_both_ends_of_the_calendar_answers(capsys, fmt):
     events = Path(__file__).parent / "fixtures" / "reliability_runtime" / "extreme_dates_events.yaml"
     assert main(["replay", "--pack", "national", str(events), "--format", fmt]) == 0
     out = capsys.readouterr().out
-    assert "9999-12-29" in out and "terminate" in out
+    # the 180 days from 9999-07-01 end on Tue 9999-12-28, a day no notice settles: past
+    # holidays.HORIZON (2200) not even its range is known, so the termination the count would
+    # give from 12-29 is undetermined (calendar-uncertain), and replay still answers
+    assert "9999-12-29" in out and "undetermined" in out
 
 
 # --- D5: close() frees the durable_rules session ----------------------------------------------

@@ -187,7 +187,8 @@ def test_is_working_day():
     assert cal.is_working_day(D(2025, 10, 3)) == (False, False)   # National Day, a Friday
     assert cal.is_working_day(D(2025, 10, 12)) == (False, False)  # ordinary Sunday
     assert cal.is_working_day(D(2025, 10, 15)) == (True, False)   # ordinary Wednesday
-    assert cal.is_working_day(D(2027, 1, 1)) == (True, True)      # Friday, weekday fallback
+    assert cal.is_working_day(D(2027, 1, 1)) == (False, True)     # 元旦 (statutory), 2027 unpublished
+    assert cal.is_working_day(D(2027, 1, 4)) == (True, True)      # Monday, weekday estimate
 
 
 def test_coverage_read_from_package():
@@ -206,10 +207,10 @@ def test_uncovered_year_is_estimated_with_weekday_fallback():
 
 
 def test_crossing_into_uncovered_year_is_estimated():
-    # After Wed 2026-12-30: Thu Dec 31 (1, known); Fri 2027-01-01 (2, only assumed - in reality
-    # New Year's Day); Mon Jan 4 (3).
+    # After Wed 2026-12-30: Thu Dec 31 (1, known); Fri 2027-01-01 is 元旦, a statutory holiday
+    # before any notice (放假办法 art. 2); Mon Jan 4 (2), Tue Jan 5 (3), estimated (调休 unknown).
     result = add_period(D(2026, 12, 30), 3, "working_days")
-    assert result == ComputedDate(D(2027, 1, 4), True, (2027,))
+    assert result == ComputedDate(D(2027, 1, 5), True, (2027,))
 
 
 def test_supplied_arrangement_is_used_and_not_estimated():

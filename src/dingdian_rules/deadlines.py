@@ -114,6 +114,8 @@ def count_last_day(spec: DeadlineSpec, start: date, case: Any, today: date, est:
     if spec.roll:
         try:
             rolled = _rolled(due, calendar)  # type: ignore[arg-type]
+            if rolled.estimated and timecalc.bounded():  # the cache holds the estimate, not a bound
+                rolled = timecalc.roll_to_working_day(due, calendar)  # type: ignore[arg-type]
         except timecalc.DateOutOfRange as exc:
             est.add(exc.year)
             return Counted(None, estimated, None, int(extra))

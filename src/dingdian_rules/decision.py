@@ -159,6 +159,10 @@ class DeadlineResult(NamedTuple):
     cited_as: str = ""
     done_on: date | None = None  # the day the act was done, when the limit names a done_on fact
     as_of: date | None = None  # the evaluation day the status is relative to
+    # An estimated last day's range over the calendars a year's notice could still publish
+    # (holidays.py); None when the last day is certain, or the range is unknown.
+    earliest: date | None = None
+    latest: date | None = None
 
     @property
     def status(self) -> str | None:
@@ -173,7 +177,8 @@ class DeadlineResult(NamedTuple):
                 "start_event": {"zh": self.start_event.zh, "en": self.start_event.en},
                 "start": _iso(self.start), "length": self.length, "unit": self.unit, "direction": self.direction,
                 "extra_days": self.extra_days, "due": _iso(self.due), "calendar": self.calendar,
-                "estimated": self.estimated, "rolled_from": _iso(self.rolled_from),
+                "estimated": self.estimated, "earliest": _iso(self.earliest), "latest": _iso(self.latest),
+                "rolled_from": _iso(self.rolled_from),
                 "status": self.status, "done_on": _iso(self.done_on),
                 "citation": citation_dict(self.citation), "cited_as": self.cited_as, "modality": self.modality,
                 "in_principle": self.in_principle, "missing": list(self.missing)}

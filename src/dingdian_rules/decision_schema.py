@@ -135,7 +135,12 @@ class DeadlineModel(_Model):
     extra_days: int = Field(description="Natural days added to the period (time not counted).")
     due: IsoDate | None = _date("Last day of the period, or null when it cannot be computed.")
     calendar: str = Field(description="How days were counted, with the source of each year's holiday arrangement.")
-    estimated: bool = Field(description="A working-day count crossed a year without a published arrangement.")
+    estimated: bool = Field(description="A working-day count crossed a year without a published arrangement: "
+                            "its statutory holidays are computed, its 调休 (make-up and bridge days) estimated.")
+    earliest: IsoDate | None = _date("For an estimated last day: the earliest it can be under any arrangement the "
+                                     "year's notice could publish; null when the last day is certain or the range "
+                                     "unknown.")
+    latest: IsoDate | None = _date("For an estimated last day: the latest it can be; null as for earliest.")
     rolled_from: IsoDate | None = _date("The computed last day when it was moved to the next working day.")
     status: DeadlineStatus | None = Field(
         description="On as_of: pending (the last day is ahead), last_day_today, lapsed (the last day has passed and "

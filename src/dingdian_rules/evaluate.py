@@ -194,10 +194,50 @@ def _deadline(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, e
         due, estimated, rolled_from, extra, missing = count_last_day(spec, start, case, today, est, pack.calendar)
     done_on = spec.done(case, today, est) if spec.done is not None else None
     dl = r.deadline
+    earliest = latest = None
+    if estimated and due is not None:  # only a count through a year without a notice pays this
+        earliest, latest = _due_range(pack, spec, start, case, today)  # type: ignore[arg-type]
     return DeadlineResult(r.id, r.title, dl.start_event, start, spec.length, spec.unit, dl.direction, due,  # type: ignore[union-attr]
                           _calendar_name(pack, spec.unit, due, start), estimated, rolled_from,
                           extra, r.citation, r.modality, r.in_principle, missing, r.cited_as,
-                          done_on, today)
+                          done_on, today, earliest, latest)
+
+
+def _due_range(pack: ResolvedPack, spec: DeadlineSpec, start: date, case: Case,
+               today: date) -> tuple[date | None, date | None]:
+    """An estimated last day counted at both ends of the calendars still possible (holidays.py)."""
+    ends = []
+    for mode in ("earliest", "latest"):
+        with timecalc.counting_at(mode):  # type: ignore[arg-type]
+            ends.append(count_last_day(spec, start, case, today, set(), pack.calendar).due)
+    return ends[0], ends[1]
+
+
+def _calendar_check(plan: Plan, case: Case, today: date, outcome: str) -> DecisionWarning | None:
+    """Whether the outcome would differ under another arrangement the notice of a year without
+    one could still publish: the conditions run again with every working-day count at its earliest
+    and at its latest possible day (only decisions whose counts touched such a year get here).
+    The warning says which days the outcome turned on."""
+    fused = plan.fused
+    if fused is None:
+        return None
+    found: list[tuple[str, str]] = []
+    days: list[tuple[date, date]] = []
+    for mode in ("earliest", "latest"):
+        with timecalc.counting_at(mode) as bound:  # type: ignore[arg-type]
+            other = _decide(plan, fused(case, today, set()))
+        if other != outcome:
+            found.append((mode, other))
+            days.extend(bound.days)
+    if not found:
+        return None
+    moved = "; ".join(f"{a.isoformat()} could be {b.isoformat()}" for a, b in dict.fromkeys(days))
+    years = sorted({a.year for a, _ in days} | {b.year for _, b in days})
+    with_ = ", ".join(f"with the {mode} possible days {other}" for mode, other in found)
+    return DecisionWarning(
+        "calendar-uncertain", f"the outcome depends on the 调休 of {', '.join(map(str, years))}, which no published "
+        f"arrangement settles yet: counted with the statutory holidays only it is {outcome}, {with_} "
+        f"(working-day counts: {moved or 'their ends move'}); supply the year's arrangement to decide")
 
 
 def _share(base: float, rate: float) -> float | None:
@@ -289,6 +329,11 @@ def _finish(pack: ResolvedPack, plan: Plan, case: Case, today: date, statuses: t
     warnings = _warnings(pack, today)
     if est:
         warnings = warnings + _count_warnings(est)
+        if outcome != "undetermined" and any(timecalc.BEFORE_CALENDAR < y < timecalc.AFTER_CALENDAR for y in est):
+            uncertain = _calendar_check(plan, case, today, outcome)
+            if uncertain is not None:
+                outcome = "undetermined"
+                warnings = warnings + (uncertain,)
     measures = _measures(plan, statuses, case, today) if plan.measure_rules else ()
     return Decision(plan.question, outcome, today, pack.id, pack.chain, pack.fingerprint, case.case_id,
                     measures, deadlines, warnings, plan, case, statuses, slots)
@@ -301,8 +346,10 @@ def _count_warnings(est: set[int]) -> tuple[DecisionWarning, ...]:
     years = sorted(y for y in est if timecalc.BEFORE_CALENDAR < y < timecalc.AFTER_CALENDAR)
     if years:
         out.append(DecisionWarning(
-            "calendar-estimated", f"no published holiday arrangement for {', '.join(map(str, years))}: working "
-            "days there are estimated as Monday to Friday; supply the year's holidays to the pack or caller"))
+            "calendar-estimated", f"no published holiday arrangement for {', '.join(map(str, years))}: its statutory "
+            "holidays (全国年节及纪念日放假办法 art. 2) are counted as days off, other weekdays as working days and "
+            "weekends as rest days, but the 调休 (make-up and bridge days) are estimated; supply the year's "
+            "arrangement to the pack or caller"))
     ends = [text for year, text in ((timecalc.BEFORE_CALENDAR, "before 0001-01-01"),
                                     (timecalc.AFTER_CALENDAR, "after 9999-12-31")) if year in est]
     if ends:

@@ -73,7 +73,7 @@ MEASURE_NAMES: dict[str, str] = {
 MeasureId = Literal[tuple(MEASURE_NAMES)]  # type: ignore[valid-type]
 # Codes of the warnings a decision can carry (docs/errors.md, "Decision warnings").
 DecisionWarningCode = Literal["pack-draft", "pack-not-yet-in-force", "pack-expired", "layer-not-encoded",
-                              "calendar-estimated", "date-out-of-range"]
+                              "calendar-estimated", "calendar-uncertain", "date-out-of-range"]
 DeadlineStatus = Literal[DEADLINE_STATUSES]  # type: ignore[valid-type]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 

@@ -17,14 +17,18 @@ See docs/time.md for each reading.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Iterable, Literal
+from typing import Iterable, Iterator, Literal
 
 import chinese_calendar
 from chinese_calendar import constants as _cc
 from dateutil.relativedelta import relativedelta
+
+from . import holidays
 
 __all__ = [
     "AFTER_CALENDAR",
@@ -37,6 +41,8 @@ __all__ = [
     "WorkdayCalendar",
     "YearArrangement",
     "add_period",
+    "bounded",
+    "counting_at",
     "elapsed_period",
     "last_day_capped",
     "roll_to_working_day",
@@ -204,7 +210,17 @@ class WorkdayCalendar:
                     or (d.weekday() < 5 and d not in arrangement.holidays)), False
         if _CC_RANGE is not None and _CC_RANGE[0] <= d.year <= _CC_RANGE[1]:
             return (d in _CC_WORKDAYS or (d.weekday() < 5 and d not in _CC_HOLIDAYS)), False
-        return d.weekday() < 5, True
+        # No notice: the statutory holidays are certain, everything else estimated (holidays.py)
+        return d.weekday() < 5 and d not in holidays.statutory_days(d.year), True
+
+    def known_working_day(self, d: date) -> bool | None:
+        """Whether ``d`` is a working day by an arrangement; None in a year no notice covers."""
+        arrangement = self._arrangements.get(d.year)
+        if arrangement is not None:
+            return d in arrangement.makeup_workdays or (d.weekday() < 5 and d not in arrangement.holidays)
+        if _CC_RANGE is not None and _CC_RANGE[0] <= d.year <= _CC_RANGE[1]:
+            return d in _CC_WORKDAYS or (d.weekday() < 5 and d not in _CC_HOLIDAYS)
+        return None
 
     def _walk(self, d: date, n: int, step: int, include_start: bool) -> ComputedDate:
         # Examine days one by one from d in direction `step` until n working days are found;
@@ -213,6 +229,7 @@ class WorkdayCalendar:
         # costs per year, not per day.
         one = timedelta(days=step)
         uncovered: set[int] = set()
+        start, total = d, n
         try:
             if not include_start:
                 d += one
@@ -221,7 +238,7 @@ class WorkdayCalendar:
                 if estimated:
                     uncovered.add(d.year)
                     if n > 5:
-                        room = (date(d.year, 12, 31) - d).days if step > 0 else (d - date(d.year, 1, 1)).days
+                        room = _room_to_holiday(d, step)
                         weeks = min((n - 1) // 5, room // 7)
                         if weeks:
                             n -= 5 * weeks
@@ -236,8 +253,26 @@ class WorkdayCalendar:
             raise DateOutOfRange(f"date out of range: {n} more working day(s) {'after' if step > 0 else 'before'} "
                                  f"{d}", step > 0) from None
         if uncovered:
+            bound = _BOUND.get()
+            if bound is not None:  # evaluating at an end of the possible calendars (holidays.py)
+                at = self._bound(start, total, step, include_start, bound)
+                if at != d:
+                    bound.days.append((d, at))
+                d = at
             return ComputedDate(d, True, tuple(sorted(uncovered)))
         return ComputedDate(d)
+
+    def _bound(self, start: date, n: int, step: int, include_start: bool, bound: "Bound") -> date:
+        # the earliest day comes from the most working days forward, the fewest backward
+        most = (bound.mode == "earliest") == (step > 0)
+        try:
+            d = holidays.bound_walk(self.known_working_day, start, n, step, include_start, most)
+        except holidays.Unbounded:
+            raise DateOutOfRange(f"no bounded range of working days past {holidays.HORIZON}", step > 0) from None
+        except OverflowError:
+            raise DateOutOfRange(f"date out of range: {n} working day(s) {'after' if step > 0 else 'before'} "
+                                 f"{start}", step > 0) from None
+        return d
 
     def add_working_days(self, start: date, n: int) -> ComputedDate:
         """The n-th working day after ``start`` (start never counts, art. 201); n >= 1."""
@@ -253,6 +288,47 @@ class WorkdayCalendar:
 
 
 DEFAULT_CALENDAR = WorkdayCalendar()
+
+
+def _room_to_holiday(d: date, step: int) -> int:
+    """Days from ``d`` (a day of a year no notice covers) to the next statutory holiday or the
+    year's edge in direction ``step``: whole weeks within them have 5 working days each."""
+    days = holidays.sorted_statutory(d.year)
+    if step > 0:
+        edge = next((h for h in days if h >= d), None)
+        return (edge - d).days if edge is not None else (date(d.year, 12, 31) - d).days
+    edge = next((h for h in reversed(days) if h <= d), None)
+    return (d - edge).days if edge is not None else (d - date(d.year, 1, 1)).days
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """Count every working-day result that a year without a notice leaves open at one end of its
+    range: ``earliest`` or ``latest``. ``days`` collects (estimate, bound) pairs for the reason."""
+
+    mode: Literal["earliest", "latest"]
+    days: list = field(default_factory=list)
+
+
+_BOUND: ContextVar[Bound | None] = ContextVar("dingdian_calendar_bound", default=None)
+
+
+@contextmanager
+def counting_at(mode: Literal["earliest", "latest"]) -> Iterator[Bound]:
+    """Within the block, working-day counts that touch a year without a notice give the earliest
+    (or latest) day any calendar the notice could publish would give (holidays.bound_walk); counts
+    not touching such a year are unaffected and cost nothing more."""
+    bound = Bound(mode)
+    token = _BOUND.set(bound)
+    try:
+        yield bound
+    finally:
+        _BOUND.reset(token)
+
+
+def bounded() -> bool:
+    """Whether a ``counting_at`` block is active (caches of working-day results must not answer)."""
+    return _BOUND.get() is not None
 
 
 def _shift_months(d: date, months: int) -> date:
