@@ -164,7 +164,7 @@ def _calendar_name(pack: ResolvedPack, unit: str, due: date | None, start: date 
             name = "natural days" if unit == "days" else f"calendar {unit} (Civil Code arts. 201-202)"
         else:
             years = sorted({d.year for d in (start, due) if d})
-            names = [f"{y}: {pack.calendar.source_of(y) or 'not covered, Mon-Fri estimate'}" for y in years]
+            names = [f"{y}: {pack.calendar.source_of(y) or 'no notice: statutory holidays computed, 调休 estimated'}" for y in years]
             name = "working days (" + "; ".join(names) + ")"
         _CALENDAR_NAMES[key] = name
     return name

@@ -234,7 +234,7 @@ def _deadline_text(d: DeadlineResult, titles: Mapping[str, str] | None) -> list[
     if d.due is None:
         lines.append("    届满日：无法计算" + (f"（缺少：{', '.join(d.missing)}）" if d.missing else ""))
     else:
-        lines.append(f"    届满日：{d.due.isoformat()}" + ("（估算）" if d.estimated else ""))
+        lines.append(f"    届满日：{d.due.isoformat()}" + (_estimate_note(d) if d.estimated else ""))
         if d.rolled_from:
             lines.append(f"    顺延：原届满日 {d.rolled_from.isoformat()} 不是工作日，顺延至 {d.due.isoformat()}")
         lines.append(f"    状态：{_deadline_status(d)}")
@@ -360,7 +360,7 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
     if d.deadlines:
         rows = []
         for dl in d.deadlines:
-            due = dl.due.isoformat() + ("（估算）" if dl.estimated else "") if dl.due else "无法计算"
+            due = dl.due.isoformat() + (_estimate_note(dl) if dl.estimated else "") if dl.due else "无法计算"
             if dl.rolled_from:
                 due += f"（由 {dl.rolled_from.isoformat()} 顺延）"
             extra = f"，另加{dl.extra_days}日" if dl.extra_days else ""
@@ -554,3 +554,12 @@ def pack_markdown(pack: ResolvedPack) -> str:
             ident, _, rest = head.partition("  ")
             lines += [f"### `{ident}` {rest}".rstrip(), ""] + [f"- {d}" for d in details] + [""]
     return "\n".join(_squeeze(lines)).rstrip("\n") + "\n"
+
+
+def _estimate_note(d: DeadlineResult) -> str:
+    """（估算…）for a last day counted through a year whose 调休 is not yet published."""
+    if d.earliest is None or d.latest is None:
+        return "（估算：该年调休未公布）"
+    if d.earliest == d.latest:
+        return "（估算：该年调休未公布，但任何调休安排下均为此日）"
+    return f"（估算：该年调休未公布，可能为 {d.earliest.isoformat()} 至 {d.latest.isoformat()}）"

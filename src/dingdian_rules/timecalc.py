@@ -5,8 +5,10 @@ arts. 201-203: the day of the event is not counted (art. 201); a period in month
 on the corresponding day of the last month, or that month's last day when there is none
 (art. 202); art. 203 moves a deadline for acting off a non-working day, which is a per-rule
 choice and therefore a separate function here. Working days come from the State Council's
-published arrangements; a year nobody has published is counted Monday-Friday and every result
-that relied on it says so (``estimated``), so no decision rests on a silent guess.
+published arrangements; in a year nobody has published, the statutory holidays of the 放假办法
+are computed (holidays.py), the other days counted Monday-Friday, and every result that relied on
+it says so (``estimated``), so no decision rests on a silent guess. ``counting_at`` gives the
+earliest or latest day such a count can have under any arrangement the notice could publish.
 
 Days exist from 0001-01-01 to 9999-12-31 (``datetime.date``). A period that would end outside
 them raises ``DateOutOfRange``; ``within_period`` and ``elapsed_period`` still answer (every day
@@ -162,8 +164,9 @@ class ComputedDate:
 
 class WorkdayCalendar:
     """Working days per the State Council arrangement: chinesecalendar for the years it covers,
-    plus YearArrangement objects supplied for other years; anything else falls back to Mon-Fri
-    and is flagged estimated, never guessed silently.
+    plus YearArrangement objects supplied for other years; in any other year the statutory
+    holidays are computed (holidays.py) and every other day is Monday-Friday, flagged estimated
+    (the 调休 is unknown), never guessed silently.
 
     A supplied arrangement takes precedence over chinesecalendar for its year, so a pack that
     carries 2027 keeps working unchanged once a later chinesecalendar also publishes it.
@@ -203,7 +206,8 @@ class WorkdayCalendar:
         return _CC_SOURCE if self.covers(year) else ""
 
     def is_working_day(self, d: date) -> tuple[bool, bool]:
-        """Return ``(is_working_day, estimated)``; estimated means Mon-Fri was assumed."""
+        """Return ``(is_working_day, estimated)``; estimated means no arrangement covers the year:
+        a computed statutory holiday is a rest day, other days Monday-Friday."""
         arrangement = self._arrangements.get(d.year)
         if arrangement is not None:
             return (d in arrangement.makeup_workdays
