@@ -141,3 +141,15 @@ def test_decisions_not_touching_2027_are_untouched() -> None:
     dl = d.deadlines[0]
     assert not dl.estimated and dl.earliest is None and dl.latest is None
     assert [w.code for w in d.warnings if w.code.startswith("calendar")] == []
+
+
+def test_text_and_markdown_say_why_and_show_the_range() -> None:
+    from dingdian_rules.render import decision_markdown, decision_text
+
+    case = {"agreement": {"term_start": "2026-07-01", "term_end": "2027-06-30", "suspensions": [],
+                          "is_home_region": True},
+            "conduct": FALSE_CONDUCT, "information_change": {"is_major": True, "approved_on": "2026-12-23"}}
+    d = dr.evaluate(NATIONAL, case, "agreement", as_of=date(2027, 2, 5))
+    for out in (decision_text(d), decision_markdown(d)):
+        assert "无法确定（取决于尚未公布的调休安排）" in out and "缺少事实" not in out
+        assert "可能为 2027-02-02 至 2027-02-15" in out

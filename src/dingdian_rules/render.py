@@ -260,7 +260,8 @@ def decision_text(decision: Decision, *, titles: Mapping[str, str] | None = None
     """One decision in Chinese; ``explain`` adds every candidate rule with its condition trace."""
     d = decision
     q = QUESTION_LABELS.get(d.question, d.question)
-    lines = [f"== {q}（{d.question}）==", f"结论：{_outcome(d.outcome)}", f"评估日期：{d.as_of.isoformat()}"]
+    outcome = f"{_CALENDAR_UNCERTAIN}  [undetermined]" if _calendar_uncertain(d) else _outcome(d.outcome)
+    lines = [f"== {q}（{d.question}）==", f"结论：{outcome}", f"评估日期：{d.as_of.isoformat()}"]
     if d.case_id:
         lines.append(f"案例：{d.case_id}")
     rules = d.rules
@@ -290,6 +291,8 @@ def decision_text(decision: Decision, *, titles: Mapping[str, str] | None = None
         lines += ["", "缺少的事实："]
         for fact, ids in _unknown_by_fact(d).items():
             lines.append(f"  - {fact}" + (f"（规则 {', '.join(ids)}）" if ids else ""))
+        if _calendar_uncertain(d):
+            lines.append("  - （结论取决于尚未公布的调休安排，见警告 calendar-uncertain）")
     if explain:
         lines += ["", f"候选规则（按评估顺序，共{len(rules)}条）：" + ("" if rules else "无")]
         for r in rules:
@@ -327,8 +330,9 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
     """The same content as ``decision_text``, as GitHub-flavoured Markdown."""
     d = decision
     q = QUESTION_LABELS.get(d.question, d.question)
-    lines = [f"## {q}（`{d.question}`）：{OUTCOME_LABELS.get(d.outcome, d.outcome)}", "",
-             f"- 结论：**{OUTCOME_LABELS.get(d.outcome, d.outcome)}**（`{d.outcome}`）",
+    label = _CALENDAR_UNCERTAIN if _calendar_uncertain(d) else OUTCOME_LABELS.get(d.outcome, d.outcome)
+    lines = [f"## {q}（`{d.question}`）：{label}", "",
+             f"- 结论：**{label}**（`{d.outcome}`）",
              f"- 评估日期：{d.as_of.isoformat()}"]
     if d.case_id:
         lines.append(f"- 案例：{d.case_id}")
@@ -381,6 +385,8 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
         lines += ["", "### 缺少的事实", ""]
         for fact, ids in _unknown_by_fact(d).items():
             lines.append(f"- `{fact}`" + (f"（规则 {', '.join(f'`{i}`' for i in ids)}）" if ids else ""))
+        if _calendar_uncertain(d):
+            lines.append("- （结论取决于尚未公布的调休安排，见警告 `calendar-uncertain`）")
     if explain:
         lines += ["", "### 候选规则", ""] + ([] if rules else ["无"])
         for r in rules:
@@ -563,3 +569,11 @@ def _estimate_note(d: DeadlineResult) -> str:
     if d.earliest == d.latest:
         return "（估算：该年调休未公布，但任何调休安排下均为此日）"
     return f"（估算：该年调休未公布，可能为 {d.earliest.isoformat()} 至 {d.latest.isoformat()}）"
+
+
+_CALENDAR_UNCERTAIN = "无法确定（取决于尚未公布的调休安排）"
+
+
+def _calendar_uncertain(d: Decision) -> bool:
+    """An undetermined outcome that turns on a year's unpublished 调休, not on a missing fact."""
+    return d.outcome == "undetermined" and any(w.code == "calendar-uncertain" for w in d.warnings)
