@@ -337,3 +337,20 @@ def test_replay_reports_bad_events(tmp_path, capsys):
     p.write_text("- {type: suspension_started, institution_id: x, on: 2025-01-01}\n", encoding="utf-8")
     code, out = _replay(["--pack", "national", str(p)], capsys)
     assert code == 4 and "no term_started" in out.err
+
+
+def test_a_last_day_in_a_year_without_a_notice_is_undetermined_until_every_arrangement_agrees():
+    # National art. 40 / 43(6) approved 2026-12-23: the 30th working day is 2027-02-04 counted with
+    # the statutory holidays only, 02-02 at the earliest and 02-15 at the latest (2027's 调休 is
+    # unpublished; docs/time.md). The supervisor reports undetermined from 02-03, again on 02-05
+    # (the rule now fires counted with the statutory holidays only, still undetermined) and, once
+    # every arrangement has the period run out, rescind on 02-16.
+    with Supervisor(NATIONAL) as sup:
+        opened(sup, on="2026-07-01", end="2027-06-30")
+        sup.post(ev("information_changed", "2026-12-23", is_major=True))
+        dues = sup.advance(date(2027, 3, 31))
+        got = [(d.on, d.question, d.outcome) for d in dues if d.question == "agreement"]
+        assert got == [(date(2027, 2, 3), "agreement", "undetermined"), (date(2027, 2, 5), "agreement", "undetermined"),
+                       (date(2027, 2, 16), "agreement", "rescind")]
+        assert "calendar-uncertain" in [w.code for w in dues[0].decision.warnings]
+        assert sup.standing("h1").state == "rescinded"

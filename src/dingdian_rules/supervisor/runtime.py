@@ -26,6 +26,7 @@ from typing import Any, Iterable
 import durable.engine as _dr
 import durable_rules_engine as _dre
 
+from .. import timecalc
 from ..decision import Decision, DecisionWarning
 from ..evaluate import decide_from_statuses, decide_outcome
 from ..event_models import OPENING_EVENTS, EventError, EventOrderError, UnknownInstitutionError, parse_event
@@ -313,6 +314,11 @@ class Supervisor:
         case = inst.state.case(day)
         est: set[int] = set()
         record, critical = cp.derive(case, day, est)
+        open_calendar = _calendar_open(est)
+        if open_calendar:  # a count ran through a year without a notice: its range's ends matter too
+            for mode in ("earliest", "latest"):
+                with timecalc.counting_at(mode):  # type: ignore[arg-type]
+                    critical |= cp.derive(case, day, set())[1]
         roll = inst.state.roll_date()
         if roll is not None:
             critical.add(roll)
@@ -339,10 +345,16 @@ class Supervisor:
             if q == "request":
                 req = case.request
                 key = key + ((req.kind, req.filed_on, req.effective_on),)  # type: ignore[union-attr]
+            decision = None
+            if open_calendar:  # the outcome may be undetermined by the calendar (calendar-uncertain)
+                decision = build_decision(self.pack, q, case, day, statuses, est)
+                outcome = decision.outcome
+                key = (outcome,) + key[1:]
             prev = inst.keys.get(q)
             if key == prev:
                 continue
-            decision = build_decision(self.pack, q, case, day, statuses, est)
+            if decision is None:
+                decision = build_decision(self.pack, q, case, day, statuses, est)
             inst.history.setdefault(q, []).append((day, decision))
             inst.keys[q] = key
             if prev is None and _QUIET_DEFAULT.get(q) == outcome and not fired:
@@ -469,3 +481,8 @@ def _same_day(events: list[Any], day: date):
         if e.on != day:
             return
         yield e
+
+
+def _calendar_open(est: set[int]) -> bool:
+    """Whether a count of this evaluation ran through a year no arrangement covers."""
+    return any(timecalc.BEFORE_CALENDAR < y < timecalc.AFTER_CALENDAR for y in est)
