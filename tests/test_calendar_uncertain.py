@@ -153,3 +153,17 @@ def test_text_and_markdown_say_why_and_show_the_range() -> None:
     for out in (decision_text(d), decision_markdown(d)):
         assert "无法确定（取决于尚未公布的调休安排）" in out and "缺少事实" not in out
         assert "可能为 2027-02-02 至 2027-02-15" in out
+
+
+def test_the_decision_json_with_a_range_and_calendar_uncertain_matches_its_schema() -> None:
+    import json
+
+    from dingdian_rules.decision_schema import DecisionModel, decision_json_schema
+
+    case = {"agreement": {"term_start": "2026-07-01", "term_end": "2027-06-30", "suspensions": [],
+                          "is_home_region": True},
+            "conduct": FALSE_CONDUCT, "information_change": {"is_major": True, "approved_on": "2026-12-23"}}
+    data = dr.evaluate(NATIONAL, case, "agreement", as_of=date(2027, 2, 5)).to_dict()
+    DecisionModel.model_validate_json(json.dumps(data))
+    deadline = decision_json_schema()["$defs"]["DeadlineModel"]["properties"]
+    assert {"earliest", "latest"} <= set(deadline)
