@@ -154,3 +154,21 @@ def test_a_long_count_through_unpublished_years_stays_fast() -> None:
     r = timecalc.DEFAULT_CALENDAR.add_working_days(date(2027, 1, 1), 250 * 60)
     assert r.estimated and r.value.year in (2086, 2087)
     assert time.perf_counter() - t < 2.0
+
+
+def test_week_skipping_agrees_with_a_day_by_day_count() -> None:
+    # the walk skips whole weeks between statutory holidays; it must land where counting each day does
+    cal = timecalc.DEFAULT_CALENDAR
+
+    def naive(d: date, n: int, step: int) -> date:
+        while n:
+            d += timedelta(days=step)
+            if cal.is_working_day(d)[0]:
+                n -= 1
+        return d
+
+    for start in (date(2026, 12, 1) + timedelta(days=i) for i in range(0, 1200, 7)):
+        for n in (1, 6, 12, 33, 120, 400):
+            assert cal.add_working_days(start, n).value == naive(start, n, 1), (start, n)
+            if start.year >= 2028:
+                assert cal.subtract_working_days(start, n).value == naive(start, n, -1), (start, n)
