@@ -268,15 +268,7 @@ class WorkdayCalendar:
 
     def _bound(self, start: date, n: int, step: int, include_start: bool, bound: "Bound") -> date:
         # the earliest day comes from the most working days forward, the fewest backward
-        most = (bound.mode == "earliest") == (step > 0)
-        try:
-            d = holidays.bound_walk(self.known_working_day, start, n, step, include_start, most)
-        except holidays.Unbounded:
-            raise DateOutOfRange(f"no bounded range of working days past {holidays.HORIZON}", step > 0) from None
-        except OverflowError:
-            raise DateOutOfRange(f"date out of range: {n} working day(s) {'after' if step > 0 else 'before'} "
-                                 f"{start}", step > 0) from None
-        return d
+        return _bounded_walk(self, start, n, step, include_start, (bound.mode == "earliest") == (step > 0))
 
     def add_working_days(self, start: date, n: int) -> ComputedDate:
         """The n-th working day after ``start`` (start never counts, art. 201); n >= 1."""
@@ -292,6 +284,20 @@ class WorkdayCalendar:
 
 
 DEFAULT_CALENDAR = WorkdayCalendar()
+
+
+@lru_cache(maxsize=16384)
+def _bounded_walk(calendar: WorkdayCalendar, start: date, n: int, step: int, include_start: bool,
+                  most: bool) -> date:
+    """``holidays.bound_walk`` over ``calendar``, cached (calendars are immutable; a decision in a
+    year without a notice asks for the same counts for its conditions and its deadlines)."""
+    try:
+        return holidays.bound_walk(calendar.known_working_day, start, n, step, include_start, most)
+    except holidays.Unbounded:
+        raise DateOutOfRange(f"no bounded range of working days past {holidays.HORIZON}", step > 0) from None
+    except OverflowError:
+        raise DateOutOfRange(f"date out of range: {n} working day(s) {'after' if step > 0 else 'before'} "
+                             f"{start}", step > 0) from None
 
 
 def _room_to_holiday(d: date, step: int) -> int:
