@@ -4,9 +4,11 @@
 the days off for all citizens: 元旦 1 January; 春节 4 days (农历除夕、正月初一至初三); 清明节 1 day (农历
 清明当日, the solar-term day); 劳动节 1–2 May; 端午节 (农历五月初五); 中秋节 (农历八月十五); 国庆节 1–3
 October. These are known for every year before any annual notice. What only the State Council's
-notice settles is the 调休: the weekdays given off (补假 for a holiday on a weekend, art. 6; bridge
-days that join a holiday to a weekend, art. 7) and the weekend days worked in exchange (make-up
-working days). The lunar dates and the solar term come from tyme4py (a maintained lunar-calendar
+notice settles is the 调休: the weekdays given off (补假: the 办法 makes up on a working day a holiday
+of all citizens that falls on a Saturday or Sunday; bridge days that join a holiday to a weekend)
+and the weekend days worked in exchange (make-up working days). The text of the 办法 is not among
+the project's sources: the list above is the issue's (issue 9 item 6), and the article numbers
+of the 补假 and 调休 provisions are therefore not cited. The lunar dates and the solar term come from tyme4py (a maintained lunar-calendar
 library), read lazily, once per year.
 
 For a year no notice covers (``WorkdayCalendar`` has no arrangement for it), a day is therefore:
@@ -20,8 +22,8 @@ The range of possible calendars (``bound_walk``) is bounded by how notices have 
 (``OFF_BEFORE``, ``OFF_AFTER``), make-up days within ``MAKEUP_SPAN`` days of it; a holiday has at
 most ``MAX_BRIDGES`` bridge days beside its 补假 days (one per statutory day on a weekend), and
 make-up working days only pay back bridge days, so a cluster counted whole never adds working
-days. tests/test_holidays.py checks these
-bounds, and the statutory days themselves, against every year chinesecalendar publishes.
+days. tests/test_holidays.py checks these bounds, and the statutory days themselves, against
+every year chinesecalendar publishes.
 """
 
 from __future__ import annotations
@@ -44,10 +46,11 @@ OFF_AFTER = {True: 5, False: 2}
 # Make-up working days lie within MAKEUP_SPAN days of the statutory days (major: 2024-05-11, ten
 # days after 5-1; minor: 2015-01-04, 2017-04-01).
 MAKEUP_SPAN = {True: 10, False: 3}
-# Bridge days beyond the 补假 art. 6 requires (one per statutory day on a weekend): at most 3 for
+# Bridge days beyond the 补假 the 办法 requires (one per statutory day on a weekend): at most 3 for
 # a major holiday (中秋 and 国庆 2016, 2021, 2024; Spring Festival 2020), 1 for a minor one.
 # Make-up working days never outnumber the bridge days they pay back.
 MAX_BRIDGES = {True: 3, False: 1}
+
 
 def _lunar(year: int, month: int, day: int) -> date:
     from tyme4py.lunar import LunarDay  # imported on first use: only years without a notice need it
