@@ -112,7 +112,7 @@ def test_c1_jiangsu_suspends_and_nantong_inherits_the_record_with_provenance():
         assert rec.id == "jiangsu_42_data_conduct" and rec.pack == "jiangsu"
         assert pack.rule("suspension.data_not_provided_or_false").norm_differences == (rec,)
     steps = [s.describe() for s in load_pack("jiangsu_nantong").norm_differences[0].provenance]
-    assert steps[0].startswith("defined in jiangsu (su_ybg_2023_3 art. 42 item 3)")
+    assert steps[0] == "defined in jiangsu (su_ybg_2023_3 art. 42 item 3): the higher provision prevails"
     assert steps[1:] == ["inherited unchanged by jiangsu_nantong"]
     assert load_pack("national").norm_differences == ()
 
@@ -221,3 +221,14 @@ def test_diff_lists_the_records_one_pack_has_and_the_other_lacks():
     back = diff_packs(qinghai, national)
     assert [n.change for n in back.norm_differences] == ["only_in_a", "only_in_a"]
     assert diff_packs(load_pack("jiangsu"), load_pack("jiangsu_nantong")).identical
+
+
+def test_resolve_lists_the_records_and_marks_the_rules_they_bear_on():
+    from dingdian_rules.render import pack_dict, pack_text
+    pack = load_pack("jiangsu_nantong")
+    text = pack_text(pack)
+    assert "下位规定与上位规定不一致（1）" in text and "适用：上位规定" in text
+    assert "与上位规定不一致：jiangsu_42_data_conduct（jiangsu 记录，适用上位规定）" in text
+    (rec,) = pack_dict(pack)["norm_differences"]
+    assert rec["rules"] == ["suspension.data_not_provided_or_false"] and rec["pack"] == "jiangsu"
+    assert rec["higher"][0]["label"] == "国家医疗保障局令第2号 第四十二条第二款第（二）项"

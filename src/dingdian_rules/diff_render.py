@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .render import cite, source_titles
-from .resolved import RepealedRule, ResolvedNormDifference, ResolvedPack, ResolvedParameter, ResolvedRule, cite_zh, join_zh
+from .render import cite, norm_difference_dict, source_titles
+from .resolved import RepealedRule, ResolvedNormDifference, ResolvedPack, ResolvedParameter, ResolvedRule, join_zh
 
 if TYPE_CHECKING:  # diff_compare imports this module: the records are needed for annotations only
     from .diff_compare import NormDifferenceDiff, PackDiff, RuleDiff
 
-__all__ = ["norm_difference_dict", "norm_difference_lines", "pack_diff_dict", "pack_diff_markdown", "pack_diff_text"]
+__all__ = ["norm_difference_lines", "pack_diff_dict", "pack_diff_markdown", "pack_diff_text"]
 _NORM_CHANGES = {"only_in_a": "only in A", "only_in_b": "recorded in B", "changed": "recorded differently in B"}
 _PREVAILS = {"higher": "上位规定", "lower": "本级规定"}
 
@@ -72,20 +72,6 @@ def pack_diff_dict(d: PackDiff) -> dict[str, Any]:
                               "a": None if n.a is None else norm_difference_dict(n.a),
                               "b": None if n.b is None else norm_difference_dict(n.b)} for n in d.norm_differences],
     }
-
-
-def norm_difference_dict(n: ResolvedNormDifference) -> dict[str, Any]:
-    """A lower-norm record as plain data: both provisions with their quotes and labels, the winner, why."""
-    def cites(cs: Any) -> list[dict[str, Any]]:
-        return [{**c.model_dump(mode="json"), "label": cite_label(c, n)} for c in cs]
-    return {"id": n.id, "pack": n.pack, "rules": list(n.rules), "prevails": n.prevails, "reason": join_zh(n.reason),
-            "lower": cites(n.lower), "higher": cites(n.higher), "reason_cites": cites(n.reason_cites),
-            "lower_cited_as": n.lower_cited_as, "higher_cited_as": n.higher_cited_as,
-            "provenance": [s.describe() for s in n.provenance], "note": _squash(n.note) or None}
-
-
-def cite_label(c: Any, n: ResolvedNormDifference) -> str:
-    return cite_zh(c, n.documents)
 
 
 def norm_difference_lines(n: ResolvedNormDifference) -> list[str]:

@@ -326,5 +326,5 @@ def _norm_differences(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticB
                               f.doc.locate(path), format_path(path), hint)
         if ok:
             merged.norm_differences[nd.id] = MergedNormDifference(
-                nd, raw.meta.id, f.doc, base, [ProvenanceStep("defined", raw.meta.id, nd.lower[0], nd.reason,
+                nd, raw.meta.id, f.doc, base, [ProvenanceStep("defined", raw.meta.id, nd.lower[0], f"the {nd.prevails} provision prevails",
                                                               tuple(nd.lower[1:]))])
