@@ -232,3 +232,29 @@ def test_resolve_lists_the_records_and_marks_the_rules_they_bear_on():
     (rec,) = pack_dict(pack)["norm_differences"]
     assert rec["rules"] == ["suspension.data_not_provided_or_false"] and rec["pack"] == "jiangsu"
     assert rec["higher"][0]["label"] == "国家医疗保障局令第2号 第四十二条第二款第（二）项"
+
+
+def test_a_record_with_when_warns_only_where_it_holds_or_is_unknown():
+    foshan = load_pack("guangdong_foshan")
+    (rec,) = foshan.norm_differences
+    assert rec.when == "request.kind == 'not_renew'"
+
+    def case(kind):
+        return {"institution": {"is_public": False}, "agreement": {"term_start": "2025-01-01", "term_end": "2025-12-31"},
+                "request": {"kind": kind, "filed_on": "2025-11-01", "effective_on": "2026-01-01"}}
+    late = date(2025, 11, 1)
+    assert len(norm_warnings(evaluate(foshan, case("not_renew"), "request", as_of=late))) == 1
+    d = evaluate(foshan, case("suspend"), "request", as_of=late)
+    assert d.outcome == "request_refused" and norm_warnings(d) == []
+    unknown = case("not_renew")
+    del unknown["request"]["kind"]
+    assert len(norm_warnings(evaluate(foshan, unknown, "request", as_of=late))) == 1
+
+
+def test_a_mistake_in_when_is_a_located_error(tmp_path):
+    folder = _jiangsu_with(tmp_path)
+    path = folder / "rules" / "norm_differences.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "    when: conduct.no_such_fact\n", encoding="utf-8")
+    (d,) = _errors(folder)
+    assert d.code == "unknown-fact" and d.location.file.endswith("norm_differences.yaml") and d.location.line == 10
+    assert d.path == "norm_differences[0].when" and d.location.column == 11

@@ -97,7 +97,7 @@ class NormDifferenceDiff:
 
 def _norm_key(d: ResolvedNormDifference) -> tuple:
     dump = lambda cites: tuple(c.model_dump_json() for c in cites)  # noqa: E731
-    return (d.rules, dump(d.lower), dump(d.higher), d.prevails, d.reason, dump(d.reason_cites))
+    return (d.rules, dump(d.lower), dump(d.higher), d.prevails, d.reason, dump(d.reason_cites), d.when)
 
 
 def _own_notes(a: Any, b: Any) -> tuple[str, ...]:

@@ -81,7 +81,8 @@ def norm_difference_lines(n: ResolvedNormDifference) -> list[str]:
            f"  prevails: {n.prevails} ({_PREVAILS[n.prevails]}): {join_zh(n.reason)}"]
     if n.reason_cites:
         out.append(f"  because: {n.reason_cited_as}: " + " … ".join(f"“{c.quote}”" for c in n.reason_cites))
-    out.append(f"  rules: {', '.join(n.rules) or '(none left in this pack)'}")
+    out.append(f"  rules: {', '.join(n.rules) or '(none left in this pack)'}"
+               + (f"; warned when {' '.join(n.when.split())}" if n.when else ""))
     return out
 
 
@@ -127,7 +128,8 @@ def pack_diff_markdown(d: PackDiff, level: int = 1) -> str:
                                f"{r.higher_cited_as}：" + "…".join(f"“{c.quote}”" for c in r.higher),
                                _PREVAILS[r.prevails], join_zh(r.reason)
                                + (f"（{r.reason_cited_as}）" if r.reason_cites else ""),
-                               ", ".join(f"`{x}`" for x in r.rules)]))
+                               ", ".join(f"`{x}`" for x in r.rules)
+                               + (f" (warned when `{_code(r.when)}`)" if r.when else "")]))
         lines.append("")
     details = [r for r in d.rules if any(f.field != "citation" for f in r.fields)]
     if details:

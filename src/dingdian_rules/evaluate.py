@@ -295,16 +295,17 @@ def _finish(pack: ResolvedPack, plan: Plan, case: Case, today: date, statuses: t
         warnings = warnings + _count_warnings(est)
     measures = _measures(plan, statuses, case, today) if plan.measure_rules else ()
     if plan.norm_rules or plan.norm_deadlines:
-        warnings = warnings + _norm_warnings(plan, statuses, deadlines)
+        warnings = warnings + _norm_warnings(plan, statuses, deadlines, case, today)
     return Decision(plan.question, outcome, today, pack.id, pack.chain, pack.fingerprint, case.case_id,
                     measures, deadlines, warnings, plan, case, statuses, slots)
 
 
-def _norm_warnings(plan: Plan, statuses: tuple[bool | None, ...], deadlines: tuple[DeadlineResult, ...]
-                   ) -> tuple[DecisionWarning, ...]:
+def _norm_warnings(plan: Plan, statuses: tuple[bool | None, ...], deadlines: tuple[DeadlineResult, ...],
+                   case: Case, today: date) -> tuple[DecisionWarning, ...]:
     """One ``lower-norm-difference`` warning per recorded difference that bears on a rule this
     decision touches: a rule that fired or is unknown (a not-fired one decided nothing), or a time
-    limit whose deadline the decision gives; the message quotes both provisions in Chinese."""
+    limit whose deadline the decision gives, unless the record's ``when`` is false on the case; the
+    message quotes both provisions in Chinese."""
     touched: dict[str, tuple[Any, list[str]]] = {}
     rules = [plan.rules[i] for i in plan.norm_rules if statuses[i] is None or statuses[i] is plan.rules[i].fires_on]
     if plan.norm_deadlines:
@@ -312,6 +313,8 @@ def _norm_warnings(plan: Plan, statuses: tuple[bool | None, ...], deadlines: tup
         rules += [by_id[d.rule_id] for d in deadlines if d.rule_id in plan.norm_deadlines]
     for r in rules:
         for nd in r.norm_differences:
+            if nd.condition is not None and nd.condition.fast(case, today, set()) is False:
+                continue
             touched.setdefault(nd.id, (nd, []))[1].append(r.id)
     return tuple(DecisionWarning("lower-norm-difference", nd.message_zh(tuple(ids))) for nd, ids in touched.values())
 

@@ -124,7 +124,8 @@ def jurisdictions_markdown(pack_ids: Sequence[str] | None = None, base: str = "n
                              f"{'the higher provision' if n.prevails == 'higher' else 'the lower provision'} prevails: "
                              f"{join_zh(n.reason)}"
                              + (f"（{n.reason_cited_as}）" if n.reason_cites else "")
-                             + f". Rules: {', '.join(f'`{r}`' for r in n.rules)}.")
+                             + f". Rules: {', '.join(f'`{r}`' for r in n.rules)}"
+                             + (f" (warned when `{_squash(n.when)}`)" if n.when else "") + ".")
         lines.append("")
     lines += ["## Every pack against `national`", ""]
     for pid in order:

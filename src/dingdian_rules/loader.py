@@ -26,7 +26,7 @@ import pydantic
 from . import building, citations, timecalc
 from .building import Compiler, build_item_lists, build_rule, limits_named, param_info
 from .citations import check_citation, collect_sources, normalize_text, source_text
-from .conditions.types import ERROR, ParamInfo
+from .conditions.types import BOOL, ERROR, ParamInfo
 from .deadlines import LimitRef
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
 from .inheritance import Merged, RawFile, RawPack, merge_chain
@@ -275,7 +275,8 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
     if differences:  # only when recorded, so a pack without any keeps its fingerprint
         canon["norm_differences"] = [[d.id, d.pack, list(d.rules), [c.model_dump(mode="json") for c in d.lower],
                                       [c.model_dump(mode="json") for c in d.higher], d.prevails, d.reason,
-                                      [c.model_dump(mode="json") for c in d.reason_cites]] for d in differences]
+                                      [c.model_dump(mode="json") for c in d.reason_cites], d.when]
+                                     for d in differences]
     if caller:  # only when given, so a pack's fingerprint does not change by this feature's existence
         canon["caller_holidays"] = [[y.year, sorted(map(str, y.holidays)), sorted(map(str, y.makeup_workdays)),
                                      y.source] for y in sorted(caller, key=lambda y: y.year)]
@@ -391,7 +392,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
             for i, nd in f.entries("norm_differences"):
                 for side in ("lower", "higher", "reason_cites"):
                     _check_all(getattr(nd, side), sources, f.doc, ("norm_differences", i, side), bag)
-    differences = _resolve_differences(merged, rules, documents)
+    differences = _resolve_differences(merged, rules, documents, comp)
     leaf = chain[-1]
     if gaps is None or not gaps.skipped:  # a skipped rule may be the one that reads the parameter
         unused = set(params) - {p for r in rules for p in r.parameter_ids}
@@ -417,17 +418,21 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
     return pack
 
 
-def _resolve_differences(merged: Merged, rules: list[ResolvedRule], documents: dict[str, SourceDocument]
-                         ) -> tuple[ResolvedNormDifference, ...]:
+def _resolve_differences(merged: Merged, rules: list[ResolvedRule], documents: dict[str, SourceDocument],
+                         comp: Compiler) -> tuple[ResolvedNormDifference, ...]:
     """The chain's lower-norm records with the rules they bear on that the pack still has (a later
-    child may repeal one), each attached to those rules so a decision finds them without lookups."""
+    child may repeal one), each attached to those rules so a decision finds them without lookups;
+    a record's ``when`` is checked and compiled like a rule's condition."""
     built = {r.id: r for r in rules}
     out = []
     for nid, m in merged.norm_differences.items():
         nd = m.difference
+        condition = None
+        if nd.when is not None:
+            condition = comp.compile(nd.when, BOOL, (m.doc, m.path + ("when",)), f"norm difference {nid}")
         out.append(ResolvedNormDifference(
             nid, m.pack, tuple(r for r in nd.rules if r in built), tuple(nd.lower), tuple(nd.higher), nd.prevails,
-            nd.reason, tuple(nd.reason_cites), nd.note, tuple(m.provenance), documents))
+            nd.reason, tuple(nd.reason_cites), nd.note, tuple(m.provenance), documents, nd.when, condition))
     for d in out:
         for rid in d.rules:
             rule = built[rid]

@@ -440,6 +440,7 @@ def norm_difference_dict(n: ResolvedNormDifference) -> dict[str, Any]:
         return [{**c.model_dump(mode="json"), "label": cite_zh(c, n.documents)} for c in cs]
     return {"id": n.id, "pack": n.pack, "rules": list(n.rules), "prevails": n.prevails, "reason": join_zh(n.reason),
             "lower": cites(n.lower), "higher": cites(n.higher), "reason_cites": cites(n.reason_cites),
+            "when": " ".join(n.when.split()) if n.when else None,
             "lower_cited_as": n.lower_cited_as, "higher_cited_as": n.higher_cited_as,
             "provenance": [s.describe() for s in n.provenance], "note": " ".join(n.note.split()) if n.note else None}
 
@@ -547,7 +548,8 @@ def _pack_sections(pack: ResolvedPack) -> list[tuple[str, list[tuple[str, list[s
                f"适用：{'上位规定' if n.prevails == 'higher' else '本级规定'}；理由：{join_zh(n.reason)}"]
               + ([f"理由依据：{n.reason_cited_as} " + "…".join(f"“{_one_line(c.quote)}”" for c in n.reason_cites)]
                  if n.reason_cites else [])
-              + [f"涉及规则：{', '.join(n.rules) or '无'}"] + [f"来历：{s.describe()}" for s in n.provenance]
+              + [f"涉及规则：{', '.join(n.rules) or '无'}"]
+              + ([f"提示条件：{_one_line(n.when)}"] if n.when else []) + [f"来历：{s.describe()}" for s in n.provenance]
               + ([f"说明：{_one_line(n.note)}"] if n.note else []))
              for n in pack.norm_differences]
     if norms:

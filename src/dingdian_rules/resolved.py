@@ -250,6 +250,8 @@ class ResolvedNormDifference:
     note: str | None
     provenance: tuple[ProvenanceStep, ...]
     documents: "dict[str, SourceDocument]" = field(default_factory=dict, repr=False)
+    when: str | None = None  # the case condition limiting the warning, as written
+    condition: CompiledExpr | None = None  # ``when`` compiled; None: every decision touching the rules
 
     @property
     def lower_cited_as(self) -> str:

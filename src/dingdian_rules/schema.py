@@ -362,6 +362,9 @@ class NormDifference(BaseModel):
     prevails: Literal["higher", "lower"] = Field(description="Which provision the rules apply.")
     reason: str = Field(min_length=3, description="Why it prevails, in Chinese (decisions quote it).")
     reason_cites: list[Citation] = Field([], description="Provisions that say which prevails (从其规定…).")
+    when: str | None = Field(None, description="Optional condition on the case: a decision is warned only where it "
+                             "holds or is unknown (e.g. request.kind == 'not_renew' when the lower provision speaks "
+                             "of non-renewal only).")
     note: str | None = Field(None, description="How the rules apply it, for pack readers.")
 
 
