@@ -252,6 +252,7 @@ class ResolvedNormDifference:
     documents: "dict[str, SourceDocument]" = field(default_factory=dict, repr=False)
     when: str | None = None  # the case condition limiting the warning, as written
     condition: CompiledExpr | None = None  # ``when`` compiled; None: every decision touching the rules
+    _messages: dict = field(default_factory=dict, repr=False)  # touched rule ids -> message_zh, built once
 
     @property
     def lower_cited_as(self) -> str:
@@ -274,7 +275,16 @@ class ResolvedNormDifference:
         return text + (f"（{'；'.join(more)}）" if more else "")
 
     def message_zh(self, touched: "tuple[str, ...] | None" = None) -> str:
-        """The decision warning: both provisions quoted, which prevails and why, the rules touched."""
+        """The decision warning: both provisions quoted, which prevails and why, the rules touched
+        (built once per set of touched rules: decisions are made in batches)."""
+        hit = self._messages.get(touched)
+        if hit is None:
+            if len(self._messages) > 256:
+                self._messages.clear()
+            hit = self._messages[touched] = self._message(touched)
+        return hit
+
+    def _message(self, touched: "tuple[str, ...] | None") -> str:
         winner = "上位规定" if self.prevails == "higher" else "本级规定"
         basis = f"（依据 {self._quoted(self.reason_cites)}）" if self.reason_cites else ""
         rules = "、".join(touched if touched is not None else self.rules)
