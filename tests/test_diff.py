@@ -83,22 +83,25 @@ def test_qinghai_pays_within_20_working_days() -> None:
 
 
 def test_qinghai_replaces_national_handling_and_request_grounds() -> None:
-    """Qinghai repeals national art. 38's open list (arts. 63-67 fix the measures), art. 43(12)
-    (an agreed request terminates under art. 80(3)) and the agreement pointer of art. 43(13); art.
-    68 turns art. 45's 可 into scoring that binds. National 42(2)(3) (suspension the agreement
-    requires) stays: no text of the agreement lifts it (legal review row 27)."""
+    """Qinghai repeals national art. 38's open list (arts. 63-67 fix the measures) and the agreement
+    pointer of art. 43(13); art. 68 turns art. 45's 可 into scoring that binds. National 42(2)(3)
+    (suspension the agreement requires) stays: no text of the agreement lifts it (legal review row
+    27). National 43(9) and 43(12) stay too (row 7): art. 80(2)-(3)'s 终止 is recorded as a
+    lower-norm difference, not a repeal, and a cancelled licence rescinds under 43(9)."""
     d = diff("national", "qinghai_agreement")
     repealed = {r.id: r for r in d.rules_by("repealed")}
-    assert set(repealed) == {"measures.breach_of_agreement", "rescission.institution_request_agreed",
-                             "rescission.agreement_requires"}
+    assert set(repealed) == {"measures.breach_of_agreement", "rescission.agreement_requires"}
     assert all(r.repeal.pack == "qinghai_agreement" and r.repeal.citation.document == "qinghai_agreement_2025"
                for r in repealed.values())
-    assert repealed["rescission.institution_request_agreed"].repeal.citation.article == 80
+    assert "rescission.institution_request_agreed" not in {r.id for r in d.rules}  # inherited unchanged
     staff = rule(d, "measures.staff_or_department")
     modality = next(f for f in staff.fields if f.field == "modality")
     assert (modality.a, modality.b) == ("may", "shall")
     added = {r.id for r in d.rules_by("added")}
-    assert {"measures.tier1.items", "measures.tier5.items", "termination.institution_request_agreed"} <= added
+    assert {"measures.tier1.items", "measures.tier5.items", "rescission.licence_cancelled"} <= added
+    assert not {"termination.institution_request_agreed", "termination.licence_cancelled"} & added
+    assert rule(d, "rescission.licence_cancelled").b.citation.document == "nhsa_order_2"
+    assert {n.id for n in d.norm_differences} == {"qinghai_80_2_licence_cancelled", "qinghai_80_3_request_agreed"}
 
 
 def test_foshan_states_180_natural_days_and_drops_in_principle() -> None:
@@ -204,14 +207,18 @@ def test_markdown_cites_both_sides() -> None:
 def test_json_is_plain_data_with_quotes() -> None:
     data = diff("national", "qinghai_agreement").to_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
-    assert data["counts"]["rules_repealed"] == 3 and data["identical"] is False
+    assert data["counts"]["rules_repealed"] == 2 and data["identical"] is False
     [pay] = [p for p in data["parameters"] if p["id"] == "payment_period"]
     assert pay["a"]["value"] == 30 and pay["b"]["value"] == 20
     assert "30个工作日内" in pay["a"]["citation"]["quote"] and "20个工作日" in pay["b"]["citation"]["quote"]
     assert pay["b"]["citation"]["label"].endswith("第三十九条")
-    [rep] = [r for r in data["rules"] if r["id"] == "rescission.institution_request_agreed"]
-    assert rep["change"] == "repealed" and rep["b"] is None and rep["repeal"]["citation"]["article"] == 80
-    assert rep["a"]["provenance"] == ["defined in national (nhsa_order_2 art. 43 item 12)"]
+    [rep] = [r for r in data["rules"] if r["id"] == "rescission.agreement_requires"]
+    assert rep["change"] == "repealed" and rep["b"] is None and rep["repeal"]["citation"]["article"] == 67
+    assert rep["a"]["provenance"] == ["defined in national (nhsa_order_2 art. 43 item 13)"]
+    [rec] = [n for n in data["norm_differences"] if n["id"] == "qinghai_80_3_request_agreed"]
+    assert rec["change"] == "only_in_b" and rec["a"] is None
+    assert rec["b"]["higher"][0]["quote"] == "定点医疗机构主动提出解除医保协议且经办机构同意的"
+    assert rec["b"]["rules"] == ["rescission.institution_request_agreed"]
 
 
 def test_text_lists_every_difference() -> None:

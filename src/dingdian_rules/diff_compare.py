@@ -16,10 +16,11 @@ from typing import Any
 
 from .diff_render import _RULE_SECTIONS, _squash, pack_diff_dict, pack_diff_markdown, pack_diff_text
 from .render import cite, source_titles
-from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule, rule_parameters
+from .resolved import RepealedRule, ResolvedNormDifference, ResolvedPack, ResolvedParameter, ResolvedRule, rule_parameters
 from .schema import Text
 
-__all__ = ["FieldChange", "PackDiff", "ParameterDiff", "RULE_FIELDS", "RuleDiff", "diff_packs", "rule_parameters"]
+__all__ = ["FieldChange", "NormDifferenceDiff", "PackDiff", "ParameterDiff", "RULE_FIELDS", "RuleDiff", "diff_packs",
+           "rule_parameters"]
 
 RULE_FIELDS = ("kind", "title", "modality", "in_principle", "condition", "outcome", "measures", "deadline", "tier",
                "questions", "citation")
@@ -76,6 +77,27 @@ class RuleDiff:
     def notes(self) -> tuple[str, ...]:
         """What B's own steps say (override notes, B's definition), when both have the rule."""
         return _own_notes(self.a, self.b)
+
+
+@dataclass(frozen=True)
+class NormDifferenceDiff:
+    """A recorded lower-norm difference (``norm_differences:``) only in A, only in B, or recorded
+    in both with other provisions, rules, reason or winner."""
+
+    id: str
+    change: str  # only_in_a | only_in_b | changed
+    a: ResolvedNormDifference | None
+    b: ResolvedNormDifference | None
+
+    @property
+    def record(self) -> ResolvedNormDifference:
+        """B's record, or A's when B has none."""
+        return (self.b or self.a)  # type: ignore[return-value]
+
+
+def _norm_key(d: ResolvedNormDifference) -> tuple:
+    dump = lambda cites: tuple(c.model_dump_json() for c in cites)  # noqa: E731
+    return (d.rules, dump(d.lower), dump(d.higher), d.prevails, d.reason, dump(d.reason_cites), d.when)
 
 
 def _own_notes(a: Any, b: Any) -> tuple[str, ...]:
@@ -200,7 +222,12 @@ def diff_packs(a: ResolvedPack, b: ResolvedPack) -> PackDiff:
             rules.append(RuleDiff(rid, "restated", ra, rb))
     rules += [RuleDiff(rid, "added", None, rb, repeal=repealed_a.get(rid)) for rid, rb in rules_b.items()
               if rid not in rules_a]
-    return PackDiff(a, b, tuple(params), tuple(rules))
+    norms_a = {d.id: d for d in a.norm_differences}
+    norms_b = {d.id: d for d in b.norm_differences}
+    norms = [NormDifferenceDiff(nid, "only_in_a", da, None) for nid, da in norms_a.items() if nid not in norms_b]
+    norms += [NormDifferenceDiff(nid, "only_in_b" if nid not in norms_a else "changed", norms_a.get(nid), db)
+              for nid, db in norms_b.items() if nid not in norms_a or _norm_key(norms_a[nid]) != _norm_key(db)]
+    return PackDiff(a, b, tuple(params), tuple(rules), tuple(norms))
 
 
 # --- the result (its views are in diff_render) ------------------------------------------------
@@ -212,16 +239,19 @@ class PackDiff:
     b: ResolvedPack
     parameters: tuple[ParameterDiff, ...]
     rules: tuple[RuleDiff, ...]
+    norm_differences: tuple[NormDifferenceDiff, ...] = ()  # lower-norm records only in one pack, or changed
 
     @property
     def identical(self) -> bool:
-        """No parameter or rule differs (chains, source documents and notes may; a restatement, which
-        changes only how a decision is cited, counts as a difference)."""
-        return not self.parameters and not self.rules
+        """No parameter, rule or lower-norm record differs (chains, source documents and notes may; a
+        restatement, which changes only how a decision is cited, counts as a difference, and so does a
+        lower-norm record, which changes the warnings decisions carry)."""
+        return not self.parameters and not self.rules and not self.norm_differences
 
     @property
     def decides_alike(self) -> bool:
-        """Every difference is a restatement: the two packs decide every case alike."""
+        """Every difference is a restatement or a lower-norm record: the two packs give every case the same
+        outcome (a lower-norm record adds a warning, never another outcome)."""
         return all(p.change == "restated" for p in self.parameters) and all(r.change == "restated" for r in self.rules)
 
     def rules_by(self, change: str) -> tuple[RuleDiff, ...]:
@@ -231,6 +261,8 @@ class PackDiff:
         out = {f"parameters_{c}": sum(p.change == c for p in self.parameters)
                for c in ("only_in_a", "only_in_b", "changed", "restated")}
         out.update({f"rules_{c}": len(self.rules_by(c)) for c, _, _ in _RULE_SECTIONS})
+        out.update({f"norm_differences_{c}": sum(n.change == c for n in self.norm_differences)
+                    for c in ("only_in_a", "only_in_b", "changed")})
         return out
 
     def summary(self) -> str:
@@ -244,7 +276,10 @@ class PackDiff:
             (c["rules_overridden"], "overridden"), (c["rules_changed"], "defined differently"),
             (c["rules_parameters"], "reading changed parameters"), (c["rules_repealed"], "repealed"),
             (c["rules_removed"], "only in A"), (c["rules_restated"], "restated in B's own words"),
-            (c["parameters_restated"], "parameter(s) restated")) if n]
+            (c["parameters_restated"], "parameter(s) restated"),
+            (c["norm_differences_only_in_b"], "lower-norm difference(s) recorded in B"),
+            (c["norm_differences_changed"], "lower-norm difference(s) recorded differently"),
+            (c["norm_differences_only_in_a"], "lower-norm difference(s) only in A")) if n]
         return "; ".join(parts) + "."
 
     def brief(self) -> str:

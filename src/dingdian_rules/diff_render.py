@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
-from .render import cite, source_titles
-from .resolved import RepealedRule, ResolvedPack, ResolvedParameter, ResolvedRule
+from .render import cite, norm_difference_dict, source_titles
+from .resolved import RepealedRule, ResolvedNormDifference, ResolvedPack, ResolvedParameter, ResolvedRule, join_zh
 
 if TYPE_CHECKING:  # diff_compare imports this module: the records are needed for annotations only
-    from .diff_compare import PackDiff, RuleDiff
+    from .diff_compare import NormDifferenceDiff, PackDiff, RuleDiff
 
-__all__ = ["pack_diff_dict", "pack_diff_markdown", "pack_diff_text"]
+__all__ = ["norm_difference_lines", "pack_diff_dict", "pack_diff_markdown", "pack_diff_text"]
+_NORM_CHANGES = {"only_in_a": "only in A", "only_in_b": "recorded in B", "changed": "recorded differently in B"}
+_PREVAILS = {"higher": "上位规定", "lower": "本级规定"}
 
 _PARAM_CHANGES = {"only_in_a": "only in A", "only_in_b": "added in B", "changed": "changed", "restated": "restated in B"}
 _RULE_SECTIONS = (
@@ -66,7 +68,22 @@ def pack_diff_dict(d: PackDiff) -> dict[str, Any]:
                        "pack": r.repeal.pack, "reason": _squash(r.repeal.reason),
                        "citation": citation(r.repeal.citation, tb if r.change == "repealed" else ta)},
                    "a": rule(r.a, ta), "b": rule(r.b, tb)} for r in d.rules],
+        "norm_differences": [{"id": n.id, "change": n.change,
+                              "a": None if n.a is None else norm_difference_dict(n.a),
+                              "b": None if n.b is None else norm_difference_dict(n.b)} for n in d.norm_differences],
     }
+
+
+def norm_difference_lines(n: ResolvedNormDifference) -> list[str]:
+    """A lower-norm record as lines of text: lower and higher provisions quoted, the winner and why."""
+    out = [f"  lower ({n.pack}): {n.lower_cited_as}: " + " … ".join(f"“{c.quote}”" for c in n.lower),
+           f"  higher: {n.higher_cited_as}: " + " … ".join(f"“{c.quote}”" for c in n.higher),
+           f"  prevails: {n.prevails} ({_PREVAILS[n.prevails]}): {join_zh(n.reason)}"]
+    if n.reason_cites:
+        out.append(f"  because: {n.reason_cited_as}: " + " … ".join(f"“{c.quote}”" for c in n.reason_cites))
+    out.append(f"  rules: {', '.join(n.rules) or '(none left in this pack)'}"
+               + (f"; warned when {' '.join(n.when.split())}" if n.when else ""))
+    return out
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -98,6 +115,22 @@ def pack_diff_markdown(d: PackDiff, level: int = 1) -> str:
             head, rows = _rule_table(change, items, ta, tb)
             lines += [f"{h}# {heading} ({len(items)})", "", f"_{meaning}._", "", _row(head),
                       _row(["---"] * len(head))] + [_row(row) for row in rows] + [""]
+    if d.norm_differences:
+        lines += [f"{h}# Lower-norm differences ({len(d.norm_differences)})", "",
+                  "_a provision of the lower text recorded as differing from a higher one; every decision touching "
+                  "the rules warns `lower-norm-difference`, quoting both._", "",
+                  _row(["record", "change", "lower provision", "higher provision", "prevails", "why", "rules"]),
+                  _row(["---"] * 7)]
+        for n in d.norm_differences:
+            r = n.record
+            lines.append(_row([f"`{n.id}` ({r.pack})", _NORM_CHANGES[n.change],
+                               f"{r.lower_cited_as}：" + "…".join(f"“{c.quote}”" for c in r.lower),
+                               f"{r.higher_cited_as}：" + "…".join(f"“{c.quote}”" for c in r.higher),
+                               _PREVAILS[r.prevails], join_zh(r.reason)
+                               + (f"（{r.reason_cited_as}）" if r.reason_cites else ""),
+                               ", ".join(f"`{x}`" for x in r.rules)
+                               + (f" (warned when `{_code(r.when)}`)" if r.when else "")]))
+        lines.append("")
     details = [r for r in d.rules if any(f.field != "citation" for f in r.fields)]
     if details:
         lines += [f"{h}# Changed fields", ""]
@@ -134,6 +167,8 @@ def pack_diff_text(d: PackDiff) -> str:
             if f.field != "citation":
                 lines += [f"  {f.field}:", f"    A: {_code(f.a)}", f"    B: {_code(f.b)}"]
         lines += [f"  B's note: {n}" for n in r.notes]
+    for n in d.norm_differences:
+        lines += ["", f"lower-norm difference {n.id}: {_NORM_CHANGES[n.change]}"] + norm_difference_lines(n.record)
     return "\n".join(lines) + "\n"
 
 

@@ -63,6 +63,8 @@ class Plan:
     _fused: list = field(default_factory=list)  # [fn] once built: every rule's fast condition in one call
     _specs: list = field(default_factory=list)  # [tuple of DeadlineSpec] once built
     laid_out: tuple = ()  # stages with (index, fires_on, binding) per deciding rule, for _decide
+    norm_rules: tuple[int, ...] = ()  # indexes of rules a recorded lower-norm difference bears on
+    norm_deadlines: frozenset[str] = frozenset()  # time limits a recorded lower-norm difference bears on
 
     @property
     def fns(self) -> tuple[Callable[..., Any], ...]:
@@ -115,7 +117,9 @@ def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
         laid_out = tuple((st, tuple((i, rules[i].fires_on, rules[i].modality != "may") for i in idx))
                          for st, idx in deciding)
         plans[q] = Plan(q, tuple(rules), tuple(deciding),
-                        default, deadlines, measure_rules, overlaps, laid_out=laid_out)
+                        default, deadlines, measure_rules, overlaps, laid_out=laid_out,
+                        norm_rules=tuple(i for i, r in enumerate(rules) if r.norm_differences),
+                        norm_deadlines=frozenset(r.id for r in deadlines if r.norm_differences))
     return plans
 
 
@@ -335,8 +339,29 @@ def _finish(pack: ResolvedPack, plan: Plan, case: Case, today: date, statuses: t
                 outcome = "undetermined"
                 warnings = warnings + (uncertain,)
     measures = _measures(plan, statuses, case, today) if plan.measure_rules else ()
+    if plan.norm_rules or plan.norm_deadlines:
+        warnings = warnings + _norm_warnings(plan, statuses, deadlines, case, today)
     return Decision(plan.question, outcome, today, pack.id, pack.chain, pack.fingerprint, case.case_id,
                     measures, deadlines, warnings, plan, case, statuses, slots)
+
+
+def _norm_warnings(plan: Plan, statuses: tuple[bool | None, ...], deadlines: tuple[DeadlineResult, ...],
+                   case: Case, today: date) -> tuple[DecisionWarning, ...]:
+    """One ``lower-norm-difference`` warning per recorded difference that bears on a rule this
+    decision touches: a rule that fired or is unknown (a not-fired one decided nothing), or a time
+    limit whose deadline the decision gives, unless the record's ``when`` is false on the case; the
+    message quotes both provisions in Chinese."""
+    touched: dict[str, tuple[Any, list[str]]] = {}
+    rules = [plan.rules[i] for i in plan.norm_rules if statuses[i] is None or statuses[i] is plan.rules[i].fires_on]
+    if plan.norm_deadlines:
+        by_id = {r.id: r for r in plan.deadline_rules}
+        rules += [by_id[d.rule_id] for d in deadlines if d.rule_id in plan.norm_deadlines]
+    for r in rules:
+        for nd in r.norm_differences:
+            if nd.condition is not None and nd.condition.fast(case, today, set()) is False:
+                continue
+            touched.setdefault(nd.id, (nd, []))[1].append(r.id)
+    return tuple(DecisionWarning("lower-norm-difference", nd.message_zh(tuple(ids))) for nd, ids in touched.values())
 
 
 def _count_warnings(est: set[int]) -> tuple[DecisionWarning, ...]:

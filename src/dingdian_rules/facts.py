@@ -272,6 +272,10 @@ class Application(FactModel):
     materials: list[Material] | None = Field(None, description="Materials provided (art. 7).")
     supplement_days: int | None = Field(None, ge=0, description="Days the institution spent supplementing materials (art. 9: not counted in the evaluation period).")
     is_internet_supplementary: bool | None = Field(None, description="The application is for an internet hospital's supplementary agreement (art. 5).")
+    province_requires_other_materials: bool | None = Field(
+        None, description="The provincial medical-insurance administration requires other materials under its rules "
+        "(art. 7(6): 省级医疗保障行政部门按相关规定要求提供的其他材料; Zhongshan art. 8(7): the national or provincial one); "
+        "unknown when not given, since no text in the sources says whether it does.")
     failed_evaluation_notified_on: date | None = Field(
         None, description="Date the notice of a failed evaluation was served (评估不合格结果告知送达之日, art. 9): "
         "rectification runs 3 months from it before a re-evaluation may be organised.")

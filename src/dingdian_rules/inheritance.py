@@ -15,7 +15,7 @@ from typing import Any, Iterator
 
 from .errors import DiagnosticBag, Location, did_you_mean
 from .resolved import ProvenanceStep
-from .schema import Citation, ItemList, PackMeta, Parameter, Rule, RuleFile
+from .schema import Citation, ItemList, NormDifference, PackMeta, Parameter, Rule, RuleFile
 from .yamlio import YamlDoc, format_path
 
 OVERRIDABLE = ("title", "also_cites", "modality", "modality_source", "derivation", "in_principle", "when", "requires", "applies_when", "deadline",
@@ -76,18 +76,30 @@ class MergedItemList:
 
 
 @dataclass
+class MergedNormDifference:
+    difference: NormDifference
+    pack: str
+    doc: YamlDoc
+    path: tuple
+    provenance: list[ProvenanceStep]
+
+
+@dataclass
 class Merged:
     rules: dict[str, MergedRule] = field(default_factory=dict)  # insertion order = rule order
     params: dict[str, MergedParam] = field(default_factory=dict)
     repealed: dict[str, tuple[str, str, Citation, list[ProvenanceStep]]] = field(default_factory=dict)
     item_lists: dict[str, MergedItemList] = field(default_factory=dict)
+    norm_differences: dict[str, MergedNormDifference] = field(default_factory=dict)  # root first
 
 
 def merge_chain(chain: list[RawPack], bag: DiagnosticBag) -> Merged:
     """Apply each pack of the chain in turn, recording provenance; report every conflict."""
     merged = Merged()
+    higher_docs: set[str] = set()
     for raw in chain:
         pack_id = raw.meta.id
+        own_docs = {s.id for s in raw.meta.sources}
         touched_rules: set[str] = set()
         touched_params: set[str] = set()
         for f in raw.files:
@@ -104,6 +116,11 @@ def merge_chain(chain: list[RawPack], bag: DiagnosticBag) -> Merged:
             _restatements(merged, raw, f, bag, touched_rules, touched_params)
         for f in raw.files:
             _repeals(merged, raw, f, bag, touched_rules)
+        for nd in merged.norm_differences.values():
+            nd.provenance.append(ProvenanceStep("inherited", pack_id))
+        for f in raw.files:
+            _norm_differences(merged, raw, f, bag, own_docs, higher_docs)
+        higher_docs |= own_docs
         for rid, m in merged.rules.items():
             if rid not in touched_rules and m.provenance[0].pack != pack_id:
                 m.provenance.append(ProvenanceStep("inherited", pack_id))
@@ -272,3 +289,42 @@ def _restatements(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, 
                 continue
             param.provenance.append(step)
             touched_params.add(rs.parameter)  # type: ignore[arg-type]
+
+
+def _norm_differences(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, own_docs: set[str],
+                      higher_docs: set[str]) -> None:
+    """A child's record that one of its provisions differs from a higher one: the rules it names
+    must exist once this pack is merged, its lower provision must be this pack's own text and its
+    higher provision an ancestor's (the quotes are checked with the other citations)."""
+    for i, nd in f.entries("norm_differences"):
+        base = ("norm_differences", i)
+        prev = merged.norm_differences.get(nd.id)
+        if prev is not None:
+            bag.error("duplicate-id", f"norm difference '{nd.id}' is already recorded in {prev.pack} "
+                      f"({prev.doc.locate(prev.path)})", f.doc.locate(base + ("id",)), format_path(base + ("id",)),
+                      "give it a new id; a child inherits its ancestors' records as they are")
+            continue
+        ok = True
+        for j, rid in enumerate(nd.rules):
+            if rid in merged.rules:
+                continue
+            ok = False
+            path = base + ("rules", j)
+            why = " (it was repealed)" if rid in merged.repealed else ""
+            bag.error("norm-difference-unknown-rule", f"norm difference '{nd.id}' names rule '{rid}', which this "
+                      f"pack and its ancestors do not define{why}", f.doc.locate(path), format_path(path),
+                      did_you_mean(rid, merged.rules) or "run `dingdian-rules resolve <pack>` to list rule ids")
+        for side, cites, allowed, other, hint in (
+                ("lower", nd.lower, own_docs, higher_docs, "the lower provision is this pack's own text"),
+                ("higher", nd.higher, higher_docs, own_docs, "the higher provision is a text of an ancestor pack")):
+            for j, c in enumerate(cites):
+                if c.document not in allowed and c.document in other:
+                    ok = False
+                    path = base + (side, j, "document")
+                    bag.error("norm-difference-level", f"norm difference '{nd.id}': the {side} provision cites "
+                              f"'{c.document}', a document of {'an ancestor' if side == 'lower' else 'this pack'}",
+                              f.doc.locate(path), format_path(path), hint)
+        if ok:
+            merged.norm_differences[nd.id] = MergedNormDifference(
+                nd, raw.meta.id, f.doc, base, [ProvenanceStep("defined", raw.meta.id, nd.lower[0], f"the {nd.prevails} provision prevails",
+                                                              tuple(nd.lower[1:]))])

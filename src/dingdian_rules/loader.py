@@ -26,17 +26,17 @@ import pydantic
 from . import building, citations, timecalc
 from .building import Compiler, build_item_lists, build_rule, limits_named, param_info
 from .citations import check_citation, collect_sources, normalize_text, source_text
-from .conditions.types import ERROR, ParamInfo
+from .conditions.types import BOOL, ERROR, ParamInfo
 from .deadlines import LimitRef
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
 from .inheritance import Merged, RawFile, RawPack, merge_chain
 from .lint import lint_merged, lint_numbers, lint_restatement
 from .overlaps import find_overlaps, overlap_diagnostics
-from .resolved import (RepealedRule, ResolvedItem, ResolvedItemList, ResolvedPack, ResolvedParameter, ResolvedRule,
-                       SourceText, basis_of, basis_zh)
+from .resolved import (RepealedRule, ResolvedItem, ResolvedItemList, ResolvedNormDifference, ResolvedPack,
+                       ResolvedParameter, ResolvedRule, SourceText, basis_of, basis_zh)
 from .salvage import REFERENCE_CODES, SKIPPED, Gaps, is_standin, salvage_pack_meta, salvage_rule_file
 from .schema import Citation
-from .schema import PackMeta, RuleFile
+from .schema import PackMeta, RuleFile, SourceDocument
 from .schema_errors import pydantic_diagnostics
 from .yamlio import YamlDoc, format_path, load_yaml_bytes, read_file
 
@@ -253,7 +253,8 @@ def _calendar(chain: list[RawPack], caller: Sequence[timecalc.YearArrangement] =
 
 
 def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rules: list[ResolvedRule],
-                 repealed: list[RepealedRule], caller: Sequence[timecalc.YearArrangement] = ()) -> str:
+                 repealed: list[RepealedRule], caller: Sequence[timecalc.YearArrangement] = (),
+                 differences: Sequence[ResolvedNormDifference] = ()) -> str:
     canon = {
         "chain": [r.meta.id for r in chain],
         "sources": [[s.model_dump(mode="json") for s in r.meta.sources] for r in chain],
@@ -271,6 +272,11 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
                   for r in rules],
         "repealed": sorted(r.id for r in repealed),
     }
+    if differences:  # only when recorded, so a pack without any keeps its fingerprint
+        canon["norm_differences"] = [[d.id, d.pack, list(d.rules), [c.model_dump(mode="json") for c in d.lower],
+                                      [c.model_dump(mode="json") for c in d.higher], d.prevails, d.reason,
+                                      [c.model_dump(mode="json") for c in d.reason_cites], d.when]
+                                     for d in differences]
     if caller:  # only when given, so a pack's fingerprint does not change by this feature's existence
         canon["caller_holidays"] = [[y.year, sorted(map(str, y.holidays)), sorted(map(str, y.makeup_workdays)),
                                      y.source] for y in sorted(caller, key=lambda y: y.year)]
@@ -383,6 +389,10 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
                 check_citation(rs.citation, sources, f.doc, ("restatements", i, "citation"), bag)
                 _check_all(rs.also_cites, sources, f.doc, ("restatements", i, "also_cites"), bag)
                 lint_restatement(rs, merged, f.doc, ("restatements", i), bag)
+            for i, nd in f.entries("norm_differences"):
+                for side in ("lower", "higher", "reason_cites"):
+                    _check_all(getattr(nd, side), sources, f.doc, ("norm_differences", i, side), bag)
+    differences = _resolve_differences(merged, rules, documents, comp)
     leaf = chain[-1]
     if gaps is None or not gaps.skipped:  # a skipped rule may be the one that reads the parameter
         unused = set(params) - {p for r in rules for p in r.parameter_ids}
@@ -399,12 +409,35 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         id=leaf_meta.id, name=leaf_meta.name, level=leaf_meta.level, chain=tuple(r.meta.id for r in chain),
         metas=tuple(r.meta for r in chain), folders=tuple(r.folder for r in chain), sources=sources,
         parameters=params, rules=tuple(rules), repealed=tuple(repealed),
-        _fingerprint=[lambda: _fingerprint(chain, params, rules, repealed, holidays)], calendar=calendar,
+        _fingerprint=[lambda: _fingerprint(chain, params, rules, repealed, holidays, differences)], calendar=calendar,
         warnings=tuple(d for d in bag.items if d.severity == "warning"), overlaps=tuple(overlaps),
-        param_infos=MappingProxyType(dict(infos)), item_lists=MappingProxyType(item_lists))
+        param_infos=MappingProxyType(dict(infos)), item_lists=MappingProxyType(item_lists),
+        norm_differences=differences)
     from .evaluate import build_plans  # late import: evaluate depends on resolved packs
     object.__setattr__(pack, "plans", MappingProxyType(build_plans(pack)))
     return pack
+
+
+def _resolve_differences(merged: Merged, rules: list[ResolvedRule], documents: dict[str, SourceDocument],
+                         comp: Compiler) -> tuple[ResolvedNormDifference, ...]:
+    """The chain's lower-norm records with the rules they bear on that the pack still has (a later
+    child may repeal one), each attached to those rules so a decision finds them without lookups;
+    a record's ``when`` is checked and compiled like a rule's condition."""
+    built = {r.id: r for r in rules}
+    out = []
+    for nid, m in merged.norm_differences.items():
+        nd = m.difference
+        condition = None
+        if nd.when is not None:
+            condition = comp.compile(nd.when, BOOL, (m.doc, m.path + ("when",)), f"norm difference {nid}")
+        out.append(ResolvedNormDifference(
+            nid, m.pack, tuple(r for r in nd.rules if r in built), tuple(nd.lower), tuple(nd.higher), nd.prevails,
+            nd.reason, tuple(nd.reason_cites), nd.note, tuple(m.provenance), documents, nd.when, condition))
+    for d in out:
+        for rid in d.rules:
+            rule = built[rid]
+            object.__setattr__(rule, "norm_differences", rule.norm_differences + (d,))
+    return tuple(out)
 
 
 def _limits(merged: Merged, infos: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar

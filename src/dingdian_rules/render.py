@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from .articles import zh_numeral
 from .decision import Decision, DeadlineResult, MeasureResult, RuleResult, basis_dict
-from .resolved import ResolvedPack, cite_zh
+from .resolved import ResolvedNormDifference, ResolvedPack, cite_zh, join_zh
 from .schema import Citation
 from .trace import TraceNode
 
@@ -440,6 +440,17 @@ def _citation_json(c: Citation, titles: Mapping[str, str]) -> dict[str, Any]:
     return {**c.model_dump(mode="json"), "label": cite(c, titles)}
 
 
+def norm_difference_dict(n: ResolvedNormDifference) -> dict[str, Any]:
+    """A lower-norm record as plain data: both provisions with their quotes and labels, the winner, why."""
+    def cites(cs: Any) -> list[dict[str, Any]]:
+        return [{**c.model_dump(mode="json"), "label": cite_zh(c, n.documents)} for c in cs]
+    return {"id": n.id, "pack": n.pack, "rules": list(n.rules), "prevails": n.prevails, "reason": join_zh(n.reason),
+            "lower": cites(n.lower), "higher": cites(n.higher), "reason_cites": cites(n.reason_cites),
+            "when": " ".join(n.when.split()) if n.when else None,
+            "lower_cited_as": n.lower_cited_as, "higher_cited_as": n.higher_cited_as,
+            "provenance": [s.describe() for s in n.provenance], "note": " ".join(n.note.split()) if n.note else None}
+
+
 def pack_dict(pack: ResolvedPack) -> dict[str, Any]:
     """The flattened pack as plain data (what ``resolve --format json`` prints)."""
     titles = source_titles(pack)
@@ -467,6 +478,7 @@ def pack_dict(pack: ResolvedPack) -> dict[str, Any]:
                    "provenance": [s.describe() for s in r.provenance], "note": r.note} for r in pack.rules],
         "repealed": [{"id": r.id, "pack": r.pack, "reason": r.reason, "citation": _citation_json(r.citation, titles),
                       "provenance": [s.describe() for s in r.provenance]} for r in pack.repealed],
+        "norm_differences": [norm_difference_dict(n) for n in pack.norm_differences],
         "warnings": [w.to_dict() for w in pack.warnings],
     }
 
@@ -525,6 +537,8 @@ def _pack_sections(pack: ResolvedPack) -> list[tuple[str, list[tuple[str, list[s
             for lst in r.item_lists:
                 details += [f"所列情形 @{lst.id}：{cite_zh(i.citation, with_document=False)} “{_one_line(i.citation.quote)}”"
                             f"（条件 {_one_line(i.when)}）" for i in lst.items]
+            details += [f"与上位规定不一致：{n.id}（{n.pack} 记录，适用{'上位' if n.prevails == 'higher' else '本级'}规定）"
+                        for n in r.norm_differences]
             details += [f"来历：{s.describe()}" for s in r.provenance]
             if r.note:
                 details.append(f"说明：{_one_line(r.note)}")
@@ -534,6 +548,18 @@ def _pack_sections(pack: ResolvedPack) -> list[tuple[str, list[tuple[str, list[s
     repealed = [(f"{r.id}（由 {r.pack} 废止）", [f"理由：{_one_line(r.reason)}", f"依据：{cite(r.citation, titles)}"]
                  + [f"来历：{s.describe()}" for s in r.provenance]) for r in pack.repealed]
     sections.append(("已废止的规则", repealed))
+    norms = [(f"{n.id}  由 {n.pack} 记录",
+              [f"本级：{n.lower_cited_as} " + "…".join(f"“{_one_line(c.quote)}”" for c in n.lower),
+               f"上位：{n.higher_cited_as} " + "…".join(f"“{_one_line(c.quote)}”" for c in n.higher),
+               f"适用：{'上位规定' if n.prevails == 'higher' else '本级规定'}；理由：{join_zh(n.reason)}"]
+              + ([f"理由依据：{n.reason_cited_as} " + "…".join(f"“{_one_line(c.quote)}”" for c in n.reason_cites)]
+                 if n.reason_cites else [])
+              + [f"涉及规则：{', '.join(n.rules) or '无'}"]
+              + ([f"提示条件：{_one_line(n.when)}"] if n.when else []) + [f"来历：{s.describe()}" for s in n.provenance]
+              + ([f"说明：{_one_line(n.note)}"] if n.note else []))
+             for n in pack.norm_differences]
+    if norms:
+        sections.append(("下位规定与上位规定不一致", norms))
     return sections
 
 

@@ -6,6 +6,7 @@ question plans built), so evaluation does no lookups by name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from datetime import date
@@ -196,6 +197,7 @@ class ResolvedRule:
     parameters: "tuple[ResolvedParameter, ...]" = ()  # the same, resolved (value, citations, provenance)
     cited_as: str = ""  # basis_zh of the provenance, computed at load
     documents: "dict[str, SourceDocument]" = field(default_factory=dict, repr=False)  # the chain's, for labels
+    norm_differences: "tuple[ResolvedNormDifference, ...]" = ()  # recorded lower-norm differences bearing on it
 
     @cached_property
     def basis(self) -> tuple[CitedProvision, ...]:
@@ -230,6 +232,74 @@ def rule_parameters(rule: ResolvedRule) -> set[str]:
     for lst in rule.item_lists:
         texts += [item.when for item in lst.items]
     return {name for t in texts if t for name in param_names(t)}
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedNormDifference:
+    """A child's provision recorded as differing from a higher one (``norm_differences:``), with
+    the rules it bears on that the resolved pack still has, and its provenance through the chain."""
+
+    id: str
+    pack: str  # the pack that recorded it
+    rules: tuple[str, ...]
+    lower: tuple[Citation, ...]
+    higher: tuple[Citation, ...]
+    prevails: str  # higher | lower
+    reason: str
+    reason_cites: tuple[Citation, ...]
+    note: str | None
+    provenance: tuple[ProvenanceStep, ...]
+    documents: "dict[str, SourceDocument]" = field(default_factory=dict, repr=False)
+    when: str | None = None  # the case condition limiting the warning, as written
+    condition: CompiledExpr | None = None  # ``when`` compiled; None: every decision touching the rules
+    _messages: dict = field(default_factory=dict, repr=False)  # touched rule ids -> message_zh, built once
+
+    @property
+    def lower_cited_as(self) -> str:
+        return provision_zh(CitedProvision(self.pack, "defined", self.lower[0], self.lower[1:]), self.documents)
+
+    @property
+    def higher_cited_as(self) -> str:
+        return provision_zh(CitedProvision(self.pack, "defined", self.higher[0], self.higher[1:]), self.documents)
+
+    @property
+    def reason_cited_as(self) -> str:
+        return "；".join(cite_zh(c, self.documents) for c in self.reason_cites)
+
+    def _quoted(self, cites: "tuple[Citation, ...]") -> str:
+        """《文件》第八十条第（二）项“…”（第八十条“…”）: each provision with its own words; a further
+        one names its document only when it differs from the first's."""
+        first = cites[0]
+        text = f"{cite_zh(first, self.documents)}“{first.quote}”"
+        more = [f"{cite_zh(c, self.documents, with_document=c.document != first.document)}“{c.quote}”" for c in cites[1:]]
+        return text + (f"（{'；'.join(more)}）" if more else "")
+
+    def message_zh(self, touched: "tuple[str, ...] | None" = None) -> str:
+        """The decision warning: both provisions quoted, which prevails and why, the rules touched
+        (built once per set of touched rules: decisions are made in batches)."""
+        hit = self._messages.get(touched)
+        if hit is None:
+            if len(self._messages) > 256:
+                self._messages.clear()
+            hit = self._messages[touched] = self._message(touched)
+        return hit
+
+    def _message(self, touched: "tuple[str, ...] | None") -> str:
+        winner = "上位规定" if self.prevails == "higher" else "本级规定"
+        basis = f"（依据 {self._quoted(self.reason_cites)}）" if self.reason_cites else ""
+        rules = "、".join(touched if touched is not None else self.rules)
+        return (f"本级规定与上位规定不一致（{self.id}，记录于 {self.pack}）：本级 {self._quoted(self.lower)}；"
+                f"上位 {self._quoted(self.higher)}。适用{winner}：{join_zh(self.reason)}{basis}。涉及规则：{rules}")
+
+
+def join_zh(text: str) -> str:
+    """Folded YAML text with its line breaks removed: no space is left beside a Chinese character
+    (a folded line break between two Chinese lines is not a space in Chinese)."""
+    text = " ".join(text.split())
+    return _CJK_SPACE.sub("", text)
+
+
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f]) | (?=[^\x00-\x7f])")
 
 
 @dataclass(frozen=True)
@@ -269,6 +339,7 @@ class ResolvedPack:
     overlaps: tuple[object, ...] = ()  # overlaps.Overlap pairs, found at load
     param_infos: dict[str, object] = field(default_factory=dict)  # id -> conditions.types.ParamInfo
     item_lists: dict[str, ResolvedItemList] = field(default_factory=dict)  # cited lists (@id), by id
+    norm_differences: tuple[ResolvedNormDifference, ...] = ()  # recorded lower-norm differences, root first
     warning_cache: dict = field(default_factory=dict)  # as_of -> status warnings (evaluate fills it)
 
     @property

@@ -36,7 +36,7 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 # Codes about a name that is not defined: with an opaque gap the name may be defined in what was skipped.
 REFERENCE_CODES = frozenset({"unknown-parameter", "unknown-item-list", "unknown-document", "override-unknown-rule",
                              "repeal-unknown-rule", "restate-unknown-rule", "restate-unknown-parameter",
-                             "override-unknown-parameter", "unknown-time-limit"})
+                             "override-unknown-parameter", "unknown-time-limit", "norm-difference-unknown-rule"})
 
 
 @dataclass

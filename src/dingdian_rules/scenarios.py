@@ -235,6 +235,9 @@ def check_expectation(decision: Decision, expect: Expectation, pack: ResolvedPac
     for code in expect.warnings:
         if code not in codes:
             problems.append(f"warnings: expected warning {code}; got {_list(dict.fromkeys(codes))}")
+    for code in expect.no_warnings:
+        if code in codes:
+            problems.append(f"no_warnings: the decision warns {code}, expected no such warning")
     return problems
 
 

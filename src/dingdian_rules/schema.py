@@ -73,7 +73,8 @@ MEASURE_NAMES: dict[str, str] = {
 MeasureId = Literal[tuple(MEASURE_NAMES)]  # type: ignore[valid-type]
 # Codes of the warnings a decision can carry (docs/errors.md, "Decision warnings").
 DecisionWarningCode = Literal["pack-draft", "pack-not-yet-in-force", "pack-expired", "layer-not-encoded",
-                              "calendar-estimated", "calendar-uncertain", "date-out-of-range"]
+                              "calendar-estimated", "calendar-uncertain", "date-out-of-range",
+                              "lower-norm-difference"]
 DeadlineStatus = Literal[DEADLINE_STATUSES]  # type: ignore[valid-type]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
@@ -346,6 +347,28 @@ class ParameterOverride(BaseModel):
     derivation: str | None = Field(None, description="As for a parameter: how the value is derived from the quote.")
 
 
+class NormDifference(BaseModel):
+    """A provision of this pack that differs from a provision of a higher-level text of its chain,
+    recorded with which of the two prevails and why, instead of silently overriding or ignoring it.
+    Every decision in which one of ``rules`` fires or stays unknown (a time limit: whose deadline
+    it computes) carries a ``lower-norm-difference`` warning quoting both provisions."""
+
+    model_config = _STRICT
+    id: str = Field(pattern=r"^[a-z][a-z0-9_.]*$", description="Stable id, unique across the chain.")
+    rules: list[str] = Field(min_length=1, description="Ids of the rules the difference bears on.")
+    lower: list[Citation] = Field(min_length=1, description="This pack's provision (first), with e.g. its "
+                                  "chapeau; its documents must be this pack's own.")
+    higher: list[Citation] = Field(min_length=1, description="The higher provision (first), with e.g. its "
+                                   "chapeau; its documents must be an ancestor pack's.")
+    prevails: Literal["higher", "lower"] = Field(description="Which provision the rules apply.")
+    reason: str = Field(min_length=3, description="Why it prevails, in Chinese (decisions quote it).")
+    reason_cites: list[Citation] = Field([], description="Provisions that say which prevails (从其规定…).")
+    when: str | None = Field(None, description="Optional condition on the case: a decision is warned only where it "
+                             "holds or is unknown (e.g. request.kind == 'not_renew' when the lower provision speaks "
+                             "of non-renewal only).")
+    note: str | None = Field(None, description="How the rules apply it, for pack readers.")
+
+
 class RuleFile(BaseModel):
     """One rule file: new rules and parameters, and changes to inherited ones."""
 
@@ -356,6 +379,7 @@ class RuleFile(BaseModel):
     overrides: list[RuleOverride] = []
     restatements: list[Restatement] = []
     repeals: list[Repeal] = []
+    norm_differences: list[NormDifference] = []
     parameter_overrides: list[ParameterOverride] = []
 
 
@@ -390,6 +414,7 @@ class Expectation(BaseModel):
         "last_day_today, lapsed, met).")
     measures: list[MeasureId] = Field(default_factory=list, description="Measure ids that must be ordered or allowed.")
     warnings: list[DecisionWarningCode] = Field(default_factory=list, description="Warning codes that must be present.")
+    no_warnings: list[DecisionWarningCode] = Field(default_factory=list, description="Warning codes that must be absent.")
     mandatory: list[MeasureId] = Field(
         default_factory=list, description="Measures that must be ordered (a shall or effect rule), not only allowed.")
     amounts: dict[str, dict[MeasureId, AmountExpectation]] = Field(
