@@ -108,6 +108,31 @@ def check_citation(c: Citation, sources: dict[str, SourceText], doc: YamlDoc, pa
               hint.format(**fill))
 
 
+def check_further(main: Citation, further: list[Citation] | None, sources: dict[str, SourceText], doc: YamlDoc,
+                  path: tuple, bag: DiagnosticBag) -> None:
+    """A further citation (``also_cites``) of the rule's own document whose quote also stands in the
+    article the rule itself cites must cite that article: words two articles share (甲方不予支付或追回
+    已支付的医保费用 closes each tier) are otherwise pinned to neither, and art. 65 cited as art. 66
+    would pass the quote check. Run after ``check_citation`` (a quote outside its article is
+    reported there)."""
+    src = sources.get(main.document)
+    if src is None:
+        return
+    for i, c in enumerate(further or ()):
+        if c.document != main.document or c.article == main.article:
+            continue
+        if quote_status(c.quote, str(src.path), c.article)[0] != "ok":
+            continue  # reported by check_citation
+        if quote_status(c.quote, str(src.path), main.article)[0] == "ok":
+            where = path + (i, "article")
+            bag.error("further-citation-elsewhere",
+                      f"the further citation cites {place(c.article)} of {c.document}, but its quote also stands in "
+                      f"{place(main.article)}, the article the rule itself cites",
+                      doc.locate(where), format_path(where),
+                      f"cite {place(main.article)} (the rule's own article says these words), or quote words that "
+                      f"only {place(c.article)} has")
+
+
 def quote_status(quote: str, source: str, article: int | None = None, paragraph: int | None = None,
                  item: int | None = None) -> tuple[str, tuple | None, int]:
     """(status, where the quote does stand as (article, paragraph, item), paragraph count).
