@@ -29,7 +29,7 @@ and reports, per mutation:
     (run in-process with ``dingdian_rules.scenarios.run_scenarios``; a pack that did not load
     before the mutation is skipped and listed). For a rule, ``others`` counts the failing
     scenarios that do not name the rule (in ``fired``, ``not_fired``, ``cited``,
-    ``cited_items`` or ``deadlines``).
+    ``cited_items``, ``deadlines``, ``deadline_status``, ``amounts``, ``durations`` or ``modality``).
 
 A citation mutation has no bypass: the check that refuses it (the quote must stand in the cited
 article and item) is what it tests. When it is refused, the pack and its children do not load, so
@@ -274,7 +274,8 @@ def _codes(diagnostics: Iterable[Any]) -> list[str]:
 
 def _names_rule(expect: Any, rule_id: str) -> bool:
     return (rule_id in expect.fired or rule_id in expect.not_fired or rule_id in expect.cited
-            or rule_id in expect.cited_items or rule_id in expect.deadlines)
+            or rule_id in expect.cited_items or rule_id in expect.deadlines or rule_id in expect.modality
+            or rule_id in expect.deadline_status or rule_id in expect.amounts or rule_id in expect.durations)
 
 
 class Workspace:
