@@ -233,7 +233,7 @@ def check_expectation(decision: Decision, expect: Expectation, pack: ResolvedPac
             problems.append(f"cited_items: {rule_id} cites items {_list(held)}, expected {_list(labels)}")
     for rule_id, modality in expect.modality.items():
         r = results.get(rule_id)
-        got = r.modality if r is not None else next((d.modality for d in decision.deadlines if d.rule_id == rule_id),
+        got = r.rule.modality if r is not None else next((d.modality for d in decision.deadlines if d.rule_id == rule_id),
                                                     None)
         if got is None:
             problems.append(not_candidate("modality", rule_id) + (f" (computed deadlines: {_list(deadlines)})"
