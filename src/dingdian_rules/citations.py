@@ -116,7 +116,7 @@ def check_further(main: Citation, further: list[Citation] | None, sources: dict[
     would pass the quote check. Run after ``check_citation`` (a quote outside its article is
     reported there)."""
     src = sources.get(main.document)
-    if src is None:
+    if src is None or not articles_at(str(src.path)):  # unknown, unreadable or without 第N条: nothing to pin
         return
     for i, c in enumerate(further or ()):
         if c.document != main.document or c.article == main.article:
