@@ -115,15 +115,15 @@ def check_further(main: Citation, further: list[Citation] | None, sources: dict[
     已支付的医保费用 closes each tier) are otherwise pinned to neither, and art. 65 cited as art. 66
     would pass the quote check. Run after ``check_citation`` (a quote outside its article is
     reported there)."""
-    src = sources.get(main.document)
-    if src is None or not articles_at(str(src.path)):  # unknown, unreadable or without 第N条: nothing to pin
+    elsewhere = [(i, c) for i, c in enumerate(further or ()) if c.document == main.document and c.article != main.article]
+    src = sources.get(main.document) if elsewhere else None
+    arts = articles_at(str(src.path)) if src is not None else {}
+    own = arts.get(main.article)
+    if own is None:  # unknown or unreadable text, none with 第N条, no such article: nothing to pin (or reported)
         return
-    for i, c in enumerate(further or ()):
-        if c.document != main.document or c.article == main.article:
-            continue
-        if quote_status(c.quote, str(src.path), c.article)[0] != "ok":
-            continue  # reported by check_citation
-        if quote_status(c.quote, str(src.path), main.article)[0] == "ok":
+    for i, c in elsewhere:
+        quote, cited = normalize_text(c.quote), arts.get(c.article)
+        if quote and cited is not None and quote in cited.text and quote in own.text:
             where = path + (i, "article")
             bag.error("further-citation-elsewhere",
                       f"the further citation cites {place(c.article)} of {c.document}, but its quote also stands in "
