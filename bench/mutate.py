@@ -12,7 +12,10 @@ themselves are never touched):
   ``parameter_overrides:``, once with its value + 1 and once with its value - 1 (when that is
   not negative);
 - every rule's modality (in ``rules:``, and in ``overrides:`` that state one): shall -> may,
-  may -> shall, shall_not -> may, effect -> may.
+  may -> shall, shall_not -> may, effect -> may;
+- with ``--kind citation`` (not in the default run): every citation's article and item (in
+  ``citation:``, ``also_cites:`` and any other place a rule file cites a text), once + 1 and once
+  - 1 (when that is not 0): art. 43 cited as art. 44 or 42.
 
 and reports, per mutation:
 
@@ -26,7 +29,12 @@ and reports, per mutation:
     (run in-process with ``dingdian_rules.scenarios.run_scenarios``; a pack that did not load
     before the mutation is skipped and listed). For a rule, ``others`` counts the failing
     scenarios that do not name the rule (in ``fired``, ``not_fired``, ``cited``,
-    ``cited_items`` or ``deadlines``).
+    ``cited_items``, ``deadlines``, ``deadline_status``, ``amounts``, ``durations`` or ``modality``).
+
+A citation mutation has no bypass: the check that refuses it (the quote must stand in the cited
+article and item) is what it tests. When it is refused, the pack and its children do not load, so
+every one of their scenarios counts as failing; when it loads, the scenarios run as they are (a
+scenario's ``cited:`` / ``cited_items:`` names the article a decision cites).
 
 A mutation is **caught** by the load refusal (counted as one test) plus the failing scenarios;
 the run exits 1 when some mutation is caught by fewer than two, 0 otherwise (2: usage error).
@@ -67,8 +75,8 @@ class Mutation:
 
     pack: str
     file: str                   # relative to the pack folder, e.g. rules/parameters.yaml
-    kind: str                   # parameter | rule
-    target: str                 # the parameter or rule id
+    kind: str                   # parameter | rule | citation
+    target: str                 # the parameter or rule id (citation: the entry's id and the citation's place)
     path: tuple[Any, ...]       # YAML path of the changed value, e.g. ("parameters", 3, "value")
     old: str
     new: str
@@ -169,6 +177,40 @@ def mutations(pack_ids: Iterable[str], root: Path, kinds: Sequence[str] = ("para
                             # every rule is linted: a modality_source must name the modality it supports
                             out.append(Mutation(pack_id, rel, "rule", r["id"], (section, i, "modality"), modality,
                                                 MODALITY_MUTANT[modality], True))
+            if "citation" in kinds:
+                out.extend(_citation_mutations(pack_id, rel, doc.data))
+    return out
+
+
+_CITED_FIELDS = ("article", "item")
+
+
+def _citations(node: Any, path: tuple[Any, ...]) -> Iterable[tuple[tuple[Any, ...], dict]]:
+    """Every mapping under ``node`` that cites a text (a ``document`` and an integer ``article``)."""
+    if isinstance(node, dict):
+        if "document" in node and isinstance(node.get("article"), int) and not isinstance(node.get("article"), bool):
+            yield path, node
+        for key, value in node.items():
+            yield from _citations(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from _citations(value, path + (i,))
+
+
+def _citation_mutations(pack_id: str, rel: str, data: dict) -> list[Mutation]:
+    out: list[Mutation] = []
+    for path, cite in _citations(data, ()):
+        entry = data.get(path[0])[path[1]] if len(path) >= 2 and isinstance(path[1], int) else None
+        owner = entry.get("id", f"{path[0]}[{path[1]}]") if isinstance(entry, dict) else str(path[0])
+        where = ".".join(str(p) for p in path[2:]) or str(path[0])
+        for key in _CITED_FIELDS:
+            value = cite.get(key)
+            if isinstance(value, bool) or not isinstance(value, int):
+                continue
+            for new in (value + 1, value - 1):
+                if new >= 1:
+                    out.append(Mutation(pack_id, rel, "citation", f"{owner} {where}.{key}", path + (key,),
+                                        str(value), str(new), True))
     return out
 
 
@@ -194,7 +236,7 @@ def mutated_text(text: str, m: Mutation, bypass: bool) -> str:
     lines = text.split("\n")
     line = lines[loc.line - 1]
     start = loc.column - 1
-    match = (_NUMBER if m.kind == "parameter" else _WORD).match(line, start)
+    match = (_WORD if m.kind == "rule" else _NUMBER).match(line, start)
     if match is None or match.group(0) != m.old:
         raise ValueError(f"{m.file}:{loc.line}:{loc.column}: expected {m.old!r}, found {line[start:start + 12]!r}")
     line = line[:start] + m.new + line[match.end():]
@@ -210,7 +252,7 @@ def mutated_text(text: str, m: Mutation, bypass: bool) -> str:
                 break
             lines[j] = word.sub(m.new, lines[j])
         return "\n".join(lines)
-    if bypass and m.linted:
+    if bypass and m.linted and m.kind != "citation":
         extra = BYPASS_PARAMETER if m.kind == "parameter" else f"modality_source: mutation run, read as {m.new}"
         head = line[:key.column - 1]
         if head.strip() in ("", "-"):  # block style: a sibling key on the next line, same indent
@@ -232,7 +274,8 @@ def _codes(diagnostics: Iterable[Any]) -> list[str]:
 
 def _names_rule(expect: Any, rule_id: str) -> bool:
     return (rule_id in expect.fired or rule_id in expect.not_fired or rule_id in expect.cited
-            or rule_id in expect.cited_items or rule_id in expect.deadlines)
+            or rule_id in expect.cited_items or rule_id in expect.deadlines or rule_id in expect.modality
+            or rule_id in expect.deadline_status or rule_id in expect.amounts or rule_id in expect.durations)
 
 
 class Workspace:
@@ -291,6 +334,8 @@ class Workspace:
         try:
             path.write_text(mutated_text(original, m, bypass=False), encoding="utf-8")
             codes = _codes(check_pack(self.root / m.pack))
+            if m.kind == "citation":
+                return self._run_citation(m, codes, descendants, t0)
             path.write_text(mutated_text(original, m, bypass=True), encoding="utf-8")
             bypass_codes = _codes(check_pack(self.root / m.pack))
             result = Result(m, bool(codes), codes, not bypass_codes, bypass_codes)
@@ -316,12 +361,33 @@ class Workspace:
         return result
 
 
+    def _run_citation(self, m: Mutation, codes: list[str], descendants: bool, t0: float) -> Result:
+        """A moved citation (the mutant is on disk): refused, every scenario of the pack and its
+        children fails (they do not load); loaded, the scenarios that fail now."""
+        result = Result(m, bool(codes), codes, not codes, codes)
+        for pid in (self.descendants(m.pack) if descendants else [m.pack]):
+            before = self.baseline.get(pid)
+            if before is None:
+                result.skipped.append(pid)
+                continue
+            after = None if codes else self._failing(pid)
+            if after is None:
+                after = {(str(k[0]), k[1], "(pack does not load)") for k in self.named.get(pid, {})}
+            new = sorted(after - before)
+            if new:
+                result.failing[pid] = [f"{Path(f).name}:{line} {name}" for f, line, name in new]
+        result.seconds = time.perf_counter() - t0
+        return result
+
+
 # --- reporting --------------------------------------------------------------------------------
 
 
 def _refused_cell(r: Result) -> str:
     if r.refused:
         return "yes (" + ", ".join(r.codes) + ")"
+    if r.mutation.kind == "citation":
+        return "no"
     return "no (states " + ("derivation" if r.mutation.kind == "parameter" else "modality_source") + ")" \
         if not r.mutation.linted else "no"
 
@@ -330,7 +396,12 @@ def table(results: list[Result]) -> str:
     rows = [("#", "pack", "mutation", "refused at load", "scenarios failing", "others", "caught")]
     for i, r in enumerate(results, 1):
         m = r.mutation
-        scen = str(r.scenario_failures) if r.loads_bypassed else f"{r.scenario_failures} (bypass: {', '.join(r.bypass_codes)})"
+        if r.loads_bypassed:
+            scen = str(r.scenario_failures)
+        elif m.kind == "citation":
+            scen = f"{r.scenario_failures} (does not load)"
+        else:
+            scen = f"{r.scenario_failures} (bypass: {', '.join(r.bypass_codes)})"
         if r.failing:
             scen += " [" + ", ".join(f"{p} {len(v)}" for p, v in r.failing.items()) + "]"
         rows.append((str(i), m.pack, m.label, _refused_cell(r), scen, "-" if r.others is None else str(r.others),
@@ -347,7 +418,7 @@ def summary(results: list[Result]) -> str:
     parts = [f"{len(results)} mutations: {sum(r.refused for r in results)} refused at load, "
              f"{sum(r.scenario_failures > 0 for r in results)} failing a scenario with the lint bypassed, "
              f"{len(results) - len(weak)} caught by at least two tests, {len(weak)} by fewer"]
-    for kind in ("parameter", "rule"):
+    for kind in ("parameter", "rule", "citation"):
         rs = [r for r in results if r.mutation.kind == kind]
         if rs:
             parts.append(f"  {kind}s: {len(rs)}, refused {sum(r.refused for r in rs)}, "
@@ -368,8 +439,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pack", action="append", metavar="ID",
                         help="mutate this bundled pack's entries (repeatable; default: every bundled pack)")
-    parser.add_argument("--kind", choices=("parameter", "rule"), action="append",
-                        help="only parameters, or only rule modalities (default: both)")
+    parser.add_argument("--kind", choices=("parameter", "rule", "citation"), action="append",
+                        help="only parameters, only rule modalities, or only citations' articles and items "
+                             "(repeatable; default: parameters and rules)")
     parser.add_argument("--budget", type=int, metavar="N", help="run N mutations, evenly spread over the full list")
     parser.add_argument("--no-descendants", action="store_true",
                         help="run only the mutated pack's scenarios, not those of the packs inheriting from it")

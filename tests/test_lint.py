@@ -79,3 +79,15 @@ def test_a_quote_without_a_modal_word_needs_a_further_citation_or_a_stated_sourc
 def test_an_effect_rule_quotes_no_modal_verb_of_its_own():
     assert modality_problem("effect", "原则上医保协议自动终止", (), None) is None
     assert modality_problem("effect", "医保协议可继续履行", (), None)
+
+
+@pytest.mark.parametrize("value, unit, quote, governing", [
+    (180, "days", "可以中止医保协议但中止时间原则上不得超过180日", ("shall_not", "不得")),       # art. 42: 不得 governs 180日
+    (3, "working_days", "应告知申请人理由，申请人可在3个工作日内提出复核申请", ("may", "可")),  # Foshan art. 10(4)
+    (3, "working_days", "应告知相应3个工作日", ("shall", "应")),                               # 相应 is no modal verb
+    (5, "working_days", "自收到材料之日起5个工作日内", None),                                   # no modal word before it
+    (6, "months", "不得超过180日", None),                                                        # the number is not there
+])
+def test_the_modal_word_governing_a_time_limit_is_the_nearest_before_its_number(value, unit, quote, governing):
+    from dingdian_rules.lint import governing_modality
+    assert governing_modality(value, unit, quote) == governing

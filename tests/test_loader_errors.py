@@ -70,6 +70,8 @@ CASES = [
     Case("unknown-value", "unknown-value", "rules/bad.yaml", "'clinc'", "'clinc'", "did you mean 'clinic'?"),
     Case("number-not-in-quote", "number-not-in-quote", "rules/bad.yaml", "value: 2", "2", "derivation"),
     Case("modality-mismatch", "modality-mismatch", "rules/bad.yaml", "modality: may", "may", "应"),
+    Case("further-citation-elsewhere", "further-citation-elsewhere", "rules/bad.yaml", "article: 44", "44", "第43条"),
+    Case("modality-mismatch-time-limit", "modality-mismatch", "rules/bad.yaml", "modality: may", "may", "quote"),
     Case("unknown-parameter", "unknown-parameter", "rules/bad.yaml", "$fraud_barr", "$fraud_barr",
          "did you mean 'fraud_bar'?"),
     Case("condition-syntax", "condition-syntax", "rules/bad.yaml", "when:", "= true", "'=='"),

@@ -26,8 +26,23 @@ entries, and how the suite guarantees the two promises of issue 16, item 4.
 2. The boundary scenarios and the property tests assert outcomes, which depend on modality (a
    ``may`` rule never decides an outcome alone) without naming the rule; ``bench.mutate``
    reports, per rule, the failing scenarios that do not name it (``others``).
-3. A time limit's modality decides nothing (deadlines are computed whatever it is), so for
-   ``time_limit`` rules only the lint can catch it.
+3. A time limit's modality decides nothing (deadlines are computed whatever it is), nor does a
+   ``may`` option beside a ``shall`` rule of the same outcome, nor a measure rule's beside
+   another that orders the same measure. For these the lint is the first test and a scenario of
+   ``rulepacks/<pack>/tests/mutation_guards.yaml`` that states the modality as the text words it
+   (``expect: modality:``) the second. When a time limit's quote carries two modal words
+   (可以中止…但…不得超过180日), the lint reads the word nearest before the limit's number.
+
+**Changing a citation's article or item fails.** ``python -m bench.mutate --kind citation``
+moves every citation (``citation:``, ``also_cites:``, a parameter's, an override's …) one article
+or item up and down. The quote check refuses the move when the quote does not stand in the new
+place (``quote-outside-article`` …); a further citation of words the rule's own article says must
+cite that article (``further-citation-elsewhere``); and where two articles open with the same
+words (Jiangsu arts. 42 and 43), ``mutation_guards.yaml`` asserts the article a decision cites
+(``expect: cited:``), in two scenarios with different items.
+
+**A number no rule reads** (a fixed term, a deposit rate) shows in no decision: the lint is the
+first test, and ``expect: parameters:`` in ``mutation_guards.yaml`` the second.
 
 ``python -m bench.mutate`` checks all of this over every bundled parameter and rule and exits 1
 when a mutation is caught by fewer than two tests (the load refusal counted as one); its table
@@ -132,3 +147,32 @@ def test_an_unknown_pack_is_a_usage_error(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit) as exc:
         mutate.main(["--pack", "atlantis"])
     assert exc.value.code == 2 and "not a bundled pack" in capsys.readouterr().err
+
+
+def test_a_citation_moved_to_the_next_article_is_refused(workspace: mutate.Workspace) -> None:
+    """The review's M13: art. 43(10) cited as art. 44 failed nothing; now the quote check refuses
+    it at load, so every scenario of the pack fails too. Each citation's article is moved both
+    ways, and its item when it names one."""
+    cites = mutate.mutations(["national"], workspace.root, kinds=("citation",))
+    assert all(m.kind == "citation" for m in cites)
+    [m] = [m for m in cites if m.target == "rescission.principal_unable_or_dishonest citation.article"
+           and m.new == str(int(m.old) + 1)]
+    assert (m.old, m.new) == ("43", "44")
+    result = workspace.run(m, descendants=False)
+    assert result.refused and result.codes == ["quote-outside-article"], result
+    assert result.scenario_failures >= 2 and result.caught >= 2
+    items = [c for c in cites if c.target == "rescission.principal_unable_or_dishonest citation.item"]
+    assert sorted(c.new for c in items) == ["11", "9"]
+    path = workspace.root / m.pack / m.file
+    assert path.read_bytes() == (bundled_root() / m.pack / m.file).read_bytes()
+
+
+def test_a_further_citation_of_shared_words_cannot_move() -> None:
+    """Qinghai art. 65(10)'s further citation 甲方不予支付或追回已支付的医保费用 also closes art. 66:
+    moved there, the quote check alone would accept it; it is refused as further-citation-elsewhere."""
+    with mutate.Workspace(packs=["qinghai_agreement"]) as ws:
+        cites = mutate.mutations(["qinghai_agreement"], ws.root, kinds=("citation",))
+        [m] = [m for m in cites if m.target == "measures.tier3.licence_scope_or_unqualified_staff also_cites.0.article"
+               and m.new == "66"]
+        result = ws.run(m, descendants=False)
+    assert result.codes == ["further-citation-elsewhere"], result

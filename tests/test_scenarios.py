@@ -201,3 +201,27 @@ def test_scenarios_assert_amounts_durations_and_what_is_ordered():
     problems = check_expectation(decision, bad, pack)
     assert [p.split(":")[0] for p in problems] == ["mandatory", "amounts", "durations"]
     assert "only allowed" in problems[0] and "is 10000.0, expected 20000" in problems[1]
+
+
+def test_scenarios_assert_modality_and_parameters():
+    """Issue 16: a time limit's modality decides no outcome and a parameter no rule reads shows in
+    no decision, so a scenario can state both as the text gives them (art. 42: 不得超过180日 is
+    shall_not; art. 8: 应当 … 5个工作日 is shall; art. 12(5): 未满3年)."""
+    pack = load_pack("national")
+    case = {"request": {"kind": "suspend", "effective_on": "2025-04-04", "filed_on": "2024-12-01"}}
+    decision = dr.evaluate(pack, case, "deadlines", as_of=date(2025, 1, 1))
+    good = Expectation(outcome="computed", modality={"time_limit.requested_suspension_max": "shall_not",
+                                                     "time_limit.request_notice": "shall"},
+                       parameters={"requested_suspension_max_days": 180, "violation_rescission_bar": 3})
+    assert check_expectation(decision, good, pack) == []
+    bad = Expectation(outcome="computed", modality={"time_limit.requested_suspension_max": "may",
+                                                    "time_limit.no_such_limit": "shall"},
+                      parameters={"requested_suspension_max_days": 181, "violation_rescision_bar": 3})
+    problems = check_expectation(decision, bad, pack)
+    assert problems[0] == "modality: time_limit.requested_suspension_max is shall_not, expected may"
+    assert problems[1].startswith("modality: 'time_limit.no_such_limit' is not a candidate rule")
+    assert problems[2] == "parameters: requested_suspension_max_days is 180 days, expected 181"
+    assert problems[3] == ("parameters: 'violation_rescision_bar' is not a parameter of the pack; "
+                           "did you mean 'violation_rescission_bar'?")
+    assert check_expectation(decision, Expectation(outcome="computed", parameters={"x": 1}))[0].endswith(
+        "cannot be checked without the pack")

@@ -108,6 +108,31 @@ def check_citation(c: Citation, sources: dict[str, SourceText], doc: YamlDoc, pa
               hint.format(**fill))
 
 
+def check_further(main: Citation, further: list[Citation] | None, sources: dict[str, SourceText], doc: YamlDoc,
+                  path: tuple, bag: DiagnosticBag) -> None:
+    """A further citation (``also_cites``) of the rule's own document whose quote also stands in the
+    article the rule itself cites must cite that article: words two articles share (甲方不予支付或追回
+    已支付的医保费用 closes each tier) are otherwise pinned to neither, and art. 65 cited as art. 66
+    would pass the quote check. Run after ``check_citation`` (a quote outside its article is
+    reported there)."""
+    elsewhere = [(i, c) for i, c in enumerate(further or ()) if c.document == main.document and c.article != main.article]
+    src = sources.get(main.document) if elsewhere else None
+    arts = articles_at(str(src.path)) if src is not None else {}
+    own = arts.get(main.article)
+    if own is None:  # unknown or unreadable text, none with 第N条, no such article: nothing to pin (or reported)
+        return
+    for i, c in elsewhere:
+        quote, cited = normalize_text(c.quote), arts.get(c.article)
+        if quote and cited is not None and quote in cited.text and quote in own.text:
+            where = path + (i, "article")
+            bag.error("further-citation-elsewhere",
+                      f"the further citation cites {place(c.article)} of {c.document}, but its quote also stands in "
+                      f"{place(main.article)}, the article the rule itself cites",
+                      doc.locate(where), format_path(where),
+                      f"cite {place(main.article)} (the rule's own article says these words), or quote words that "
+                      f"only {place(c.article)} has")
+
+
 def quote_status(quote: str, source: str, article: int | None = None, paragraph: int | None = None,
                  item: int | None = None) -> tuple[str, tuple | None, int]:
     """(status, where the quote does stand as (article, paragraph, item), paragraph count).

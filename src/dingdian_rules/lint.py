@@ -13,14 +13,16 @@ Modality: a rule's modality must agree with the modal words of its quote: 应当
 可以/可 → may, 不得/禁止 → shall_not, as words (相应, 对应, 可能, 许可 … are not modal). When the
 quote has none, the modal word must stand in a further citation (``also_cites``, e.g. the list's
 chapeau) or the rule says where its modality comes from in ``modality_source:``. An ``effect``
-rule states a legal effect, so its quote has no modal verb of its own.
+rule states a legal effect, so its quote has no modal verb of its own. A time limit whose quote
+has two modal words (可以中止…但…不得超过180日) is read by the word that governs its number: the
+nearest one before it (不得 for 180日), so shall_not and may cannot be swapped unseen.
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .articles import zh_numeral
 from .citations import normalize_text
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
     from .schema import Restatement
     from .yamlio import YamlDoc
 
-__all__ = ["MODAL_WORDS", "UNIT_WORDS", "lint_merged", "lint_numbers", "lint_restatement", "modalities_in", "modality_problem", "number_in_quote"]
+__all__ = ["MODAL_WORDS", "UNIT_WORDS", "governing_modality", "lint_merged", "lint_numbers", "lint_restatement", "modalities_in", "modality_problem", "number_in_quote"]
 
 UNIT_WORDS: dict[str, str] = {  # regex of the unit words that may follow the number, per parameter unit
     "years": r"(?:周年|年)",
@@ -169,6 +171,26 @@ def number_in_quote(value: float, unit: str, quote: str) -> bool:
     return False
 
 
+def governing_modality(value: float, unit: str, quote: str) -> tuple[str, str] | None:
+    """The modality, and its word, of the modal word nearest before ``value`` with ``unit`` in
+    ``quote`` (不得 in 可以中止…但中止时间原则上不得超过180日), or None when the number or a modal
+    word before it is not found. Read as words: 相应 or 许可 just before the number is no modal verb."""
+    text = _SPACE.sub("", quote)
+    unit_re = UNIT_WORDS.get(unit)
+    if unit_re is None:
+        return None
+    found = re.search(_number_pattern(value) + _RANGE_TAIL + unit_re, text)
+    if found is None:
+        return None
+    head = text[:found.start()]
+    for k in range(len(head) - 1, -1, -1):
+        near = modalities_in(head[k:])
+        if len(near) == 1 and near <= modalities_in(head[max(0, k - 2):]):
+            words = modal_words_in(head[k:])
+            return next(iter(near)), (words[0] if words else head[k])
+    return None
+
+
 _LITERAL = re.compile(r"'[^']*'|\"[^\"]*\"|(?<![\w.$])(\d+(?:\.\d+)?)(?![\w.])")
 
 
@@ -204,6 +226,8 @@ def lint_merged(merged: "Merged", bag: "DiagnosticBag", valid_params: "set[str] 
             continue
         quotes = [r.citation.quote, *(c.quote for c in r.also_cites)]
         problem = modality_problem(r.modality, r.citation.quote, tuple(quotes[1:]), r.modality_source)
+        if not problem and not r.modality_source:
+            problem = _time_limit_problem(r, merged)
         if problem:
             doc, path = m.field_locations.get("modality", m.field_locations["citation"])
             cdoc, cpath = m.field_locations["citation"]
@@ -220,6 +244,22 @@ def lint_merged(merged: "Merged", bag: "DiagnosticBag", valid_params: "set[str] 
             else:
                 bag.error("modality-mismatch", f"rule '{rid}' is {r.modality}: {problem}", doc.locate(path),
                           format_path(path), hint)
+
+
+def _time_limit_problem(r: Any, merged: "Merged") -> str | None:
+    """A time limit whose quote has several modal words must have the one governing its number."""
+    deadline = getattr(r, "deadline", None)
+    length = getattr(deadline, "length", None)
+    if not isinstance(length, str) or not length.startswith("$") or len(modalities_in(r.citation.quote)) < 2:
+        return None
+    mp = merged.params.get(length[1:])
+    if mp is None or isinstance(mp.value, (list, bool)) or not isinstance(mp.value, (int, float)):
+        return None
+    governing = governing_modality(float(mp.value), mp.param.unit, r.citation.quote)
+    if governing is None or governing[0] == r.modality:
+        return None
+    return (f"the quote says {'、'.join(modal_words_in(r.citation.quote))}, and the word governing its time limit "
+            f"({mp.value:g} {mp.param.unit}) is {governing[1]} ({governing[0]}), not {r.modality}")
 
 
 def lint_numbers(m: "MergedRule", bag: "DiagnosticBag") -> None:

@@ -25,7 +25,7 @@ import pydantic
 
 from . import building, citations, timecalc
 from .building import Compiler, build_item_lists, build_rule, limits_named, param_info
-from .citations import check_citation, collect_sources, normalize_text, source_text
+from .citations import check_citation, check_further, collect_sources, normalize_text, source_text
 from .conditions.types import BOOL, ERROR, ParamInfo
 from .deadlines import LimitRef
 from .errors import Diagnostic, DiagnosticBag, Location, PackError, did_you_mean
@@ -369,6 +369,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         if m.rule.also_cites:
             doc, path = m.field_locations["also_cites"]
             _check_all(m.rule.also_cites, sources, doc, path, bag)
+            check_further(m.rule.citation, m.rule.also_cites, sources, doc, path, bag)
         rule = build_rule(m, comp, infos, bag, item_lists, documents)
         if rule.condition is not None or rule.kind == "time_limit":
             lint_numbers(m, bag)
@@ -388,6 +389,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
             for i, rs in f.entries("restatements"):
                 check_citation(rs.citation, sources, f.doc, ("restatements", i, "citation"), bag)
                 _check_all(rs.also_cites, sources, f.doc, ("restatements", i, "also_cites"), bag)
+                check_further(rs.citation, rs.also_cites, sources, f.doc, ("restatements", i, "also_cites"), bag)
                 lint_restatement(rs, merged, f.doc, ("restatements", i), bag)
             for i, nd in f.entries("norm_differences"):
                 for side in ("lower", "higher", "reason_cites"):

@@ -231,6 +231,23 @@ def check_expectation(decision: Decision, expect: Expectation, pack: ResolvedPac
         held = [cite_zh(i.citation, with_document=False) for i in r.items if i.status == "held"]
         if held != list(labels):
             problems.append(f"cited_items: {rule_id} cites items {_list(held)}, expected {_list(labels)}")
+    for rule_id, modality in expect.modality.items():
+        r = results.get(rule_id)
+        got = r.rule.modality if r is not None else next((d.modality for d in decision.deadlines if d.rule_id == rule_id),
+                                                    None)
+        if got is None:
+            problems.append(not_candidate("modality", rule_id) + (f" (computed deadlines: {_list(deadlines)})"
+                                                                  if deadlines else ""))
+        elif got != modality:
+            problems.append(f"modality: {rule_id} is {got}, expected {modality}")
+    for param_id, value in expect.parameters.items():
+        param = pack.parameters.get(param_id) if pack is not None else None
+        if param is None:
+            hint = did_you_mean(param_id, list(pack.parameters)) if pack is not None else None
+            problems.append(f"parameters: '{param_id}' is not a parameter of the pack" + (f"; {hint}" if hint else "")
+                            if pack is not None else f"parameters: '{param_id}' cannot be checked without the pack")
+        elif isinstance(param.value, (bool, list, tuple, str)) or abs(float(param.value) - value) > 1e-9:
+            problems.append(f"parameters: {param_id} is {param.value} {param.unit}, expected {value:g}")
     codes = [w.code for w in decision.warnings]
     for code in expect.warnings:
         if code not in codes:

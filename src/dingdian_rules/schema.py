@@ -427,6 +427,13 @@ class Expectation(BaseModel):
     cited_items: dict[str, list[str]] = Field(
         default_factory=dict, description="Rule id -> the listed items that must be cited as held, each as "
         "第四十四条第一款第（三）项 (exactly these, in list order).")
+    modality: dict[str, Modality] = Field(
+        default_factory=dict, description="Rule id -> the modality the text gives it (应当 shall, 可以 may, 不得 shall_not, "
+        "effect), checked on the decision's rule or computed deadline: a time limit's or a measure's modality "
+        "decides no outcome, so only this shows it.")
+    parameters: dict[str, float] = Field(
+        default_factory=dict, description="Parameter id -> the number the text states, checked against the pack "
+        "(as `resolve` shows it): for a number no outcome shows, such as a parameter no rule reads.")
 
 
 ARTICLE_REFERENCE = re.compile(r"第[一二三四五六七八九十百零〇两0-9]+条|\b[Aa]rts?\.\s*\d+|\b[Aa]rticles?\s+\d+|民法典|Civil Code")
