@@ -148,14 +148,32 @@ def agreement_grounds(case: Case, as_of: date) -> dict[str, str]:
 # an optional one. An unknown fact that could decide something more severe leaves the answer open.
 
 SEVERITY = {
-    "application": ("conditions_met", "conditions_not_met", "materials_incomplete", "not_accepted"),
-    "agreement": ("continue", "suspend", "rescind", "terminate"),
-    "request": ("request_allowed", "request_refused"),
+    # procedure_ended is a not_accepted or conditions_not_met ground found after acceptance (佛山 art. 13):
+    # it ends the procedure, so it ranks with the most severe; designation_waived is decided first
+    "application": ("conditions_met", "conditions_not_met", "materials_incomplete", "not_accepted", "procedure_ended",
+                    "designation_waived"),
+    "agreement": ("continue", "suspended", "suspend", "rescind", "terminate"),
+    "request": ("request_allowed", "late_notice", "request_refused"),
     "conduct": ("no_measures", "measures_available", "measures_required"),
 }
 KIND_OUTCOME = {"institution_type": "not_accepted", "non_acceptance": "not_accepted",
                 "materials": "materials_incomplete", "eligibility": "conditions_not_met", "termination": "terminate",
-                "rescission": "rescind", "suspension": "suspend", "request_limit": "request_refused"}
+                "rescission": "rescind", "suspension": "suspend", "request_limit": "request_refused",
+                "late_notice": "late_notice", "waiver": "designation_waived", "suspended": "suspended",
+                "procedure_end": "procedure_ended"}
+# Packs whose text ends an accepted application on a ground found after acceptance (佛医保〔2021〕93号
+# art. 13: 受理医保定点申请后发现…应当终结申请程序), read from the text, not from the packs.
+ENDS_PROCEDURE_AFTER_ACCEPTANCE = frozenset({"guangdong_foshan"})
+
+
+def ground_outcome(pack_id: str, case: Case, as_of: date, ground_outcome: str) -> str:
+    """The outcome a not_accepted / conditions_not_met ground gives in ``pack_id``: procedure_ended once
+    the application was accepted (on or before ``as_of``) where the text says so."""
+    app = case.application
+    if (pack_id in ENDS_PROCEDURE_AFTER_ACCEPTANCE and app is not None and app.accepted_on is not None
+            and app.accepted_on <= as_of):
+        return "procedure_ended"
+    return ground_outcome
 
 
 def required_outcome(kind: str, modality: str) -> str:

@@ -281,6 +281,10 @@ class Application(FactModel):
         None, description="Date the publicity (公示) of a passed evaluation began (Zhongshan art. 12; Foshan art. 10(4)).")
     listed_on: date | None = Field(
         None, description="Date the institution was entered in the published list of institutions to sign an agreement (纳入拟签订医保协议医疗机构名单之日, Zhongshan art. 13).")
+    agreement_signed_on: date | None = Field(
+        None, description="Date the designation agreement was signed after listing; absent = not signed (Zhongshan art. 13: not signed within 1 month of listing = 视作放弃).")
+    objection_review_failed: bool | None = Field(
+        None, description="An objection upheld during publicity was reviewed and the review failed (复核不通过, Foshan art. 10(4): the procedure ends).")
     objection_notified_on: date | None = Field(
         None, description="Date the applicant was told that an objection raised during publicity was upheld (Foshan art. 10(4): review request within 3 working days).")
     materials_completed_on: date | None = Field(
