@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from dingdian_rules.decision import Decision
 from dingdian_rules.facts import Case, EvaluationResult, RescissionGround
-from dingdian_rules.timecalc import elapsed_period, within_period
+from dingdian_rules.timecalc import add_period, elapsed_period, roll_to_working_day, within_period
 
 
 def art12_grounds(case: Case, as_of: date, *, with_art9_bar: bool = True) -> list[str]:
@@ -166,9 +166,28 @@ KIND_OUTCOME = {"institution_type": "not_accepted", "non_acceptance": "not_accep
 ENDS_PROCEDURE_AFTER_ACCEPTANCE = frozenset({"guangdong_foshan"})
 
 
+# 中山 art. 13: 自纳入拟签订医保协议医疗机构名单之日起1个月内不签订医保协议的，视作放弃定点医疗机构资格.
+WAIVES_UNSIGNED_AFTER_LISTING = frozenset({"guangdong_zhongshan"})
+
+
+def designation_waived(pack_id: str, case: Case, as_of: date) -> bool:
+    """中山 art. 13 read from the text: listed, and no signing by the last day of the month (the day
+    after listing not counted, 民法典 arts. 201-202, moved past rest days and holidays, art. 203),
+    which has passed by ``as_of``. An absent signing date is "not signed"."""
+    app = case.application
+    if pack_id not in WAIVES_UNSIGNED_AFTER_LISTING or app is None or app.listed_on is None:
+        return False
+    last = roll_to_working_day(add_period(app.listed_on, 1, "months").value).value
+    signed = app.agreement_signed_on
+    return as_of > last and (signed is None or signed > last or signed > as_of)
+
+
 def ground_outcome(pack_id: str, case: Case, as_of: date, ground_outcome: str) -> str:
-    """The outcome a not_accepted / conditions_not_met ground gives in ``pack_id``: procedure_ended once
-    the application was accepted (on or before ``as_of``) where the text says so."""
+    """The outcome a not_accepted / conditions_not_met ground gives in ``pack_id``: designation_waived
+    where the signing period lapsed (decided first), procedure_ended once the application was
+    accepted (on or before ``as_of``) where the text says so."""
+    if designation_waived(pack_id, case, as_of):
+        return "designation_waived"
     app = case.application
     if (pack_id in ENDS_PROCEDURE_AFTER_ACCEPTANCE and app is not None and app.accepted_on is not None
             and app.accepted_on <= as_of):
