@@ -68,13 +68,14 @@ rules:
 
 
 # --- C4: the 180th day on National Day ------------------------------------------------------------
+# Not terminated: the suspension still runs (art. 42 para. 1), so the agreement stands suspended.
 @pytest.mark.parametrize("as_of, resume, outcome", [
-    (date(2025, 10, 1), None, "continue"),             # day 180, a holiday
-    (date(2025, 10, 2), None, "continue"),             # the unrolled count ended the agreement here
-    (date(2025, 10, 8), None, "continue"),             # the day before the rolled last day
-    (date(2025, 10, 9), None, "continue"),             # the rolled last day
+    (date(2025, 10, 1), None, "suspended"),           # day 180, a holiday
+    (date(2025, 10, 2), None, "suspended"),           # the unrolled count ended the agreement here
+    (date(2025, 10, 8), None, "suspended"),           # the day before the rolled last day
+    (date(2025, 10, 9), None, "suspended"),           # the rolled last day
     (date(2025, 10, 10), None, "terminate"),           # the day after
-    (date(2025, 10, 10), date(2025, 10, 9), "continue"),   # applied on the rolled last day: in time
+    (date(2025, 10, 10), date(2025, 10, 9), "suspended"),  # applied on the rolled last day: in time
     (date(2025, 10, 11), date(2025, 10, 10), "terminate"),  # applied the day after: too late
 ])
 def test_c4_the_resume_limit_rolls_past_national_day(as_of, resume, outcome):

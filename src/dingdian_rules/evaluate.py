@@ -130,7 +130,8 @@ def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
         ids = {r.id for r in rules}
         overlaps = tuple(o for o in pack.overlaps if o.first.id in ids or o.second.id in ids)  # type: ignore[attr-defined]
         laid_out = tuple((st, tuple((i, rules[i].fires_on, rules[i].modality != "may") for i in idx),
-                          tuple((i, rules[i].fires_on) for i in converting.get(st.converts[0], ()))
+                          tuple((i, rules[i].fires_on) for i in converting.get(st.converts[0], ())
+                                if rules[i].modality != "may")  # a may rule never decides, nor converts
                           if st.converts is not None else ())
                          for st, idx in deciding)
         converters = {i: st.converts[1] for st in stages if st.converts is not None

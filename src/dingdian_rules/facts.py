@@ -488,6 +488,8 @@ class Request(FactModel):
     filed_on: date | None = Field(None, description="Date the request was filed.")
     effective_on: date | None = Field(None, description="Date from which the institution wants it to take effect.")
     agency_agreed: bool | None = Field(None, description="The agency agreed (art. 43(12)).")
+    agency_notified_on: date | None = Field(
+        None, description="Date the agency notified its consent in writing (书面告知之日; Foshan art. 19 para. 1: the suspension or rescission takes effect from it).")
 
 
 class InformationChange(FactModel):
