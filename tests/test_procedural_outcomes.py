@@ -219,8 +219,8 @@ def test_row20_zhongshan_stops_services_the_day_after_a_failed_evaluation_is_ser
     case = _c3()
     del case["request"]
     case["conduct"].update(false_information_in_change_filing=False, licence_expired=False)
-    case["information_change"] = {"reregistered_on": "2025-03-01", "is_major": False}
-    case["application"] = {"failed_evaluation_notified_on": "2025-06-16"}
+    case["information_change"] = {"reregistered_on": "2025-03-01", "is_major": False,
+                                  "failed_evaluation_notified_on": "2025-06-16"}
     assert dr.evaluate(ZHONGSHAN, case, "agreement", as_of=date(2025, 6, 16)).outcome == "continue"
     d = dr.evaluate(ZHONGSHAN, case, "agreement", as_of=date(2025, 6, 17))
     assert d.outcome == "terminate" and "termination.reregistration_evaluation_failed" in d.fired

@@ -505,6 +505,8 @@ class InformationChange(FactModel):
         None, description="The change concerns the name, legal representative, principal or actual controller, or registered address (Zhongshan art. 39: the major items for a privately run institution).")
     reregistered_on: date | None = Field(
         None, description="Date the institution re-registered because its founder (设置主体) or nature changed, keeping address, departments, scale and category (Zhongshan art. 39 para. 2: transition of at most 6 months).")
+    failed_evaluation_notified_on: date | None = Field(
+        None, description="Date the failed result of the evaluation in the designation procedure after re-registration was served (评估结果告知送达之日, Zhongshan art. 39 para. 2: insured services stop from the next day).")
     reveals_ineligibility: bool | None = Field(
         None, description="On review, the changed institution no longer meets the application conditions or falls under a non-acceptance ground (Foshan art. 15 para. 2).")
 
