@@ -12,7 +12,7 @@ from dateutil.relativedelta import relativedelta
 
 from dingdian_rules.decision import Decision
 from dingdian_rules.facts import Case, EvaluationResult, RescissionGround
-from dingdian_rules.timecalc import elapsed_period, within_period
+from dingdian_rules.timecalc import add_period, elapsed_period, roll_to_working_day, within_period
 
 
 def art12_grounds(case: Case, as_of: date, *, with_art9_bar: bool = True) -> list[str]:
@@ -148,14 +148,51 @@ def agreement_grounds(case: Case, as_of: date) -> dict[str, str]:
 # an optional one. An unknown fact that could decide something more severe leaves the answer open.
 
 SEVERITY = {
-    "application": ("conditions_met", "conditions_not_met", "materials_incomplete", "not_accepted"),
-    "agreement": ("continue", "suspend", "rescind", "terminate"),
-    "request": ("request_allowed", "request_refused"),
+    # procedure_ended is a not_accepted or conditions_not_met ground found after acceptance (佛山 art. 13):
+    # it ends the procedure, so it ranks with the most severe; designation_waived is decided first
+    "application": ("conditions_met", "conditions_not_met", "materials_incomplete", "not_accepted", "procedure_ended",
+                    "designation_waived"),
+    "agreement": ("continue", "suspended", "suspend", "rescind", "terminate"),
+    "request": ("request_allowed", "late_notice", "request_refused"),
     "conduct": ("no_measures", "measures_available", "measures_required"),
 }
 KIND_OUTCOME = {"institution_type": "not_accepted", "non_acceptance": "not_accepted",
                 "materials": "materials_incomplete", "eligibility": "conditions_not_met", "termination": "terminate",
-                "rescission": "rescind", "suspension": "suspend", "request_limit": "request_refused"}
+                "rescission": "rescind", "suspension": "suspend", "request_limit": "request_refused",
+                "late_notice": "late_notice", "waiver": "designation_waived", "suspended": "suspended",
+                "procedure_end": "procedure_ended"}
+# Packs whose text ends an accepted application on a ground found after acceptance (佛医保〔2021〕93号
+# art. 13: 受理医保定点申请后发现…应当终结申请程序), read from the text, not from the packs.
+ENDS_PROCEDURE_AFTER_ACCEPTANCE = frozenset({"guangdong_foshan"})
+
+
+# 中山 art. 13: 自纳入拟签订医保协议医疗机构名单之日起1个月内不签订医保协议的，视作放弃定点医疗机构资格.
+WAIVES_UNSIGNED_AFTER_LISTING = frozenset({"guangdong_zhongshan"})
+
+
+def designation_waived(pack_id: str, case: Case, as_of: date) -> bool:
+    """中山 art. 13 read from the text: listed, and no signing by the last day of the month (the day
+    after listing not counted, 民法典 arts. 201-202, moved past rest days and holidays, art. 203),
+    which has passed by ``as_of``. An absent signing date is "not signed"."""
+    app = case.application
+    if pack_id not in WAIVES_UNSIGNED_AFTER_LISTING or app is None or app.listed_on is None:
+        return False
+    last = roll_to_working_day(add_period(app.listed_on, 1, "months").value).value
+    signed = app.agreement_signed_on
+    return as_of > last and (signed is None or signed > last or signed > as_of)
+
+
+def ground_outcome(pack_id: str, case: Case, as_of: date, ground_outcome: str) -> str:
+    """The outcome a not_accepted / conditions_not_met ground gives in ``pack_id``: designation_waived
+    where the signing period lapsed (decided first), procedure_ended once the application was
+    accepted (on or before ``as_of``) where the text says so."""
+    if designation_waived(pack_id, case, as_of):
+        return "designation_waived"
+    app = case.application
+    if (pack_id in ENDS_PROCEDURE_AFTER_ACCEPTANCE and app is not None and app.accepted_on is not None
+            and app.accepted_on <= as_of):
+        return "procedure_ended"
+    return ground_outcome
 
 
 def required_outcome(kind: str, modality: str) -> str:

@@ -406,3 +406,5 @@ def test_the_vocabularies_match_what_the_engine_emits():
             assert st.outcome in allowed and (st.mandatory_outcome or st.outcome) in allowed
             for kind in st.kinds:
                 assert st.outcome in RULE_OUTCOMES[kind] or st.mandatory_outcome in RULE_OUTCOMES[kind]
+            if st.converts:  # a converting kind gives its own outcome in place of the stage's
+                assert st.converts[1] in allowed and RULE_OUTCOMES[st.converts[0]] == (st.converts[1],)

@@ -196,7 +196,7 @@ def test_diff_against_the_parent_matches_provenance(child_id: str) -> None:
 def test_markdown_cites_both_sides() -> None:
     md = diff("national", "jiangsu").to_markdown()
     assert md.startswith("# `national` → `jiangsu`\n")
-    for heading in ("## Parameters", "## Rules added in B (26)", "## Rules overridden (10)", "## Rules repealed in B (1)",
+    for heading in ("## Parameters", "## Rules added in B (27)", "## Rules overridden (10)", "## Rules repealed in B (1)",
                     "## Changed fields"):
         assert heading in md
     row = next(line for line in md.splitlines() if line.startswith("| `materials.provincial_other_materials`"))

@@ -616,17 +616,23 @@ def test_art44_notice_of_three_months(case_date: tuple[Case, date]) -> None:
     提出申请): a request filed with 3 months' notice is not refused for lack of notice, one filed
     later is (``oracles.art44_notice``; the one or two days where the readings of 提前3个月 differ,
     legal-review-2026-12.md row 9, are left to the scenarios). With the notice given, a request
-    the institution may make (not a public one to suspend or rescind) is allowed."""
+    the institution may make (not a public one to suspend or rescind) is allowed. A late request
+    to suspend or rescind is refused (the agency must consent, arts. 42 para. 2, 43(12)); a late
+    request not to renew is a late notice, never refused: renewal needs both sides (art. 10
+    双方自愿签订, art. 41 未达成一致的…自动终止; legal review §2 point 4(a))."""
     case, as_of = case_date
     req, inst = case.request, case.institution
-    assert req is not None and req.filed_on is not None and req.effective_on is not None
+    assert req is not None and req.filed_on is not None and req.effective_on is not None and req.kind is not None
     sufficient = art44_notice(req.filed_on, req.effective_on)
     event(f"notice sufficient by the text: {sufficient}")
     assume(sufficient is not None)
     d = dr.evaluate(PACK, case, "request", as_of=as_of, trace=False)
-    assert statuses(d)["request_limit.insufficient_notice"] == ("not_fired" if sufficient else "fired")
+    notice = "late_notice.non_renewal" if req.kind == "not_renew" else "request_limit.insufficient_notice"
+    other = "request_limit.insufficient_notice" if req.kind == "not_renew" else "late_notice.non_renewal"
+    assert statuses(d)[notice] == ("not_fired" if sufficient else "fired")
+    assert statuses(d)[other] == "not_fired"
     if not sufficient:
-        assert d.outcome == "request_refused"
+        assert d.outcome == ("late_notice" if req.kind == "not_renew" else "request_refused"), (d.outcome, d.fired)
     elif inst is not None and inst.is_public is not None and req.kind is not None:
         public_bar = inst.is_public and req.kind in ("suspend", "rescind")
         assert d.outcome == ("request_refused" if public_bar else "request_allowed"), (d.outcome, d.fired)

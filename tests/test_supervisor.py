@@ -51,7 +51,7 @@ def test_a_requested_suspension_does_not_count_towards_the_two():
         sup.post(ev("suspension_started", "2025-02-01", requested_by_institution=True))
         sup.post(ev("suspension_ended", "2025-02-28"))
         assert sup.post(ev("suspension_started", "2025-05-10")) == []
-        assert sup.decisions("h1")["agreement"].outcome == "continue"
+        assert sup.decisions("h1")["agreement"].outcome == "suspended"  # running (art. 42 para. 1), not rescinded
 
 
 def test_suspensions_of_an_earlier_term_do_not_count_after_renewal():
@@ -62,7 +62,7 @@ def test_suspensions_of_an_earlier_term_do_not_count_after_renewal():
         sup.post(ev("term_renewed", "2025-05-01", next_term_end="2026-06-30"))
         assert sup.advance(date(2025, 7, 1)) == []  # the renewed term starts quietly
         assert sup.post(ev("suspension_started", "2025-09-01")) == []
-        assert sup.decisions("h1")["agreement"].outcome == "continue"
+        assert sup.decisions("h1")["agreement"].outcome == "suspended"  # running (art. 42 para. 1), not rescinded
         assert sup.standing("h1").term_start == date(2025, 7, 1)
 
 
@@ -266,7 +266,7 @@ def test_two_supervisors_and_two_packs_never_see_each_others_facts():
         a.post(ev("suspension_ended", "2025-02-10"))
         assert [d.outcome for d in a.post(ev("suspension_started", "2025-03-01"))] == ["rescind"]
         assert b.post(ev("suspension_started", "2025-03-01")) == []
-        assert b.decisions("h1")["agreement"].outcome == "continue"
+        assert b.decisions("h1")["agreement"].outcome == "suspended"
         c.post(ev("suspension_started", "2025-03-01"))
         assert c.decisions("h1")["agreement"].outcome != "rescind"
         facts = {s.ruleset_name: s._engine.facts() for s in (a, b, c)}
@@ -322,7 +322,7 @@ def test_replay_text_and_json(capsys):
     assert code == 0
     assert "2025-06-05  hosp-a  agreement: suspend -> rescind [rescission.repeated_suspension]" in out.out
     # day 180 after 2025-07-01 is Sunday 12-28; the last day to apply rolls to 12-29 (民法典 art. 203)
-    assert "2025-12-30  clinic-b  agreement: continue -> terminate [termination.requested_suspension_lapsed]  (time)" in out.out
+    assert "2025-12-30  clinic-b  agreement: suspended -> terminate [termination.requested_suspension_lapsed]  (time)" in out.out
     assert "hosp-a: rescinded since 2025-06-05" in out.out
     code, out = _replay(["--pack", "national", str(FIXTURES / "year_national.yaml"), "--format", "json",
                          "--as-of", "2025-07-01"], capsys)

@@ -23,16 +23,20 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 3  # 2: nearest-first citations (cited_as, basis), cited items, parameters; 3: deadline status, done_on
 COMBINATION_RULES = {
-    "application": "The outcome is the first stage (acceptance, materials, conditions) with a firing rule.",
-    "agreement": "The outcome is the most severe: termination over rescission over suspension.",
-    "request": "Any firing limit refuses the request.",
+    "application": "The outcome is the first stage (waiver, acceptance, materials, conditions) with a firing rule; "
+                   "after acceptance a ground may end the procedure instead.",
+    "agreement": "The outcome is the most severe: termination over rescission over suspension over a suspension "
+                 "in effect.",
+    "request": "Any firing limit refuses the request; a late notice is reported as late.",
     "conduct": "Measures of every fired rule apply together; a shall or effect rule makes them mandatory.",
 }
 
 
 QUESTION_OF_KIND = {"institution_type": "application", "eligibility": "application", "materials": "application",
                     "non_acceptance": "application", "suspension": "agreement", "rescission": "agreement",
-                    "termination": "agreement", "request_limit": "request", "measures": "conduct"}
+                    "termination": "agreement", "request_limit": "request", "measures": "conduct",
+                    "late_notice": "request", "procedure_end": "application", "waiver": "application",
+                    "suspended": "agreement"}
 
 
 STATUS_NAMES = {True: "fired", False: "not_fired", None: "unknown"}
@@ -252,9 +256,10 @@ class Decision(tuple):
     def rules(self) -> tuple[RuleResult, ...]:
         """Every candidate rule in evaluation order, fired or not (with traces when traced)."""
         out = []
+        idle = self._idle_converters()
         for i, (rule, status) in enumerate(zip(self._plan.rules, self._statuses)):
             fired = None if status is None else status is rule.fires_on
-            name = STATUS_NAMES[fired]
+            name = "not_applicable" if i in idle else STATUS_NAMES[fired]
             missing: tuple[str, ...] = ()
             if status is None:
                 missing = tuple(sorted(missing_facts(rule.condition, self._rule_slots(i))))  # type: ignore[arg-type]
@@ -273,10 +278,20 @@ class Decision(tuple):
                     out.append(ItemResult(lst.id, item.citation, "held" if value is True else "unknown"))
         return tuple(out)
 
+    def _idle_converters(self) -> frozenset[int]:
+        """Rules of a converting kind (e.g. 终结申请程序 after acceptance) that did not give this outcome:
+        they state when a ground found ends the procedure, and apply only when a ground was found."""
+        conv = getattr(self._plan, "converters", None)
+        if not conv:
+            return frozenset()
+        return frozenset(i for i, outcome in conv.items() if outcome != self.outcome and self._statuses[i] is not None)
+
     @property
     def fired(self) -> tuple[str, ...]:
         """Ids of the rules that definitely fired."""
-        return tuple(r.id for r, s in zip(self._plan.rules, self._statuses) if s is not None and s is r.fires_on)
+        idle = self._idle_converters()
+        return tuple(r.id for i, (r, s) in enumerate(zip(self._plan.rules, self._statuses))
+                     if s is not None and s is r.fires_on and i not in idle)
 
     @property
     def unknown(self) -> tuple[str, ...]:
@@ -297,7 +312,9 @@ class Decision(tuple):
         """How fired rules were combined into the outcome, and where one finding also fires rules
         of other questions (overlaps found at load). Empty when at most one rule fired alone."""
         plan = self._plan
-        fired = [r for r, s in zip(plan.rules, self._statuses) if s is not None and s is r.fires_on]
+        idle = self._idle_converters()
+        fired = [r for i, (r, s) in enumerate(zip(plan.rules, self._statuses))
+                 if s is not None and s is r.fires_on and i not in idle]
         notes: list[str] = []
         if len(fired) > 1:
             ids = ", ".join(f"{r.id} ({r.label})" for r in fired)

@@ -30,6 +30,8 @@ def _outcomes() -> tuple[str, ...]:
             found.add(st.outcome)
             if st.mandatory_outcome:
                 found.add(st.mandatory_outcome)
+            if st.converts:
+                found.add(st.converts[1])
     return tuple(sorted(found))
 
 

@@ -35,15 +35,21 @@ class Stage:
     outcome: str  # outcome when a deciding rule fires
     mandatory_outcome: str | None = None  # conduct: outcome when a shall rule fires
     may_decides: bool = False
+    # (kind, outcome): when this stage decides and a rule of that kind fires, the outcome is that
+    # outcome instead (佛山 art. 13: a non-acceptance ground found after acceptance ends the procedure)
+    converts: tuple[str, str] | None = None
 
 
+_AFTER_ACCEPTANCE = ("procedure_end", "procedure_ended")
 STAGES: dict[str, tuple[tuple[Stage, ...], str]] = {
-    "application": ((Stage(("institution_type", "non_acceptance"), "not_accepted"),
+    "application": ((Stage(("waiver",), "designation_waived"),
+                     Stage(("institution_type", "non_acceptance"), "not_accepted", converts=_AFTER_ACCEPTANCE),
                      Stage(("materials",), "materials_incomplete"),
-                     Stage(("eligibility",), "conditions_not_met")), "conditions_met"),
+                     Stage(("eligibility",), "conditions_not_met", converts=_AFTER_ACCEPTANCE)), "conditions_met"),
     "agreement": ((Stage(("termination",), "terminate"), Stage(("rescission",), "rescind"),
-                   Stage(("suspension",), "suspend")), "continue"),
-    "request": ((Stage(("request_limit",), "request_refused"),), "request_allowed"),
+                   Stage(("suspension",), "suspend"), Stage(("suspended",), "suspended")), "continue"),
+    "request": ((Stage(("request_limit",), "request_refused"), Stage(("late_notice",), "late_notice")),
+                "request_allowed"),
     "conduct": ((Stage(("measures",), "measures_available", "measures_required", may_decides=True),), "no_measures"),
     "deadlines": ((), "computed"),
 }
@@ -65,6 +71,8 @@ class Plan:
     laid_out: tuple = ()  # stages with (index, fires_on, binding) per deciding rule, for _decide
     norm_rules: tuple[int, ...] = ()  # indexes of rules a recorded lower-norm difference bears on
     norm_deadlines: frozenset[str] = frozenset()  # time limits a recorded lower-norm difference bears on
+    # rules of a converting kind (Stage.converts): index -> the outcome they give when they apply
+    converters: dict = field(default_factory=dict)
 
     @property
     def fns(self) -> tuple[Callable[..., Any], ...]:
@@ -107,6 +115,15 @@ def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
                     idx.append(len(rules))
                     rules.append(r)
             laid.append((st, tuple(idx)))
+        converting: dict[str, tuple[int, ...]] = {}
+        for st in stages:
+            if st.converts is not None and st.converts[0] not in converting:
+                idx = []
+                for r in pack.rules:
+                    if r.kind == st.converts[0] and r.condition is not None:
+                        idx.append(len(rules))
+                        rules.append(r)
+                converting[st.converts[0]] = tuple(idx)
         deciding = [(st, tuple(i for i in idx if st.may_decides or rules[i].modality != "may")) for st, idx in laid]
         deadlines = tuple(r for r in pack.rules
                           if r.kind == "time_limit" and r.deadline_start is not None and r.deadline_length is not None
@@ -114,10 +131,15 @@ def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
         measure_rules = tuple(i for i, r in enumerate(rules) if r.measures)
         ids = {r.id for r in rules}
         overlaps = tuple(o for o in pack.overlaps if o.first.id in ids or o.second.id in ids)  # type: ignore[attr-defined]
-        laid_out = tuple((st, tuple((i, rules[i].fires_on, rules[i].modality != "may") for i in idx))
+        laid_out = tuple((st, tuple((i, rules[i].fires_on, rules[i].modality != "may") for i in idx),
+                          tuple((i, rules[i].fires_on) for i in converting.get(st.converts[0], ())
+                                if rules[i].modality != "may")  # a may rule never decides, nor converts
+                          if st.converts is not None else ())
                          for st, idx in deciding)
+        converters = {i: st.converts[1] for st in stages if st.converts is not None
+                      for i in converting[st.converts[0]]}
         plans[q] = Plan(q, tuple(rules), tuple(deciding),
-                        default, deadlines, measure_rules, overlaps, laid_out=laid_out,
+                        default, deadlines, measure_rules, overlaps, laid_out=laid_out, converters=converters,
                         norm_rules=tuple(i for i, r in enumerate(rules) if r.norm_differences),
                         norm_deadlines=frozenset(r.id for r in deadlines if r.norm_differences))
     return plans
@@ -130,7 +152,7 @@ def decide_outcome(plan: Plan, statuses: list[bool | None] | tuple) -> str:
 
 def _decide(plan: Plan, statuses: list[bool | None] | tuple) -> str:
     unknown_before = False
-    for stage, idx in plan.laid_out:
+    for stage, idx, converting in plan.laid_out:
         fired = mandatory = unknown = unknown_mandatory = False
         for i, fires_on, binding in idx:
             s = statuses[i]
@@ -149,6 +171,12 @@ def _decide(plan: Plan, statuses: list[bool | None] | tuple) -> str:
                 return stage.mandatory_outcome
             if stage.mandatory_outcome and unknown_mandatory:
                 return "undetermined"  # an unknown shall-rule could make the measures mandatory
+            if converting:
+                statuses_c = [statuses[i] is fires_on if statuses[i] is not None else None for i, fires_on in converting]
+                if True in statuses_c:
+                    return stage.converts[1]  # type: ignore[index]
+                if None in statuses_c:
+                    return "undetermined"  # the ground may end the procedure instead
             return stage.outcome
         if unknown:
             unknown_before = True

@@ -285,6 +285,10 @@ class Application(FactModel):
         None, description="Date the publicity (公示) of a passed evaluation began (Zhongshan art. 12; Foshan art. 10(4)).")
     listed_on: date | None = Field(
         None, description="Date the institution was entered in the published list of institutions to sign an agreement (纳入拟签订医保协议医疗机构名单之日, Zhongshan art. 13).")
+    agreement_signed_on: date | None = Field(
+        None, description="Date the designation agreement was signed after listing; absent = not signed (Zhongshan art. 13: not signed within 1 month of listing = 视作放弃).")
+    objection_review_failed: bool | None = Field(
+        None, description="An objection upheld during publicity was reviewed and the review failed (复核不通过, Foshan art. 10(4): the procedure ends).")
     objection_notified_on: date | None = Field(
         None, description="Date the applicant was told that an objection raised during publicity was upheld (Foshan art. 10(4): review request within 3 working days).")
     materials_completed_on: date | None = Field(
@@ -421,6 +425,9 @@ class Conduct(FactModel):
     suspended_physician_served: bool | None = Field(None, description="A physician whose insurance service qualification is suspended provided insured services (Zhongshan art. 44(11)).")
     suspected_regulation_art38_violation: bool | None = Field(None, description="Also suspected of violating art. 38 of 《医疗保障基金使用监督管理条例》 (Foshan art. 44 para. 1).")
     handling_decided_on: date | None = Field(None, description="Date the agency made its handling decision under the agreement (Foshan art. 44 para. 1: referral within 5 working days).")
+    referred_on: date | None = Field(None, description="Date the agency referred the case to the administration (移交医疗保障行政部门); absent = not referred (Foshan art. 44 para. 1).")
+    violation_of_law_found: bool | None = Field(None, description="The agency found a violation of law or regulation (违法违规情形), not only a breach of the agreement (Jiangsu art. 41 para. 1: refer to the administration).")
+    admin_penalty_liable: bool | None = Field(None, description="The conduct is liable to an administrative penalty by law (依法应当给予行政处罚, 青海 art. 70: refer to the administration).")
     no_fund_use_management: bool | None = Field(None, description="No internal management rules for fund use, or no unit or person in charge of it (Jiangsu art. 42(1)).")
     records_not_kept: bool | None = Field(None, description="Did not keep accounts, vouchers, prescriptions, records, cost details, stock records as required (Jiangsu art. 42(2)).")
     fund_data_not_transmitted: bool | None = Field(None, description="Did not transmit fund-use data through the insurance information system as required (Jiangsu art. 42(3)).")
@@ -488,6 +495,8 @@ class Request(FactModel):
     filed_on: date | None = Field(None, description="Date the request was filed.")
     effective_on: date | None = Field(None, description="Date from which the institution wants it to take effect.")
     agency_agreed: bool | None = Field(None, description="The agency agreed (art. 43(12)).")
+    agency_notified_on: date | None = Field(
+        None, description="Date the agency notified its consent in writing (书面告知之日; Foshan art. 19 para. 1: the suspension or rescission takes effect from it).")
 
 
 class InformationChange(FactModel):
@@ -500,6 +509,8 @@ class InformationChange(FactModel):
         None, description="The change concerns the name, legal representative, principal or actual controller, or registered address (Zhongshan art. 39: the major items for a privately run institution).")
     reregistered_on: date | None = Field(
         None, description="Date the institution re-registered because its founder (设置主体) or nature changed, keeping address, departments, scale and category (Zhongshan art. 39 para. 2: transition of at most 6 months).")
+    failed_evaluation_notified_on: date | None = Field(
+        None, description="Date the failed result of the evaluation in the designation procedure after re-registration was served (评估结果告知送达之日, Zhongshan art. 39 para. 2: insured services stop from the next day).")
     reveals_ineligibility: bool | None = Field(
         None, description="On review, the changed institution no longer meets the application conditions or falls under a non-acceptance ground (Foshan art. 15 para. 2).")
 

@@ -35,6 +35,8 @@ OUTCOME_LABELS = {
     "terminate": "终止医保协议", "rescind": "解除医保协议", "suspend": "中止医保协议", "continue": "继续履行",
     "request_refused": "请求不予准许", "request_allowed": "可以提出请求",
     "measures_required": "应当采取处理措施", "measures_available": "可以采取处理措施", "no_measures": "无需处理",
+    "procedure_ended": "终结申请程序", "designation_waived": "视作放弃定点医疗机构资格",
+    "suspended": "医保协议处于中止状态", "late_notice": "请求提出逾期（未提前告知）",
     "computed": "已计算期限", "undetermined": "无法确定（缺少事实）",
 }
 MODALITY_LABELS = {"shall": "应当", "may": "可以", "shall_not": "不得", "effect": "依法生效"}
@@ -45,6 +47,7 @@ KIND_LABELS = {
     "institution_type": "可申请定点的机构类型", "eligibility": "申请条件", "materials": "申请材料",
     "non_acceptance": "不予受理", "time_limit": "期限", "suspension": "中止", "rescission": "解除",
     "termination": "终止", "request_limit": "机构请求的限制", "measures": "处理方式",
+    "late_notice": "逾期告知", "procedure_end": "终结申请程序", "waiver": "视作放弃", "suspended": "中止生效",
 }
 UNIT_LABELS = {"days": "日", "working_days": "个工作日", "months": "个月", "years": "年", "count": "", "beds": "张",
                "percent": "%", "yuan": "元", "hours": "小时", "types": ""}

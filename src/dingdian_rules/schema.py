@@ -27,6 +27,10 @@ RuleKind = Literal[
     "rescission",  # 解除: when
     "termination",  # 终止: when
     "request_limit",  # limits on an institution's own request (art. 44): when -> not allowed
+    "late_notice",  # a request that only one side's notice decides (不再续签), filed late: when
+    "procedure_end",  # 终结申请程序: when, the state in which a not_accepted / conditions_not_met ground ends the procedure
+    "waiver",  # 视作放弃定点资格: when
+    "suspended",  # an agreed or ordered suspension in effect (自告知之日起中止): when
     "measures",  # 处理方式 / 违约处理 tiers: when + measures
 ]
 Modality = Literal["shall", "may", "shall_not", "effect"]
@@ -40,12 +44,14 @@ RULE_OUTCOMES: dict[str, tuple[str, ...]] = {
     "materials": ("materials_incomplete",), "eligibility": ("conditions_not_met",),
     "suspension": ("suspend",), "rescission": ("rescind",), "termination": ("terminate",),
     "request_limit": ("request_refused",), "measures": ("measures_required", "measures_available"),
-    "time_limit": (),
+    "late_notice": ("late_notice",), "procedure_end": ("procedure_ended",), "waiver": ("designation_waived",),
+    "suspended": ("suspended",), "time_limit": (),
 }
 QUESTION_OUTCOMES: dict[str, tuple[str, ...]] = {
-    "application": ("conditions_met", "not_accepted", "materials_incomplete", "conditions_not_met", "undetermined"),
-    "agreement": ("continue", "suspend", "rescind", "terminate", "undetermined"),
-    "request": ("request_allowed", "request_refused", "undetermined"),
+    "application": ("conditions_met", "not_accepted", "materials_incomplete", "conditions_not_met", "procedure_ended",
+                    "designation_waived", "undetermined"),
+    "agreement": ("continue", "suspended", "suspend", "rescind", "terminate", "undetermined"),
+    "request": ("request_allowed", "request_refused", "late_notice", "undetermined"),
     "conduct": ("no_measures", "measures_available", "measures_required", "undetermined"),
     "deadlines": ("computed", "undetermined"),
 }

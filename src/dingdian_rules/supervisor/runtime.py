@@ -40,6 +40,10 @@ from .standing import Due, Standing, TimelineEntry
 __all__ = ["Supervisor", "Due", "TimelineEntry", "Standing", "build_decision"]
 
 _QUIET_DEFAULT = {"agreement": "continue", "conduct": "no_measures"}
+# Outcomes that are the agreement's own standing, not a decision to act on: moving between them is not due
+# (a suspension that starts or ends is an event the caller posted; standing() reports the state).
+_QUIET_STATES = {"agreement": frozenset({"continue", "suspended"})}
+_STATE_KINDS = frozenset({"suspended"})  # rules stating that state: not what came due (the decision still lists them)
 _DAY = timedelta(days=1)
 
 
@@ -360,8 +364,12 @@ class Supervisor:
             if prev is None and _QUIET_DEFAULT.get(q) == outcome and not fired:
                 continue  # a quiet start: nothing is due
             prev_fired = set(prev[1]) if prev is not None and (q != "request" or prev[2] == key[2]) else set()
+            newly = tuple(f for f in fired if f not in prev_fired and self.pack.rule(f).kind not in _STATE_KINDS)
+            quiet = _QUIET_STATES.get(q, ())
+            if outcome in quiet and (prev is None or prev[0] in quiet) and not newly:
+                continue  # only the agreement's own state changed (in force <-> suspended), shown by standing()
             due = Due(inst.id, day, q, decision, prev[0] if prev is not None and (q != "request" or prev[2] == key[2])
-                      else None, tuple(f for f in fired if f not in prev_fired), cause)
+                      else None, newly, cause)
             dues.append(due)
             inst.timeline.append(TimelineEntry(day, "due", due=due))
             self._undelivered.append(due)  # until a call returns it (see _deliver)
