@@ -188,6 +188,7 @@ class ResolvedRule:
     deadline_start: CompiledExpr | None = None
     deadline_extend: CompiledExpr | None = None
     deadline_done: CompiledExpr | None = None  # the done_on expression
+    deadline_each: "tuple[CompiledExpr, CompiledExpr | None] | None" = None  # per item: the list, the filter
     deadline_length: tuple[int, str] | None = None
     deadline_param: str | None = None
     also_cites: tuple[Citation, ...] = ()
@@ -222,6 +223,8 @@ def rule_parameters(rule: ResolvedRule) -> set[str]:
     texts: list[str | None] = [rule.when, rule.requires, rule.applies_when]
     if rule.deadline:
         texts += [rule.deadline.length, rule.deadline.extend_days, rule.deadline.start, rule.deadline.done_on]
+        if rule.deadline.each is not None:
+            texts += [rule.deadline.each.where]
     for m in rule.measures:
         if m.measure.amount:
             texts += [m.measure.amount.base, m.measure.amount.min_rate, m.measure.amount.max_rate]

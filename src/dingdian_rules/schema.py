@@ -216,6 +216,17 @@ class Measure(BaseModel):
     duration: Span | None = None
 
 
+class DeadlineEach(BaseModel):
+    """One deadline per item of a list (each suspension, each past rescission): the limit's
+    `start` and `done_on` then read the item through its variable."""
+
+    model_config = _STRICT
+    item: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="The item's variable, e.g. s.")
+    list: str = Field(description="The fact list, e.g. agreement.suspensions.")
+    where: str | None = Field(None, description="Which items have the deadline, e.g. s.requested_by_institution.")
+    key: str = Field(description="The item's field that identifies it in outputs, e.g. started_on.")
+
+
 class Deadline(BaseModel):
     """A time limit: ``length`` counted from (``after``) or back from (``before``) a start date."""
 
@@ -232,6 +243,14 @@ class Deadline(BaseModel):
     done_on: str | None = Field(
         None, description="Expression giving the day the act the limit asks for was done (e.g. conduct.repaid_on); "
         "absent = not done. The deadline's status is then met (on or before the last day) or lapsed.")
+    start_day_counts: bool = Field(
+        False, description="Civil Code art. 201: the start day is not counted, the period begins the next day "
+        "(the default, for an event that happens during a day: a decision, a notice, a receipt). True when the "
+        "start is itself a full day the period includes (a first day in force, 自…之日起 counted as day 1; art. 204 "
+        "lets a law or the parties so provide). Not for periods in hours, which run from the start's time.")
+    each: DeadlineEach | None = Field(
+        None, description="One deadline per item of a list; conditions count it from an item's start with "
+        "due(time_limit.id, <start>).")
 
 
 class Rule(BaseModel):

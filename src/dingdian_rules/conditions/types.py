@@ -14,7 +14,7 @@ from functools import lru_cache
 import types as _pytypes
 import typing
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 
 from pydantic import BaseModel
@@ -43,6 +43,9 @@ class Type:
 
 
 BOOL, INT, NUM, TEXT, DATE, DURATION = (Type(n) for n in ("bool", "int", "number", "text", "date", "duration"))
+# A date-time fact (a period in hours runs from it, 民法典 art. 201 para. 2): comparable with
+# date-times only; a time limit in hours counts from it.
+DATETIME = Type("datetime")
 ANY_LIST = Type("list")
 # The type of a part whose mistake is already reported (or of a parameter that failed the schema):
 # checks that meet it stay silent, so one mistake does not cascade into several errors.
@@ -93,6 +96,8 @@ def type_of_annotation(annotation: object) -> Type:
             return NUM
         if issubclass(annotation, str):
             return TEXT
+        if issubclass(annotation, datetime):  # before date: a datetime is a date subclass
+            return DATETIME
         if issubclass(annotation, date):
             return DATE
         if issubclass(annotation, BaseModel):
@@ -301,6 +306,16 @@ class Checker:
     def _Call(self, node: A.Call) -> Type:
         types = [self._visit(a) for a in node.args]
         name = node.name
+        if name in ("due", "status") and isinstance(node.args[0], A.Limit) and node.args[0].ref is not None:
+            ref = node.args[0].ref
+            if getattr(ref, "hours", False):
+                self._fail("hour-period", f"{node.args[0].rule_id} is counted in hours, from a date-time: its end is "
+                           f"a moment, not a day {name}() can give", node.start,
+                           "conditions compare days; read the limit in the deadlines output")
+            elif getattr(ref, "per_item", False) and len(node.args) == 1:
+                self._fail("per-item-limit", f"{node.args[0].rule_id} has one deadline per item of a list: {name}() "
+                           "must say which", node.start,
+                           f"count it from the item's start inside any()/all(): due({node.args[0].rule_id}, s.started_on)")
         if name == "status":
             return ERROR if types[0] is ERROR else LIMIT_STATUS
         if name == "due":
@@ -321,6 +336,10 @@ class Checker:
                            f"months or years) second, not {types[1]}", node.args[1].start)
             elif not isinstance(node.args[1], A.Param):
                 self._fail("type-mismatch", f"{name}() takes its period as a $parameter", node.args[1].start)
+            elif self.params[node.args[1].name].value[1] == "hours":  # type: ignore[index]
+                self._fail("hour-period", f"{name}() counts whole days; ${node.args[1].name} is in hours, which run "
+                           "from a date-time (民法典 art. 201 para. 2)", node.args[1].start,
+                           "make it the length of a time_limit whose start is a date-time fact")
             else:
                 length, unit = self.params[node.args[1].name].value  # type: ignore[misc]
                 limit = self.rolled.get(node.args[1].name)
