@@ -419,14 +419,23 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
                   where[0].locate(where[1]), format_path(where[1]),
                   f"a {r.kind} rule's outcome is {' or '.join(allowed)}" if allowed else
                   f"a {r.kind} rule has no outcome: remove `outcome:`")
-    start = extend = length = done = each = None
+    start = extend = length = done = each = on = opens = checks = None
     if r.kind == "time_limit":
         if r.deadline is None:
             bag.error("missing-field", "a time_limit rule needs `deadline:`", doc0.locate(rule_path),
                       format_path(rule_path), "add `deadline: {start: ..., length: $param, ...}`")
         else:
             dl_doc, dl_path = fl.get("deadline", (doc0, rule_path + ("deadline",)))
-            length = _duration(r.deadline.length, params, (dl_doc, dl_path + ("length",)), bag, hours=True)
+            if r.deadline.on is not None:  # a calendar day the text names: the last day itself
+                if r.deadline.length is not None:
+                    bag.error("invalid-value", "give either `length:` (a period) or `on:` (the last day), not both",
+                              dl_doc.locate(dl_path + ("on",)), format_path(dl_path + ("on",)), "remove one of them")
+                length = (0, "date")
+            elif r.deadline.length is None:
+                bag.error("missing-field", "a deadline needs `length:` (a period) or `on:` (the last day)",
+                          dl_doc.locate(dl_path), format_path(dl_path), "add `length: $param`")
+            else:
+                length = _duration(r.deadline.length, params, (dl_doc, dl_path + ("length",)), bag, hours=True)
             hours = length is not None and length[1] == "hours"
             moment = DATETIME if hours else DATE  # a period in hours runs from a date-time (art. 201 para. 2)
             item = None
@@ -444,6 +453,14 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
                                     item=item)
             if hours:
                 _check_hour_limit(r.deadline, (dl_doc, dl_path), bag)
+            named = []
+            for key in ("on", "opens", "checks"):
+                text = getattr(r.deadline, key)
+                named.append(comp.compile(text, DATE, (dl_doc, dl_path + (key,)), f"{r.id}.{key}", item=item)
+                             if text else None)
+            on, opens, checks = named
+            if r.deadline.on is not None and on is None:
+                length = None  # the last day could not be compiled: reported above
     measures = []
     ms_doc, ms_path = fl.get("measures", (doc0, rule_path + ("measures",)))
     for i, ms in enumerate(r.measures):
@@ -469,8 +486,8 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
         measures=tuple(measures), tier=r.tier, condition=condition,
         fires_on=False if field_name == "requires" else True,
         deadline_start=start, deadline_extend=extend, deadline_done=done, deadline_length=length,
-        deadline_each=each,
-        deadline_param=r.deadline.length[1:] if r.deadline else None,
+        deadline_each=each, deadline_on=on, deadline_opens=opens, deadline_checks=checks,
+        deadline_param=r.deadline.length[1:] if r.deadline and r.deadline.length else None,
         also_cites=basis[0].also_cites if basis else tuple(r.also_cites), item_lists=used,
         cited_as=basis_zh(basis, documents), documents=documents or {})
     from .resolved import rule_parameters  # the scan needs the built rule (its item lists)

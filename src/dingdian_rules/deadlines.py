@@ -50,6 +50,9 @@ class DeadlineSpec:
     start_counts: bool = False  # the start day is day 1 (art. 201 excludes it by default)
     hours: bool = False  # a period in hours, from a date-time (art. 201 para. 2): count_moment
     each: "ItemSpec | None" = None  # one deadline per item of a list (docs/time.md, "Deadlines per item")
+    on: Callable[..., Any] | None = None  # the last day itself (`on:`)
+    opens: Callable[..., Any] | None = None  # the first day of the window (`opens:`)
+    checks: Callable[..., Any] | None = None  # a caller's date that must equal the last day (`checks:`)
 
 
 @dataclass(frozen=True, eq=False)
@@ -77,7 +80,10 @@ def deadline_spec(r: "ResolvedRule") -> DeadlineSpec:
                         r.deadline_extend.fast if r.deadline_extend is not None else None, length, unit,
                         timecalc.add_period if dl.direction == "after" else timecalc.subtract_period, roll,
                         r.deadline_done.fast if r.deadline_done is not None else None,
-                        r.deadline_extend is None and not roll and not counts, counts, unit == "hours", each)
+                        r.deadline_extend is None and not roll and not counts, counts, unit == "hours", each,
+                        r.deadline_on.fast if r.deadline_on is not None else None,
+                        r.deadline_opens.fast if r.deadline_opens is not None else None,
+                        r.deadline_checks.fast if r.deadline_checks is not None else None)
 
 
 class Counted(NamedTuple):
@@ -192,11 +198,11 @@ class LimitRef:
     is built. Compiled conditions hold it as a constant, so nothing is looked up by name when
     they run."""
 
-    __slots__ = ("rule_id", "calendar", "_signature", "rule", "_spec", "per_item", "hours")
+    __slots__ = ("rule_id", "calendar", "_signature", "rule", "_spec", "per_item", "hours", "named_day")
 
     def __init__(self, rule_id: str, calendar: timecalc.WorkdayCalendar,
                  signature: Callable[[], tuple | None] | None = None, per_item: bool = False,
-                 hours: bool = False) -> None:
+                 hours: bool = False, named_day: bool = False) -> None:
         """``signature`` computes, when first asked, everything the limit's count depends on (its
         definition, the values of the parameters it reads, the calendar), so that conditions
         naming two limits with the same signature can share one compiled form; None when they
@@ -208,6 +214,7 @@ class LimitRef:
         self._spec: DeadlineSpec | None = None
         self.per_item = per_item  # one deadline per item: conditions name the item's start, due(x, d)
         self.hours = hours  # a period in hours: its end is a moment, not a day conditions compare
+        self.named_day = named_day  # `on:` a calendar day the text names, not a period counted from a start
 
     def __repr__(self) -> str:
         return f"LimitRef({self.rule_id})"

@@ -164,6 +164,7 @@ class DeadlineResult(NamedTuple):
     start_at: datetime | None = None  # a period in hours: the start's moment (start is its day)
     due_at: datetime | None = None  # … its end (due is its day)
     done_at: datetime | None = None  # … the moment the act was done (done_on is its day)
+    opens_on: date | None = None  # the first day of a window that ends on ``due`` (`opens:`)
 
     @property
     def status(self) -> str | None:
@@ -187,7 +188,7 @@ class DeadlineResult(NamedTuple):
                 "extra_days": self.extra_days, "due": _iso(self.due), "calendar": self.calendar,
                 "estimated": self.estimated, "rolled_from": _iso(self.rolled_from),
                 "status": self.status, "done_on": _iso(self.done_on), "start_counted": self.start_counted,
-                "start_at": _iso(self.start_at), "due_at": _iso(self.due_at), "done_at": _iso(self.done_at),
+                "opens_on": _iso(self.opens_on), "start_at": _iso(self.start_at), "due_at": _iso(self.due_at), "done_at": _iso(self.done_at),
                 "item": None if self.item is None else {"list": self.item[0], "index": self.item[1],
                                                         "key": self.item[2], "value": _plain(self.item[3])},
                 "citation": citation_dict(self.citation), "cited_as": self.cited_as, "modality": self.modality,

@@ -144,8 +144,8 @@ class DeadlineModel(_Model):
     title: TextModel
     start_event: TextModel = Field(description="What happens on the start date (收到材料之日 …).")
     start: IsoDate | None = _date("Start date, or null when a fact it needs is missing.")
-    length: int = Field(ge=1)
-    unit: DurationUnit | Literal["hours"]
+    length: int = Field(ge=0, description="The period's length; 0 with unit date (a calendar day the text names).")
+    unit: DurationUnit | Literal["hours", "date"]
     direction: Literal["after", "before"]
     extra_days: int = Field(description="Natural days added to the period (time not counted).")
     due: IsoDate | None = _date("Last day of the period, or null when it cannot be computed.")
@@ -160,6 +160,8 @@ class DeadlineModel(_Model):
     start_counted: bool = Field(
         description="The start day is day 1 of the period (start_day_counts); false: it is not counted and the period "
         "begins the next day (Civil Code art. 201).")
+    opens_on: IsoDate | None = _date("The first day of a window that ends on the due day (e.g. the last quarter of a "
+                                     "year); null when the limit is not a window.")
     start_at: IsoDateTime | None = _datetime("A period in hours: the start's date-time (start is its day); null otherwise.")
     due_at: IsoDateTime | None = _datetime("A period in hours: the end's date-time (due is its day); null otherwise.")
     done_at: IsoDateTime | None = _datetime("A period in hours: when the act was done (done_on is its day); null "

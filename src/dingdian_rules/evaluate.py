@@ -75,8 +75,8 @@ class Plan:
         ``other_deadline_specs``, so a question without them pays one empty test for them."""
         if not self._specs:
             specs = tuple(deadline_spec(r) for r in self.deadline_rules)
-            self._specs.append(tuple(s for s in specs if s.each is None and not s.hours))
-            self._specs.append(tuple(s for s in specs if s.each is not None or s.hours))
+            self._specs.append(tuple(s for s in specs if s.each is None and not s.hours and s.on is None))
+            self._specs.append(tuple(s for s in specs if s.each is not None or s.hours or s.on is not None))
         return self._specs[0]
 
     @property
@@ -171,6 +171,8 @@ def _calendar_name(pack: ResolvedPack, unit: str, due: date | None, start: date 
     if name is None:
         if unit == "hours":
             name = "hours from the start's time (Civil Code art. 201 para. 2)"
+        elif unit == "date":
+            name = "a calendar day the text names"
         elif unit != "working_days":
             name = "natural days" if unit == "days" else f"calendar {unit} (Civil Code arts. 201-202)"
         else:
@@ -212,7 +214,7 @@ def _deadline(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, e
 
 
 def _other_deadlines(pack: ResolvedPack, specs: "tuple[DeadlineSpec, ...]", case: Case, today: date,
-                     est: set[int]) -> list[DeadlineResult]:
+                     est: set[int], warnings: list[DecisionWarning]) -> list[DeadlineResult]:
     """Deadlines per item of a list (one per matching item, with its index and identifying fact)
     and periods in hours (from a date-time, art. 201 para. 2)."""
     out: list[DeadlineResult] = []
@@ -221,7 +223,7 @@ def _other_deadlines(pack: ResolvedPack, specs: "tuple[DeadlineSpec, ...]", case
             continue
         each = spec.each
         if each is None:
-            out.append(_counted(pack, spec, case, today, est, None, None))
+            out.append(_counted(pack, spec, case, today, est, None, None, warnings))
             continue
         items = each.source(case, today, est)
         if items is None:  # the list itself is unknown: one entry saying which fact would give it
@@ -234,12 +236,13 @@ def _other_deadlines(pack: ResolvedPack, specs: "tuple[DeadlineSpec, ...]", case
         for i, item in enumerate(items):
             if each.where is not None and each.where(case, today, est, item) is False:
                 continue
-            out.append(_counted(pack, spec, case, today, est, item, (each.path, i, each.key, getattr(item, each.key))))
+            out.append(_counted(pack, spec, case, today, est, item, (each.path, i, each.key, getattr(item, each.key)),
+                                warnings))
     return out
 
 
 def _counted(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, est: set[int], item: Any,
-             label: "tuple[str, int, str, Any] | None") -> DeadlineResult:
+             label: "tuple[str, int, str, Any] | None", warnings: list[DecisionWarning]) -> DeadlineResult:
     """One deadline of ``_other_deadlines``: of one item (``item``, labelled ``label``) or of the case."""
     r = spec.rule
     args = (case, today, est) if item is None and spec.each is None else (case, today, est, item)
@@ -251,6 +254,23 @@ def _counted(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, es
         _, slots = r.deadline_start.run_traced(case, today, set(), item)  # type: ignore[union-attr]
         missing = tuple(sorted(missing_facts(r.deadline_start, slots)))  # type: ignore[arg-type]
         due = None
+    elif spec.on is not None:  # a calendar day the text names (`on:`), moved by art. 203 only if the limit rolls
+        due = spec.on(*args)
+        if due is None:
+            _, slots = r.deadline_on.run_traced(case, today, set(), item)  # type: ignore[union-attr]
+            missing = tuple(sorted(missing_facts(r.deadline_on, slots)))  # type: ignore[arg-type]
+        elif spec.roll:
+            try:
+                rolled = timecalc.roll_to_working_day(due, pack.calendar)
+            except timecalc.DateOutOfRange as exc:
+                est.add(exc.year)
+                due = None
+            else:
+                if rolled.value != due:
+                    rolled_from, due = due, rolled.value
+                if rolled.estimated:
+                    estimated = True
+                    est.update(rolled.uncovered_years)
     elif spec.hours:
         start_at, done_at = start, done
         due_at = count_moment(spec, start)
@@ -264,11 +284,17 @@ def _counted(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, es
             and spec.each.where(case, today, est, item) is None:  # applies to this item only if a fact is so
         _, slots = r.deadline_each[1].run_traced(case, today, set(), item)  # type: ignore[index]
         missing = tuple(sorted(set(missing) | missing_facts(r.deadline_each[1], slots)))  # type: ignore[index]
+    opens = spec.opens(*args) if spec.opens is not None else None
+    if spec.checks is not None and due is not None:
+        given = spec.checks(*args)
+        if given is not None and given != due:
+            warnings.append(DecisionWarning("deadline-differs", f"{r.deadline.checks} is {given.isoformat()}, but "  # type: ignore[union-attr]
+                                            f"{r.id} gives {due.isoformat()} ({r.cited_as})"))
     dl = r.deadline
     return DeadlineResult(r.id, r.title, dl.start_event, start, spec.length, spec.unit, dl.direction, due,  # type: ignore[union-attr]
                           _calendar_name(pack, spec.unit, due, start), estimated, rolled_from,
                           extra, r.citation, r.modality, r.in_principle, missing, r.cited_as,
-                          done, today, spec.start_counts, label, start_at, due_at, done_at)
+                          done, today, spec.start_counts, label, start_at, due_at, done_at, opens)
 
 
 def _share(base: float, rate: float) -> float | None:
@@ -358,9 +384,12 @@ def _finish(pack: ResolvedPack, plan: Plan, case: Case, today: date, statuses: t
     deadlines = tuple([d for d in [_deadline(pack, spec, case, today, est) for spec in plan.deadline_specs]
                        if d is not None])
     other = plan._specs[1]  # built by deadline_specs just above
-    if other:  # per-item limits and periods in hours (none in most questions)
-        deadlines += tuple(_other_deadlines(pack, other, case, today, est))
     warnings = _warnings(pack, today)
+    if other:  # per-item limits, periods in hours, named days (none in most questions)
+        differs: list[DecisionWarning] = []
+        deadlines += tuple(_other_deadlines(pack, other, case, today, est, differs))
+        if differs:
+            warnings = warnings + tuple(differs)
     if est:
         warnings = warnings + _count_warnings(est)
     measures = _measures(plan, statuses, case, today) if plan.measure_rules else ()

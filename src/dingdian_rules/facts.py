@@ -376,6 +376,9 @@ class Suspension(FactModel):
     rectified_as_required: bool | None = Field(None, description="Rectified as required during the suspension (art. 43(1)).")
     scheduled_end_on: date | None = Field(
         None, description="Last day of the suspension period as decided (中止期满之日) (Zhongshan art. 44 para. 3).")
+    resume_confirmed_on: date | None = Field(
+        None, description="Date the agency confirmed the rectification effective (确认改正有效之日); insured services "
+        "resume from the first day of the next month (Zhongshan art. 44 para. 3: 次月恢复).")
     resume_verified: bool | None = Field(
         None, description="The agency verified the rectification after a resume application (核查确认改正有效); false = verification failed (Zhongshan art. 44 para. 3).")
 
@@ -393,6 +396,12 @@ class Agreement(FactModel):
     term_end: date | None = Field(None, description="Last day of the current agreement term.")
     suspensions: list[Suspension] | None = Field(None, description="Suspensions in the current term.")
     renewal_agreed: bool | None = Field(None, description="Renewal negotiations reached agreement (art. 41).")
+    first_signed_on: date | None = Field(
+        None, description="Date the institution's first agreement was signed (首次协议签订日期, Foshan art. 10(5): signed on "
+        "or before 30 June, valid to 31 December of that year; later, to 31 December of the next year).")
+    social_insurance_year_end: date | None = Field(
+        None, description="Last day of the current social-insurance year (社保年度), e.g. 2025-12-31 (Foshan art. 40: the "
+        "annual assessment within its last quarter).")
     home_region_action: RegionAction | None = Field(
         None, description="What the prefecture-level (or higher) agency where the institution is located did to its agreement: none, suspended or rescinded (art. 44 para. 2). Unknown when not given.")
     is_home_region: bool | None = Field(None, description="This agreement is with the agency where the institution is located.")

@@ -229,13 +229,16 @@ def _deadline_text(d: DeadlineResult, titles: Mapping[str, str] | None) -> list[
     if d.item is not None:
         lines.append(f"    事项：{_item_label(d)}")
     lines += [f"    起算：{d.start_event.zh}（{_start_label(d)}）",
-              f"    期间：{_period(d.length, d.unit)}，{_counting(d)}{direction}计算"]
+              (f"    期间：{_period(d.length, d.unit)}，{_counting(d)}{direction}计算" if d.unit != "date"
+               else "    期间：文本所定日期（不是自起算日计算的期间）")]
     if d.extra_days:
         lines.append(f"    另加：{d.extra_days}日（不计入期间的时间）")
     lines.append(f"    历法：{d.calendar}")
     if d.due is None:
         lines.append("    届满日：无法计算" + (f"（缺少：{', '.join(d.missing)}）" if d.missing else ""))
     else:
+        if d.opens_on is not None:
+            lines.append(f"    期间开始：{d.opens_on.isoformat()}")
         lines.append(f"    届满日：{_due_label(d)}" + ("（估算）" if d.estimated else ""))
         if d.rolled_from:
             lines.append(f"    顺延：原届满日 {d.rolled_from.isoformat()} 不是工作日，顺延至 {d.due.isoformat()}")
@@ -267,6 +270,8 @@ def _due_label(d: DeadlineResult) -> str:
 
 def _counting(d: DeadlineResult) -> str:
     """How the period is counted from its start (民法典 art. 201)."""
+    if d.unit == "date":
+        return "依文本所定日期，"
     if d.unit == "hours":
         return "自起算时刻"
     return "起算日计入，自起算日" if d.start_counted else "自起算日"
@@ -397,7 +402,8 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
             item = f"（{_item_label(dl)}）" if dl.item is not None else ""
             rows.append([f"`{dl.key}` {dl.title.zh}{item}", _modality(dl.modality, dl.in_principle),
                          f"{dl.start_event.zh}（{_start_label(dl)}）",
-                         f"{_period(dl.length, dl.unit)}{'之后' if dl.direction == 'after' else '之前'}{extra}",
+                         (f"{_period(dl.length, dl.unit)}{'之后' if dl.direction == 'after' else '之前'}{extra}"
+                          if dl.unit != "date" else "文本所定日期" + (f"，自 {dl.opens_on.isoformat()} 起" if dl.opens_on else "")),
                          due, _deadline_status(dl), dl.calendar, _cited(dl.cited_as, dl.citation, titles)])
         lines += ["", "### 期限", ""] + _table(["规则", "规范", "起算", "期间", "届满日", "状态", "历法", "依据"], rows) + [""]
         for dl in d.deadlines:
@@ -522,7 +528,8 @@ def _pack_sections(pack: ResolvedPack) -> list[tuple[str, list[tuple[str, list[s
                     details.append(f"{head}：{_one_line(text)}")
             if r.deadline:
                 dl = r.deadline
-                length = f"{_period(*r.deadline_length)}（{dl.length}）" if r.deadline_length else dl.length
+                length = (f"{_period(*r.deadline_length)}（{dl.length}）" if r.deadline_length and dl.length
+                          else f"届满日 {_one_line(dl.on)}" if dl.on else dl.length)
                 details.append(f"期限：自{dl.start_event.zh}（{_one_line(dl.start)}）{'之后' if dl.direction == 'after' else '之前'}"
                                f" {length}" + ("，遇非工作日顺延" if dl.roll_to_working_day else "")
                                + (f"，另加 {dl.extend_days} 日" if dl.extend_days else "")

@@ -73,7 +73,7 @@ MEASURE_NAMES: dict[str, str] = {
 MeasureId = Literal[tuple(MEASURE_NAMES)]  # type: ignore[valid-type]
 # Codes of the warnings a decision can carry (docs/errors.md, "Decision warnings").
 DecisionWarningCode = Literal["pack-draft", "pack-not-yet-in-force", "pack-expired", "layer-not-encoded",
-                              "calendar-estimated", "date-out-of-range"]
+                              "calendar-estimated", "date-out-of-range", "deadline-differs"]
 DeadlineStatus = Literal[DEADLINE_STATUSES]  # type: ignore[valid-type]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
@@ -233,7 +233,17 @@ class Deadline(BaseModel):
     model_config = _STRICT
     start: str = Field(description="Expression giving the start date.")
     start_event: Text = Field(description="What happens on the start date (收到材料之日 …).")
-    length: str = Field(description="A duration parameter, as $id.")
+    length: str | None = Field(None, description="A duration parameter, as $id (or give `on:` instead).")
+    on: str | None = Field(
+        None, description="Instead of start + length: an expression giving the last day itself, a calendar day "
+        "the text names (year_end(agreement.first_signed_on), a suspension's scheduled end). `start` is then the "
+        "event it is named from.")
+    opens: str | None = Field(
+        None, description="An expression giving the first day of a window that ends on the last day "
+        "(每个社保年度结束前1个季度内: quarter_start(…)); shown as opens_on.")
+    checks: str | None = Field(
+        None, description="A date the caller gives that must equal the computed last day (agreement.term_end); "
+        "when it is known and differs, the decision warns (deadline-differs).")
     direction: Literal["after", "before"] = "after"
     extend_days: str | None = Field(None, description="Expression giving natural days to add (e.g. supplement time not counted).")
     roll_to_working_day: bool = Field(

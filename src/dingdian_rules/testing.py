@@ -56,7 +56,8 @@ QUESTION_SECTIONS: Mapping[str | None, tuple[str, ...]] = {
     "agreement": ("institution", "agreement", "conduct", "request", "information_change", "claim"),
     "request": ("institution", "request", "agreement"),
     "conduct": ("institution", "conduct"),
-    "deadlines": ("institution", "application", "agreement", "request", "information_change", "claim", "conduct"),
+    "deadlines": ("institution", "application", "history", "agreement", "request", "information_change", "claim",
+                  "conduct"),
     None: ("institution", "application", "history", "agreement", "conduct", "request", "information_change",
            "claim"),
 }

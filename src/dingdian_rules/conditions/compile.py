@@ -369,6 +369,14 @@ class _Gen:
             return self._limit_call(node)
         args = [self.expr(a) for a in node.args]
         r = self.tmp()
+        if name in ("year_end", "quarter_start", "quarter_end", "next_month_start"):
+            fn = self.const(getattr(timecalc, name))
+            self.emit(f"{r} = None if {args[0]} is None else {fn}({args[0]})")
+            return r
+        if name == "day_in_year":
+            fn = self.const(timecalc.day_in_year)
+            self.emit(f"{r} = None if {args[0]} is None else {fn}({args[0]}, {args[1]}, {args[2]})")
+            return r
         if name in ("day_before", "day_after"):
             self.emit(f"{r} = None if {args[0]} is None else {self.const(_next_day)}({args[0]}, "
                       f"{-1 if name == 'day_before' else 1}, E)")

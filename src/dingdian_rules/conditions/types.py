@@ -308,7 +308,11 @@ class Checker:
         name = node.name
         if name in ("due", "status") and isinstance(node.args[0], A.Limit) and node.args[0].ref is not None:
             ref = node.args[0].ref
-            if getattr(ref, "hours", False):
+            if getattr(ref, "named_day", False):
+                self._fail("named-day-limit", f"{node.args[0].rule_id} names its last day (`on:`) rather than "
+                           f"counting a period; {name}() counts periods", node.start,
+                           "read the day the limit names (the same expression) in the condition")
+            elif getattr(ref, "hours", False):
                 self._fail("hour-period", f"{node.args[0].rule_id} is counted in hours, from a date-time: its end is "
                            f"a moment, not a day {name}() can give", node.start,
                            "conditions compare days; read the limit in the deadlines output")
@@ -321,6 +325,20 @@ class Checker:
         if name == "due":
             if len(types) == 2 and types[1] is not ERROR and types[1] != DATE:
                 self._fail("type-mismatch", f"due() counts from a date, not {types[1]}", node.args[1].start)
+            return DATE
+        if name in ("year_end", "quarter_start", "quarter_end", "next_month_start"):
+            if types[0] is not ERROR and types[0] != DATE:
+                self._fail("type-mismatch", f"{name}() needs a date, not {types[0]}", node.args[0].start)
+            return DATE
+        if name == "day_in_year":
+            if types[0] is not ERROR and types[0] != DATE:
+                self._fail("type-mismatch", f"day_in_year() needs a date first, not {types[0]}", node.args[0].start)
+            month, day = node.args[1], node.args[2]
+            if not (isinstance(month, A.Lit) and isinstance(day, A.Lit) and type(month.value) is int
+                    and type(day.value) is int and 1 <= month.value <= 12 and 1 <= day.value <= 31
+                    and day.value <= (29 if month.value == 2 else 30 if month.value in (4, 6, 9, 11) else 31)):
+                self._fail("type-mismatch", "day_in_year() takes a month and a day written as whole numbers that "
+                           "make a day of a year, e.g. day_in_year(d, 6, 30)", node.args[1].start)
             return DATE
         if name in ("day_before", "day_after"):
             if types[0] is not ERROR and types[0] != DATE:
