@@ -372,6 +372,8 @@ class _Gen:
         if name in ("year_end", "quarter_start", "quarter_end", "next_month_start"):
             fn = self.const(getattr(timecalc, name))
             self.emit(f"{r} = None if {args[0]} is None else {fn}({args[0]})")
+            if name == "next_month_start":  # None after December 9999: off the calendar, said why
+                self.emit(f"if {r} is None and {args[0]} is not None: E.add({timecalc.AFTER_CALENDAR})")
             return r
         if name == "day_in_year":
             fn = self.const(timecalc.day_in_year)
