@@ -87,7 +87,7 @@ def test_every_numeric_parameter_and_every_rule_is_mutated(national: list[mutate
     rules = [m for m in national if m.kind == "rule"]
     assert len(params) == 2 * 17 and {m.target for m in params} >= {t for t, _, _ in SAMPLE[:3]}
     assert not {"eligible_institution_types", "eligible_licences"} & {m.target for m in params}
-    assert len(rules) == len({m.target for m in rules}) == 65
+    assert len(rules) == len({m.target for m in rules}) == 69  # 62 + issue 9's procedural outcomes (3) and per-item limits (4)
     assert all(mutate.MODALITY_MUTANT[m.old] == m.new for m in rules)
     assert national == mutate.mutations(["national"], bundled_root())  # same list from the same files
     assert mutate.spread(national, 5) == mutate.spread(national, 5) and len(mutate.spread(national, 5)) == 5

@@ -89,8 +89,12 @@ def test_c4_the_deadline_and_the_termination_name_the_same_last_day():
     d = dr.evaluate(NATIONAL, case, "deadlines", as_of=date(2025, 10, 1))
     dl = next(x for x in d.deadlines if x.rule_id == "time_limit.requested_suspension_max")
     assert (dl.due, dl.rolled_from) == (date(2025, 10, 9), date(2025, 10, 1))
+    # the suspension's own deadline (one per item) names the same day, and the termination reads it
+    per_item = next(x for x in d.deadlines if x.rule_id == "time_limit.suspension_resume_application")
+    assert (per_item.due, per_item.rolled_from, per_item.item[1:3]) == (date(2025, 10, 9), date(2025, 10, 1),
+                                                                       (0, "started_on"))
     termination = NATIONAL.rule("termination.requested_suspension_lapsed")
-    assert "due(time_limit.requested_suspension_max, s.started_on)" in termination.when
+    assert "due(time_limit.suspension_resume_application, s.started_on)" in termination.when
     # the rule reads the limit's parameter, and decisions cite it
     assert "requested_suspension_max_days" in termination.parameter_ids
 
@@ -106,8 +110,8 @@ def test_the_termination_explains_the_rolled_day_in_its_trace():
         for k in node.children:
             walk(k)
     walk(r.trace)
-    assert date(2025, 10, 9) in values["due(time_limit.requested_suspension_max, s.started_on)"]
-    assert "time_limit.requested_suspension_max" in values["time_limit.requested_suspension_max"]
+    assert date(2025, 10, 9) in values["due(time_limit.suspension_resume_application, s.started_on)"]
+    assert "time_limit.suspension_resume_application" in values["time_limit.suspension_resume_application"]
 
 
 def test_c4_in_the_supervisor_comes_due_on_the_day_after_the_rolled_last_day():

@@ -10,7 +10,7 @@ Disagreements found while building this are kept as regular tests in test_superv
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import pytest
@@ -104,7 +104,10 @@ def history(draw, pid: str):
             if others and draw(st.booleans()):
                 name = draw(st.sampled_from(others))
                 ann = str(dr.facts.Conduct.model_fields[name].annotation)
-                if "date" in ann:
+                if "datetime.datetime" in ann:  # a date-time fact (a period in hours, Qinghai art. 54)
+                    d = day - timedelta(days=draw(st.sampled_from([0, 1, 3])))
+                    facts[name] = datetime(d.year, d.month, d.day, draw(st.sampled_from([0, 8, 23])), 30)
+                elif "date" in ann:
                     facts[name] = day - timedelta(days=draw(st.sampled_from([0, 3, 20, 60])))
                 elif "float" in ann or "int" in ann:
                     facts[name] = draw(st.sampled_from([0.0, 5000.0, 1e6]))

@@ -172,7 +172,8 @@ def event_logs(draw: Any, max_steps: int = 14, packs: tuple[str, ...] | None = N
             if draw(st.integers(0, 3)) == 0:
                 extra = draw(st.sampled_from(others))
                 kind = str(Conduct.model_fields[extra].annotation)
-                e["conduct"][extra] = (_iso(far(on, -draw(st.sampled_from([0, 3, 60])))) if "date" in kind
+                e["conduct"][extra] = (_iso(far(on, -draw(st.sampled_from([0, 3, 60])))) + "T08:30" if "datetime.datetime" in kind
+                                       else _iso(far(on, -draw(st.sampled_from([0, 3, 60])))) if "date" in kind
                                        else ["63.1", "66.4"] if "list" in kind else draw(st.sampled_from([0.0, 1e6, 1e308])))
         elif typ == "conduct_cleared":
             e["facts"] = draw(st.lists(st.sampled_from(bools), max_size=2, unique=True))

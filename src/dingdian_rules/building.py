@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 from . import timecalc
 from .conditions.compile import CompiledExpr, compile_expr
 from .conditions.parser import ConditionSyntaxError, param_names, parse_counted
-from .conditions.types import BOOL, DATE, DURATION, ERROR, INT, NUM, TEXT, Checker, ParamInfo, Type
+from .conditions.types import BOOL, DATE, DATETIME, DURATION, ERROR, INT, NUM, TEXT, Checker, ParamInfo, Type
 from .errors import DiagnosticBag, Location, did_you_mean
 from .facts import Case
 from .inheritance import MergedItemList, MergedRule
@@ -30,7 +30,11 @@ def param_info(unit: str, value: object) -> tuple[ParamInfo | None, str]:
         if isinstance(value, int) and not isinstance(value, bool) and value > 0:
             return ParamInfo(DURATION, (value, unit)), ""
         return None, f"a {unit} parameter needs a whole number above 0"
-    if unit in ("count", "beds", "hours"):
+    if unit == "hours":  # a period in hours: only a time limit's length (counted from a date-time)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return ParamInfo(DURATION, (value, unit)), ""
+        return None, "a hours parameter needs a whole number above 0"
+    if unit in ("count", "beds"):
         if isinstance(value, int) and not isinstance(value, bool):
             return ParamInfo(INT, value), ""
         return None, f"a {unit} parameter needs a whole number"
@@ -71,7 +75,8 @@ class Compiler:
         self.rolled = rolled or {}
 
     def compile(self, text: str, want: Type | None, where: tuple[YamlDoc, tuple], name: str,
-                origin: tuple[str, Callable[[int], int]] | None = None) -> CompiledExpr | None:
+                origin: tuple[str, Callable[[int], int]] | None = None,
+                item: tuple[str, Type, str] | None = None) -> CompiledExpr | None:
         """Parse, check and compile ``text``; ``origin`` is (written text, offset map) when ``text``
         was expanded from what the analyst wrote (``@list`` references), so errors point there.
 
@@ -79,6 +84,8 @@ class Compiler:
         at its own token. None after any error, or when the condition reads a parameter that
         failed the schema (already reported there)."""
         key = self._key(text, want)
+        if key is not None and item is not None:
+            key = key + (item[0], item[2])
         hit = _COMPILED.get(key) if key is not None else None
         if hit is not None:
             return hit
@@ -88,6 +95,8 @@ class Compiler:
             self._report([("condition-syntax", exc.message, exc.offset, exc.hint)], where, text, origin)
             return None
         checker = Checker(Case, self.params, self.limits, self.rolled)
+        if item is not None:  # (variable, element type, list path): the item of a per-item deadline
+            checker._scopes.append({item[0]: (item[1], item[2] + "[]")})
         t = checker.check_all(root)
         problems = [(e.code, e.message, e.offset, e.hint) for e in checker.errors]
         if want is not None and t is not ERROR and t != want and not (want == NUM and t == INT):
@@ -97,7 +106,8 @@ class Compiler:
             return None
         if t is ERROR:
             return None
-        compiled = compile_expr(text, root, size, checker.fact_paths, self.params, self.calendar, name)
+        compiled = compile_expr(text, root, size, checker.fact_paths, self.params, self.calendar, name,
+                                item[0] if item is not None else None)
         if key is not None:
             if len(_COMPILED) > 20_000:
                 _COMPILED.clear()
@@ -226,18 +236,74 @@ def _rate(value: str | None, params: dict[str, ParamInfo], where, bag: Diagnosti
         return None
 
 
-def _duration(value: str | None, params: dict[str, ParamInfo], where, bag: DiagnosticBag):
+def _duration(value: str | None, params: dict[str, ParamInfo], where, bag: DiagnosticBag, hours: bool = False):
+    """A duration parameter's (length, unit); ``hours``: a period in hours is allowed (a time
+    limit's length), else only days, working days, months and years."""
     if value is None:
         return None
     info = params.get(value[1:]) if value.startswith("$") else None
     if info is not None and info.type is ERROR:  # the parameter failed the schema: reported there
         return None
-    if info is None or info.type != DURATION:
-        bag.error("unknown-parameter", f"{value} is not a duration parameter ($id of a days/months/years parameter)",
+    if info is None or info.type != DURATION or (not hours and info.value[1] == "hours"):  # type: ignore[index]
+        bag.error("unknown-parameter", f"{value} is not a duration parameter ($id of a days/months/years parameter"
+                  f"{', or hours for a time limit' if hours else ''})",
                   where[0].locate(where[1]), format_path(where[1]),
                   did_you_mean(value.lstrip("$"), [k for k, v in params.items() if v.type == DURATION]))
         return None
     return info.value
+
+
+def _each(spec, comp: "Compiler", where, rule_id: str, bag: DiagnosticBag):
+    """A per-item deadline's list and filter, compiled, and the item binding (variable, element
+    type, list path) its start and done_on are compiled with; (None, None) after a mistake."""
+    doc, path = where
+    source = comp.compile(spec.list, None, (doc, path + ("list",)), rule_id + ".each")
+    elem = _list_elem(spec.list)
+    if source is None:
+        return None, None
+    if elem is None:
+        bag.error("type-mismatch", f"`{spec.list}` is not a list of records", doc.locate(path + ("list",)),
+                  format_path(path + ("list",)), "name a fact list such as agreement.suspensions or history.rescissions")
+        return None, None
+    item = (spec.item, elem, spec.list)
+    if spec.key not in (elem.model.model_fields if elem.model else {}):  # type: ignore[union-attr]
+        bag.error("unknown-fact", f"`{spec.key}` is not a field of the items of {spec.list}", doc.locate(path + ("key",)),
+                  format_path(path + ("key",)), did_you_mean(spec.key, list(elem.model.model_fields)))  # type: ignore[union-attr]
+        return None, None
+    filt = None
+    if spec.where:
+        filt = comp.compile(spec.where, BOOL, (doc, path + ("where",)), rule_id + ".each.where", item=item)
+        if filt is None:
+            return None, None
+    return (source, filt), item
+
+
+def _list_elem(path: str) -> Type | None:
+    """The record type of the fact list at ``path`` (e.g. agreement.suspensions), or None."""
+    from .conditions.types import field_types
+    model: object = Case
+    t: Type | None = None
+    for seg in path.split("."):
+        fields = field_types(model) if isinstance(model, type) else {}  # type: ignore[arg-type]
+        t = fields.get(seg.strip())
+        if t is None:
+            return None
+        model = t.model if t.name == "object" else None
+    if t is None or t.name != "list" or t.elem is None or t.elem.name != "object":
+        return None
+    return t.elem
+
+
+def _check_hour_limit(dl, where, bag: DiagnosticBag) -> None:
+    """A period in hours runs from a moment (art. 201 para. 2): no start day to count or not,
+    no days to add, no last day to move (art. 203 moves a last *day*)."""
+    doc, path = where
+    for name, bad in (("start_day_counts", dl.start_day_counts), ("roll_to_working_day", dl.roll_to_working_day),
+                      ("extend_days", dl.extend_days)):
+        if bad:
+            bag.error("hour-period", f"a period in hours runs from its start's time: `{name}` does not apply",
+                      doc.locate(path + (name,)), format_path(path + (name,)),
+                      f"remove `{name}` (or set it false); 民法典 art. 201 para. 2")
 
 
 _LIST_REF = re.compile(r"@([A-Za-z_][A-Za-z0-9_]*)")
@@ -353,19 +419,48 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
                   where[0].locate(where[1]), format_path(where[1]),
                   f"a {r.kind} rule's outcome is {' or '.join(allowed)}" if allowed else
                   f"a {r.kind} rule has no outcome: remove `outcome:`")
-    start = extend = length = done = None
+    start = extend = length = done = each = on = opens = checks = None
     if r.kind == "time_limit":
         if r.deadline is None:
             bag.error("missing-field", "a time_limit rule needs `deadline:`", doc0.locate(rule_path),
                       format_path(rule_path), "add `deadline: {start: ..., length: $param, ...}`")
         else:
             dl_doc, dl_path = fl.get("deadline", (doc0, rule_path + ("deadline",)))
-            start = comp.compile(r.deadline.start, DATE, (dl_doc, dl_path + ("start",)), r.id + ".start")
+            if r.deadline.on is not None:  # a calendar day the text names: the last day itself
+                if r.deadline.length is not None:
+                    bag.error("invalid-value", "give either `length:` (a period) or `on:` (the last day), not both",
+                              dl_doc.locate(dl_path + ("on",)), format_path(dl_path + ("on",)), "remove one of them")
+                length = (0, "date")
+            elif r.deadline.length is None:
+                bag.error("missing-field", "a deadline needs `length:` (a period) or `on:` (the last day)",
+                          dl_doc.locate(dl_path), format_path(dl_path), "add `length: $param`")
+            else:
+                length = _duration(r.deadline.length, params, (dl_doc, dl_path + ("length",)), bag, hours=True)
+            hours = length is not None and length[1] == "hours"
+            moment = DATETIME if hours else DATE  # a period in hours runs from a date-time (art. 201 para. 2)
+            item = None
+            if r.deadline.each is not None:
+                each, item = _each(r.deadline.each, comp, (dl_doc, dl_path + ("each",)), r.id, bag)
+                if r.deadline.extend_days:
+                    bag.error("per-item-limit", "a per-item deadline cannot add days (`extend_days`)",
+                              dl_doc.locate(dl_path + ("extend_days",)), format_path(dl_path + ("extend_days",)),
+                              "remove `extend_days` or make the limit one deadline (no `each`)")
+            start = comp.compile(r.deadline.start, moment, (dl_doc, dl_path + ("start",)), r.id + ".start", item=item)
             if r.deadline.extend_days:
                 extend = comp.compile(r.deadline.extend_days, NUM, (dl_doc, dl_path + ("extend_days",)), r.id + ".extend")
             if r.deadline.done_on:
-                done = comp.compile(r.deadline.done_on, DATE, (dl_doc, dl_path + ("done_on",)), r.id + ".done_on")
-            length = _duration(r.deadline.length, params, (dl_doc, dl_path + ("length",)), bag)
+                done = comp.compile(r.deadline.done_on, moment, (dl_doc, dl_path + ("done_on",)), r.id + ".done_on",
+                                    item=item)
+            if hours:
+                _check_hour_limit(r.deadline, (dl_doc, dl_path), bag)
+            named = []
+            for key in ("on", "opens", "checks"):
+                text = getattr(r.deadline, key)
+                named.append(comp.compile(text, DATE, (dl_doc, dl_path + (key,)), f"{r.id}.{key}", item=item)
+                             if text else None)
+            on, opens, checks = named
+            if r.deadline.on is not None and on is None:
+                length = None  # the last day could not be compiled: reported above
     measures = []
     ms_doc, ms_path = fl.get("measures", (doc0, rule_path + ("measures",)))
     for i, ms in enumerate(r.measures):
@@ -391,7 +486,8 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
         measures=tuple(measures), tier=r.tier, condition=condition,
         fires_on=False if field_name == "requires" else True,
         deadline_start=start, deadline_extend=extend, deadline_done=done, deadline_length=length,
-        deadline_param=r.deadline.length[1:] if r.deadline else None,
+        deadline_each=each, deadline_on=on, deadline_opens=opens, deadline_checks=checks,
+        deadline_param=r.deadline.length[1:] if r.deadline and r.deadline.length else None,
         also_cites=basis[0].also_cites if basis else tuple(r.also_cites), item_lists=used,
         cited_as=basis_zh(basis, documents), documents=documents or {})
     from .resolved import rule_parameters  # the scan needs the built rule (its item lists)

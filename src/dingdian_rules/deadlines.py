@@ -15,7 +15,7 @@ dated after the evaluation day has not happened yet on that day, as everywhere i
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from .conditions.compile import CompiledExpr
     from .resolved import ResolvedRule
 
-__all__ = ["Counted", "DeadlineSpec", "LimitRef", "count_last_day", "deadline_spec", "deadline_status"]
+__all__ = ["Counted", "DeadlineSpec", "ItemSpec", "LimitRef", "count_last_day", "count_moment", "deadline_spec",
+           "deadline_status", "moment_status"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,6 +47,22 @@ class DeadlineSpec:
     # No days added and no roll: the last day is the period's own. The decision's hot path counts
     # it inline (tests/test_deadline_status.py checks that it equals count_last_day).
     plain: bool = False
+    start_counts: bool = False  # the start day is day 1 (art. 201 excludes it by default)
+    hours: bool = False  # a period in hours, from a date-time (art. 201 para. 2): count_moment
+    each: "ItemSpec | None" = None  # one deadline per item of a list (docs/time.md, "Deadlines per item")
+    on: Callable[..., Any] | None = None  # the last day itself (`on:`)
+    opens: Callable[..., Any] | None = None  # the first day of the window (`opens:`)
+    checks: Callable[..., Any] | None = None  # a caller's date that must equal the last day (`checks:`)
+
+
+@dataclass(frozen=True, eq=False)
+class ItemSpec:
+    """The list a per-item limit runs over: its source, the item filter, the identifying field."""
+
+    source: Callable[..., Any]  # the list (a compiled expression over the case)
+    path: str  # its fact path, e.g. agreement.suspensions
+    where: Callable[..., Any] | None  # the filter, compiled with the item variable bound (arg I)
+    key: str  # the item's identifying field, shown with its value
 
 
 def deadline_spec(r: "ResolvedRule") -> DeadlineSpec:
@@ -54,11 +71,19 @@ def deadline_spec(r: "ResolvedRule") -> DeadlineSpec:
     length, unit = r.deadline_length
     # A working-day count ends on a working day: rolling it could only cost time, never move it.
     roll = bool(dl.roll_to_working_day) and (unit != "working_days" or r.deadline_extend is not None)
+    counts = bool(dl.start_day_counts)
+    each = None
+    if r.deadline_each is not None:
+        src, where = r.deadline_each
+        each = ItemSpec(src.fast, src.text, where.fast if where is not None else None, dl.each.key)  # type: ignore[union-attr]
     return DeadlineSpec(r, r.condition.fast if r.condition is not None else None, r.deadline_start.fast,
                         r.deadline_extend.fast if r.deadline_extend is not None else None, length, unit,
                         timecalc.add_period if dl.direction == "after" else timecalc.subtract_period, roll,
                         r.deadline_done.fast if r.deadline_done is not None else None,
-                        r.deadline_extend is None and not roll)
+                        r.deadline_extend is None and not roll and not counts, counts, unit == "hours", each,
+                        r.deadline_on.fast if r.deadline_on is not None else None,
+                        r.deadline_opens.fast if r.deadline_opens is not None else None,
+                        r.deadline_checks.fast if r.deadline_checks is not None else None)
 
 
 class Counted(NamedTuple):
@@ -88,6 +113,12 @@ def count_last_day(spec: DeadlineSpec, start: date, case: Any, today: date, est:
     """The limit's last day counted from ``start``: the period (art. 201-202), then the days not
     counted (``extend_days``), then art. 203's roll when the limit rolls. Years a working-day
     count estimated, and days off the calendar, go into ``est`` for the decision's warnings."""
+    if spec.start_counts:  # the start day is day 1: count as from the day before it (after it, counting back)
+        first = timecalc.shift_days(start, -1 if spec.shift is timecalc.add_period else 1)
+        if first is None:
+            est.add(timecalc.BEFORE_CALENDAR if spec.shift is timecalc.add_period else timecalc.AFTER_CALENDAR)
+            return _NO_DAY
+        start = first
     try:
         computed = spec.shift(start, spec.length, spec.unit, calendar)
     except timecalc.DateOutOfRange as exc:  # the last day lies outside 0001..9999: unknown, and said why
@@ -127,6 +158,27 @@ def count_last_day(spec: DeadlineSpec, start: date, case: Any, today: date, est:
     return _make(Counted, (due, estimated, rolled_from, int(extra), ()))
 
 
+def count_moment(spec: DeadlineSpec, start: datetime) -> datetime | None:
+    """The end of a period in hours: the start's time plus the hours (民法典 art. 201 para. 2: a
+    period in hours runs from the stated time, not from the next day); before it, for a limit
+    counted back. None past the calendar's ends."""
+    try:
+        return start + timedelta(hours=spec.length if spec.shift is timecalc.add_period else -spec.length)
+    except OverflowError:
+        return None
+
+
+def moment_status(due_at: datetime | None, done_at: datetime | None, today: date) -> str | None:
+    """``deadline_status`` for a period in hours: met when the act's time is at or before the end,
+    lapsed when after it (or not done by the end's day); the calendar's status on ``today``
+    otherwise. An act dated after ``today`` has not happened yet."""
+    if due_at is None:
+        return None
+    if done_at is not None and done_at.date() <= today:
+        return "met" if done_at <= due_at else "lapsed"
+    return deadline_status(due_at.date(), None, today)
+
+
 def deadline_status(due: date | None, done_on: date | None, today: date) -> str | None:
     """``pending``, ``last_day_today``, ``lapsed`` or ``met`` on ``today``; None without a last day.
 
@@ -148,10 +200,11 @@ class LimitRef:
     is built. Compiled conditions hold it as a constant, so nothing is looked up by name when
     they run."""
 
-    __slots__ = ("rule_id", "calendar", "_signature", "rule", "_spec")
+    __slots__ = ("rule_id", "calendar", "_signature", "rule", "_spec", "per_item", "hours", "named_day")
 
     def __init__(self, rule_id: str, calendar: timecalc.WorkdayCalendar,
-                 signature: Callable[[], tuple | None] | None = None) -> None:
+                 signature: Callable[[], tuple | None] | None = None, per_item: bool = False,
+                 hours: bool = False, named_day: bool = False) -> None:
         """``signature`` computes, when first asked, everything the limit's count depends on (its
         definition, the values of the parameters it reads, the calendar), so that conditions
         naming two limits with the same signature can share one compiled form; None when they
@@ -161,6 +214,9 @@ class LimitRef:
         self._signature: Any = signature
         self.rule: "ResolvedRule | None" = None  # set once the rule is built (loader.resolve_chain)
         self._spec: DeadlineSpec | None = None
+        self.per_item = per_item  # one deadline per item: conditions name the item's start, due(x, d)
+        self.hours = hours  # a period in hours: its end is a moment, not a day conditions compare
+        self.named_day = named_day  # `on:` a calendar day the text names, not a period counted from a start
 
     def __repr__(self) -> str:
         return f"LimitRef({self.rule_id})"

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from operator import itemgetter
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .deadlines import deadline_status
+from .deadlines import deadline_status, moment_status
 from .resolved import CitedProvision, ResolvedParameter, ResolvedRule, format_citation
 from .schema import Citation, Text
 from .trace import TraceNode, build_trace, missing_facts
@@ -167,6 +167,12 @@ class DeadlineResult(NamedTuple):
     # (holidays.py); None when the last day is certain, or the range is unknown.
     earliest: date | None = None
     latest: date | None = None
+    start_counted: bool = False  # the start day is day 1 (start_day_counts; art. 201 excludes it by default)
+    item: "tuple[str, int, str, Any] | None" = None  # per-item limit: (list path, index, key field, its value)
+    start_at: datetime | None = None  # a period in hours: the start's moment (start is its day)
+    due_at: datetime | None = None  # … its end (due is its day)
+    done_at: datetime | None = None  # … the moment the act was done (done_on is its day)
+    opens_on: date | None = None  # the first day of a window that ends on ``due`` (`opens:`)
 
     @property
     def status(self) -> str | None:
@@ -174,7 +180,14 @@ class DeadlineResult(NamedTuple):
         day. Computed when asked, so a decision that never shows it pays nothing for it."""
         if self.as_of is None:
             return None
+        if self.due_at is not None:
+            return moment_status(self.due_at, self.done_at, self.as_of)
         return deadline_status(self.due, self.done_on, self.as_of)
+
+    @property
+    def key(self) -> str:
+        """The rule id, with ``[index]`` for a per-item deadline (how scenarios name it)."""
+        return self.rule_id if self.item is None else f"{self.rule_id}[{self.item[1]}]"
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule_id": self.rule_id, "title": {"zh": self.title.zh, "en": self.title.en},
@@ -183,7 +196,10 @@ class DeadlineResult(NamedTuple):
                 "extra_days": self.extra_days, "due": _iso(self.due), "calendar": self.calendar,
                 "estimated": self.estimated, "earliest": _iso(self.earliest), "latest": _iso(self.latest),
                 "rolled_from": _iso(self.rolled_from),
-                "status": self.status, "done_on": _iso(self.done_on),
+                "status": self.status, "done_on": _iso(self.done_on), "start_counted": self.start_counted,
+                "opens_on": _iso(self.opens_on), "start_at": _iso(self.start_at), "due_at": _iso(self.due_at), "done_at": _iso(self.done_at),
+                "item": None if self.item is None else {"list": self.item[0], "index": self.item[1],
+                                                        "key": self.item[2], "value": _plain(self.item[3])},
                 "citation": citation_dict(self.citation), "cited_as": self.cited_as, "modality": self.modality,
                 "in_principle": self.in_principle, "missing": list(self.missing)}
 
@@ -198,6 +214,13 @@ class DecisionWarning(NamedTuple):
 
 def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
+
+
+def _plain(v: Any) -> Any:
+    """An item's identifying value as JSON has it (a date or date-time as ISO text, an enum's value)."""
+    if isinstance(v, date):
+        return v.isoformat()
+    return getattr(v, "value", v)
 
 
 class Decision(tuple):

@@ -61,6 +61,14 @@ def _date(description: str) -> Any:
     return Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description=description, json_schema_extra={"format": "date"})
 
 
+IsoDateTime = str  # YYYY-MM-DDTHH:MM:SS
+
+
+def _datetime(description: str) -> Any:
+    return Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$", description=description,
+                 json_schema_extra={"format": "date-time"})
+
+
 class TextModel(_Model):
     zh: str
     en: str
@@ -126,13 +134,20 @@ class MeasureModel(_Model):
     missing: list[str] = Field(description="Facts needed to compute the amounts, when the base is unknown.")
 
 
+class DeadlineItemModel(_Model):
+    list: str = Field(description="The fact list, e.g. agreement.suspensions.")
+    index: int = Field(ge=0, description="The item's position in that list, from 0.")
+    key: str = Field(description="The item's identifying field, e.g. started_on.")
+    value: Any = Field(description="That field's value (a date as YYYY-MM-DD), or null when not given.")
+
+
 class DeadlineModel(_Model):
     rule_id: str
     title: TextModel
     start_event: TextModel = Field(description="What happens on the start date (收到材料之日 …).")
     start: IsoDate | None = _date("Start date, or null when a fact it needs is missing.")
-    length: int = Field(ge=1)
-    unit: DurationUnit
+    length: int = Field(ge=0, description="The period's length; 0 with unit date (a calendar day the text names).")
+    unit: DurationUnit | Literal["hours", "date"]
     direction: Literal["after", "before"]
     extra_days: int = Field(description="Natural days added to the period (time not counted).")
     due: IsoDate | None = _date("Last day of the period, or null when it cannot be computed.")
@@ -149,6 +164,17 @@ class DeadlineModel(_Model):
         "the act was not done by then), met (done on or before the last day); null when the last day is unknown.")
     done_on: IsoDate | None = _date("The day the act was done, when the limit names a done_on fact and the case "
                                     "gives it; null otherwise.")
+    start_counted: bool = Field(
+        description="The start day is day 1 of the period (start_day_counts); false: it is not counted and the period "
+        "begins the next day (Civil Code art. 201).")
+    opens_on: IsoDate | None = _date("The first day of a window that ends on the due day (e.g. the last quarter of a "
+                                     "year); null when the limit is not a window.")
+    start_at: IsoDateTime | None = _datetime("A period in hours: the start's date-time (start is its day); null otherwise.")
+    due_at: IsoDateTime | None = _datetime("A period in hours: the end's date-time (due is its day); null otherwise.")
+    done_at: IsoDateTime | None = _datetime("A period in hours: when the act was done (done_on is its day); null "
+                                            "otherwise.")
+    item: DeadlineItemModel | None = Field(
+        description="A per-item limit (one deadline per item of a list): which item; null for a limit of the case.")
     citation: CitationModel
     cited_as: str = Field(description="The rule's provisions as an officer cites them, nearest first.")
     modality: Modality

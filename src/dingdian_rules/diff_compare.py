@@ -144,7 +144,8 @@ def _deadline(r: ResolvedRule) -> str:
     dl = r.deadline
     if dl is None:
         return ""
-    length = f"{r.deadline_length[0]} {r.deadline_length[1]}" if r.deadline_length else dl.length
+    length = (f"{r.deadline_length[0]} {r.deadline_length[1]}" if r.deadline_length and dl.length
+              else f"on {_squash(dl.on)}" if dl.on else dl.length)
     text = f"{length} {dl.direction} {_squash(dl.start)}"
     if dl.extend_days:
         text += f", + {_squash(dl.extend_days)} days"

@@ -18,7 +18,7 @@ from typing import Any, Callable, Mapping
 from . import timecalc
 from .cases import parse_case
 from .conditions.compile import fuse
-from .deadlines import Counted, DeadlineSpec, count_last_day, deadline_spec
+from .deadlines import Counted, DeadlineSpec, count_last_day, count_moment, deadline_spec
 from .decision import Decision, DecisionWarning, DeadlineResult, MeasureResult
 from .errors import EvaluationError
 from .facts import Case
@@ -81,9 +81,18 @@ class Plan:
 
     @property
     def deadline_specs(self) -> "tuple[DeadlineSpec, ...]":
+        """The limits with one last day each; per-item limits and periods in hours are in
+        ``other_deadline_specs``, so a question without them pays one empty test for them."""
         if not self._specs:
-            self._specs.append(tuple(deadline_spec(r) for r in self.deadline_rules))
+            specs = tuple(deadline_spec(r) for r in self.deadline_rules)
+            self._specs.append(tuple(s for s in specs if s.each is None and not s.hours and s.on is None))
+            self._specs.append(tuple(s for s in specs if s.each is not None or s.hours or s.on is not None))
         return self._specs[0]
+
+    @property
+    def other_deadline_specs(self) -> "tuple[DeadlineSpec, ...]":
+        self.deadline_specs
+        return self._specs[1]
 
     @property
     def fused(self) -> Callable[..., tuple] | None:
@@ -192,7 +201,11 @@ def _calendar_name(pack: ResolvedPack, unit: str, due: date | None, start: date 
     key = (id(pack.calendar), unit, start.year if start else None, due.year if due else None)
     name = _CALENDAR_NAMES.get(key)
     if name is None:
-        if unit != "working_days":
+        if unit == "hours":
+            name = "hours from the start's time (Civil Code art. 201 para. 2)"
+        elif unit == "date":
+            name = "a calendar day the text names"
+        elif unit != "working_days":
             name = "natural days" if unit == "days" else f"calendar {unit} (Civil Code arts. 201-202)"
         else:
             years = sorted({d.year for d in (start, due) if d})
@@ -232,7 +245,7 @@ def _deadline(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, e
     return DeadlineResult(r.id, r.title, dl.start_event, start, spec.length, spec.unit, dl.direction, due,  # type: ignore[union-attr]
                           _calendar_name(pack, spec.unit, due, start), estimated, rolled_from,
                           extra, r.citation, r.modality, r.in_principle, missing, r.cited_as,
-                          done_on, today, earliest, latest)
+                          done_on, today, earliest, latest, spec.start_counts)
 
 
 def _due_range(pack: ResolvedPack, spec: DeadlineSpec, start: date, case: Case,
@@ -270,6 +283,95 @@ def _calendar_check(plan: Plan, case: Case, today: date, outcome: str) -> Decisi
         "calendar-uncertain", f"the outcome depends on the 调休 of {', '.join(map(str, years))}, which no published "
         f"arrangement settles yet: counted with the statutory holidays only it is {outcome}, {with_} "
         f"(working-day counts: {moved or 'their ends move'}); supply the year's arrangement to decide")
+
+
+
+
+def _other_deadlines(pack: ResolvedPack, specs: "tuple[DeadlineSpec, ...]", case: Case, today: date,
+                     est: set[int], warnings: list[DecisionWarning]) -> list[DeadlineResult]:
+    """Deadlines per item of a list (one per matching item, with its index and identifying fact)
+    and periods in hours (from a date-time, art. 201 para. 2)."""
+    out: list[DeadlineResult] = []
+    for spec in specs:
+        if spec.applies is not None and spec.applies(case, today, est) is False:
+            continue
+        each = spec.each
+        if each is None:
+            out.append(_counted(pack, spec, case, today, est, None, None, warnings))
+            continue
+        items = each.source(case, today, est)
+        if items is None:  # the list itself is unknown: one entry saying which fact would give it
+            r = spec.rule
+            out.append(DeadlineResult(r.id, r.title, r.deadline.start_event, None, spec.length, spec.unit,  # type: ignore[union-attr]
+                                      r.deadline.direction, None, _calendar_name(pack, spec.unit, None, None),  # type: ignore[union-attr]
+                                      False, None, 0, r.citation, r.modality, r.in_principle, (each.path,),
+                                      r.cited_as, None, today, None, None, spec.start_counts))
+            continue
+        for i, item in enumerate(items):
+            if each.where is not None and each.where(case, today, est, item) is False:
+                continue
+            out.append(_counted(pack, spec, case, today, est, item, (each.path, i, each.key, getattr(item, each.key)),
+                                warnings))
+    return out
+
+
+def _counted(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, est: set[int], item: Any,
+             label: "tuple[str, int, str, Any] | None", warnings: list[DecisionWarning]) -> DeadlineResult:
+    """One deadline of ``_other_deadlines``: of one item (``item``, labelled ``label``) or of the case."""
+    r = spec.rule
+    args = (case, today, est) if item is None and spec.each is None else (case, today, est, item)
+    start = spec.start(*args)
+    done = spec.done(*args) if spec.done is not None else None
+    start_at = due_at = done_at = None
+    rolled_from, extra, estimated, missing = None, 0, False, ()
+    earliest = latest = None
+    if start is None:
+        _, slots = r.deadline_start.run_traced(case, today, set(), item)  # type: ignore[union-attr]
+        missing = tuple(sorted(missing_facts(r.deadline_start, slots)))  # type: ignore[arg-type]
+        due = None
+    elif spec.on is not None:  # a calendar day the text names (`on:`), moved by art. 203 only if the limit rolls
+        due = spec.on(*args)
+        if due is None:
+            _, slots = r.deadline_on.run_traced(case, today, set(), item)  # type: ignore[union-attr]
+            missing = tuple(sorted(missing_facts(r.deadline_on, slots)))  # type: ignore[arg-type]
+        elif spec.roll:
+            try:
+                rolled = timecalc.roll_to_working_day(due, pack.calendar)
+            except timecalc.DateOutOfRange as exc:
+                est.add(exc.year)
+                due = None
+            else:
+                if rolled.value != due:
+                    rolled_from, due = due, rolled.value
+                if rolled.estimated:
+                    estimated = True
+                    est.update(rolled.uncovered_years)
+    elif spec.hours:
+        start_at, done_at = start, done
+        due_at = count_moment(spec, start)
+        start, done = start.date(), (done.date() if done is not None else None)
+        due = due_at.date() if due_at is not None else None
+        if due_at is None:
+            est.add(timecalc.AFTER_CALENDAR)
+    else:
+        due, estimated, rolled_from, extra, missing = count_last_day(spec, start, case, today, est, pack.calendar)
+        if estimated and due is not None:  # only a count through a year without a notice pays this
+            earliest, latest = _due_range(pack, spec, start, case, today)
+    if label is not None and spec.each is not None and spec.each.where is not None \
+            and spec.each.where(case, today, est, item) is None:  # applies to this item only if a fact is so
+        _, slots = r.deadline_each[1].run_traced(case, today, set(), item)  # type: ignore[index]
+        missing = tuple(sorted(set(missing) | missing_facts(r.deadline_each[1], slots)))  # type: ignore[index]
+    opens = spec.opens(*args) if spec.opens is not None else None
+    if spec.checks is not None and due is not None:
+        given = spec.checks(*args)
+        if given is not None and given != due:
+            warnings.append(DecisionWarning("deadline-differs", f"{r.deadline.checks} is {given.isoformat()}, but "  # type: ignore[union-attr]
+                                            f"{r.id} gives {due.isoformat()} ({r.cited_as})"))
+    dl = r.deadline
+    return DeadlineResult(r.id, r.title, dl.start_event, start, spec.length, spec.unit, dl.direction, due,  # type: ignore[union-attr]
+                          _calendar_name(pack, spec.unit, due, start), estimated, rolled_from,
+                          extra, r.citation, r.modality, r.in_principle, missing, r.cited_as,
+                          done, today, earliest, latest, spec.start_counts, label, start_at, due_at, done_at, opens)
 
 
 def _share(base: float, rate: float) -> float | None:
@@ -358,7 +460,13 @@ def _finish(pack: ResolvedPack, plan: Plan, case: Case, today: date, statuses: t
     outcome = _decide(plan, statuses)
     deadlines = tuple([d for d in [_deadline(pack, spec, case, today, est) for spec in plan.deadline_specs]
                        if d is not None])
+    other = plan._specs[1]  # built by deadline_specs just above
     warnings = _warnings(pack, today)
+    if other:  # per-item limits, periods in hours, named days (none in most questions)
+        differs: list[DecisionWarning] = []
+        deadlines += tuple(_other_deadlines(pack, other, case, today, est, differs))
+        if differs:
+            warnings = warnings + tuple(differs)
     if est:
         warnings = warnings + _count_warnings(est)
         if outcome != "undetermined" and any(timecalc.BEFORE_CALENDAR < y < timecalc.AFTER_CALENDAR for y in est):

@@ -23,6 +23,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_valida
 from pydantic_core import PydanticCustomError, core_schema
 
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A date-time as a case writes it: the day, T or one space, hours and minutes, optional seconds;
+# Beijing time, no zone, no fraction (a period in hours runs from it, 民法典 art. 201 para. 2).
+_ISO_DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
 
 # How each kind of value is written in a case (YAML or JSON), for docs/facts.md and the hints.
 WRITTEN_FORMS: tuple[tuple[str, str, str], ...] = (
@@ -31,6 +34,8 @@ WRITTEN_FORMS: tuple[tuple[str, str, str], ...] = (
     ("number", "a finite number: `12`, `12.5`", "`.inf`, `.nan`, `'12.5'`, `true`"),
     ("date", "`YYYY-MM-DD`, from `0001-01-01` to `9999-12-31` (quoted or not)",
      "`20250601`, `0` and other numbers (they are not Unix timestamps), `2025-06-01T00:00:00`, `2025/06/01`"),
+    ("date-time", "`YYYY-MM-DDTHH:MM` or `YYYY-MM-DD HH:MM`, seconds optional (`…T08:30:15`), Beijing time; "
+     "quote it in YAML", "a zone (`Z`, `+08:00`), a fraction of a second, `24:00`, a date alone, a number"),
     ("text", "text; quote it when it would read as a number or `true`/`false`", "a number or `true` unquoted"),
     ("enum", "one of the listed values, exactly", "another spelling or case"),
     ("list", "a list `[...]` of the item type; `[]` is known empty", "a single value without `[...]`"),
@@ -61,6 +66,28 @@ def _written_date(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_written_date)]
 
 
+def parse_iso_datetime(text: str) -> datetime:
+    """The moment written ``YYYY-MM-DDTHH:MM[:SS]`` (or with one space for ``T``), Beijing time
+    without a zone; ValueError for anything else (a zone, a fraction, 24:00, a date alone)."""
+    m = _ISO_DATETIME.fullmatch(text) if isinstance(text, str) else None
+    if m is None:
+        raise ValueError(f"not a date-time written YYYY-MM-DDTHH:MM[:SS]: {text!r}")
+    day = date.fromisoformat(m.group(1))
+    return datetime(day.year, day.month, day.day, int(m.group(2)), int(m.group(3)), int(m.group(4) or 0))
+
+
+def _item_datetime(value: Any) -> Any:
+    """Before strict validation of a date-time field: its text read by ``parse_iso_datetime``;
+    anything else stays as given, and strict validation refuses it at the field (``bad-date``,
+    with the date-time form as the hint)."""
+    if isinstance(value, str):
+        try:
+            return parse_iso_datetime(value)
+        except ValueError:
+            pass
+    return value
+
+
 class FactEnum(StrEnum):
     """Base of the fact enums: their values are matched exactly even in the strict fact models
     (strict pydantic accepts only enum members, and a case is written as text)."""
@@ -72,11 +99,12 @@ class FactEnum(StrEnum):
         return schema
 
 
-_DATE_FIELDS: dict[type, dict[str, bool]] = {}
+_DATE_FIELDS: dict[type, dict[str, bool | None]] = {}
 
 
-def _date_fields(model: type[BaseModel]) -> dict[str, bool]:
-    """Field name -> whether it holds a list of dates, for the models' date fields (cached)."""
+def _date_fields(model: type[BaseModel]) -> dict[str, bool | None]:
+    """Field name -> whether it holds a list of dates (None: a date-time), for the models' date
+    and date-time fields (cached)."""
     hit = _DATE_FIELDS.get(model)
     if hit is None:
         hit = {}
@@ -86,6 +114,8 @@ def _date_fields(model: type[BaseModel]) -> dict[str, bool]:
                 ann = next(a for a in typing.get_args(ann) if a is not type(None))
             if ann is date:
                 hit[name] = False
+            elif ann is datetime:
+                hit[name] = None  # type: ignore[assignment]  # a date-time (None: neither date nor list)
             elif typing.get_origin(ann) is list and typing.get_args(ann)[0] is date:
                 hit[name] = True
         _DATE_FIELDS[model] = hit
@@ -111,7 +141,11 @@ class FactModel(BaseModel):
         out = None
         for name, is_list in fields.items():
             value = data.get(name)
-            if value.__class__ is str and not is_list:
+            if is_list is None:
+                if value is None:
+                    continue
+                new = _item_datetime(value)
+            elif value.__class__ is str and not is_list:
                 new: Any = _item_date(value)
             elif is_list and value.__class__ is list:
                 new = [_item_date(v) if v.__class__ is str else v for v in value]
@@ -339,13 +373,20 @@ class History(FactModel):
 class Suspension(FactModel):
     """One suspension (中止) of the agreement."""
 
-    started_on: date | None = Field(None, description="First day of the suspension.")
+    started_on: date | None = Field(
+        None, description="Date of the decision or notice that suspended the agreement (中止决定或告知之日; Foshan art. 19: "
+        "自告知之日起中止; for a suspension at the institution's request, the date the agency's consent was notified). "
+        "An event during that day, so periods counted from it start the next day (民法典 art. 201): 180 days from "
+        "2025-03-01 end on 2025-08-28.")
     ended_on: date | None = Field(None, description="Last day, if it has ended.")
     requested_by_institution: bool | None = Field(None, description="Suspended at the institution's request (art. 42 para. 2).")
     resume_applied_on: date | None = Field(None, description="Date a request to continue (继续履行) was filed.")
     rectified_as_required: bool | None = Field(None, description="Rectified as required during the suspension (art. 43(1)).")
     scheduled_end_on: date | None = Field(
         None, description="Last day of the suspension period as decided (中止期满之日) (Zhongshan art. 44 para. 3).")
+    resume_confirmed_on: date | None = Field(
+        None, description="Date the agency confirmed the rectification effective (确认改正有效之日); insured services "
+        "resume from the first day of the next month (Zhongshan art. 44 para. 3: 次月恢复).")
     resume_verified: bool | None = Field(
         None, description="The agency verified the rectification after a resume application (核查确认改正有效); false = verification failed (Zhongshan art. 44 para. 3).")
 
@@ -363,6 +404,12 @@ class Agreement(FactModel):
     term_end: date | None = Field(None, description="Last day of the current agreement term.")
     suspensions: list[Suspension] | None = Field(None, description="Suspensions in the current term.")
     renewal_agreed: bool | None = Field(None, description="Renewal negotiations reached agreement (art. 41).")
+    first_signed_on: date | None = Field(
+        None, description="Date the institution's first agreement was signed (首次协议签订日期, Foshan art. 10(5): signed on "
+        "or before 30 June, valid to 31 December of that year; later, to 31 December of the next year).")
+    social_insurance_year_end: date | None = Field(
+        None, description="Last day of the current social-insurance year (社保年度), e.g. 2025-12-31 (Foshan art. 40: the "
+        "annual assessment within its last quarter).")
     home_region_action: RegionAction | None = Field(
         None, description="What the prefecture-level (or higher) agency where the institution is located did to its agreement: none, suspended or rescinded (art. 44 para. 2). Unknown when not given.")
     is_home_region: bool | None = Field(None, description="This agreement is with the agency where the institution is located.")
@@ -477,6 +524,11 @@ class Conduct(FactModel):
     law_requires_termination: bool | None = Field(None, description="Laws or regulations require termination of the agreement (青海 art. 80(6)).")
     staff_points_threshold_reached: bool | None = Field(None, description="A responsible staff member's payment-qualification points reached the threshold (青海 art. 68).")
     admin_penalty_served_on: date | None = Field(None, description="Date a pricing-related administrative penalty decision by another department was served on the institution (青海 art. 7(6): report within 5 days).")
+    upload_fault_cleared_at: datetime | None = Field(
+        None, description="Date-time the fault that kept data from being transmitted in time was cleared (故障排除, 青海 art. 54: "
+        "upload within 24 hours of it), written YYYY-MM-DDTHH:MM, Beijing time.")
+    delayed_data_uploaded_at: datetime | None = Field(
+        None, description="Date-time the data held back by that fault were uploaded; absent = not uploaded (青海 art. 54).")
     repayment_notified_on: date | None = Field(None, description="Date the institution received the agency's notice to refund non-compliant costs or pay liquidated damages (青海 art. 60).")
     repaid_on: date | None = Field(None, description="Date those amounts were paid in full; absent = not paid (青海 art. 60).")
     drug_sales: list[DrugSale] | None = Field(None, description="Drugs with purchase and sale prices, for mark-up limits (青海 art. 44).")

@@ -455,10 +455,12 @@ def _limits(merged: Merged, infos: dict[str, ParamInfo], calendar: timecalc.Work
             continue
         if m.rule.kind != "time_limit" or m.rule.deadline is None:
             continue
-        limits[rid] = LimitRef(rid, calendar, lambda m=m: _limit_signature(m, infos, calendar))
         dl = m.rule.deadline
-        pid = dl.length[1:] if dl.length.startswith("$") else ""
+        pid = dl.length[1:] if dl.length and dl.length.startswith("$") else ""
         info = infos.get(pid)
+        hours = info is not None and isinstance(info.value, tuple) and info.value[1] == "hours"
+        limits[rid] = LimitRef(rid, calendar, lambda m=m: _limit_signature(m, infos, calendar),
+                               per_item=dl.each is not None, hours=hours, named_day=dl.on is not None)
         if dl.roll_to_working_day and info is not None and isinstance(info.value, tuple) \
                 and info.value[1] != "working_days":
             rolled.setdefault(pid, rid)
@@ -470,7 +472,9 @@ def _limit_signature(m, infos: dict[str, ParamInfo], calendar: timecalc.WorkdayC
     and value) and the calendar. None (never shared) when it reads another limit or a parameter
     that failed, whose own definitions the signature would not hold."""
     r = m.rule
-    texts = (r.applies_when, r.deadline.start, r.deadline.length, r.deadline.extend_days, r.deadline.done_on)
+    texts = (r.applies_when, r.deadline.start, r.deadline.length, r.deadline.extend_days, r.deadline.done_on,
+             r.deadline.each.where if r.deadline.each is not None else None, r.deadline.on, r.deadline.opens,
+             r.deadline.checks)
     if any(limits_named(t) for t in texts):
         return None
     params = []

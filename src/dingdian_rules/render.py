@@ -227,17 +227,22 @@ def _measure_text(m: MeasureResult, titles: Mapping[str, str] | None) -> list[st
 
 def _deadline_text(d: DeadlineResult, titles: Mapping[str, str] | None) -> list[str]:
     direction = "之后" if d.direction == "after" else "之前"
-    lines = [f"  - {d.rule_id}  {d.title.zh}",
-             f"    规范：{_modality(d.modality, d.in_principle)}",
-             f"    起算：{d.start_event.zh}（{d.start.isoformat() if d.start else '未知'}）",
-             f"    期间：{_period(d.length, d.unit)}，自起算日{direction}计算"]
+    lines = [f"  - {d.key}  {d.title.zh}",
+             f"    规范：{_modality(d.modality, d.in_principle)}"]
+    if d.item is not None:
+        lines.append(f"    事项：{_item_label(d)}")
+    lines += [f"    起算：{d.start_event.zh}（{_start_label(d)}）",
+              (f"    期间：{_period(d.length, d.unit)}，{_counting(d)}{direction}计算" if d.unit != "date"
+               else "    期间：文本所定日期（不是自起算日计算的期间）")]
     if d.extra_days:
         lines.append(f"    另加：{d.extra_days}日（不计入期间的时间）")
     lines.append(f"    历法：{d.calendar}")
     if d.due is None:
         lines.append("    届满日：无法计算" + (f"（缺少：{', '.join(d.missing)}）" if d.missing else ""))
     else:
-        lines.append(f"    届满日：{d.due.isoformat()}" + (_estimate_note(d) if d.estimated else ""))
+        if d.opens_on is not None:
+            lines.append(f"    期间开始：{d.opens_on.isoformat()}")
+        lines.append(f"    届满日：{_due_label(d)}" + (_estimate_note(d) if d.estimated else ""))
         if d.rolled_from:
             lines.append(f"    顺延：原届满日 {d.rolled_from.isoformat()} 不是工作日，顺延至 {d.due.isoformat()}")
         lines.append(f"    状态：{_deadline_status(d)}")
@@ -245,6 +250,34 @@ def _deadline_text(d: DeadlineResult, titles: Mapping[str, str] | None) -> list[
             lines.append(f"    缺少：{', '.join(d.missing)}")
     lines += [f"    依据：{_cited(d.cited_as, d.citation, titles)}", f"    原文：“{_one_line(d.citation.quote)}”"]
     return lines
+
+
+def _item_label(d: DeadlineResult) -> str:
+    """Which item of a list a per-item deadline belongs to: agreement.suspensions[0]（started_on 2025-03-01）."""
+    lst, i, key, value = d.item  # type: ignore[misc]
+    shown = value.isoformat() if hasattr(value, "isoformat") else getattr(value, "value", value)
+    return f"{lst}[{i}]（{key} {'未知' if shown is None else shown}）"
+
+
+def _start_label(d: DeadlineResult) -> str:
+    if d.start_at is not None:
+        return d.start_at.isoformat(sep=" ", timespec="minutes")
+    return d.start.isoformat() if d.start else "未知"
+
+
+def _due_label(d: DeadlineResult) -> str:
+    if d.due_at is not None:
+        return d.due_at.isoformat(sep=" ", timespec="minutes")
+    return d.due.isoformat()  # type: ignore[union-attr]
+
+
+def _counting(d: DeadlineResult) -> str:
+    """How the period is counted from its start (民法典 art. 201)."""
+    if d.unit == "date":
+        return "依文本所定日期，"
+    if d.unit == "hours":
+        return "自起算时刻"
+    return "起算日计入，自起算日" if d.start_counted else "自起算日"
 
 
 def _deadline_status(d: DeadlineResult) -> str:
@@ -255,7 +288,8 @@ def _deadline_status(d: DeadlineResult) -> str:
         return "无法确定"
     label = DEADLINE_STATUS_LABELS[status]
     if d.done_on is not None and d.as_of is not None and d.done_on <= d.as_of:
-        label += f"（{d.done_on.isoformat()} 完成{'，逾期' if status == 'lapsed' else ''}）"
+        done = d.done_at.isoformat(sep=" ", timespec="minutes") if d.done_at is not None else d.done_on.isoformat()
+        label += f"（{done} 完成{'，逾期' if status == 'lapsed' else ''}）"
     return label
 
 
@@ -367,19 +401,22 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
     if d.deadlines:
         rows = []
         for dl in d.deadlines:
-            due = dl.due.isoformat() + (_estimate_note(dl) if dl.estimated else "") if dl.due else "无法计算"
+            due = _due_label(dl) + (_estimate_note(dl) if dl.estimated else "") if dl.due else "无法计算"
             if dl.rolled_from:
                 due += f"（由 {dl.rolled_from.isoformat()} 顺延）"
             extra = f"，另加{dl.extra_days}日" if dl.extra_days else ""
-            rows.append([f"`{dl.rule_id}` {dl.title.zh}", _modality(dl.modality, dl.in_principle),
-                         f"{dl.start_event.zh}（{dl.start.isoformat() if dl.start else '未知'}）",
-                         f"{_period(dl.length, dl.unit)}{'之后' if dl.direction == 'after' else '之前'}{extra}",
+            extra += "，起算日计入" if dl.start_counted else ""
+            item = f"（{_item_label(dl)}）" if dl.item is not None else ""
+            rows.append([f"`{dl.key}` {dl.title.zh}{item}", _modality(dl.modality, dl.in_principle),
+                         f"{dl.start_event.zh}（{_start_label(dl)}）",
+                         (f"{_period(dl.length, dl.unit)}{'之后' if dl.direction == 'after' else '之前'}{extra}"
+                          if dl.unit != "date" else "文本所定日期" + (f"，自 {dl.opens_on.isoformat()} 起" if dl.opens_on else "")),
                          due, _deadline_status(dl), dl.calendar, _cited(dl.cited_as, dl.citation, titles)])
         lines += ["", "### 期限", ""] + _table(["规则", "规范", "起算", "期间", "届满日", "状态", "历法", "依据"], rows) + [""]
         for dl in d.deadlines:
-            lines.append(f"- `{dl.rule_id}` 原文：“{_one_line(dl.citation.quote)}”")
+            lines.append(f"- `{dl.key}` 原文：“{_one_line(dl.citation.quote)}”")
             if dl.missing:
-                lines.append(f"- `{dl.rule_id}` 缺少：{', '.join(f'`{f}`' for f in dl.missing)}")
+                lines.append(f"- `{dl.key}` 缺少：{', '.join(f'`{f}`' for f in dl.missing)}")
     if d.combination:
         lines += ["", "### 规则如何合并", ""] + [f"- {n}" for n in d.combination]
     if d.warnings:
@@ -512,7 +549,8 @@ def _pack_sections(pack: ResolvedPack) -> list[tuple[str, list[tuple[str, list[s
                     details.append(f"{head}：{_one_line(text)}")
             if r.deadline:
                 dl = r.deadline
-                length = f"{_period(*r.deadline_length)}（{dl.length}）" if r.deadline_length else dl.length
+                length = (f"{_period(*r.deadline_length)}（{dl.length}）" if r.deadline_length and dl.length
+                          else f"届满日 {_one_line(dl.on)}" if dl.on else dl.length)
                 details.append(f"期限：自{dl.start_event.zh}（{_one_line(dl.start)}）{'之后' if dl.direction == 'after' else '之前'}"
                                f" {length}" + ("，遇非工作日顺延" if dl.roll_to_working_day else "")
                                + (f"，另加 {dl.extend_days} 日" if dl.extend_days else "")

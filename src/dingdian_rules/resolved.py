@@ -189,6 +189,10 @@ class ResolvedRule:
     deadline_start: CompiledExpr | None = None
     deadline_extend: CompiledExpr | None = None
     deadline_done: CompiledExpr | None = None  # the done_on expression
+    deadline_each: "tuple[CompiledExpr, CompiledExpr | None] | None" = None  # per item: the list, the filter
+    deadline_on: CompiledExpr | None = None  # the last day itself (a calendar day the text names)
+    deadline_opens: CompiledExpr | None = None  # the first day of a window ending on the last day
+    deadline_checks: CompiledExpr | None = None  # a caller's date that must equal the last day
     deadline_length: tuple[int, str] | None = None
     deadline_param: str | None = None
     also_cites: tuple[Citation, ...] = ()
@@ -224,6 +228,9 @@ def rule_parameters(rule: ResolvedRule) -> set[str]:
     texts: list[str | None] = [rule.when, rule.requires, rule.applies_when]
     if rule.deadline:
         texts += [rule.deadline.length, rule.deadline.extend_days, rule.deadline.start, rule.deadline.done_on]
+        if rule.deadline.each is not None:
+            texts += [rule.deadline.each.where]
+        texts += [rule.deadline.on, rule.deadline.opens, rule.deadline.checks]
     for m in rule.measures:
         if m.measure.amount:
             texts += [m.measure.amount.base, m.measure.amount.min_rate, m.measure.amount.max_rate]

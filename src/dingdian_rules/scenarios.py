@@ -167,7 +167,7 @@ def check_expectation(decision: Decision, expect: Expectation, pack: ResolvedPac
     for fact in expect.missing:
         if fact not in missing:
             problems.append(f"missing: expected fact {fact} to be reported missing; missing facts: {_list(missing)}")
-    deadlines = {d.rule_id: d for d in decision.deadlines}
+    deadlines = {d.key: d for d in decision.deadlines}  # a per-item deadline as time_limit.x[index]
     for rule_id, due in expect.deadlines.items():
         d = deadlines.get(rule_id)
         if d is None:

@@ -80,7 +80,7 @@ MeasureId = Literal[tuple(MEASURE_NAMES)]  # type: ignore[valid-type]
 # Codes of the warnings a decision can carry (docs/errors.md, "Decision warnings").
 DecisionWarningCode = Literal["pack-draft", "pack-not-yet-in-force", "pack-expired", "layer-not-encoded",
                               "calendar-estimated", "calendar-uncertain", "date-out-of-range",
-                              "lower-norm-difference"]
+                              "lower-norm-difference", "deadline-differs"]
 DeadlineStatus = Literal[DEADLINE_STATUSES]  # type: ignore[valid-type]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
@@ -223,13 +223,34 @@ class Measure(BaseModel):
     duration: Span | None = None
 
 
+class DeadlineEach(BaseModel):
+    """One deadline per item of a list (each suspension, each past rescission): the limit's
+    `start` and `done_on` then read the item through its variable."""
+
+    model_config = _STRICT
+    item: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="The item's variable, e.g. s.")
+    list: str = Field(description="The fact list, e.g. agreement.suspensions.")
+    where: str | None = Field(None, description="Which items have the deadline, e.g. s.requested_by_institution.")
+    key: str = Field(description="The item's field that identifies it in outputs, e.g. started_on.")
+
+
 class Deadline(BaseModel):
     """A time limit: ``length`` counted from (``after``) or back from (``before``) a start date."""
 
     model_config = _STRICT
     start: str = Field(description="Expression giving the start date.")
     start_event: Text = Field(description="What happens on the start date (收到材料之日 …).")
-    length: str = Field(description="A duration parameter, as $id.")
+    length: str | None = Field(None, description="A duration parameter, as $id (or give `on:` instead).")
+    on: str | None = Field(
+        None, description="Instead of start + length: an expression giving the last day itself, a calendar day "
+        "the text names (year_end(agreement.first_signed_on), a suspension's scheduled end). `start` is then the "
+        "event it is named from.")
+    opens: str | None = Field(
+        None, description="An expression giving the first day of a window that ends on the last day "
+        "(每个社保年度结束前1个季度内: quarter_start(…)); shown as opens_on.")
+    checks: str | None = Field(
+        None, description="A date the caller gives that must equal the computed last day (agreement.term_end); "
+        "when it is known and differs, the decision warns (deadline-differs).")
     direction: Literal["after", "before"] = "after"
     extend_days: str | None = Field(None, description="Expression giving natural days to add (e.g. supplement time not counted).")
     roll_to_working_day: bool = Field(
@@ -239,6 +260,14 @@ class Deadline(BaseModel):
     done_on: str | None = Field(
         None, description="Expression giving the day the act the limit asks for was done (e.g. conduct.repaid_on); "
         "absent = not done. The deadline's status is then met (on or before the last day) or lapsed.")
+    start_day_counts: bool = Field(
+        False, description="Civil Code art. 201: the start day is not counted, the period begins the next day "
+        "(the default, for an event that happens during a day: a decision, a notice, a receipt). True when the "
+        "start is itself a full day the period includes (a first day in force, 自…之日起 counted as day 1; art. 204 "
+        "lets a law or the parties so provide). Not for periods in hours, which run from the start's time.")
+    each: DeadlineEach | None = Field(
+        None, description="One deadline per item of a list; conditions count it from an item's start with "
+        "due(time_limit.id, <start>).")
 
 
 class Rule(BaseModel):

@@ -200,6 +200,10 @@ def _diagnose(err: dict[str, Any], rel: Path_, model: type[BaseModel], doc: Yaml
         name = rel[-1] if rel else "?"
         return Diagnostic("missing-field", f"missing required field '{name}'", where, path,
                           f"add `{name}: {_EXAMPLES.get(str(name), '...')}`")
+    if kind in _DATE_ERRORS and kind.startswith("datetime"):
+        return Diagnostic("bad-date", f"not a valid date-time: {_short(value)}", where, path,
+                          "write date-times as YYYY-MM-DDTHH:MM or YYYY-MM-DDTHH:MM:SS, Beijing time without a zone "
+                          "(quote it in YAML)")
     if kind in _DATE_ERRORS:
         iso = iso_date(value) if isinstance(value, str) else None
         return Diagnostic("bad-date", f"not a valid date: {_short(value)}", where, path,

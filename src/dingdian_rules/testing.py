@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import types
 import typing
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from enum import Enum
 from typing import Any, Callable, Iterable, Mapping
@@ -56,7 +56,8 @@ QUESTION_SECTIONS: Mapping[str | None, tuple[str, ...]] = {
     "agreement": ("institution", "agreement", "conduct", "request", "information_change", "claim"),
     "request": ("institution", "request", "agreement"),
     "conduct": ("institution", "conduct"),
-    "deadlines": ("institution", "application", "agreement", "request", "information_change", "claim", "conduct"),
+    "deadlines": ("institution", "application", "history", "agreement", "request", "information_change", "claim",
+                  "conduct"),
     None: ("institution", "application", "history", "agreement", "conduct", "request", "information_change",
            "claim"),
 }
@@ -85,6 +86,8 @@ def _field_kind(annotation: Any) -> tuple[str, Any]:
             return "model", annotation
         if issubclass(annotation, Enum):
             return "enum", annotation
+        if issubclass(annotation, datetime):  # before date: a datetime is a date
+            return "datetime", annotation
         for t in (bool, int, float, date, str):  # bool before int: bool is an int
             if issubclass(annotation, t):
                 return t.__name__, annotation
@@ -243,6 +246,9 @@ def _items(path: str, kind: str, detail: Any, around: date, adversity: float) ->
         return (0.0, 1000.0, 12345.5, 100000.0, 1000000.0)
     if kind == "date":
         return _date_items(around)
+    if kind == "datetime":  # whole days near ``around`` at the start, middle and end of the day
+        return tuple(datetime(d.year, d.month, d.day, h, m) for d in _date_items(around)[::5]
+                     for h, m in ((0, 0), (8, 30), (23, 59)))
     if kind == "str":
         return ("a", "名称")
     if kind in ("enum", "literal"):

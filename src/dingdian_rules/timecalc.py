@@ -45,12 +45,17 @@ __all__ = [
     "add_period",
     "bounded",
     "counting_at",
+    "day_in_year",
     "elapsed_period",
     "last_day_capped",
+    "next_month_start",
+    "quarter_end",
+    "quarter_start",
     "roll_to_working_day",
     "shift_days",
     "subtract_period",
     "within_period",
+    "year_end",
 ]
 
 Unit = Literal["days", "working_days", "months", "years"]
@@ -469,3 +474,39 @@ def elapsed_period(event: date, as_of: date, length: int, unit: Unit,
     if as_of < event:
         return False
     return as_of > last_day_capped(event, length, unit, calendar).value
+
+
+# --- calendar days the texts name (docs/time.md, "Calendar days the texts name") -----------------
+# Not periods: 当年12月31日, 每个社保年度结束前1个季度内, 次月恢复 name a day of the calendar, so there is
+# no start to exclude (art. 201) and nothing to roll (art. 203 moves the last day of a period).
+
+def year_end(d: date) -> date:
+    """31 December of ``d``'s year (Foshan art. 10(5): 有效期至当年12月31日止)."""
+    return date(d.year, 12, 31)
+
+
+def quarter_start(d: date) -> date:
+    """The first day of the calendar quarter holding ``d`` (1 January, 1 April, 1 July, 1 October)."""
+    return date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+
+
+def quarter_end(d: date) -> date:
+    """The last day of the calendar quarter holding ``d`` (31 March, 30 June, 30 September, 31 December)."""
+    month = 3 * ((d.month - 1) // 3) + 3
+    return date(d.year, month, 30 if month in (6, 9) else 31)
+
+
+def next_month_start(d: date) -> date | None:
+    """The first day of the month after ``d``'s (Zhongshan art. 44 para. 3: 自确认改正有效之日起次月恢复);
+    None after December 9999."""
+    if d.month == 12:
+        return date(d.year + 1, 1, 1) if d.year < 9999 else None
+    return date(d.year, d.month + 1, 1)
+
+
+def day_in_year(d: date, month: int, day: int) -> date:
+    """The day ``month``-``day`` of ``d``'s year (Foshan art. 10(5): 当年6月30日); 29 February in a
+    year without it is 28 February (the month's last day, as art. 202 reads a missing day)."""
+    if month == 2 and day == 29 and not (d.year % 4 == 0 and (d.year % 100 != 0 or d.year % 400 == 0)):
+        return date(d.year, 2, 28)
+    return date(d.year, month, day)

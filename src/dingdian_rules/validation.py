@@ -9,6 +9,8 @@ ids its expectations name. Running the scenarios stays the job of ``dingdian-rul
 
 from __future__ import annotations
 
+import re
+
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,8 +107,11 @@ def _unknown_rules(item: ScenarioCase, known: set[str], pack_id: str) -> list[Di
         named += [((key, j), rid) for j, rid in enumerate(getattr(expect, key))]
     for key in ("deadlines", "cited", "cited_items"):
         named += [((key, rid), rid) for rid in getattr(expect, key)]
+    named += [(("deadline_status", rid), rid) for rid in expect.deadline_status]
     out = []
     for rel, rid in named:
+        if rel[0] in ("deadlines", "deadline_status"):
+            rid = re.sub(r"\[[0-9]+\]$", "", rid)  # a per-item deadline: time_limit.x[0]
         if rid not in known:
             path = base + rel
             where = item.doc.locate_key(path) if isinstance(rel[-1], str) else item.doc.locate(path)

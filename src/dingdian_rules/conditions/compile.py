@@ -39,20 +39,28 @@ class CompiledExpr:
     evaluation runs the question's fused function), and loading every bundled pack stays fast.
     Nothing is parsed or looked up by name when it runs."""
 
-    __slots__ = ("text", "root", "size", "fact_paths", "_params", "_calendar", "_name", "_code")
+    __slots__ = ("text", "root", "size", "fact_paths", "_params", "_calendar", "_name", "_code", "item_var")
 
     def __init__(self, text: str, root: A.Node, size: int, fact_paths: dict[int, str],
-                 params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, name: str) -> None:
+                 params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, name: str,
+                 item_var: str | None = None) -> None:
+        """``item_var``: a variable bound to one item of a list (a per-item deadline's start),
+        passed as the functions' last argument ``I``."""
         self.text, self.root, self.size, self.fact_paths = text, root, size, fact_paths
         self._params, self._calendar, self._name = params, calendar, name
         self._code: dict[bool, tuple[str, dict[str, Any]]] = {}
+        self.item_var = item_var
 
     def _generated(self, traced: bool) -> tuple[str, dict[str, Any]]:
         hit = self._code.get(traced)
         if hit is None:
             gen = _Gen(self._params, self._calendar, traced)
+            if self.item_var is not None:
+                gen.vars[self.item_var] = "I"
             result = gen.expr(self.root)
             args = "c, today, E, T" if traced else "c, today, E"
+            if self.item_var is not None:
+                args += ", I=None"
             src = f"def _f({args}):\n" + "\n".join(gen.lines) + f"\n    return {result}\n"
             namespace: dict[str, Any] = dict(gen.consts)
             namespace["__builtins__"] = {"len": len, "tuple": tuple}
@@ -88,8 +96,10 @@ class CompiledExpr:
     def python_source(self) -> str:
         return self.fast_source + "\n" + self._generated(True)[0]
 
-    def run_traced(self, case: object, today: date, est: set[int]) -> tuple[Any, list[Any]]:
+    def run_traced(self, case: object, today: date, est: set[int], item: object = None) -> tuple[Any, list[Any]]:
         slots = [NOT_EVALUATED] * self.size
+        if self.item_var is not None:
+            return self.traced(case, today, est, slots, item), slots
         return self.traced(case, today, est, slots), slots
 
 
@@ -359,6 +369,16 @@ class _Gen:
             return self._limit_call(node)
         args = [self.expr(a) for a in node.args]
         r = self.tmp()
+        if name in ("year_end", "quarter_start", "quarter_end", "next_month_start"):
+            fn = self.const(getattr(timecalc, name))
+            self.emit(f"{r} = None if {args[0]} is None else {fn}({args[0]})")
+            if name == "next_month_start":  # None after December 9999: off the calendar, said why
+                self.emit(f"if {r} is None and {args[0]} is not None: E.add({timecalc.AFTER_CALENDAR})")
+            return r
+        if name == "day_in_year":
+            fn = self.const(timecalc.day_in_year)
+            self.emit(f"{r} = None if {args[0]} is None else {fn}({args[0]}, {args[1]}, {args[2]})")
+            return r
         if name in ("day_before", "day_after"):
             self.emit(f"{r} = None if {args[0]} is None else {self.const(_next_day)}({args[0]}, "
                       f"{-1 if name == 'day_before' else 1}, E)")
@@ -473,9 +493,10 @@ def _shifted(fn: Callable[..., timecalc.ComputedDate], d: date, length: int, uni
 
 
 def compile_expr(text: str, root: A.Node, size: int, fact_paths: dict[int, str],
-                 params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, name: str) -> CompiledExpr:
+                 params: dict[str, ParamInfo], calendar: timecalc.WorkdayCalendar, name: str,
+                 item_var: str | None = None) -> CompiledExpr:
     """The compiled form of one checked tree (Python generated and compiled on first use)."""
-    return CompiledExpr(text, root, size, fact_paths, params, calendar, name)
+    return CompiledExpr(text, root, size, fact_paths, params, calendar, name, item_var)
 
 
 _NAMES = re.compile(r"\b_([tk])(\d+)\b")

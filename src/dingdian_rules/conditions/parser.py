@@ -33,7 +33,9 @@ _ADD_OPS = frozenset({"+", "-"})
 KEYWORDS = {"and", "or", "not", "in", "is", "known", "unknown", "where", "true", "false", "today"}
 QUANTIFIERS = {"any", "all", "count"}
 FUNCTIONS = {"within": 2, "elapsed": 2, "add": 2, "sub": 2, "days_between": 2, "date": 1,
-             "day_before": 1, "day_after": 1, "due": (1, 2), "status": 1}
+             "day_before": 1, "day_after": 1, "due": (1, 2), "status": 1,
+             # calendar functions as the texts use them (docs/time.md, "Calendar days the texts name")
+             "year_end": 1, "quarter_start": 1, "quarter_end": 1, "next_month_start": 1, "day_in_year": 3}
 LIMIT_FUNCTIONS = ("due", "status")  # their first argument names a time_limit rule
 
 
@@ -249,7 +251,7 @@ class _Parser:
             from ..errors import did_you_mean
             hint = did_you_mean(word, list(QUANTIFIERS | FUNCTIONS.keys())) or \
                 "functions: any, all, count, within, elapsed, add, sub, days_between, date, day_before, " \
-                "day_after, due, status"
+                "day_after, due, status, year_end, quarter_start, quarter_end, next_month_start, day_in_year"
             raise ConditionSyntaxError(f"unknown function '{word}'", t.pos, hint)
         path = [word]
         end = t.pos + len(word)

@@ -14,7 +14,7 @@ from functools import lru_cache
 import types as _pytypes
 import typing
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 
 from pydantic import BaseModel
@@ -43,6 +43,9 @@ class Type:
 
 
 BOOL, INT, NUM, TEXT, DATE, DURATION = (Type(n) for n in ("bool", "int", "number", "text", "date", "duration"))
+# A date-time fact (a period in hours runs from it, 民法典 art. 201 para. 2): comparable with
+# date-times only; a time limit in hours counts from it.
+DATETIME = Type("datetime")
 ANY_LIST = Type("list")
 # The type of a part whose mistake is already reported (or of a parameter that failed the schema):
 # checks that meet it stay silent, so one mistake does not cascade into several errors.
@@ -93,6 +96,8 @@ def type_of_annotation(annotation: object) -> Type:
             return NUM
         if issubclass(annotation, str):
             return TEXT
+        if issubclass(annotation, datetime):  # before date: a datetime is a date subclass
+            return DATETIME
         if issubclass(annotation, date):
             return DATE
         if issubclass(annotation, BaseModel):
@@ -301,11 +306,39 @@ class Checker:
     def _Call(self, node: A.Call) -> Type:
         types = [self._visit(a) for a in node.args]
         name = node.name
+        if name in ("due", "status") and isinstance(node.args[0], A.Limit) and node.args[0].ref is not None:
+            ref = node.args[0].ref
+            if getattr(ref, "named_day", False):
+                self._fail("named-day-limit", f"{node.args[0].rule_id} names its last day (`on:`) rather than "
+                           f"counting a period; {name}() counts periods", node.start,
+                           "read the day the limit names (the same expression) in the condition")
+            elif getattr(ref, "hours", False):
+                self._fail("hour-period", f"{node.args[0].rule_id} is counted in hours, from a date-time: its end is "
+                           f"a moment, not a day {name}() can give", node.start,
+                           "conditions compare days; read the limit in the deadlines output")
+            elif getattr(ref, "per_item", False) and len(node.args) == 1:
+                self._fail("per-item-limit", f"{node.args[0].rule_id} has one deadline per item of a list: {name}() "
+                           "must say which", node.start,
+                           f"count it from the item's start inside any()/all(): due({node.args[0].rule_id}, s.started_on)")
         if name == "status":
             return ERROR if types[0] is ERROR else LIMIT_STATUS
         if name == "due":
             if len(types) == 2 and types[1] is not ERROR and types[1] != DATE:
                 self._fail("type-mismatch", f"due() counts from a date, not {types[1]}", node.args[1].start)
+            return DATE
+        if name in ("year_end", "quarter_start", "quarter_end", "next_month_start"):
+            if types[0] is not ERROR and types[0] != DATE:
+                self._fail("type-mismatch", f"{name}() needs a date, not {types[0]}", node.args[0].start)
+            return DATE
+        if name == "day_in_year":
+            if types[0] is not ERROR and types[0] != DATE:
+                self._fail("type-mismatch", f"day_in_year() needs a date first, not {types[0]}", node.args[0].start)
+            month, day = node.args[1], node.args[2]
+            if not (isinstance(month, A.Lit) and isinstance(day, A.Lit) and type(month.value) is int
+                    and type(day.value) is int and 1 <= month.value <= 12 and 1 <= day.value <= 31
+                    and day.value <= (29 if month.value == 2 else 30 if month.value in (4, 6, 9, 11) else 31)):
+                self._fail("type-mismatch", "day_in_year() takes a month and a day written as whole numbers that "
+                           "make a day of a year, e.g. day_in_year(d, 6, 30)", node.args[1].start)
             return DATE
         if name in ("day_before", "day_after"):
             if types[0] is not ERROR and types[0] != DATE:
@@ -321,6 +354,10 @@ class Checker:
                            f"months or years) second, not {types[1]}", node.args[1].start)
             elif not isinstance(node.args[1], A.Param):
                 self._fail("type-mismatch", f"{name}() takes its period as a $parameter", node.args[1].start)
+            elif self.params[node.args[1].name].value[1] == "hours":  # type: ignore[index]
+                self._fail("hour-period", f"{name}() counts whole days; ${node.args[1].name} is in hours, which run "
+                           "from a date-time (民法典 art. 201 para. 2)", node.args[1].start,
+                           "make it the length of a time_limit whose start is a date-time fact")
             else:
                 length, unit = self.params[node.args[1].name].value  # type: ignore[misc]
                 limit = self.rolled.get(node.args[1].name)
