@@ -44,8 +44,9 @@ def per_item(d: dr.Decision, rule_id: str) -> list:
 
 # --- item 3: a deadline per suspension (C18) ---------------------------------------------------------
 @pytest.mark.parametrize("as_of, status, outcome", [
-    (date(2025, 8, 27), "pending", "continue"),
-    (date(2025, 8, 28), "last_day_today", "continue"),   # notified 03-01, not counted: day 180 is 08-28
+    # a requested suspension still running: the agreement stands suspended (art. 42 para. 2), not terminated
+    (date(2025, 8, 27), "pending", "suspended"),
+    (date(2025, 8, 28), "last_day_today", "suspended"),   # notified 03-01, not counted: day 180 is 08-28
     (date(2025, 8, 29), "lapsed", "terminate"),          # 超过180日 from the day after
 ])
 def test_c18_each_suspension_shows_its_resume_deadline(as_of, status, outcome):
@@ -60,7 +61,7 @@ def test_c18_a_resume_application_on_the_last_day_meets_it():
     d = dr.evaluate(NATIONAL, c18(resume_applied_on="2025-08-28"), "agreement", as_of=date(2025, 9, 1))
     [x] = per_item(d, "time_limit.suspension_resume_application")
     assert (x.status, x.done_on) == ("met", date(2025, 8, 28))
-    assert d.outcome == "continue"
+    assert d.outcome == "suspended"  # applied in time: not terminated, still suspended until resumed
 
 
 def test_the_per_suspension_deadline_rolls_past_national_day():
