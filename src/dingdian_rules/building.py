@@ -260,6 +260,18 @@ def build_item_lists(lists: dict[str, MergedItemList], comp: Compiler) -> dict[s
     return out
 
 
+_PER_TIER_BASES = {"conduct.loss_amount": "loss_amount", "conduct.non_compliant_costs": "non_compliant_costs"}
+
+
+def _per_tier(base: str | None, tier: int | None) -> str | None:
+    """The conduct.itemised_amounts field that gives a tiered rule's own base: an amount written on the
+    whole loss or the whole non-compliant costs is taken per tier when the caller itemises them
+    (issue 10 item 6), so one loss is not charged in full under two tiers."""
+    if base is None or tier is None:
+        return None
+    return _PER_TIER_BASES.get(base.strip())
+
+
 _MEMBER = re.compile(r"""^\s*('[^'\n]*'|"[^"\n]*")\s+in\s+([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+)\s*$""")
 
 
@@ -378,7 +390,8 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
             _rate(ms.amount.min_rate if ms.amount else None, params, (ms_doc, where[1] + ("amount", "min_rate")), bag),
             _rate(ms.amount.max_rate if ms.amount else None, params, (ms_doc, where[1] + ("amount", "max_rate")), bag),
             _duration(ms.duration.min if ms.duration else None, params, (ms_doc, where[1] + ("duration", "min")), bag),
-            _duration(ms.duration.max if ms.duration else None, params, (ms_doc, where[1] + ("duration", "max")), bag)))
+            _duration(ms.duration.max if ms.duration else None, params, (ms_doc, where[1] + ("duration", "max")), bag),
+            bool(ms.amount and ms.amount.in_principle), _per_tier(ms.amount.base if ms.amount else None, r.tier)))
     if r.kind == "measures" and not r.measures:
         bag.error("missing-field", "a measures rule needs `measures:`", doc0.locate(rule_path), format_path(rule_path))
     provenance = tuple(m.provenance)
@@ -393,7 +406,7 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
         deadline_start=start, deadline_extend=extend, deadline_done=done, deadline_length=length,
         deadline_param=r.deadline.length[1:] if r.deadline else None,
         also_cites=basis[0].also_cites if basis else tuple(r.also_cites), item_lists=used,
-        cited_as=basis_zh(basis, documents), documents=documents or {})
+        cited_as=basis_zh(basis, documents), documents=documents or {}, warning=r.warning)
     from .resolved import rule_parameters  # the scan needs the built rule (its item lists)
     object.__setattr__(rule, "parameter_ids", tuple(sorted(rule_parameters(rule))))
     return rule
