@@ -177,3 +177,106 @@ def test_an_unknown_fact_never_decides_in_any_pack(pack_id: str, question: str, 
     filled = data.draw(fill_unknowns(case, around=as_of, keep=set(CLOSED_WORLD)))
     d2 = dr.evaluate(pack, filled, question, as_of=as_of, trace=False)
     assert d2.outcome == d.outcome, (d.fired, d2.fired)
+
+
+# --- amounts per tier, caps in principle, warnings in the decision (issue 10 items 5, 6) -----------
+
+from dingdian_rules.decision_schema import DecisionModel  # noqa: E402
+from dingdian_rules.render import decision_markdown, decision_text  # noqa: E402
+
+JIANGSU = PACKS["jiangsu"]
+QINGHAI = PACKS["qinghai_agreement"]
+C20 = {"conduct": {"breached_agreement": True, "split_or_nominal_admission": True, "fictitious_services": True,
+                   "loss_amount": 100000}}
+
+
+def _damages(d: dr.Decision) -> dict[str, Any]:
+    return {m.rule_id: m for m in d.measures if m.measure_id == "liquidated_damages"}
+
+
+def test_c20_one_loss_under_two_tiers_says_how_the_amounts_combine() -> None:
+    """Jiangsu arts. 43-44: 造成损失金额 20% / 20%-30%: one loss of 100,000 given for the whole case feeds
+    both tiers; the decision warns that the amounts are not added (legal review C20)."""
+    d = dr.evaluate(JIANGSU, C20, "conduct", as_of=date(2025, 6, 1))
+    warning = [w for w in d.warnings if w.code == "amounts-combined"]
+    assert len(warning) == 1
+    assert "conduct.loss_amount = 100000" in warning[0].message and "tier 2" in warning[0].message
+    assert "tier 3" in warning[0].message and "not added" in warning[0].message
+    DecisionModel.model_validate_json(__import__("json").dumps(d.to_dict(), ensure_ascii=False))
+
+
+def test_amounts_itemised_per_tier_rest_on_each_tiers_part() -> None:
+    data = {"conduct": dict(C20["conduct"], itemised_amounts=[{"tier": 2, "item": "43(1)", "loss_amount": 60000},
+                                                              {"tier": 3, "loss_amount": 25000},
+                                                              {"tier": 3, "loss_amount": 15000}])}
+    d = dr.evaluate(JIANGSU, data, "conduct", as_of=date(2025, 6, 1))
+    dm = _damages(d)
+    assert (dm["measures.tier2.fund_loss"].base_amount, dm["measures.tier2.fund_loss"].max_amount) == (60000, 12000)
+    t3 = dm["measures.tier3.fund_loss"]
+    assert (t3.base_amount, t3.min_amount, t3.max_amount) == (40000, 8000, 12000)
+    assert t3.base_fact == "conduct.itemised_amounts (tier 3)"
+    assert dm["measures.breach_of_agreement"].base_fact == "conduct.loss_amount"  # no tier: the whole loss
+    assert not [w for w in d.warnings if w.code == "amounts-combined"]
+    assert "按第3档分项金额" in decision_text(d)
+
+
+def test_an_itemised_amount_left_unknown_is_missing() -> None:
+    data = {"conduct": dict(C20["conduct"], itemised_amounts=[{"tier": 3, "item": "44(3)"}])}
+    t3 = _damages(dr.evaluate(JIANGSU, data, "conduct", as_of=date(2025, 6, 1)))["measures.tier3.fund_loss"]
+    assert t3.base_amount is None and t3.missing == ("conduct.itemised_amounts[].loss_amount",)
+
+
+def test_one_tier_alone_needs_no_combination_warning() -> None:
+    data = {"conduct": {"breached_agreement": True, "fictitious_services": True, "loss_amount": 100000}}
+    d = dr.evaluate(JIANGSU, data, "conduct", as_of=date(2025, 6, 1))
+    assert not [w for w in d.warnings if w.code == "amounts-combined"]
+
+
+def _cap_quotes(pack: ResolvedPack, rule: Any, m: Any) -> str:
+    rate = m.measure.amount.max_rate or ""
+    if rate.startswith("$"):
+        return pack.parameters[rate[1:]].citation.quote
+    return rule.citation.quote
+
+
+@pytest.mark.parametrize("pack_id", sorted(PACKS))
+def test_a_cap_written_in_principle_is_marked_so(pack_id: str) -> None:
+    """Every damages cap whose text reads 原则上不得超过 (Qinghai arts. 65-67) is an ``in_principle`` amount,
+    and no other is (Jiangsu's 不超过 is absolute)."""
+    pack = PACKS[pack_id]
+    for r in pack.rules:
+        for m in r.measures:
+            if m.measure.amount is None or m.measure.amount.max_rate is None:
+                continue
+            assert m.in_principle == ("原则上" in _cap_quotes(pack, r, m)), (r.id, m.measure.id)
+
+
+def test_c12_cap_in_principle_is_shown_in_the_decision() -> None:
+    d = dr.evaluate(QINGHAI, {"conduct": {"breach_items": ["66.2"], "self_found_and_corrected": False,
+                                          "insurance_fraud_confirmed": False, "fraud_purpose": False,
+                                          "non_compliant_costs": 100000}}, "conduct", as_of=date(2025, 6, 1))
+    m = _damages(d)["measures.tier4.options"]
+    assert (m.max_amount, m.in_principle) == (20000, True)
+    assert m.to_dict()["in_principle"] is True
+    assert "原则上最高 20,000 元" in decision_text(d) and "原则上最高 20,000 元" in decision_markdown(d)
+    DecisionModel.model_validate_json(__import__("json").dumps(d.to_dict(), ensure_ascii=False))
+
+
+def _tier1_case(**conduct: Any) -> dict[str, Any]:
+    base = {"breach_items": ["63.3"], "self_found_and_corrected": False, "insurance_fraud_confirmed": False,
+            "fraud_purpose": False, "larger_fund_loss": False, "major_fund_loss": False, "large_social_impact": False,
+            "serious_social_impact": False, "egregious_nature": False}
+    return {"conduct": dict(base, **conduct)}
+
+
+def test_row30_art63_with_a_large_impact_is_tier_2_with_the_overlap_flagged() -> None:
+    """Qinghai art. 64 takes 有第六十三条情形造成社会影响较大的; art. 65's 或社会影响较大的 also reaches it by its
+    words. The decision applies art. 64 and warns (legal review row 30)."""
+    d = dr.evaluate(QINGHAI, _tier1_case(large_social_impact=True), "conduct", as_of=date(2025, 6, 1))
+    assert "measures.tier2.from_tier1" in d.fired and "measures.tier3.from_tier1" not in d.fired
+    w = [w for w in d.warnings if w.code == "drafting-overlap"]
+    assert len(w) == 1 and "第六十四条" in w[0].message and "第六十五条" in w[0].message
+    assert "drafting-overlap" in decision_text(d) or w[0].message[:20] in decision_text(d)
+    quiet = dr.evaluate(QINGHAI, _tier1_case(larger_fund_loss=True), "conduct", as_of=date(2025, 6, 1))
+    assert "measures.tier3.from_tier1" in quiet.fired
+    assert not [w for w in quiet.warnings if w.code == "drafting-overlap"]
