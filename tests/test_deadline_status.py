@@ -92,7 +92,8 @@ def test_request_notice_is_met_by_its_filing_day():
 
 # --- status() in conditions ------------------------------------------------------------------------
 def conduct(as_of: date, **facts) -> dr.Decision:
-    base = {"breach_items": [], "self_found_and_corrected": False, "staff_points_threshold_reached": False}
+    base = {"breach_items": [], "self_found_and_corrected": False, "staff_points_threshold_reached": False,
+            "major_fund_risk_inspection": False}  # 青海 art. 61 para. 2: no inspection under way (absent = unknown)
     return dr.evaluate(QINGHAI, {"conduct": {**base, **facts}}, "conduct", as_of=as_of)
 
 

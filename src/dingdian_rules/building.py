@@ -280,9 +280,10 @@ def _list_body(lst: ResolvedItemList) -> str:
     (``'63.1' in conduct.breach_items``) the same test in one pass over the list,
     ``any(i in conduct.breach_items where i in ['63.1', …])``, which evaluates the list once and keeps
     the condition small for the durable_rules supervisor."""
-    matches = [_MEMBER.match(i.when) for i in lst.items]
+    # an item may name several codes of the list (青海 65(10): '65.10' or '66.7' or '67.4')
+    matches = [_MEMBER.match(part) for i in lst.items for part in re.split(r"\s+or\s+", i.when)]
     if len(matches) > 1 and all(matches) and len({m.group(2) for m in matches}) == 1:  # type: ignore[union-attr]
-        codes = ", ".join(m.group(1) for m in matches)  # type: ignore[union-attr]
+        codes = ", ".join(dict.fromkeys(m.group(1) for m in matches))  # type: ignore[union-attr]
         return f"any(i in {matches[0].group(2)} where i in [{codes}])"  # type: ignore[union-attr]
     return "(" + " or ".join(f"({i.when})" for i in lst.items) + ")"
 
