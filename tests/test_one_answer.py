@@ -155,6 +155,13 @@ def test_no_rule_reads_an_absent_finding_as_not_found(pack_id: str, question: st
     assert not extra, f"{pack_id} {question} reads absence as meaningful for {sorted(extra)}"
 
 
+def done_on_facts(pack: ResolvedPack) -> set[str]:
+    """The facts time limits name as ``done_on`` (conduct.repaid_on, request.filed_on …): each records
+    an act, absent = not done (docs/pack-format.md), so the limit's status reads the absence. The
+    dev profile found this: a Qinghai art. 60 deduction (逾期未缴清) turned off when repaid_on was filled."""
+    return {p for r in pack.rules if r.deadline_done is not None for p in r.deadline_done.fact_paths.values()}
+
+
 C6 = _c(breach_items=[], self_found_and_corrected=False, staff_points_threshold_reached=False)
 
 
@@ -164,7 +171,8 @@ C6 = _c(breach_items=[], self_found_and_corrected=False, staff_points_threshold_
 def test_an_unknown_fact_never_decides_in_any_pack(pack_id: str, question: str, data: st.DataObject) -> None:
     """Kleene monotonicity in every pack: a definite outcome (favourable ones included: continue,
     no_measures, conditions_met, request_allowed) stays the same whatever values the unknown facts
-    are given, except the ``CLOSED_WORLD`` events, which stay unknown."""
+    are given, except the ``CLOSED_WORLD`` events and the acts time limits record (``done_on``),
+    which stay unknown."""
     pack = PACKS[pack_id]
     if question == "conduct" and pack_id == "qinghai_agreement" and data.draw(st.booleans()):
         case, as_of = C6, date(2025, 6, 1)  # review C6: conduct without the three former flags
@@ -174,7 +182,7 @@ def test_an_unknown_fact_never_decides_in_any_pack(pack_id: str, question: str, 
     event(f"outcome {d.outcome}")
     if d.outcome == "undetermined":
         return
-    filled = data.draw(fill_unknowns(case, around=as_of, keep=set(CLOSED_WORLD)))
+    filled = data.draw(fill_unknowns(case, around=as_of, keep=set(CLOSED_WORLD) | done_on_facts(pack)))
     d2 = dr.evaluate(pack, filled, question, as_of=as_of, trace=False)
     assert d2.outcome == d.outcome, (d.fired, d2.fired)
 
