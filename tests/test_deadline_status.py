@@ -93,7 +93,8 @@ def test_request_notice_is_met_by_its_filing_day():
 # --- status() in conditions ------------------------------------------------------------------------
 def conduct(as_of: date, **facts) -> dr.Decision:
     base = {"breach_items": [], "self_found_and_corrected": False, "staff_points_threshold_reached": False,
-            "admin_penalty_liable": False}  # 青海 art. 70: the referral finding, unknown when absent
+            "admin_penalty_liable": False,  # 青海 art. 70: the referral finding, unknown when absent
+            "major_fund_risk_inspection": False}  # 青海 art. 61 para. 2: no inspection under way (absent = unknown)
     return dr.evaluate(QINGHAI, {"conduct": {**base, **facts}}, "conduct", as_of=as_of)
 
 

@@ -64,7 +64,7 @@ def _conduct_facts() -> tuple[tuple[str, ...], tuple[str, ...]]:
     for name, f in Conduct.model_fields.items():
         if f.annotation == (bool | None):
             bools.append(name)
-        elif name != "drug_sales":  # dates, amounts and breach_items
+        elif name not in ("drug_sales", "itemised_amounts"):  # dates, amounts and breach_items
             others.append(name)
     return tuple(bools), tuple(others)
 

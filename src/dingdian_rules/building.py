@@ -326,6 +326,18 @@ def build_item_lists(lists: dict[str, MergedItemList], comp: Compiler) -> dict[s
     return out
 
 
+_PER_TIER_BASES = {"conduct.loss_amount": "loss_amount", "conduct.non_compliant_costs": "non_compliant_costs"}
+
+
+def _per_tier(base: str | None, tier: int | None) -> str | None:
+    """The conduct.itemised_amounts field that gives a tiered rule's own base: an amount written on the
+    whole loss or the whole non-compliant costs is taken per tier when the caller itemises them
+    (issue 10 item 6), so one loss is not charged in full under two tiers."""
+    if base is None or tier is None:
+        return None
+    return _PER_TIER_BASES.get(base.strip())
+
+
 _MEMBER = re.compile(r"""^\s*('[^'\n]*'|"[^"\n]*")\s+in\s+([a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)+)\s*$""")
 
 
@@ -334,9 +346,10 @@ def _list_body(lst: ResolvedItemList) -> str:
     (``'63.1' in conduct.breach_items``) the same test in one pass over the list,
     ``any(i in conduct.breach_items where i in ['63.1', …])``, which evaluates the list once and keeps
     the condition small for the durable_rules supervisor."""
-    matches = [_MEMBER.match(i.when) for i in lst.items]
+    # an item may name several codes of the list (青海 65(10): '65.10' or '66.7' or '67.4')
+    matches = [_MEMBER.match(part) for i in lst.items for part in re.split(r"\s+or\s+", i.when)]
     if len(matches) > 1 and all(matches) and len({m.group(2) for m in matches}) == 1:  # type: ignore[union-attr]
-        codes = ", ".join(m.group(1) for m in matches)  # type: ignore[union-attr]
+        codes = ", ".join(dict.fromkeys(m.group(1) for m in matches))  # type: ignore[union-attr]
         return f"any(i in {matches[0].group(2)} where i in [{codes}])"  # type: ignore[union-attr]
     return "(" + " or ".join(f"({i.when})" for i in lst.items) + ")"
 
@@ -473,7 +486,8 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
             _rate(ms.amount.min_rate if ms.amount else None, params, (ms_doc, where[1] + ("amount", "min_rate")), bag),
             _rate(ms.amount.max_rate if ms.amount else None, params, (ms_doc, where[1] + ("amount", "max_rate")), bag),
             _duration(ms.duration.min if ms.duration else None, params, (ms_doc, where[1] + ("duration", "min")), bag),
-            _duration(ms.duration.max if ms.duration else None, params, (ms_doc, where[1] + ("duration", "max")), bag)))
+            _duration(ms.duration.max if ms.duration else None, params, (ms_doc, where[1] + ("duration", "max")), bag),
+            bool(ms.amount and ms.amount.in_principle), _per_tier(ms.amount.base if ms.amount else None, r.tier)))
     if r.kind == "measures" and not r.measures:
         bag.error("missing-field", "a measures rule needs `measures:`", doc0.locate(rule_path), format_path(rule_path))
     provenance = tuple(m.provenance)
@@ -489,7 +503,7 @@ def build_rule(m: MergedRule, comp: Compiler, params: dict[str, ParamInfo], bag:
         deadline_each=each, deadline_on=on, deadline_opens=opens, deadline_checks=checks,
         deadline_param=r.deadline.length[1:] if r.deadline and r.deadline.length else None,
         also_cites=basis[0].also_cites if basis else tuple(r.also_cites), item_lists=used,
-        cited_as=basis_zh(basis, documents), documents=documents or {})
+        cited_as=basis_zh(basis, documents), documents=documents or {}, warning=r.warning)
     from .resolved import rule_parameters  # the scan needs the built rule (its item lists)
     object.__setattr__(rule, "parameter_ids", tuple(sorted(rule_parameters(rule))))
     return rule

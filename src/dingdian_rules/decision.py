@@ -129,6 +129,8 @@ class MeasureResult(NamedTuple):
     max_duration: tuple[int, str] | None = None
     missing: tuple[str, ...] = ()  # facts needed to compute the amount
     cited_as: str = ""
+    in_principle: bool = False  # the cap is 原则上不得超过: a cap in principle
+    base_fact: str | None = None  # where the base came from: the amount's fact, or conduct.itemised_amounts (tier N)
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule_id": self.rule_id, "measure_id": self.measure_id,
@@ -138,7 +140,7 @@ class MeasureResult(NamedTuple):
                 "min_amount": self.min_amount, "max_amount": self.max_amount,
                 "min_duration": list(self.min_duration) if self.min_duration else None,
                 "max_duration": list(self.max_duration) if self.max_duration else None,
-                "missing": list(self.missing)}
+                "missing": list(self.missing), "in_principle": self.in_principle, "base_fact": self.base_fact}
 
 
 class DeadlineResult(NamedTuple):

@@ -132,6 +132,10 @@ class MeasureModel(_Model):
     min_duration: tuple[int, DurationUnit] | None = Field(description="[length, unit], or null.")
     max_duration: tuple[int, DurationUnit] | None
     missing: list[str] = Field(description="Facts needed to compute the amounts, when the base is unknown.")
+    in_principle: bool = Field(description="The cap is written 原则上不得超过: a cap in principle, not an absolute one.")
+    base_fact: str | None = Field(description="Where the base amount comes from: the amount's fact (conduct.loss_amount…) "
+                                  "or 'conduct.itemised_amounts (tier N)' when the caller itemised the amounts; null "
+                                  "without an amount.")
 
 
 class DeadlineItemModel(_Model):

@@ -73,6 +73,7 @@ class Plan:
     norm_deadlines: frozenset[str] = frozenset()  # time limits a recorded lower-norm difference bears on
     # rules of a converting kind (Stage.converts): index -> the outcome they give when they apply
     converters: dict = field(default_factory=dict)
+    warning_rules: tuple[int, ...] = ()  # rules carrying a `warning:` for the decisions they fire in
 
     @property
     def fns(self) -> tuple[Callable[..., Any], ...]:
@@ -147,10 +148,12 @@ def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
                          for st, idx in deciding)
         converters = {i: st.converts[1] for st in stages if st.converts is not None
                       for i in converting[st.converts[0]]}
+        warning_rules = tuple(i for i, r in enumerate(rules) if r.warning is not None)
         plans[q] = Plan(q, tuple(rules), tuple(deciding),
                         default, deadlines, measure_rules, overlaps, laid_out=laid_out, converters=converters,
                         norm_rules=tuple(i for i, r in enumerate(rules) if r.norm_differences),
-                        norm_deadlines=frozenset(r.id for r in deadlines if r.norm_differences))
+                        norm_deadlines=frozenset(r.id for r in deadlines if r.norm_differences),
+                        warning_rules=warning_rules)
     return plans
 
 
@@ -383,6 +386,20 @@ def _share(base: float, rate: float) -> float | None:
     return round(x, 2) if math.isfinite(x) else None
 
 
+def _tier_base(case: Case, tier: int, field_name: str) -> tuple[bool, float | None, tuple[str, ...]]:
+    """(itemised, base, missing) of a tiered amount from conduct.itemised_amounts: the sum of the
+    tier's entries' ``field_name``; not itemised when the list is absent or has no entry for the tier."""
+    conduct = case.conduct
+    entries = [e for e in (conduct.itemised_amounts or ()) if e.tier == tier] if conduct is not None else []
+    if not entries:
+        return False, None, ()
+    values = [getattr(e, field_name) for e in entries]
+    if any(v is None for v in values):
+        return True, None, (f"conduct.itemised_amounts[].{field_name}",)
+    total = math.fsum(values)
+    return True, (total if math.isfinite(total) else None), ()
+
+
 def _measures(plan: Plan, statuses, case: Case, today: date) -> tuple[MeasureResult, ...]:
     out = []
     for i in plan.measure_rules:
@@ -392,19 +409,58 @@ def _measures(plan: Plan, statuses, case: Case, today: date) -> tuple[MeasureRes
         for m in r.measures:
             base = lo = hi = None
             missing: tuple[str, ...] = ()
+            base_fact = None
             if m.amount_base is not None:
-                base = m.amount_base.fast(case, today, set())
-                if base is not None and not math.isfinite(base):
-                    base = None  # arithmetic past the largest float: no amount (JSON has no Infinity)
+                itemised = False
+                if m.per_tier is not None:
+                    itemised, base, missing = _tier_base(case, r.tier, m.per_tier)  # type: ignore[arg-type]
+                if itemised:
+                    base_fact = f"conduct.itemised_amounts (tier {r.tier})"
+                else:
+                    base_fact = m.measure.amount.base.strip()  # type: ignore[union-attr]
+                    base = m.amount_base.fast(case, today, set())
+                    if base is not None and not math.isfinite(base):
+                        base = None  # arithmetic past the largest float: no amount (JSON has no Infinity)
+                    if base is None:
+                        _, slots = m.amount_base.run_traced(case, today, set())
+                        missing = tuple(sorted(missing_facts(m.amount_base, slots)))
                 if base is not None:
                     lo = _share(base, m.min_rate) if m.min_rate is not None else None
                     hi = _share(base, m.max_rate) if m.max_rate is not None else None
-                else:
-                    _, slots = m.amount_base.run_traced(case, today, set())
-                    missing = tuple(sorted(missing_facts(m.amount_base, slots)))
             out.append(MeasureResult(r.id, m.measure.id, m.measure.title, r.modality in MANDATORY, r.tier, r.citation,
-                                     base, lo, hi, m.min_duration, m.max_duration, missing, r.cited_as))
+                                     base, lo, hi, m.min_duration, m.max_duration, missing, r.cited_as,
+                                     m.in_principle, base_fact))
     return tuple(out)
+
+
+def _amount_warnings(measures: tuple[MeasureResult, ...]) -> tuple[DecisionWarning, ...]:
+    """One base amount (the same fact, not itemised) feeding the same amount measure under rules of
+    different tiers: the decision says how the amounts combine, so the loss is not charged in full
+    twice (issue 10 item 6, legal review C20)."""
+    groups: dict[tuple[str, str, float], list[MeasureResult]] = {}
+    for m in measures:
+        if m.base_fact is not None and m.base_amount is not None and m.tier is not None \
+                and not m.base_fact.startswith("conduct.itemised_amounts"):
+            groups.setdefault((m.measure_id, m.base_fact, m.base_amount), []).append(m)
+    out = []
+    for (measure_id, fact, base), ms in groups.items():
+        if len({m.tier for m in ms}) < 2:
+            continue
+        ranges = "; ".join(f"tier {m.tier} {m.rule_id}: " + _range(m) for m in sorted(ms, key=lambda m: (m.tier, m.rule_id)))
+        top = max(m.tier for m in ms)  # type: ignore[type-var]
+        out.append(DecisionWarning("amounts-combined", (
+            f"{fact} = {base:g} is the base of {measure_id} under more than one tier ({ranges}). The amounts are "
+            f"not added: where one act caused the whole amount, the highest tier's range applies (tier {top}); "
+            "where acts of different tiers caused parts of it, give each tier's part in conduct.itemised_amounts "
+            "so that each tier's amount rests on its own part.")))
+    return tuple(out)
+
+
+def _range(m: MeasureResult) -> str:
+    lo = "" if m.min_amount is None else f"{m.min_amount:g}–"
+    hi = "" if m.max_amount is None else f"{m.max_amount:g}"
+    cap = "（原则上）" if m.in_principle and m.max_amount is not None else ""
+    return (lo + hi + cap) or "no range"
 
 
 def _warnings(pack: ResolvedPack, today: date) -> tuple[DecisionWarning, ...]:
@@ -477,6 +533,11 @@ def _finish(pack: ResolvedPack, plan: Plan, case: Case, today: date, statuses: t
     measures = _measures(plan, statuses, case, today) if plan.measure_rules else ()
     if plan.norm_rules or plan.norm_deadlines:
         warnings = warnings + _norm_warnings(plan, statuses, deadlines, case, today)
+    if plan.warning_rules:
+        warnings = warnings + tuple(DecisionWarning(plan.rules[i].warning.code, plan.rules[i].warning.message)
+                                    for i in plan.warning_rules if statuses[i] is plan.rules[i].fires_on)
+    if len(measures) > 1:
+        warnings = warnings + _amount_warnings(measures)
     return Decision(plan.question, outcome, today, pack.id, pack.chain, pack.fingerprint, case.case_id,
                     measures, deadlines, warnings, plan, case, statuses, slots)
 

@@ -421,6 +421,7 @@ class Agreement(FactModel):
         None, description="Last day of the year whose insurance costs are to be settled (上年度, Jiangsu art. 31: settlement by the end of March of the next year).")
     renewal_refused_by_institution: bool | None = Field(None, description="The institution did not renew the agreement as the agency required (乙方未按甲方要求续签, 青海 art. 80(4)).")
     force_majeure_prevents_performance: bool | None = Field(None, description="Force majeure makes the agreement impossible to perform (青海 art. 80(5)).")
+    renewal_delayed_by_agency: bool | None = Field(None, description="After the term ended, the new agreement has not been signed for reasons on the agency's side (因甲方原因未续签协议前, 青海 art. 83: the old agreement stays in force).")
 
 
 class DrugSale(FactModel):
@@ -432,6 +433,15 @@ class DrugSale(FactModel):
     is_negotiated: bool | None = Field(None, description="国家谈判药品 within the agreement period (青海 art. 44: sold at the payment standard, no mark-up).")
     payment_standard: float | None = Field(None, ge=0, description="医保支付标准 per unit, in yuan (青海 art. 44, negotiated drugs).")
     is_tcm_decoction_piece: bool | None = Field(None, description="中药饮片 (excluded from the zero mark-up policy, 青海 art. 44 para. 1).")
+
+
+class ItemisedAmount(FactModel):
+    """The loss or non-compliant costs of one item or tier of the conduct found (issue 10 item 6)."""
+
+    tier: int | None = Field(None, ge=1, description="The tier of handling the amount belongs to (a pack's tier number, e.g. Jiangsu 1-3, 青海 1-5).")
+    item: str | None = Field(None, description="The item the amount belongs to, for the reader (e.g. '65.4', '43(1)').")
+    loss_amount: float | None = Field(None, ge=0, description="Loss to the fund caused by this item's conduct, in yuan.")
+    non_compliant_costs: float | None = Field(None, ge=0, description="Non-compliant costs of this item, in yuan.")
 
 
 class Conduct(FactModel):
@@ -457,6 +467,7 @@ class Conduct(FactModel):
     staff_or_department_breach: bool | None = Field(None, description="Some staff or departments breached agreement management requirements (art. 45).")
     loss_amount: float | None = Field(None, ge=0, description="Loss to the fund caused by the conduct, in yuan (packs with liquidated damages).")
     non_compliant_costs: float | None = Field(None, ge=0, description="Non-compliant costs involved, in yuan (packs with liquidated damages).")
+    itemised_amounts: list[ItemisedAmount] | None = Field(None, description="The loss and non-compliant costs per item or per tier; a tiered rule's damages then rest on its own tier's amounts (the sum of that tier's entries) instead of the whole loss_amount / non_compliant_costs.")
     false_information_in_change_filing: bool | None = Field(None, description="Gave false information or materials when filing an information change (Zhongshan art. 42(6)).")
     licence_expired: bool | None = Field(None, description="Practice licence or TCM clinic record expired (过期失效) (Zhongshan art. 42(9)).")
     staff_or_department_policy_violation: bool | None = Field(None, description="Some staff or departments violated insurance laws, regulations or policies (Zhongshan art. 44 para. 1; Foshan art. 20).")
@@ -515,14 +526,15 @@ class Conduct(FactModel):
     large_social_impact: bool | None = Field(None, description="造成社会影响较大 (青海 arts. 64-66).")
     serious_social_impact: bool | None = Field(None, description="社会影响严重 (青海 art. 67).")
     egregious_nature: bool | None = Field(None, description="性质恶劣 (青海 art. 67).")
-    unqualified_staff_services_billed: bool | None = Field(None, description="Used staff without practice qualification and charged their services to the fund (青海 art. 65(10), art. 67(4)).")
-    services_beyond_licence_billed: bool | None = Field(None, description="Provided services beyond the licensed departments or practice address and charged them to the fund (青海 art. 65(10), art. 66(7)).")
+    unqualified_staff_services_billed: bool | None = Field(None, description="No longer read (issue 10): record the item as '67.4' (青海 art. 67(4), also art. 65(10)) in breach_items.")
+    services_beyond_licence_billed: bool | None = Field(None, description="No longer read (issue 10): record the item as '66.7' (青海 art. 66(7), also art. 65(10)) in breach_items.")
     licence_revoked: bool | None = Field(None, description="Practice licence, clinic record or TCM clinic record revoked (吊销) (青海 art. 67(9)).")
     licence_cancelled: bool | None = Field(None, description="Practice licence, clinic record or TCM clinic record cancelled (注销) (青海 art. 80(2)).")
     change_info_inconsistent: bool | None = Field(None, description="Registered change information does not match reality (变更信息与实际不符, 青海 art. 67(6)).")
     major_violation_caused_major_loss: bool | None = Field(None, description="Law enforcement found a major violation that caused (not merely may cause) a major loss to the fund (青海 art. 67(8)).")
     law_requires_termination: bool | None = Field(None, description="Laws or regulations require termination of the agreement (青海 art. 80(6)).")
     staff_points_threshold_reached: bool | None = Field(None, description="A responsible staff member's payment-qualification points reached the threshold (青海 art. 68).")
+    major_fund_risk_inspection: bool | None = Field(None, description="The agency is inspecting a suspected breach that may pose a major risk to the fund or insured persons, and the inspection has not yet been concluded (青海 art. 61 para. 2).")
     admin_penalty_served_on: date | None = Field(None, description="Date a pricing-related administrative penalty decision by another department was served on the institution (青海 art. 7(6): report within 5 days).")
     upload_fault_cleared_at: datetime | None = Field(
         None, description="Date-time the fault that kept data from being transmitted in time was cleared (故障排除, 青海 art. 54: "

@@ -19,7 +19,7 @@ from .schema import Citation, ItemList, NormDifference, PackMeta, Parameter, Rul
 from .yamlio import YamlDoc, format_path
 
 OVERRIDABLE = ("title", "also_cites", "modality", "modality_source", "derivation", "in_principle", "when", "requires", "applies_when", "deadline",
-               "measures", "tier", "outcome", "note")
+               "measures", "tier", "outcome", "note", "warning")
 
 
 @dataclass

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import pydantic
 
@@ -252,6 +252,14 @@ def _calendar(chain: list[RawPack], caller: Sequence[timecalc.YearArrangement] =
     return timecalc.WorkdayCalendar(extras.values()) if extras else timecalc.DEFAULT_CALENDAR
 
 
+def _measure_canon(m: Any) -> dict[str, Any]:
+    """A measure's canonical form; ``in_principle`` only when set, so packs without it keep their fingerprint."""
+    d = m.model_dump(mode="json")
+    if d.get("amount") and not d["amount"].get("in_principle"):
+        d["amount"].pop("in_principle", None)
+    return d
+
+
 def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rules: list[ResolvedRule],
                  repealed: list[RepealedRule], caller: Sequence[timecalc.YearArrangement] = (),
                  differences: Sequence[ResolvedNormDifference] = ()) -> str:
@@ -265,10 +273,11 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
         "rules": [{"id": r.id, "kind": r.kind, "modality": r.modality, "in_principle": r.in_principle,
                    "when": r.when, "requires": r.requires, "applies_when": r.applies_when,
                    "deadline": _deadline_canon(r.deadline),
-                   "measures": [m.measure.model_dump(mode="json") for m in r.measures], "tier": r.tier,
+                   "measures": [_measure_canon(m.measure) for m in r.measures], "tier": r.tier,
                    "outcome": r.outcome, "questions": list(r.questions),
                    "citation": r.citation.model_dump(mode="json"), "basis": _basis_canon(r.basis),
-                   "items": [[i.citation.model_dump(mode="json"), i.when] for lst in r.item_lists for i in lst.items]}
+                   "items": [[i.citation.model_dump(mode="json"), i.when] for lst in r.item_lists for i in lst.items],
+                   **({"warning": r.warning.model_dump(mode="json")} if r.warning is not None else {})}
                   for r in rules],
         "repealed": sorted(r.id for r in repealed),
     }

@@ -215,7 +215,9 @@ def _measure_text(m: MeasureResult, titles: Mapping[str, str] | None) -> list[st
         if m.min_amount is not None:
             amount += f"，最低 {_money(m.min_amount)} 元"
         if m.max_amount is not None:
-            amount += f"，最高 {_money(m.max_amount)} 元"
+            amount += f"，{'原则上' if m.in_principle else ''}最高 {_money(m.max_amount)} 元"
+        if m.base_fact and m.base_fact.startswith("conduct.itemised_amounts"):
+            amount += f"（按第{m.tier}档分项金额）"
         lines.append(f"    金额：{amount}")
     if m.min_duration or m.max_duration:
         lo = _period(*m.min_duration) if m.min_duration else "（不限）"
@@ -390,7 +392,7 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
             if m.base_amount is not None:
                 amount = f"基数 {_money(m.base_amount)} 元" + (
                     f"，最低 {_money(m.min_amount)} 元" if m.min_amount is not None else "") + (
-                    f"，最高 {_money(m.max_amount)} 元" if m.max_amount is not None else "")
+                    f"，{'原则上' if m.in_principle else ''}最高 {_money(m.max_amount)} 元" if m.max_amount is not None else "")
             span = ""
             if m.min_duration or m.max_duration:
                 span = (f"{_period(*m.min_duration) if m.min_duration else '（不限）'} 至 "

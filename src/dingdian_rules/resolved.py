@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .conditions.compile import CompiledExpr
 from .conditions.parser import param_names
@@ -163,6 +163,8 @@ class CompiledMeasure:
     max_rate: float | None = None
     min_duration: tuple[int, str] | None = None
     max_duration: tuple[int, str] | None = None
+    in_principle: bool = False  # the cap is 原则上不得超过
+    per_tier: str | None = None  # the field of conduct.itemised_amounts that replaces the base for the rule's tier
 
 
 @dataclass(frozen=True, eq=False)
@@ -200,6 +202,7 @@ class ResolvedRule:
     parameter_ids: tuple[str, ...] = ()  # parameters it reads, sorted
     parameters: "tuple[ResolvedParameter, ...]" = ()  # the same, resolved (value, citations, provenance)
     cited_as: str = ""  # basis_zh of the provenance, computed at load
+    warning: Any = None  # schema.RuleWarning carried by every decision in which the rule fires
     documents: "dict[str, SourceDocument]" = field(default_factory=dict, repr=False)  # the chain's, for labels
     norm_differences: "tuple[ResolvedNormDifference, ...]" = ()  # recorded lower-norm differences bearing on it
 

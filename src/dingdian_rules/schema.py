@@ -80,7 +80,9 @@ MeasureId = Literal[tuple(MEASURE_NAMES)]  # type: ignore[valid-type]
 # Codes of the warnings a decision can carry (docs/errors.md, "Decision warnings").
 DecisionWarningCode = Literal["pack-draft", "pack-not-yet-in-force", "pack-expired", "layer-not-encoded",
                               "calendar-estimated", "calendar-uncertain", "date-out-of-range",
-                              "lower-norm-difference", "deadline-differs"]
+                              "lower-norm-difference", "deadline-differs", "drafting-overlap", "amounts-combined"]
+# Codes a rule's own `warning:` may carry (a subset of the decision warning codes).
+RuleWarningCode = Literal["drafting-overlap"]
 DeadlineStatus = Literal[DEADLINE_STATUSES]  # type: ignore[valid-type]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
@@ -203,6 +205,8 @@ class Amount(BaseModel):
     base: str = Field(description="Condition-language expression giving the base amount in yuan.")
     min_rate: str | None = Field(None, description="Parameter ($id) or number: lowest share.")
     max_rate: str | None = Field(None, description="Parameter ($id) or number: highest share.")
+    in_principle: bool = Field(False, description="The cap is written 原则上不得超过 (a cap in principle, not an absolute "
+                               "one); decisions mark the amount so.")
 
 
 class Span(BaseModel):
@@ -300,6 +304,20 @@ class Rule(BaseModel):
                                         "(suspension → suspend, rescission → rescind, …).")
     questions: list[Question] = []
     note: str | None = Field(None, description="How an ambiguity in the text was read.")
+    warning: "RuleWarning | None" = Field(
+        None, description="A warning every decision in which the rule fires carries (e.g. a drafting overlap "
+        "between two articles that the rule's reading resolves).")
+
+
+class RuleWarning(BaseModel):
+    """What a decision says when a rule fires whose text leaves something to the reader."""
+
+    model_config = _STRICT
+    code: RuleWarningCode
+    message: str = Field(min_length=3, description="The warning, quoting the texts concerned.")
+
+
+Rule.model_rebuild()
 
 
 class RuleOverride(BaseModel):
@@ -323,6 +341,7 @@ class RuleOverride(BaseModel):
     tier: int | None = None
     outcome: RuleOutcome | None = None
     note: str | None = None
+    warning: RuleWarning | None = None
 
 
 class Restatement(BaseModel):

@@ -194,7 +194,7 @@ _EVENT_LISTS = frozenset({
     # lists of adverse events: empty unless the case is drawn adverse there
     "history.fraudulent_application_found_on", "history.rescissions", "history.evaluations",
     "institution.people[].serious_violation_rescissions", "agreement.suspensions", "conduct.breach_items",
-    "conduct.drug_sales",
+    "conduct.drug_sales", "conduct.itemised_amounts",
 })
 
 _COMMON_TYPES = (InstitutionType.general_hospital, InstitutionType.tcm_hospital, InstitutionType.specialty_hospital,
@@ -236,6 +236,8 @@ def _items(path: str, kind: str, detail: Any, around: date, adversity: float) ->
         return tuple(_shift(around, 3) + timedelta(days=k) for k in range(-2, 3)) * 20 + _date_items(around)[::3]
     if path.endswith("name"):
         return ("甲医院", "Clinic A", "张三")
+    if path == "conduct.itemised_amounts[].tier":
+        return (1, 2, 3, 4, 5)
     if path == "conduct.breach_items[]":
         return tuple(f"{a}.{i}" for a in range(63, 68) for i in range(1, 13))
     if kind == "bool":
