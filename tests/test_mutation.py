@@ -168,11 +168,18 @@ def test_a_citation_moved_to_the_next_article_is_refused(workspace: mutate.Works
 
 
 def test_a_further_citation_of_shared_words_cannot_move() -> None:
-    """Qinghai art. 65(10)'s further citation 甲方不予支付或追回已支付的医保费用 also closes art. 66:
-    moved there, the quote check alone would accept it; it is refused as further-citation-elsewhere."""
+    """Qinghai art. 65's consequence 甲方不予支付或追回已支付的医保费用 also closes art. 66: a further
+    citation of those words in art. 65, moved to art. 66, would pass the quote check alone; it is
+    refused as further-citation-elsewhere. (The bundled rules that once carried such a citation were
+    replaced by the item-code rules of issue 10, so the workspace gives measures.tier3.items one.)"""
     with mutate.Workspace(packs=["qinghai_agreement"]) as ws:
+        tiers = ws.root / "qinghai_agreement" / "rules" / "tiers.yaml"
+        text = tiers.read_text(encoding="utf-8")
+        head = text.index("- id: measures.tier3.items")
+        at = text.index("  modality: shall\n", head)
+        tiers.write_text(text[:at] + "  also_cites:\n  - {document: qinghai_agreement_2025, article: 65, "
+                         "quote: 甲方不予支付或追回已支付的医保费用}\n" + text[at:], encoding="utf-8")
         cites = mutate.mutations(["qinghai_agreement"], ws.root, kinds=("citation",))
-        [m] = [m for m in cites if m.target == "measures.tier3.licence_scope_or_unqualified_staff also_cites.0.article"
-               and m.new == "66"]
+        [m] = [m for m in cites if m.target == "measures.tier3.items also_cites.0.article" and m.new == "66"]
         result = ws.run(m, descendants=False)
     assert result.codes == ["further-citation-elsewhere"], result

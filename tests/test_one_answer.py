@@ -49,6 +49,14 @@ CLOSED_WORLD: dict[str, str] = {
     "information_change.applied_on": "no change application was filed (the field records an act)",
     "application.is_internet_supplementary": "what is applied for: an ordinary application unless it says otherwise",
     "application.publicity_started_on": "the agency's publicity (公示) has not started: no tip can have been confirmed in it",
+    "application.accepted_on": ("no acceptance date: the agency has not accepted the application (its own act); 佛山 art. 13 "
+                                "ends a procedure only after acceptance"),
+    "request.agency_notified_on": "the agency has not notified its consent (佛山 art. 19: 自告知之日起中止): no notice, no effect",
+    "information_change.failed_evaluation_notified_on": ("中山 art. 39 para. 2: no failed evaluation was notified "
+                                                         "(自评估结果告知送达次日起停止): the agency's own act"),
+    "information_change.reregistered_on": "中山 art. 39: no re-registration has been completed (the field records an act)",
+    "conduct.repayment_notified_on": ("青海 art. 60: no notice to pay was received (接到甲方通知后15日内): the period has "
+                                      "not started, so nothing is overdue"),
     "conduct.drug_sales": ("青海 art. 44: no drug list, no drug examined; the closed world comes from breach_items, "
                            "where overpricing is art. 64(6) conduct ('64.6')"),
 }
