@@ -33,9 +33,10 @@ from dingdian_rules.testing import closed_world_facts, dated_cases, facts_read, 
 PACKS: dict[str, ResolvedPack] = {pid: dr.load_pack(pid) for pid in dr.bundled_pack_ids()}
 DECIDING = ("application", "agreement", "request", "conduct")
 
-RANK = {"continue": 0, "suspend": 1, "rescind": 2, "terminate": 3}
+RANK = {"continue": 0, "suspended": 1, "suspend": 1, "rescind": 2, "terminate": 3}
 """How far an agreement answer goes: the agreement question's stages run termination, rescission,
-suspension, so a definite answer of rank r means no ground of a higher rank fired."""
+suspension, so a definite answer of rank r means no ground of a higher rank fired. ``suspended`` (a
+suspension already in effect, issue 9) goes as far as a suspension."""
 
 AGREEMENT_MEASURES = {"suspend_agreement": 1, "suspend_agreement_up_to_rescission": 1, "rescind_agreement": 2,
                       "suspend_or_rescind_agreement": 1}
