@@ -128,3 +128,14 @@ def test_the_long_run_prints_the_figures_table_and_exits_zero_without_defects(ca
     assert "| category | inputs tried | accepted | clean errors | tracebacks | hangs | wrong acceptances |" in out
     assert "false rejections | unlocated diagnostics | inconsistent | lost decisions |" in out
     assert code == 0, out
+
+
+def test_a_quote_cut_from_a_source_is_one_that_cites_that_source():
+    """Found by the long run (seed 5, chunk 5111): the `source-text` operator cut a jiangsu quote
+    out of jiangsu_nantong's copy of the same text and claimed the load must refuse it; but the
+    quote cites jiangsu's document, whose own file was untouched (the oracle was wrong, not the
+    library)."""
+    data = {"rules": [{"citation": {"document": "a", "quote": "x"}},
+                      {"citation": {"document": "b", "quote": "y"}, "also_cites": [{"document": "a", "quote": "z"}]}]}
+    assert packs._quotes_citing(data, "a") == ["x", "z"]
+    assert packs._quotes_citing(data, "c") == []

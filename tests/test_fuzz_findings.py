@@ -222,3 +222,43 @@ def test_a_traced_value_past_the_largest_float_is_written_as_json_can_hold():
     text = json.dumps(d.to_dict(), allow_nan=False)  # strict JSON: raised ValueError before
     assert '"Infinity"' in text
     assert d.outcome == dr.evaluate(pack, case, "conduct", as_of=date(2025, 6, 1), trace=False).outcome
+
+
+def test_a_condition_shared_from_a_load_still_in_progress_counts_its_time_limit(tmp_path, monkeypatch):
+    """Found by the `threads` category (3-5 threads loading their own copies of jiangsu,
+    guangdong_zhongshan, national..., a cache-clearing thread): `AttributeError: 'NoneType'
+    object has no attribute 'deadline'` from deadlines.py. A condition naming a time limit is
+    shared between packs whose limit has the same signature, and it holds the time-limit
+    reference of the load that compiled it; that reference is bound only at the end of that load.
+    A second load that reused the condition in between evaluated an unbound reference. Here the
+    first load is held just before it binds its limits while a second one loads and evaluates."""
+    import threading
+
+    from dingdian_rules import loader
+
+    copy = tmp_path / "national"
+    shutil.copytree(dr.loader.bundled_root() / "national", copy, ignore=shutil.ignore_patterns("tests"))
+    inside, release = threading.Event(), threading.Event()
+    bind = loader._bind_limits
+
+    def held(*args, **kwargs):
+        if threading.current_thread().name == "first":
+            inside.set()
+            release.wait(60)
+        return bind(*args, **kwargs)
+
+    monkeypatch.setattr(loader, "_bind_limits", held)
+    loader.clear_caches()  # nothing compiled yet: the first load compiles the conditions
+    first = threading.Thread(target=dr.load_pack, args=(copy,), name="first")
+    first.start()
+    try:
+        assert inside.wait(60)
+        pack = dr.load_pack("national")
+        # art. 44: a request to suspend filed a month before it takes effect, under 3 months' notice
+        case = {"request": {"kind": "suspend", "filed_on": "2025-05-01", "effective_on": "2025-06-01"}}
+        d = dr.evaluate(pack, case, "request", as_of=date(2025, 6, 1))
+        assert "request_limit.insufficient_notice" in d.fired
+    finally:
+        release.set()
+        first.join(60)
+    loader.clear_caches()

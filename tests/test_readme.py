@@ -30,3 +30,22 @@ def test_the_demo_example_exists() -> None:
     demo = _first_section_commands()[0]
     path = re.search(r"(examples/\S+\.yaml)", demo).group(1)
     assert (ROOT / path).is_file()
+
+
+def test_every_document_the_readme_links_exists() -> None:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    links = re.findall(r"\]\(([^)#:]+)\)", text)
+    assert "docs/reliability.md" in links
+    assert [link for link in links if not (ROOT / link).exists()] == []
+
+
+def test_every_test_docs_reliability_md_names_exists() -> None:
+    """The guarantees there name the tests that pin them: a renamed or removed test shows here."""
+    text = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(test_\w+)`", text))
+    files = set(re.findall(r"`(tests/test_\w+\.py)`", text))
+    assert len(named) > 50 and files
+    defined = {name for f in (ROOT / "tests").glob("test_*.py")
+               for name in re.findall(r"^def (test_\w+)", f.read_text(encoding="utf-8"), flags=re.M)}
+    assert sorted(named - defined) == []
+    assert sorted(f for f in files if not (ROOT / f).is_file()) == []

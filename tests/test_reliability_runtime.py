@@ -183,6 +183,37 @@ def test_memory_stays_flat_over_supervisors_opened_and_closed():
     assert _rss_mb() - before < 30
 
 
+
+def test_a_supervised_pack_is_freed_with_its_last_supervisor():
+    """The review's loop opens each supervisor by id (``Supervisor("national")``), so every one
+    supervises a freshly loaded pack. The compiled-pack cache was keyed weakly by the pack, but its
+    value held the pack strongly, so no pack was ever freed: ~0.35 MB a supervisor."""
+    import weakref
+
+    pack = dr.load_pack("national")
+    with Supervisor(pack) as sup:
+        sup.post(ev("term_started", "2025-01-01", term_end="2025-12-31"))
+    gone = weakref.ref(pack)
+    del pack, sup
+    gc.collect()
+    assert gone() is None
+
+
+def test_compiling_a_pack_again_creates_no_new_durable_rules_ruleset(monkeypatch):
+    """Each compile of a freshly loaded pack probed durable_rules with ~60 throwaway rulesets, and
+    the engine keeps native memory for every ruleset it created (~0.15 MB a supervisor opened by id)."""
+    import durable_rules_engine as dre
+
+    from dingdian_rules.supervisor.compiler import compile_pack
+
+    compile_pack(dr.load_pack("national"))
+    created: list[str] = []
+    real = dre.create_ruleset
+    monkeypatch.setattr(dre, "create_ruleset", lambda name, text: (created.append(name), real(name, text))[1])
+    compile_pack(dr.load_pack("national"))
+    assert created == []
+
+
 # --- shared helpers for the loader tests ------------------------------------------------------
 FIXTURES = Path(__file__).parent / "fixtures"
 MINI = FIXTURES / "reliability_runtime" / "mini"

@@ -866,8 +866,9 @@ def _source_text(c: Ctx) -> PackPlan | None:
                         same_data=True, note="source with spaces after every ，。；")
     if how == "empty":
         return PackPlan(c.seed.pid, "source-text", "invalid", rel, ((rel, b""),), note="source emptied")
-    quotes = [v for f in c.seed.files for p, v, a in oracle.walk(f.model, f.data)
-              if p and p[-1] == "quote" and type(v) is str and v in text]
+    # only quotes that cite this source: a quote is checked against its own document's file, and a
+    # child's copy of its parent's text (jiangsu_nantong forwards jiangsu's) is not that file
+    quotes = [v for f in c.seed.files for v in _quotes_citing(f.data, src.get("id")) if v in text]
     if not quotes:
         return None
     q = c.draw(st.sampled_from(quotes))
@@ -875,6 +876,20 @@ def _source_text(c: Ctx) -> PackPlan | None:
     expect = "invalid" if normalized(q) not in normalized(cut) else "any"
     return PackPlan(c.seed.pid, "source-text", expect, rel, ((rel, cut.encode()),), ("quote-not-in-source",),
                     note=f"source without {q[:30]!r}")
+
+
+def _quotes_citing(data: Any, document: Any) -> list[str]:
+    """Every ``quote`` in ``data`` that stands beside ``document: <document>``."""
+    found: list[str] = []
+    if isinstance(data, dict):
+        if data.get("document") == document and type(data.get("quote")) is str:
+            found.append(data["quote"])
+        for v in data.values():
+            found += _quotes_citing(v, document)
+    elif isinstance(data, list):
+        for v in data:
+            found += _quotes_citing(v, document)
+    return found
 
 
 @op("extends", 2)

@@ -73,6 +73,9 @@ class Compiler:
         self.params, self.calendar, self.bag = params, calendar, bag
         self.limits = limits or {}
         self.rolled = rolled or {}
+        # Conditions naming a time limit hold this load's LimitRefs, which are bound only at the end
+        # of the load: they are shared with other loads (``_COMPILED``) only once bound (``publish``).
+        self._pending: dict[tuple, tuple[CompiledExpr, tuple]] = {}
 
     def compile(self, text: str, want: Type | None, where: tuple[YamlDoc, tuple], name: str,
                 origin: tuple[str, Callable[[int], int]] | None = None,
@@ -87,6 +90,8 @@ class Compiler:
         if key is not None and item is not None:
             key = key + (item[0], item[2])
         hit = _COMPILED.get(key) if key is not None else None
+        if hit is None and key is not None and key in self._pending:
+            hit = self._pending[key][0]
         if hit is not None:
             return hit
         try:
@@ -109,10 +114,21 @@ class Compiler:
         compiled = compile_expr(text, root, size, checker.fact_paths, self.params, self.calendar, name,
                                 item[0] if item is not None else None)
         if key is not None:
-            if len(_COMPILED) > 20_000:
-                _COMPILED.clear()
-            _COMPILED[key] = compiled
+            refs = tuple(self.limits[lid] for lid in dict.fromkeys(limits_named(text))) if names_limits(text) else ()
+            if refs:
+                self._pending[key] = (compiled, refs)
+            else:
+                _share(key, compiled)
         return compiled
+
+    def publish(self) -> None:
+        """Share the conditions naming time limits once the load has bound its limits (loader,
+        after ``_bind_limits``): one whose limit stayed unbound (its rule failed) is never shared,
+        so no other load, in any thread, can evaluate a limit that has no rule yet."""
+        for key, (compiled, refs) in self._pending.items():
+            if all(getattr(ref, "rule", None) is not None for ref in refs):
+                _share(key, compiled)
+        self._pending.clear()
 
     def _report(self, problems: list[tuple[str, str, int, str]], where: tuple[YamlDoc, tuple], text: str,
                 origin: tuple[str, Callable[[int], int]] | None) -> None:
@@ -149,6 +165,12 @@ class Compiler:
 
 
 _COMPILED: dict[tuple, CompiledExpr] = {}
+
+
+def _share(key: tuple, compiled: CompiledExpr) -> None:
+    if len(_COMPILED) > 20_000:
+        _COMPILED.clear()
+    _COMPILED[key] = compiled
 
 
 def clear_caches() -> None:

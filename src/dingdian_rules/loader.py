@@ -384,6 +384,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
             lint_numbers(m, bag)
         rules.append(rule)
     _bind_limits(rules, limits, merged, bag)
+    comp.publish()  # only now may other loads reuse its conditions that name a limit
     for rule in rules:
         object.__setattr__(rule, "parameters", tuple(params[p] for p in rule.parameter_ids if p in params))
     repealed = []

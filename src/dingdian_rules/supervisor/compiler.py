@@ -354,14 +354,24 @@ class CompiledRule:
 
 @dataclass(eq=False)
 class CompiledPack:
-    """Everything a supervisor of one pack needs, built once per resolved pack."""
+    """Everything a supervisor of one pack needs, built once per resolved pack.
 
-    pack: ResolvedPack
+    It holds its pack weakly: it is the value of a cache keyed weakly by that pack, and a strong
+    reference from the value would keep every pack ever supervised (and its compiled form) alive."""
+
+    pack_ref: "weakref.ref[ResolvedPack]"
     rules: list[CompiledRule]
     fields: dict[str, tuple[str, ...]]  # direct field name -> fact path
     derived: list[Derived]
     by_question: dict[str, list[CompiledRule]] = field(default_factory=dict)
     getters: list[tuple[str, Callable[[Case], Any]]] = field(default_factory=list)
+
+    @property
+    def pack(self) -> ResolvedPack:
+        pack = self.pack_ref()
+        if pack is None:
+            raise ReferenceError("the pack of this compiled form is gone; compile_pack() it again")
+        return pack
 
     def derive(self, case: Case, today: date, est: set[int]) -> tuple[dict[str, Any], set[date]]:
         """The fact sent to durable_rules for ``case`` on ``today``, and the days it may change on.
@@ -548,20 +558,32 @@ def _has_var(node: A.Node) -> bool:
 
 
 def _accepted(f: Any) -> bool:
-    """Whether durable_rules builds a rule of this formula (tried on a throwaway ruleset)."""
+    """Whether durable_rules builds a rule of this formula (tried on a throwaway ruleset, once per
+    formula: the engine keeps native memory for every ruleset it ever created, so probing again
+    on each compile of a pack grew a process that supervises freshly loaded packs without bound)."""
     if isinstance(f, bool):
         return True
+    text = json.dumps({"r": {"all": [{"m": to_json(f)}]}})
+    known = _ACCEPTED.get(text)
+    if known is not None:
+        return known
     import durable_rules_engine as dre
 
     try:
-        handle = dre.create_ruleset(f"dd_probe_{next(_PROBES)}", json.dumps({"r": {"all": [{"m": to_json(f)}]}}))
+        handle = dre.create_ruleset(f"dd_probe_{next(_PROBES)}", text)
     except Exception:
-        return False
-    dre.delete_ruleset(handle)
-    return True
+        known = False
+    else:
+        dre.delete_ruleset(handle)
+        known = True
+    if len(_ACCEPTED) > 50_000:
+        _ACCEPTED.clear()
+    _ACCEPTED[text] = known
+    return known
 
 
 _PROBES = itertools.count()
+_ACCEPTED: dict[str, bool] = {}  # a probed formula's JSON -> whether durable_rules builds it
 _CACHE: "weakref.WeakKeyDictionary[ResolvedPack, CompiledPack]" = weakref.WeakKeyDictionary()
 
 
@@ -592,7 +614,7 @@ def compile_pack(pack: ResolvedPack) -> CompiledPack:
             cr = CompiledRule(len(rules), q, i, r, fire, unknown)
             rules.append(cr)
             by_q.setdefault(q, []).append(cr)
-    cp = CompiledPack(pack, rules, dict(b.fields), b.derived, by_q)
+    cp = CompiledPack(weakref.ref(pack), rules, dict(b.fields), b.derived, by_q)
     cp.getters = [(name, _getter(path)) for name, path in cp.fields.items()]
     _CACHE[pack] = cp
     return cp
