@@ -262,3 +262,18 @@ def test_a_condition_shared_from_a_load_still_in_progress_counts_its_time_limit(
         release.set()
         first.join(60)
     loader.clear_caches()
+
+
+def test_an_emptied_source_text_that_no_quote_cites_is_refused(tmp_path):
+    """bench.fuzz run F (seed 5, packs chunk 5140): jiangsu_nantong's source text emptied still
+    loaded, since no quote cites 通医保发〔2023〕67号 and so nothing read its articles. A source text
+    with no text is now refused on its own (source-empty), located at its file: in pack.yaml."""
+    for pid in ("national", "jiangsu", "jiangsu_nantong"):
+        shutil.copytree(dr.loader.bundled_root() / pid, tmp_path / pid, ignore=shutil.ignore_patterns("tests"))
+    (tmp_path / "jiangsu_nantong" / "sources" / "jiangsu_sybg_2023_3_with_nantong_forward.txt").write_bytes(b"")
+    report = validate_pack(tmp_path / "jiangsu_nantong")
+    errors = [d for d in report.diagnostics if d.severity == "error"]
+    assert [d.code for d in errors] == ["source-empty"]
+    assert Path(errors[0].location.file).name == "pack.yaml" and errors[0].location.line == 15
+    with pytest.raises(dr.PackError):
+        dr.load_pack(tmp_path / "jiangsu_nantong")

@@ -112,6 +112,7 @@ CASES = [
     Case("not-utf8", "not-utf8", "rules/bad.yaml", None),  # the file is not text: see test_not_utf8_location
     Case("invalid-value", "invalid-value", "rules/bad.yaml", "article: 0", "0, item", None),
     Case("file-unreadable", "file-unreadable", "sources/gbk.txt", None, None, None),
+    Case("source-empty", "source-empty", "pack.yaml", "file: sources/empty.txt", "sources/empty.txt", None),
     Case("pack-not-found", "pack-not-found", "", None, None),
     # hints for analysts' slips (docs/errors.md): the code stays, the hint names the slip
     Case("hint-fullwidth-condition", "condition-syntax", "rules/bad.yaml", "when:", "（",

@@ -865,7 +865,7 @@ def _source_text(c: Ctx) -> PackPlan | None:
         return PackPlan(c.seed.pid, "source-text", "harmless", rel, ((rel, re.sub(r"([，。；])", "\\1 \u3000", text).encode()),),
                         same_data=True, note="source with spaces after every ，。；")
     if how == "empty":
-        return PackPlan(c.seed.pid, "source-text", "invalid", rel, ((rel, b""),), note="source emptied")
+        return PackPlan(c.seed.pid, "source-text", "invalid", rel, ((rel, b""),), ("source-empty",), note="source emptied")
     # only quotes that cite this source: a quote is checked against its own document's file, and a
     # child's copy of its parent's text (jiangsu_nantong forwards jiangsu's) is not that file
     quotes = [v for f in c.seed.files for v in _quotes_citing(f.data, src.get("id")) if v in text]

@@ -212,6 +212,10 @@ def collect_sources(chain: "list[RawPack]", bag: DiagnosticBag) -> dict[str, Sou
                 bag.error("file-missing", f"source file '{s.file}' does not exist",
                           raw.meta_doc.locate(("sources", i, "file")), f"sources[{i}].file",
                           "vendor the source text into the pack folder")
+            elif source_text(path) == "":  # read by every load anyway (the UTF-8 check): free to test
+                bag.error("source-empty", f"source file '{s.file}' holds no text",
+                          raw.meta_doc.locate(("sources", i, "file")), f"sources[{i}].file",
+                          "vendor the whole text of the document (its articles are what quotes are checked against)")
             if s.id in sources:
                 bag.error("duplicate-id", f"source document '{s.id}' is already declared by {sources[s.id].pack}",
                           raw.meta_doc.locate(("sources", i, "id")), f"sources[{i}].id")
