@@ -351,7 +351,7 @@ def test_schema_all(capsys):
     data = json.loads(out)
     assert list(data) == ["pack", "case", "decision"]
     assert set(data["pack"]) == {"pack", "rule_file", "scenarios"}
-    assert data["decision"]["properties"]["schema_version"]["const"] == 3
+    assert data["decision"]["properties"]["schema_version"]["const"] == 4
     assert "institution" in data["case"]["properties"]
 
 

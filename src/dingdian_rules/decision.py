@@ -21,7 +21,8 @@ from .trace import TraceNode, build_trace, missing_facts
 if TYPE_CHECKING:
     from .evaluate import Plan
 
-SCHEMA_VERSION = 3  # 2: nearest-first citations (cited_as, basis), cited items, parameters; 3: deadline status, done_on
+SCHEMA_VERSION = 4  # 2: nearest-first citations (cited_as, basis), cited items, parameters; 3: deadline status, done_on;
+# 4: issues 9-10's outcomes, estimated ranges, per-item and hour deadlines, measure in_principle/base_fact
 COMBINATION_RULES = {
     "application": "The outcome is the first stage (waiver, acceptance, materials, conditions) with a firing rule; "
                    "after acceptance a ground may end the procedure instead.",

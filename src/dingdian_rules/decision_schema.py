@@ -225,7 +225,7 @@ class RuleModel(_Model):
 
 
 class DecisionModel(_Model):
-    """A decision as ``Decision.to_dict()`` writes it (schema_version 3)."""
+    """A decision as ``Decision.to_dict()`` writes it (schema_version 4)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
                               json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"})
