@@ -20,6 +20,7 @@ fixed examples per property and pack, ``dev`` 300 random ones, ``thorough`` 2,00
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -52,6 +53,8 @@ CLOSED_WORLD: dict[str, str] = {
     "application.publicity_started_on": "the agency's publicity (公示) has not started: no tip can have been confirmed in it",
     "application.accepted_on": ("no acceptance date: the agency has not accepted the application (its own act); 佛山 art. 13 "
                                 "ends a procedure only after acceptance"),
+    "application.listed_on": ("中山 art. 13: the agency has not put the institution on the list of those to sign (纳入拟签订"
+                              "医保协议医疗机构名单, its own act): the month to sign has not started, nothing is waived"),
     "request.agency_notified_on": "the agency has not notified its consent (佛山 art. 19: 自告知之日起中止): no notice, no effect",
     "information_change.failed_evaluation_notified_on": ("中山 art. 39 para. 2: no failed evaluation was notified "
                                                          "(自评估结果告知送达次日起停止): the agency's own act"),
@@ -297,3 +300,40 @@ def test_row30_art63_with_a_large_impact_is_tier_2_with_the_overlap_flagged() ->
     quiet = dr.evaluate(QINGHAI, _tier1_case(larger_fund_loss=True), "conduct", as_of=date(2025, 6, 1))
     assert "measures.tier3.from_tier1" in quiet.fired
     assert not [w for w in quiet.warnings if w.code == "drafting-overlap"]
+
+
+# --- audit after the merge: one entry per measure ------------------------------------------------
+C12 = {"conduct": {"breach_items": ["66.2"], "self_found_and_corrected": False, "fraud_purpose": False,
+                   "insurance_fraud_confirmed": False, "staff_points_threshold_reached": False, "egregious_nature": False,
+                   "major_fund_loss": False, "serious_social_impact": False, "larger_fund_loss": False,
+                   "large_social_impact": False, "non_compliant_costs": 100000, "admin_penalty_liable": False,
+                   "major_fund_risk_inspection": False}}
+
+
+def test_c12_offers_each_art66_option_once() -> None:
+    """Art. 66 sets one damages cap (20 %) and the staff/department suspension only as the case
+    requires (可视情况): the options list each measure once (three were listed twice, one of them
+    with the unconditional wording the rewrite replaced)."""
+    d = dr.evaluate(PACKS["qinghai_agreement"], C12, "conduct", as_of=date(2025, 6, 1))
+    options = [m for m in d.measures if m.rule_id == "measures.tier4.options"]
+    ids = [m.measure_id for m in options]
+    assert sorted(ids) == sorted(set(ids)) and {"suspend_agreement", "suspend_staff_or_department_services",
+                                                 "publish_suspension", "liquidated_damages"} == set(ids)
+
+
+def test_a_measure_listed_twice_in_one_rule_is_a_located_error(tmp_path) -> None:
+    import shutil
+    from dingdian_rules.loader import bundled_root
+    from dingdian_rules.validation import validate_pack
+    for pid in ("national", "qinghai_agreement"):
+        shutil.copytree(bundled_root() / pid, tmp_path / pid, ignore=shutil.ignore_patterns("tests"))
+    tiers = tmp_path / "qinghai_agreement" / "rules" / "tiers.yaml"
+    text = tiers.read_text(encoding="utf-8")
+    head = text.index("- id: measures.tier4.options")
+    at = text.index("  tier: 4\n", head)
+    tiers.write_text(text[:at] + "  - id: publish_suspension\n    title: {zh: 向社会公布中止医保协议情况, en: Publish}\n"
+                     + text[at:], encoding="utf-8")
+    errors = [d for d in validate_pack(tmp_path / "qinghai_agreement").diagnostics if d.severity == "error"]
+    assert [d.code for d in errors] == ["duplicate-id"]
+    line = text[:at].count("\n") + 1
+    assert (Path(errors[0].location.file).name, errors[0].location.line) == ("tiers.yaml", line)

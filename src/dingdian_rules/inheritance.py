@@ -179,6 +179,7 @@ def _add_rules(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, tou
                       "give the rule a new id" if own else
                       "to change an inherited rule, list it under `overrides:` with `changes:` and your citation")
             continue
+        _check_measure_ids(r.measures, f, ("rules", i), r.id, bag)
         fields = {name: (f.doc, ("rules", i, name)) for name in r.model_fields_set}
         merged.rules[r.id] = MergedRule(r, [ProvenanceStep("defined", raw.meta.id, r.citation,
                                                            also_cites=tuple(r.also_cites))],
@@ -186,8 +187,21 @@ def _add_rules(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, tou
         touched.add(r.id)
 
 
+def _check_measure_ids(measures: list | None, f: RawFile, base: tuple, rule_id: str, bag: DiagnosticBag) -> None:
+    """A measure listed twice in one rule would be ordered or offered twice, and two entries of one
+    code can disagree (a Qinghai art. 66 option kept beside its rewritten self did)."""
+    seen: set[str] = set()
+    for j, m in enumerate(measures or ()):
+        if m.id in seen:
+            where = base + ("measures", j, "id")
+            bag.error("duplicate-id", f"measure '{m.id}' appears twice in rule '{rule_id}'", f.doc.locate(where),
+                      format_path(where), "list each measure once; merge the two entries' titles, durations and amounts")
+        seen.add(m.id)
+
+
 def _overrides(merged: Merged, raw: RawPack, f: RawFile, bag: DiagnosticBag, touched: set[str]) -> None:
     for i, o in f.entries("overrides"):
+        _check_measure_ids(o.measures, f, ("overrides", i), o.id, bag)
         path = ("overrides", i, "id")
         target = merged.rules.get(o.id)
         if target is None:
