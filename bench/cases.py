@@ -87,6 +87,9 @@ class Generator:
                 "accepted_on": received + timedelta(days=r.randint(0, 10)),
                 "materials": materials, "supplement_days": r.choice([0, 0, 5, 30]),
                 "is_internet_supplementary": bad(),
+                # national art. 7(6) applies only where the province requires other materials (review
+                # row 11); always so here, so the cases stay those of earlier runs
+                "province_requires_other_materials": True,
                 "failed_evaluation_notified_on": self.near() if r.random() < 0.3 else None,
             },
             "history": {

@@ -65,9 +65,12 @@ def not_accepted(case: Case, as_of: date) -> bool:
 
 
 def materials_complete(case: Case) -> bool:
-    """Art. 7 items 1-6."""
-    have = case.application.materials
-    return all(m in have for m in REQUIRED_MATERIALS)
+    """Art. 7 items 1-6; item 6 (省级医疗保障行政部门…要求提供的其他材料) only where the province
+    requires other materials (application.province_requires_other_materials)."""
+    app = case.application
+    have = app.materials
+    return all(m in have for m in REQUIRED_MATERIALS
+               if m != Material.provincial_other_materials or app.province_requires_other_materials)
 
 
 def conditions_met(case: Case, as_of: date) -> bool:
