@@ -48,6 +48,8 @@ CLOSED_WORLD: dict[str, str] = {
     "agreement.suspensions[].ended_on": "a suspension without an end date is still running (the field records an event)",
     "agreement.suspensions[].resume_applied_on": "no resume application was filed (the field records an act)",
     "information_change": "no change section: no change was approved",
+    "agreement": ("no agreement section: no agreement has been signed, so no limit of an agreement's suspensions "
+                  "runs (an agreement section without its suspensions list leaves them unknown)"),
     "information_change.applied_on": "no change application was filed (the field records an act)",
     "application.is_internet_supplementary": "what is applied for: an ordinary application unless it says otherwise",
     "application.publicity_started_on": "the agency's publicity (公示) has not started: no tip can have been confirmed in it",
@@ -337,3 +339,21 @@ def test_a_measure_listed_twice_in_one_rule_is_a_located_error(tmp_path) -> None
     assert [d.code for d in errors] == ["duplicate-id"]
     line = text[:at].count("\n") + 1
     assert (Path(errors[0].location.file).name, errors[0].location.line) == ("tiers.yaml", line)
+
+
+def test_a_limit_rules_act_on_is_unknown_when_its_list_or_date_is_absent() -> None:
+    """A time limit that a rule acts on through due()/status() decides outcomes, so its
+    `applies_when:` may read only closed-world facts: the per-suspension resume limit applied only
+    when `agreement.suspensions is known` and the notice limit only when `request.effective_on is
+    known` (absent read as 'no suspension' / 'no date'). Now an agreement without its suspensions
+    list, or a request without its effective date, leaves the limit unknown and names the fact."""
+    nat = PACKS["national"]
+    d = dr.evaluate(nat, {"agreement": {"term_start": "2025-01-01", "term_end": "2025-12-31"}}, "deadlines",
+                    as_of=date(2025, 6, 1))
+    [x] = [x for x in d.deadlines if x.rule_id == "time_limit.suspension_resume_application"]
+    assert x.due is None and "agreement.suspensions" in x.missing
+    d = dr.evaluate(nat, {"request": {"kind": "not_renew", "filed_on": "2025-06-01"}}, "deadlines", as_of=date(2025, 6, 1))
+    [x] = [x for x in d.deadlines if x.rule_id == "time_limit.request_notice"]
+    assert x.due is None and "request.effective_on" in x.missing
+    d = dr.evaluate(nat, {"institution": {"type": "clinic"}}, "deadlines", as_of=date(2025, 6, 1))
+    assert not {"time_limit.suspension_resume_application", "time_limit.request_notice"} & {x.rule_id for x in d.deadlines}

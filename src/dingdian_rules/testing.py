@@ -39,6 +39,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from pydantic import BaseModel
 
+from .building import limits_named
 from .conditions import ast as A
 from .facts import Case, Conduct, EvaluationResult, InstitutionType, Licence, Material
 from .resolved import ResolvedPack
@@ -516,9 +517,14 @@ def closed_world_facts(pack: ResolvedPack, question: str | None = None) -> froze
     Monotonicity properties keep these unknown (``fill_unknowns(..., keep=...)``)."""
     out: set[str] = set()
     ids = None if question is None else {r.id for r in pack.plans[question].rules}  # type: ignore[attr-defined]
-    for rid, e in _exprs(pack, question):
+    exprs = list(_exprs(pack, question))
+    if ids is not None:  # ... unless a rule acts on that limit through due()/status(): then it does
+        named = {lim for r in pack.plans[question].rules for lim in limits_named(r.when)}  # type: ignore[attr-defined]
+        ids |= named
+        exprs += [(r.id, r.condition) for r in pack.rules if r.id in named and r.condition is not None]
+    for rid, e in exprs:
         if ids is not None and rid not in ids:
-            continue  # a deadline's `applies_when: x is known` decides no outcome
+            continue  # a deadline's `applies_when: x is known` decides no outcome, unless a rule acts on it
         for n in _walk(e.root):
             if isinstance(n, A.Known):
                 out.update(e.fact_paths[k.idx] for k in _walk(n) if isinstance(k, A.Fact))
