@@ -108,6 +108,10 @@ ART43_ITEMS = {2: "obtained_designation_by_fraud", 3: "insurance_fraud_confirmed
 """Art. 43 items read as one conduct fact each (经办机构应解除医保协议); item 1 is ``art43_1``, item 12
 (主动提出解除且经办机构同意) reads the request."""
 
+NAT_FALSE: dict[str, bool] = dict.fromkeys([*ART42_2_ITEMS.values(), *ART43_ITEMS.values()], False)
+"""Every national art. 42 para. 2 and art. 43 finding stated false: a case with no ground to suspend
+or rescind (the base of rulepacks/national/tests/agreement.yaml and the review's NAT_FALSE)."""
+
 
 def agreement_grounds(case: Case, as_of: date) -> dict[str, str]:
     """The grounds of arts. 41-44 that the known facts alone establish, each with the outcome the

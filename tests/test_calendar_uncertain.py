@@ -14,16 +14,11 @@ from hypothesis import given
 
 import dingdian_rules as dr
 from dingdian_rules import holidays
+from oracles import NAT_FALSE
 
 NATIONAL = dr.load_pack("national")
 QINGHAI = dr.load_pack("qinghai_agreement")
 
-FALSE_CONDUCT = dict.fromkeys(
-    ["major_fund_risk", "data_not_provided_or_false", "agreement_requires_suspension", "law_requires_suspension",
-     "obtained_designation_by_fraud", "insurance_fraud_confirmed", "settled_for_non_designated",
-     "obstructed_supervision_seriously", "major_change_not_registered", "closure_not_reported",
-     "major_violation_major_loss", "licence_revoked_or_cancelled", "principal_unable_or_dishonest",
-     "admin_penalty_decision_unfulfilled", "agreement_requires_rescission", "law_requires_rescission"], False)
 
 
 def _days(a: date, b: date):
@@ -80,7 +75,7 @@ def _check(estimate: dr.Decision, actual: dr.Decision) -> None:
 def test_a_major_change_outcome_never_rests_on_an_estimated_day(arrangement, approved, wait) -> None:
     case = {"agreement": {"term_start": "2026-07-01", "term_end": "2028-06-30", "suspensions": [],
                           "is_home_region": True},
-            "conduct": FALSE_CONDUCT, "information_change": {"is_major": True, "approved_on": approved.isoformat()}}
+            "conduct": NAT_FALSE, "information_change": {"is_major": True, "approved_on": approved.isoformat()}}
     as_of = approved + timedelta(days=wait)
     estimate = dr.evaluate(NATIONAL, case, "agreement", as_of=as_of, trace=False)
     _check(estimate, dr.evaluate(_with("national", arrangement), case, "agreement", as_of=as_of, trace=False))
@@ -106,7 +101,7 @@ def test_c10_outcome_is_definite_and_the_deadline_estimated() -> None:
     # 2027-01-27, 元旦 being a statutory holiday); the deadline says it is estimated.
     case = {"agreement": {"term_start": "2026-07-01", "term_end": "2027-06-30", "suspensions": [],
                           "is_home_region": True},
-            "conduct": FALSE_CONDUCT, "information_change": {"is_major": True, "approved_on": "2026-12-15"}}
+            "conduct": NAT_FALSE, "information_change": {"is_major": True, "approved_on": "2026-12-15"}}
     d = dr.evaluate(NATIONAL, case, "agreement", as_of=date(2027, 1, 27))
     assert d.outcome == "continue"
     dl = next(x for x in d.deadlines if x.rule_id == "time_limit.major_change_application")
@@ -122,7 +117,7 @@ def test_c10_outcome_is_definite_and_the_deadline_estimated() -> None:
 def test_an_outcome_that_flips_is_undetermined_with_the_reason() -> None:
     case = {"agreement": {"term_start": "2026-07-01", "term_end": "2027-06-30", "suspensions": [],
                           "is_home_region": True},
-            "conduct": FALSE_CONDUCT, "information_change": {"is_major": True, "approved_on": "2026-12-23"}}
+            "conduct": NAT_FALSE, "information_change": {"is_major": True, "approved_on": "2026-12-23"}}
     d = dr.evaluate(NATIONAL, case, "agreement", as_of=date(2027, 2, 5))
     assert d.outcome == "undetermined"
     w = next(w for w in d.warnings if w.code == "calendar-uncertain")
@@ -148,7 +143,7 @@ def test_text_and_markdown_say_why_and_show_the_range() -> None:
 
     case = {"agreement": {"term_start": "2026-07-01", "term_end": "2027-06-30", "suspensions": [],
                           "is_home_region": True},
-            "conduct": FALSE_CONDUCT, "information_change": {"is_major": True, "approved_on": "2026-12-23"}}
+            "conduct": NAT_FALSE, "information_change": {"is_major": True, "approved_on": "2026-12-23"}}
     d = dr.evaluate(NATIONAL, case, "agreement", as_of=date(2027, 2, 5))
     for out in (decision_text(d), decision_markdown(d)):
         assert "无法确定（取决于尚未公布的调休安排）" in out and "缺少事实" not in out
@@ -162,7 +157,7 @@ def test_the_decision_json_with_a_range_and_calendar_uncertain_matches_its_schem
 
     case = {"agreement": {"term_start": "2026-07-01", "term_end": "2027-06-30", "suspensions": [],
                           "is_home_region": True},
-            "conduct": FALSE_CONDUCT, "information_change": {"is_major": True, "approved_on": "2026-12-23"}}
+            "conduct": NAT_FALSE, "information_change": {"is_major": True, "approved_on": "2026-12-23"}}
     data = dr.evaluate(NATIONAL, case, "agreement", as_of=date(2027, 2, 5)).to_dict()
     DecisionModel.model_validate_json(json.dumps(data))
     deadline = decision_json_schema()["$defs"]["DeadlineModel"]["properties"]

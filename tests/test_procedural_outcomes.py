@@ -20,6 +20,7 @@ import dingdian_rules as dr
 from dingdian_rules import render
 from dingdian_rules.decision_schema import OUTCOMES, DecisionModel
 from dingdian_rules.evaluate import STAGES
+from oracles import NAT_FALSE
 
 ROOT = Path(__file__).resolve().parents[1]
 CLINIC = yaml.safe_load((ROOT / "examples" / "application_clinic.yaml").read_text(encoding="utf-8"))["case"]
@@ -28,12 +29,6 @@ FOSHAN = dr.load_pack("guangdong_foshan")
 ZHONGSHAN = dr.load_pack("guangdong_zhongshan")
 JIANGSU = dr.load_pack("jiangsu")
 QINGHAI = dr.load_pack("qinghai_agreement")
-NAT_FALSE = {k: False for k in (
-    "major_fund_risk", "data_not_provided_or_false", "agreement_requires_suspension", "law_requires_suspension",
-    "obtained_designation_by_fraud", "insurance_fraud_confirmed", "settled_for_non_designated",
-    "obstructed_supervision_seriously", "major_change_not_registered", "closure_not_reported",
-    "major_violation_major_loss", "licence_revoked_or_cancelled", "principal_unable_or_dishonest",
-    "admin_penalty_decision_unfulfilled", "agreement_requires_rescission", "law_requires_rescission")}
 
 
 def clinic(**application) -> dict:

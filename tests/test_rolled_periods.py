@@ -20,15 +20,10 @@ import dingdian_rules as dr
 from dingdian_rules.conditions.parser import ConditionSyntaxError, parse
 from dingdian_rules.supervisor import Supervisor
 from dingdian_rules.timecalc import add_period, roll_to_working_day, subtract_period
+from oracles import NAT_FALSE
 
 NATIONAL = dr.load_pack("national")
 QINGHAI = dr.load_pack("qinghai_agreement")
-NAT_FALSE = dict.fromkeys(
-    "major_fund_risk data_not_provided_or_false agreement_requires_suspension law_requires_suspension "
-    "obtained_designation_by_fraud insurance_fraud_confirmed settled_for_non_designated obstructed_supervision_seriously "
-    "major_change_not_registered closure_not_reported major_violation_major_loss licence_revoked_or_cancelled "
-    "principal_unable_or_dishonest admin_penalty_decision_unfulfilled agreement_requires_rescission "
-    "law_requires_rescission".split(), False)
 
 
 def suspension_case(started_on: date, resume: date | None = None) -> dict:

@@ -15,16 +15,11 @@ from dingdian_rules.cases import CaseError, parse_case
 from dingdian_rules.decision_schema import DecisionModel
 from dingdian_rules.errors import PackError as PackLoadError
 from dingdian_rules.render import decision_markdown, decision_text
+from oracles import NAT_FALSE
 
 NATIONAL = dr.load_pack("national")
 FOSHAN = dr.load_pack("guangdong_foshan")
 QINGHAI = dr.load_pack("qinghai_agreement")
-NAT_FALSE = {k: False for k in (
-    "major_fund_risk", "data_not_provided_or_false", "agreement_requires_suspension", "law_requires_suspension",
-    "obtained_designation_by_fraud", "insurance_fraud_confirmed", "settled_for_non_designated",
-    "obstructed_supervision_seriously", "major_change_not_registered", "closure_not_reported",
-    "major_violation_major_loss", "licence_revoked_or_cancelled", "principal_unable_or_dishonest",
-    "admin_penalty_decision_unfulfilled", "agreement_requires_rescission", "law_requires_rescission")}
 
 
 def c18(started_on: str = "2025-03-01", **extra) -> dict:
