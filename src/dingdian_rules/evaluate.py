@@ -70,7 +70,7 @@ class Plan:
     _specs: list = field(default_factory=list)  # [tuple of DeadlineSpec] once built
     laid_out: tuple = ()  # stages with (index, fires_on, binding) per deciding rule, for _decide
     norm_rules: tuple[int, ...] = ()  # indexes of rules a recorded lower-norm difference bears on
-    norm_deadlines: frozenset[str] = frozenset()  # time limits a recorded lower-norm difference bears on
+    norm_deadlines: dict = field(default_factory=dict)  # id -> time limit a recorded lower-norm difference bears on
     # rules of a converting kind (Stage.converts): index -> the outcome they give when they apply
     converters: dict = field(default_factory=dict)
     warning_rules: tuple[int, ...] = ()  # rules carrying a `warning:` for the decisions they fire in
@@ -152,7 +152,7 @@ def build_plans(pack: ResolvedPack) -> dict[str, Plan]:
         plans[q] = Plan(q, tuple(rules), tuple(deciding),
                         default, deadlines, measure_rules, overlaps, laid_out=laid_out, converters=converters,
                         norm_rules=tuple(i for i, r in enumerate(rules) if r.norm_differences),
-                        norm_deadlines=frozenset(r.id for r in deadlines if r.norm_differences),
+                        norm_deadlines={r.id: r for r in deadlines if r.norm_differences},
                         warning_rules=warning_rules)
     return plans
 
@@ -550,9 +550,8 @@ def _norm_warnings(plan: Plan, statuses: tuple[bool | None, ...], deadlines: tup
     message quotes both provisions in Chinese."""
     touched: dict[str, tuple[Any, list[str]]] = {}
     rules = [plan.rules[i] for i in plan.norm_rules if statuses[i] is None or statuses[i] is plan.rules[i].fires_on]
-    if plan.norm_deadlines:
-        by_id = {r.id: r for r in plan.deadline_rules}
-        rules += [by_id[d.rule_id] for d in deadlines if d.rule_id in plan.norm_deadlines]
+    if plan.norm_deadlines:  # looked up in the map built at load
+        rules += [plan.norm_deadlines[d.rule_id] for d in deadlines if d.rule_id in plan.norm_deadlines]
     for r in rules:
         for nd in r.norm_differences:
             if nd.condition is not None and nd.condition.fast(case, today, set()) is False:
