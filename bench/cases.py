@@ -14,7 +14,7 @@ from calendar import monthrange
 from datetime import date, timedelta
 from typing import Any
 
-from dingdian_rules.facts import (Case, EvaluationResult, InstitutionType, Licence, Material, PersonRole,
+from dingdian_rules.facts.models import (Case, EvaluationResult, InstitutionType, Licence, Material, PersonRole,
                                   RescissionGround)
 
 NATIONAL_MATERIALS = [Material.application_form, Material.licence_copy, Material.management_and_finance_rules,

@@ -18,8 +18,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-from dingdian_rules.facts import Case, EvaluationResult, InstitutionType, Licence, Material, RescissionGround
-from dingdian_rules.timecalc import (DEFAULT_CALENDAR, WorkdayCalendar, add_period, elapsed_period,
+from dingdian_rules.facts.models import Case, EvaluationResult, InstitutionType, Licence, Material, RescissionGround
+from dingdian_rules.time.periods import (DEFAULT_CALENDAR, WorkdayCalendar, add_period, elapsed_period,
                                      roll_to_working_day, within_period)
 
 ELIGIBLE_TYPES = frozenset(InstitutionType) - {InstitutionType.internet_hospital, InstitutionType.other}  # art. 5 (1)-(6)

@@ -58,9 +58,9 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from dingdian_rules.errors import PackError
-from dingdian_rules.loader import bundled_pack_ids, bundled_root, check_pack
-from dingdian_rules.scenarios import load_scenario_file, run_scenarios, scenario_files
-from dingdian_rules.yamlio import load_yaml, load_yaml_file
+from dingdian_rules.packs.loader import bundled_pack_ids, bundled_root, check_pack
+from dingdian_rules.analysis.scenarios import load_scenario_file, run_scenarios, scenario_files
+from dingdian_rules.reading.yaml_reader import load_yaml, load_yaml_file
 
 MODALITY_MUTANT = {"shall": "may", "may": "shall", "shall_not": "may", "effect": "may"}
 BYPASS_PARAMETER = "derivation: mutation run, number lint bypassed"

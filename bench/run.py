@@ -27,7 +27,8 @@ from datetime import date
 from typing import Callable
 
 import dingdian_rules as dr
-from dingdian_rules import loader, timecalc
+from dingdian_rules.packs import loader
+from dingdian_rules.time import periods as timecalc
 
 from . import handwritten
 from .cases import application_cases

@@ -22,7 +22,7 @@ import time
 from datetime import date, timedelta
 
 import dingdian_rules as dr
-from dingdian_rules.events import InstitutionState, fold, parse_event
+from dingdian_rules.supervisor.events import InstitutionState, fold, parse_event
 from dingdian_rules.supervisor import Supervisor
 
 from .run import machine

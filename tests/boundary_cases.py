@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from dingdian_rules.facts import Case, Conduct
+from dingdian_rules.facts.models import Case, Conduct
 
 AS_OF = date(2025, 6, 1)  # a Sunday; every boundary below is placed on or around it
 

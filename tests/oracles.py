@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from dingdian_rules.decision import Decision
-from dingdian_rules.facts import Case, EvaluationResult, RescissionGround
-from dingdian_rules.timecalc import add_period, elapsed_period, roll_to_working_day, within_period
+from dingdian_rules.evaluation.decision import Decision
+from dingdian_rules.facts.models import Case, EvaluationResult, RescissionGround
+from dingdian_rules.time.periods import add_period, elapsed_period, roll_to_working_day, within_period
 
 
 def art12_grounds(case: Case, as_of: date, *, with_art9_bar: bool = True) -> list[str]:

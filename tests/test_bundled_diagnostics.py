@@ -36,9 +36,9 @@ import pytest
 
 import dingdian_rules as dr
 from dingdian_rules.cli import main
-from dingdian_rules.coverage import coverage_report
+from dingdian_rules.analysis.coverage import coverage_report
 from dingdian_rules.errors import Diagnostic
-from dingdian_rules.validation import validate_pack
+from dingdian_rules.analysis.validation import validate_pack
 
 NOT_ABOUT_CITATIONS = frozenset({"rule-overlap", "too-many-overlaps", "unused-parameter"})
 ERRORS_DOC = Path(__file__).resolve().parents[1] / "docs" / "errors.md"

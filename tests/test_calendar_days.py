@@ -10,8 +10,8 @@ from datetime import date
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules import timecalc
-from dingdian_rules.decision_schema import DecisionModel
+from dingdian_rules.time import periods as timecalc
+from dingdian_rules.evaluation.decision_schema import DecisionModel
 from dingdian_rules.render import decision_markdown, decision_text
 
 FOSHAN = dr.load_pack("guangdong_foshan")
@@ -116,7 +116,7 @@ rules:
 def test_calendar_functions_in_conditions_are_checked():
     from dingdian_rules.conditions.parser import parse_counted
     from dingdian_rules.conditions.types import Checker
-    from dingdian_rules.facts import Case
+    from dingdian_rules.facts.models import Case
     root, _ = parse_counted("agreement.first_signed_on <= day_in_year(agreement.first_signed_on, 2, 30)")
     checker = Checker(Case, {})
     checker.check_all(root)

@@ -13,7 +13,7 @@ import hypothesis.strategies as st
 from hypothesis import given
 
 import dingdian_rules as dr
-from dingdian_rules import holidays
+from dingdian_rules.time import holidays
 from oracles import NAT_FALSE
 
 NATIONAL = dr.load_pack("national")
@@ -153,7 +153,7 @@ def test_text_and_markdown_say_why_and_show_the_range() -> None:
 def test_the_decision_json_with_a_range_and_calendar_uncertain_matches_its_schema() -> None:
     import json
 
-    from dingdian_rules.decision_schema import DecisionModel, decision_json_schema
+    from dingdian_rules.evaluation.decision_schema import DecisionModel, decision_json_schema
 
     case = {"agreement": {"term_start": "2026-07-01", "term_end": "2027-06-30", "suspensions": [],
                           "is_home_region": True},

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from dingdian_rules.cli import main
-from dingdian_rules.decision_schema import DecisionModel
+from dingdian_rules.evaluation.decision_schema import DecisionModel
 
 HERE = Path(__file__).parent
 FIX = HERE / "fixtures" / "cli"

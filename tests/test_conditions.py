@@ -19,9 +19,9 @@ from dingdian_rules.conditions.compile import NOT_EVALUATED, CompiledExpr, compi
 from dingdian_rules.conditions.parser import MAX_DEPTH, MAX_LENGTH, ConditionSyntaxError, parse, parse_counted
 from dingdian_rules.conditions.types import (BOOL, DATE, DURATION, INT, NUM, TEXT, Checker, ConditionTypeError,
                                              ParamInfo, Type)
-from dingdian_rules.facts import Case
-from dingdian_rules.timecalc import DEFAULT_CALENDAR
-from dingdian_rules.trace import build_trace, missing_facts
+from dingdian_rules.facts.models import Case
+from dingdian_rules.time.periods import DEFAULT_CALENDAR
+from dingdian_rules.conditions.trace import build_trace, missing_facts
 
 PARAMS = {
     "bar": ParamInfo(DURATION, (3, "years")),

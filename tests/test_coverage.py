@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from dingdian_rules.cli import coverage as coverage_cli
-from dingdian_rules.coverage import (CLASSES, STATUS_LABEL, STATUSES, article_sequence_problems, chinese_numeral,
+from dingdian_rules.analysis.coverage import (CLASSES, STATUS_LABEL, STATUSES, article_sequence_problems, chinese_numeral,
                                      coverage_report, extract_articles, report_markdown, report_text)
-from dingdian_rules.coverage_status import encodings
+from dingdian_rules.analysis.coverage_status import encodings
 from dingdian_rules.errors import PackError
-from dingdian_rules.loader import bundled_pack_ids, bundled_root, load_pack
+from dingdian_rules.packs.loader import bundled_pack_ids, bundled_root, load_pack
 
 
 # --- numerals ---------------------------------------------------------------------------------

@@ -12,10 +12,10 @@ from datetime import date
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules import deadlines as dl_module
-from dingdian_rules.deadlines import deadline_status
-from dingdian_rules.decision import SCHEMA_VERSION
-from dingdian_rules.decision_schema import DecisionModel, decision_json_schema
+from dingdian_rules.packs import limits as dl_module
+from dingdian_rules.packs.limits import deadline_status
+from dingdian_rules.evaluation.decision import SCHEMA_VERSION
+from dingdian_rules.evaluation.decision_schema import DecisionModel, decision_json_schema
 from dingdian_rules.render import decision_markdown, decision_text
 
 NATIONAL = dr.load_pack("national")
@@ -154,7 +154,7 @@ rules:
 def test_status_is_computed_only_when_a_view_asks(monkeypatch):
     def boom(*_args):
         raise AssertionError("status computed in the hot path")
-    monkeypatch.setattr("dingdian_rules.decision.deadline_status", boom)
+    monkeypatch.setattr("dingdian_rules.evaluation.decision.deadline_status", boom)
     case = {"application": {"materials_received_on": "2025-09-30", "accepted_on": "2025-09-30", "supplement_days": 12}}
     d = dr.evaluate(NATIONAL, case, "application", as_of=DUE, trace=False)
     assert d.outcome == "undetermined" and len(d.deadlines) == 2
@@ -181,7 +181,7 @@ def test_count_last_day_is_the_one_count(monkeypatch):
         calls.append(spec.rule.id)
         return real(spec, *args)
     monkeypatch.setattr(dl_module, "count_last_day", spy)
-    monkeypatch.setattr(sys.modules["dingdian_rules.evaluate"], "count_last_day", spy)
+    monkeypatch.setattr(sys.modules["dingdian_rules.evaluation.evaluate"], "count_last_day", spy)
     conduct(date(2025, 10, 10), repayment_notified_on="2025-09-16")
     assert calls.count("time_limit.repayment") == 2   # once for the deduction's status, once for the deadline
 
@@ -192,8 +192,8 @@ def test_the_inline_count_of_a_plain_limit_is_count_last_day(pack_id):
     # the same day as the one count conditions use
     import dataclasses
 
-    from dingdian_rules.facts import Case
-    evaluate_module = sys.modules["dingdian_rules.evaluate"]
+    from dingdian_rules.facts.models import Case
+    evaluate_module = sys.modules["dingdian_rules.evaluation.evaluate"]
     pack = dr.load_pack(pack_id)
     plain = [s for s in pack.plans["deadlines"].deadline_specs if s.plain]
     assert plain or pack_id == "guangdong"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from dingdian_rules import CaseError, EvaluationError, evaluate, load_case_file, load_pack, parse_case
-from dingdian_rules.cases import case_from_json
+from dingdian_rules.facts.cases import case_from_json
 
 FIX = Path(__file__).parent / "fixtures" / "packs"
 ON = date(2025, 6, 1)

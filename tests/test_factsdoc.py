@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from dingdian_rules.factsdoc import facts_markdown
+from dingdian_rules.render.facts_doc import facts_markdown
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "facts.md"
 
@@ -13,8 +13,8 @@ def test_facts_doc_is_up_to_date() -> None:
 
 
 def test_every_fact_has_a_description() -> None:
-    from dingdian_rules.facts import Case
-    from dingdian_rules.factsdoc import _models
+    from dingdian_rules.facts.models import Case
+    from dingdian_rules.render.facts_doc import _models
     undocumented = [f"{p}.{n}" for p, m in _models(Case) for n, f in m.model_fields.items()
                     if not f.description and m is not Case]
     assert undocumented == []

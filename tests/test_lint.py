@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dingdian_rules.lint import modalities_in, modality_problem, number_in_quote
+from dingdian_rules.packs.lint import modalities_in, modality_problem, number_in_quote
 
 
 @pytest.mark.parametrize("value, unit, quote", [
@@ -89,5 +89,5 @@ def test_an_effect_rule_quotes_no_modal_verb_of_its_own():
     (6, "months", "不得超过180日", None),                                                        # the number is not there
 ])
 def test_the_modal_word_governing_a_time_limit_is_the_nearest_before_its_number(value, unit, quote, governing):
-    from dingdian_rules.lint import governing_modality
+    from dingdian_rules.packs.lint import governing_modality
     assert governing_modality(value, unit, quote) == governing

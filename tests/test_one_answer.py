@@ -27,8 +27,8 @@ import pytest
 from hypothesis import event, example, given, strategies as st
 
 import dingdian_rules as dr
-from dingdian_rules.facts import Case
-from dingdian_rules.resolved import ResolvedPack
+from dingdian_rules.facts.models import Case
+from dingdian_rules.packs.resolved import ResolvedPack
 from dingdian_rules.testing import closed_world_facts, dated_cases, facts_read, fill_unknowns
 
 PACKS: dict[str, ResolvedPack] = {pid: dr.load_pack(pid) for pid in dr.bundled_pack_ids()}
@@ -203,7 +203,7 @@ def test_an_unknown_fact_never_decides_in_any_pack(pack_id: str, question: str, 
 
 # --- amounts per tier, caps in principle, warnings in the decision (issue 10 items 5, 6) -----------
 
-from dingdian_rules.decision_schema import DecisionModel  # noqa: E402
+from dingdian_rules.evaluation.decision_schema import DecisionModel  # noqa: E402
 from dingdian_rules.render import decision_markdown, decision_text  # noqa: E402
 
 JIANGSU = PACKS["jiangsu"]
@@ -325,8 +325,8 @@ def test_c12_offers_each_art66_option_once() -> None:
 
 def test_a_measure_listed_twice_in_one_rule_is_a_located_error(tmp_path) -> None:
     import shutil
-    from dingdian_rules.loader import bundled_root
-    from dingdian_rules.validation import validate_pack
+    from dingdian_rules.packs.loader import bundled_root
+    from dingdian_rules.analysis.validation import validate_pack
     for pid in ("national", "qinghai_agreement"):
         shutil.copytree(bundled_root() / pid, tmp_path / pid, ignore=shutil.ignore_patterns("tests"))
     tiers = tmp_path / "qinghai_agreement" / "rules" / "tiers.yaml"

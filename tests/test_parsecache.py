@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules import loader, parsecache, yamlio
+from dingdian_rules.packs import loader
+from dingdian_rules.reading import parse_cache as parsecache, yaml_reader as yamlio
 
 ROOT = Path(__file__).resolve().parents[1]
 NATIONAL = ROOT / "rulepacks" / "national"

@@ -18,8 +18,8 @@ import yaml
 
 import dingdian_rules as dr
 from dingdian_rules import render
-from dingdian_rules.decision_schema import OUTCOMES, DecisionModel
-from dingdian_rules.evaluate import STAGES
+from dingdian_rules.evaluation.decision_schema import OUTCOMES, DecisionModel
+from dingdian_rules.evaluation.evaluate import STAGES
 from oracles import NAT_FALSE
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,10 +24,10 @@ from hypothesis import assume, event, example, given, strategies as st
 
 import dingdian_rules as dr
 from dingdian_rules import testing
-from dingdian_rules.facts import Case, InstitutionType, Licence, Material
+from dingdian_rules.facts.models import Case, InstitutionType, Licence, Material
 from dingdian_rules.testing import (QUESTION_SECTIONS, as_of_dates, cases, closed_world_facts, complete_cases, dated_cases,
                                     dates_near, facts_read, fill_unknowns, leaf_fact_paths, rules_testing_known)
-from dingdian_rules.timecalc import elapsed_period
+from dingdian_rules.time.periods import elapsed_period
 
 import boundary_cases
 from oracles import (ART42_2_ITEMS, ART43_ITEMS, SEVERITY, agreement_grounds, art12_grounds, art43_1, art44_notice,

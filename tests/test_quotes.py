@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules.yamlio import load_yaml_file
+from dingdian_rules.reading.yaml_reader import load_yaml_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "sources"

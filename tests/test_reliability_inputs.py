@@ -18,8 +18,8 @@ import dingdian_rules as dr
 from dingdian_rules.conditions.compile import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting, compile_expr, fuse
 from dingdian_rules.conditions.parser import ConditionSyntaxError, parse_counted
 from dingdian_rules.conditions.types import DURATION, Checker, ParamInfo
-from dingdian_rules.facts import Case
-from dingdian_rules.timecalc import DEFAULT_CALENDAR
+from dingdian_rules.facts.models import Case
+from dingdian_rules.time.periods import DEFAULT_CALENDAR
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "reliability"
@@ -74,7 +74,7 @@ def test_long_chain_short_circuits_like_before():
     c = Case.model_validate({"institution": {"is_public": False, "has_it_connection": True}})
     value, slots = expr.run_traced(c, AS_OF, set())
     assert value is False and expr.fast(c, AS_OF, set()) is False
-    from dingdian_rules.trace import build_trace
+    from dingdian_rules.conditions.trace import build_trace
     tree = build_trace(expr, slots)
     assert tree.children[0].evaluated and not any(k.evaluated for k in tree.children[1:])
 
@@ -226,7 +226,7 @@ def test_add_and_sub_past_the_calendar_are_unknown_and_say_why():
         assert expr.fast(c, AS_OF, est) is None and est == {year}
         value, slots = expr.run_traced(c, AS_OF, set())
         assert value is None
-        from dingdian_rules.trace import missing_facts
+        from dingdian_rules.conditions.trace import missing_facts
         assert missing_facts(expr, slots) == set()  # nothing is missing: the day does not exist
 
 
@@ -259,7 +259,7 @@ def test_deadlines_past_the_calendar_have_no_due_day_and_a_warning():
 
 
 def test_timecalc_raises_a_typed_error_and_offers_safe_helpers():
-    from dingdian_rules import timecalc as tc
+    from dingdian_rules.time import periods as tc
     for fn, day, unit, after in ((tc.add_period, date(9999, 12, 31), "days", True),
                                  (tc.add_period, date(9999, 12, 31), "months", True),
                                  (tc.add_period, date(9999, 12, 31), "working_days", True),
@@ -296,7 +296,7 @@ def _naive_walk(cal, d: date, n: int, step: int) -> tuple[date, bool]:
 @pytest.mark.parametrize("start", [date(2026, 12, 20), date(2027, 3, 4), date(2030, 12, 28), date(2100, 6, 15)])
 @pytest.mark.parametrize("n", [1, 5, 6, 11, 260, 261, 1000, 5003])
 def test_working_day_walk_skips_weeks_in_estimated_years_with_the_same_result(start, n):
-    from dingdian_rules import timecalc as tc
+    from dingdian_rules.time import periods as tc
     for step, fn in ((1, tc.add_period), (-1, tc.subtract_period)):
         got = fn(start, n, "working_days")
         day, estimated = _naive_walk(tc.DEFAULT_CALENDAR, start, n, step)
@@ -462,7 +462,7 @@ def test_dates_in_conditions_and_on_the_command_line_are_yyyy_mm_dd(tmp_path, ca
 
 
 def test_events_are_read_strictly():
-    from dingdian_rules.events import EventError, parse_event
+    from dingdian_rules.supervisor.events import EventError, parse_event
     base = {"type": "term_started", "institution_id": "a", "on": "2025-01-01", "term_end": "2025-12-31"}
     assert parse_event(base).on == date(2025, 1, 1)
     for field, value in (("on", 0), ("on", "1700006400"), ("term_end", "2025-12-31T00:00:00"), ("is_public", "n"),
@@ -523,7 +523,7 @@ def test_emit_to_a_file_escapes_what_utf8_cannot_hold(tmp_path):
 # --- D12, D15, D17: JSON and JSON Lines get the YAML path's limits and locations ----------------
 def test_json_lines_events_not_utf8_deep_or_with_a_bom(tmp_path):
     """Old code: UnicodeDecodeError and RecursionError tracebacks, and 'Unexpected UTF-8 BOM'."""
-    from dingdian_rules.events import EventError, load_events_file
+    from dingdian_rules.supervisor.events import EventError, load_events_file
     line = '{"type": "term_started", "institution_id": "a", "on": "2025-01-01", "term_end": "2025-12-31"}'
     p = tmp_path / "ev.jsonl"
     p.write_bytes(b"\xef\xbb\xbf" + line.encode() + b"\n\n" + line.replace('"a"', '"b"').encode() + b"\r\n")
@@ -541,7 +541,7 @@ def test_json_lines_events_not_utf8_deep_or_with_a_bom(tmp_path):
 
 
 def test_json_lines_diagnostics_carry_line_and_column_and_come_all_at_once(tmp_path):
-    from dingdian_rules.events import EventError, load_events_file
+    from dingdian_rules.supervisor.events import EventError, load_events_file
     p = tmp_path / "ev.jsonl"
     lines = ['{"type": "term_started", "institution_id": "a", "on": "2025-01-01", "term_end": "2025-12-31"}',
              '{"type": "term_started", "institution_id": "b", "on": 0, "term_end": "2025-12-31"}',
@@ -563,7 +563,7 @@ def test_json_lines_diagnostics_carry_line_and_column_and_come_all_at_once(tmp_p
 
 def test_yaml_event_diagnostics_keep_line_and_column_in_their_own_fields(tmp_path):
     """Old code: Location('ev.yaml:1:3') with line 0 and column 0."""
-    from dingdian_rules.events import EventError, load_events_file
+    from dingdian_rules.supervisor.events import EventError, load_events_file
     p = tmp_path / "ev.yaml"
     third = "  - {type: term_started, institution_id: b, on: 2025-01-01, term_end: 2025-13-01}"
     p.write_text("events:\n  - {type: term_started, institution_id: a, on: 2025-01-01}\n" + third + "\n", encoding="utf-8")
@@ -588,8 +588,8 @@ def test_replay_exit_codes_are_the_same_for_yaml_and_json_lines(tmp_path, capsys
 
 
 def test_events_files_have_a_size_limit_in_both_formats(tmp_path, monkeypatch):
-    from dingdian_rules import event_files
-    from dingdian_rules.events import EventError, load_events_file
+    from dingdian_rules.supervisor import event_files
+    from dingdian_rules.supervisor.events import EventError, load_events_file
     monkeypatch.setattr(event_files, "MAX_EVENTS_BYTES", 1000)
     line = '{"type": "claim_declared", "institution_id": "a", "on": "2025-01-01"}\n'
     for name, text in (("big.jsonl", line * 20), ("big.yaml", "- " + line * 20)):
@@ -638,7 +638,7 @@ def test_json_case_files_accept_a_bom_tabs_and_escaped_pairs(tmp_path):
 
 def test_case_from_json_has_the_file_limits_and_locations():
     """Old code: RecursionError on 100k-deep input, and no size limit."""
-    from dingdian_rules.cases import case_from_json
+    from dingdian_rules.facts.cases import case_from_json
     with pytest.raises(dr.CaseError) as exc:
         case_from_json("[" * 100_000 + "]" * 100_000)
     assert exc.value.diagnostics[0].code == "too-deep"
@@ -669,7 +669,7 @@ def test_a_named_pipe_given_as_a_json_case_is_refused_not_read(tmp_path):
 def test_anchors_and_collection_tags_behave_as_docs_errors_md_says(text, ok):
     """The review counted an unused anchor and `!!map` as wrong acceptances against the docs: the
     docs now say what the reader does (both are harmless: they change no value)."""
-    from dingdian_rules.yamlio import load_yaml
+    from dingdian_rules.reading.yaml_reader import load_yaml
     doc, diags = load_yaml(text, "f.yaml")
     assert (doc is not None and not diags) is ok
     docs = (ROOT / "docs/errors.md").read_text(encoding="utf-8")

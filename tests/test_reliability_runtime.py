@@ -19,10 +19,11 @@ import pytest
 from hypothesis import given, strategies as st
 
 import dingdian_rules as dr
-from dingdian_rules import loader, overlaps, parsecache, yamlio
-from dingdian_rules.cases import load_case_file
+from dingdian_rules.packs import loader, overlaps
+from dingdian_rules.reading import parse_cache as parsecache, yaml_reader as yamlio
+from dingdian_rules.facts.cases import load_case_file
 from dingdian_rules.errors import CaseError
-from dingdian_rules.events import EventError, parse_event
+from dingdian_rules.supervisor.events import EventError, parse_event
 from dingdian_rules.supervisor import Supervisor
 
 NATIONAL = dr.load_pack("national")
@@ -471,7 +472,7 @@ def test_a_named_pipe_as_a_case_or_scenario_file_is_refused(tmp_path):
     pack = copy_pack(MINI, tmp_path / "mini")
     (pack / "tests").mkdir()
     _fifo(pack / "tests" / "cases.yaml")
-    from dingdian_rules.scenarios import run_scenarios
+    from dingdian_rules.analysis.scenarios import run_scenarios
     results = _returns_within(lambda: run_scenarios(pack))
     assert results and not all(r.passed for r in results)
 

@@ -11,9 +11,9 @@ import pytest
 
 import dingdian_rules as dr
 from dingdian_rules import render
-from dingdian_rules.decision_schema import OUTCOMES, DecisionModel, decision_json_schema
-from dingdian_rules.schema import Citation
-from dingdian_rules.trace import TraceNode
+from dingdian_rules.evaluation.decision_schema import OUTCOMES, DecisionModel, decision_json_schema
+from dingdian_rules.packs.schema import Citation
+from dingdian_rules.conditions.trace import TraceNode
 
 MINI = Path(__file__).parent / "fixtures" / "cli" / "packs" / "mini"
 AS_OF = date(2030, 10, 8)
@@ -169,8 +169,8 @@ def test_pack_views():
 
 def _bundled_samples() -> list:
     """The first scenario of each bundled scenario file: real decisions of every question."""
-    from dingdian_rules.loader import bundled_root
-    from dingdian_rules.scenarios import load_scenario_file, scenario_files
+    from dingdian_rules.packs.loader import bundled_root
+    from dingdian_rules.analysis.scenarios import load_scenario_file, scenario_files
     out = []
     for pack_id in dr.bundled_pack_ids():
         for path in scenario_files(bundled_root() / pack_id):

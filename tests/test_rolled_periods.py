@@ -19,7 +19,7 @@ from hypothesis import example, given, strategies as st
 import dingdian_rules as dr
 from dingdian_rules.conditions.parser import ConditionSyntaxError, parse
 from dingdian_rules.supervisor import Supervisor
-from dingdian_rules.timecalc import add_period, roll_to_working_day, subtract_period
+from dingdian_rules.time.periods import add_period, roll_to_working_day, subtract_period
 from oracles import NAT_FALSE
 
 NATIONAL = dr.load_pack("national")
@@ -280,7 +280,7 @@ def test_an_unknown_due_names_the_facts_the_limit_lacks():
 
 def test_a_condition_naming_a_limit_is_shared_only_with_packs_that_count_the_limit_alike(tmp_path):
     # Jiangsu restates the national request notice unchanged: one compiled condition serves both
-    from dingdian_rules import loader
+    from dingdian_rules.packs import loader
     loader.clear_caches()
     national, jiangsu = dr.load_pack("national"), dr.load_pack("jiangsu")
     rule = "request_limit.insufficient_notice"

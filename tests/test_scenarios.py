@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules.loader import bundled_root, load_pack
-from dingdian_rules.scenarios import (ScenarioCase, ScenarioResult, check_expectation, load_scenario_file,
+from dingdian_rules.packs.loader import bundled_root, load_pack
+from dingdian_rules.analysis.scenarios import (ScenarioCase, ScenarioResult, check_expectation, load_scenario_file,
                                       run_scenario, run_scenarios, scenario_files)
-from dingdian_rules.schema import Expectation
+from dingdian_rules.packs.schema import Expectation
 
 PACKS = Path(__file__).parent / "fixtures" / "cli" / "packs"
 MINI = PACKS / "mini"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pydantic
 import pytest
 
-from dingdian_rules.coverage import CoverageFile
-from dingdian_rules.facts import Case
-from dingdian_rules.schema import PackMeta, RuleFile, ScenarioFile
-from dingdian_rules.schema_errors import pydantic_diagnostics
-from dingdian_rules.yamlio import load_yaml
+from dingdian_rules.analysis.coverage import CoverageFile
+from dingdian_rules.facts.models import Case
+from dingdian_rules.packs.schema import PackMeta, RuleFile, ScenarioFile
+from dingdian_rules.reading.pydantic_errors import pydantic_diagnostics
+from dingdian_rules.reading.yaml_reader import load_yaml
 
 # pydantic's sentences start like this; none may reach a message or a hint
 PYDANTIC_WORDS = ("should", "Input ", "String ", "List ", "Value error", "Field required", "Extra inputs")
@@ -82,7 +82,7 @@ def test_a_number_with_full_width_digits_or_a_unit_gets_a_hint():
 
 
 def test_a_misspelt_discriminator_tag_is_bad_value_with_a_did_you_mean():
-    from dingdian_rules.event_models import Event
+    from dingdian_rules.supervisor.event_models import Event
     adapter = pydantic.TypeAdapter(list[Event])
     doc, _ = load_yaml("- {type: suspension_startd, institution_id: a, on: 2025-01-01}\n", "e.yaml")
     with pytest.raises(pydantic.ValidationError) as info:

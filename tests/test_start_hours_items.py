@@ -11,8 +11,8 @@ from datetime import date, datetime
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules.cases import CaseError, parse_case
-from dingdian_rules.decision_schema import DecisionModel
+from dingdian_rules.facts.cases import CaseError, parse_case
+from dingdian_rules.evaluation.decision_schema import DecisionModel
 from dingdian_rules.errors import PackError as PackLoadError
 from dingdian_rules.render import decision_markdown, decision_text
 from oracles import NAT_FALSE
@@ -214,7 +214,7 @@ def test_a_bad_date_time_is_a_located_error(bad):
 
 def test_qinghai_art54_is_decided_in_coverage():
     # before: parameter_only ($failure_upload_hours alone cited art. 54; review row 28, §2.11)
-    from dingdian_rules.coverage import coverage_report
+    from dingdian_rules.analysis.coverage import coverage_report
     [doc] = [d for d in coverage_report(QINGHAI).documents if d.document == "qinghai_agreement_2025"]
     assert doc.status(54) == "decided"
 

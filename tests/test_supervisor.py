@@ -12,8 +12,8 @@ import pytest
 pytest.importorskip("durable", reason="durable-rules (the supervisor's engine) is not installed")
 
 import dingdian_rules as dr
-from dingdian_rules import timecalc
-from dingdian_rules.events import EventError, EventOrderError, UnknownInstitutionError, fold, load_events_file, parse_event
+from dingdian_rules.time import periods as timecalc
+from dingdian_rules.supervisor.events import EventError, EventOrderError, UnknownInstitutionError, fold, load_events_file, parse_event
 from dingdian_rules.supervisor import Supervisor
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"

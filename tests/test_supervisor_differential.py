@@ -20,7 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dingdian_rules as dr
-from dingdian_rules.events import EventError, InstitutionState, fold, parse_event
+from dingdian_rules.supervisor.events import EventError, InstitutionState, fold, parse_event
 from dingdian_rules.supervisor import Supervisor
 from dingdian_rules.supervisor.compiler import path_kind
 

@@ -14,8 +14,8 @@ from dateutil.relativedelta import relativedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dingdian_rules import timecalc
-from dingdian_rules.timecalc import (
+from dingdian_rules.time import periods as timecalc
+from dingdian_rules.time.periods import (
     DEFAULT_CALENDAR,
     ComputedDate,
     WorkdayCalendar,

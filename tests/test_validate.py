@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dingdian_rules.cli import main
-from dingdian_rules.validation import check_scenario_file, validate_pack
+from dingdian_rules.analysis.validation import check_scenario_file, validate_pack
 
 HERE = Path(__file__).parent
 MINI = HERE / "fixtures" / "cli" / "packs" / "mini"

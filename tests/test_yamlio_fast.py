@@ -10,7 +10,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dingdian_rules import yamlio
+from dingdian_rules.reading import yaml_reader as yamlio
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted(p for d in ("rulepacks", "examples", "tests") for p in (ROOT / d).rglob("*.yaml"))

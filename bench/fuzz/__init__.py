@@ -76,7 +76,7 @@ def run_budget(budget: float, seed: int, *, categories: list[str] | None = None,
         spent[name] += time.monotonic() - started
         k += 1
         if k % 20 == 0:
-            from dingdian_rules import loader
+            from dingdian_rules.packs import loader
             loader.clear_caches()  # keep the per-process caches of thousands of mutated files bounded
         if progress:
             progress(f"{time.monotonic() - until + budget:6.0f} s  {figures.tried():6,} inputs  "

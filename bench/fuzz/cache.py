@@ -31,7 +31,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 import dingdian_rules as dr
-from dingdian_rules import loader, parsecache, yamlio
+from dingdian_rules.packs import loader
+from dingdian_rules.reading import parse_cache as parsecache, yaml_reader as yamlio
 
 from .core import FALSE_REJECTION, INCONSISTENT, LOST, Probe, fresh_dir
 

@@ -39,8 +39,8 @@ from hypothesis import strategies as st
 
 import dingdian_rules as dr
 from dingdian_rules import render, testing
-from dingdian_rules.cases import case_from_json
-from dingdian_rules.facts import Case
+from dingdian_rules.facts.cases import case_from_json
+from dingdian_rules.facts.models import Case
 
 from . import oracle
 from .core import (FALSE_REJECTION, INCONSISTENT, UNLOCATED, WRONG_ACCEPTANCE, Probe, fresh_dir, valid_decision_json,

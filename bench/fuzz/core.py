@@ -187,7 +187,7 @@ def valid_decision_json(probe: "Probe", payload: Any, what: str = "") -> None:
 
     import pydantic
 
-    from dingdian_rules.decision_schema import DecisionModel
+    from dingdian_rules.evaluation.decision_schema import DecisionModel
 
     try:
         text = json.dumps(_no_surrogates(payload), ensure_ascii=False, allow_nan=False)

@@ -42,9 +42,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 import dingdian_rules as dr
-from dingdian_rules.event_models import EVENT_TYPES, EventError, parse_event
-from dingdian_rules.events import fold, load_events_file
-from dingdian_rules.facts import Conduct
+from dingdian_rules.supervisor.event_models import EVENT_TYPES, EventError, parse_event
+from dingdian_rules.supervisor.events import fold, load_events_file
+from dingdian_rules.facts.models import Conduct
 from dingdian_rules.supervisor import Supervisor
 
 from .core import (FALSE_REJECTION, INCONSISTENT, LOST, UNLOCATED, WRONG_ACCEPTANCE, Probe, fresh_dir,

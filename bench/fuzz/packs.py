@@ -44,9 +44,10 @@ from typing import Any, Callable
 from hypothesis import strategies as st
 
 import dingdian_rules as dr
-from dingdian_rules import loader, yamlio
-from dingdian_rules.coverage import CoverageFile
-from dingdian_rules.schema import Citation, PackMeta, RuleFile, ScenarioFile, Text
+from dingdian_rules.packs import loader
+from dingdian_rules.reading import yaml_reader as yamlio
+from dingdian_rules.analysis.coverage import CoverageFile
+from dingdian_rules.packs.schema import Citation, PackMeta, RuleFile, ScenarioFile, Text
 
 from . import oracle
 from .core import (FALSE_REJECTION, INCONSISTENT, UNLOCATED, WRONG_ACCEPTANCE, Probe, fresh_dir, scratch_root,
@@ -133,7 +134,7 @@ def _validates() -> bool:
     """Whether the library has ``validation`` (the review's code, which the suite also runs on, has not)."""
     import importlib.util
 
-    return importlib.util.find_spec("dingdian_rules.validation") is not None
+    return importlib.util.find_spec("dingdian_rules.analysis.validation") is not None
 
 
 def key_of(d: Any) -> tuple[str, tuple[str, ...]]:
@@ -1156,7 +1157,7 @@ def _validate(probe: Probe, plan: PackPlan, leaf: Path, pack: Any, roots: tuple[
               cli: bool) -> None:
     """``validate``'s checks (the load, the coverage file, the scenario files: never an exception,
     every error located), the scenarios run when a scenario file was changed, and the command."""
-    from dingdian_rules import validation  # (lazily: the review's code, which the suite is also run on, has none)
+    from dingdian_rules.analysis import validation  # (lazily: the review's code, which the suite is also run on, has none)
 
     v = validation.validate_pack(leaf)
     for d in v.errors:

@@ -25,7 +25,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 import dingdian_rules as dr
-from dingdian_rules import loader
+from dingdian_rules.packs import loader
 
 from .core import HANG, INCONSISTENT, TRACEBACK, Probe, fresh_dir, short_traceback
 from .packs import probe_cases, template

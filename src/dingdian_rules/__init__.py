@@ -12,16 +12,17 @@ Typical use::
 The library never prints; the ``dingdian-rules`` command renders decisions for people.
 """
 
-from .cases import load_case_file, parse_case
-from .decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult
+from .facts.cases import load_case_file, parse_case
+from .evaluation.decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult
 from .errors import CaseError, DingdianError, Diagnostic, EvaluationError, Location, PackError
-from .evaluate import QUESTIONS, evaluate, evaluate_all
-from .facts import Case
-from .loader import bundled_pack_ids, check_pack, load_pack
-from .resolved import ResolvedPack, ResolvedParameter, ResolvedRule
-from .trace import TraceNode
-from .timecalc import YearArrangement
-from . import render, scenarios
+from .evaluation.evaluate import QUESTIONS, evaluate, evaluate_all
+from .facts.models import Case
+from .packs.loader import bundled_pack_ids, check_pack, load_pack
+from .packs.resolved import ResolvedPack, ResolvedParameter, ResolvedRule
+from .conditions.trace import TraceNode
+from .time.periods import YearArrangement
+from . import render
+from .analysis import scenarios
 
 __version__ = "0.1.0"
 

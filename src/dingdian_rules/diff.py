@@ -11,10 +11,10 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
-from .diff_compare import (RULE_FIELDS, FieldChange, PackDiff, ParameterDiff, RuleDiff, diff_packs,
+from .analysis.diff_compare import (RULE_FIELDS, FieldChange, PackDiff, ParameterDiff, RuleDiff, diff_packs,
                            rule_parameters)
-from .jurisdictions_doc import jurisdictions_markdown, pack_status
-from .loader import load_pack
+from .render.jurisdictions_doc import jurisdictions_markdown, pack_status
+from .packs.loader import load_pack
 
 __all__ = ["FieldChange", "PackDiff", "ParameterDiff", "RULE_FIELDS", "RuleDiff", "diff_packs", "jurisdictions_markdown",
            "pack_status", "rule_parameters"]

@@ -1,58 +1,8 @@
-"""Generate ``docs/facts.md`` from the fact models, so the documentation cannot drift from them."""
+"""Deprecated alias of ``dingdian_rules.render.facts_doc``, the docs/facts.md generator (moved in the package layout of
+issue 12; kept for one release, see CHANGELOG.md)."""
 
-from __future__ import annotations
-
-from pydantic import BaseModel
-
-from .conditions.types import type_of_annotation
-from .facts import WRITTEN_FORMS, Case
-
-
-def _models(root: type[BaseModel]) -> list[tuple[str, type[BaseModel]]]:
-    out: list[tuple[str, type[BaseModel]]] = []
-    seen: set[type] = set()
-
-    def walk(prefix: str, model: type[BaseModel]) -> None:
-        if model in seen:
-            return
-        seen.add(model)
-        out.append((prefix, model))
-        for name, f in model.model_fields.items():
-            t = type_of_annotation(f.annotation)
-            inner = t.elem if t.name == "list" and t.elem else t
-            if inner.name == "object" and inner.model is not None:
-                walk(f"{prefix}.{name}" if prefix else name + ("[]" if t.name == "list" else ""), inner.model)
-
-    walk("", root)
-    return out
-
-
-def facts_markdown() -> str:
-    """The fact reference as Markdown: one table per record, every field with type and meaning."""
-    lines = ["# Facts", "",
-             "The names a condition may use, generated from `dingdian_rules.facts` by",
-             "`python -m dingdian_rules.factsdoc > docs/facts.md` (a test keeps it in sync).",
-             "Every fact is optional: a fact that is not given is *unknown*, never false; `[]` is a known",
-             "empty list. JSON Schema: `dingdian-rules schema case`.", "",
-             "## How values are written", "",
-             "Values are read strictly, in YAML and JSON alike: a value of the wrong type is a located",
-             "`type-mismatch` or `bad-date` error (docs/errors.md), never converted. So `n` is not false,",
-             "`0` is not 1970-01-01 and `'12'` is not 12. The same forms hold for events and pack values.", "",
-             "| type | write | refused, for example |", "| --- | --- | --- |"]
-    lines += [f"| {kind} | {form} | {refused} |" for kind, form, refused in WRITTEN_FORMS]
-    lines.append("")
-    for prefix, model in _models(Case):
-        title = prefix or "case (root)"
-        lines += [f"## `{title}` — {model.__name__}", "", " ".join((model.__doc__ or "").strip().split("\n\n")[0].split()), "",
-                  "| fact | type | meaning |", "| --- | --- | --- |"]
-        for name, f in model.model_fields.items():
-            t = type_of_annotation(f.annotation)
-            path = f"{prefix}.{name}" if prefix else name
-            desc = (f.description or "").replace("|", "\\|")
-            lines.append(f"| `{path}` | {t} | {desc} |")
-        lines.append("")
-    return "\n".join(lines)
-
+from .render.facts_doc import *  # noqa: F401,F403
 
 if __name__ == "__main__":
+    from .render.facts_doc import facts_markdown
     print(facts_markdown())

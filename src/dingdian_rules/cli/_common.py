@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Iterable, TextIO
 
 from ..errors import Diagnostic, Location, PackError
-from ..facts import parse_iso_date
-from ..loader import is_path_ref, load_pack
-from ..resolved import ResolvedPack
+from ..facts.models import parse_iso_date
+from ..packs.loader import is_path_ref, load_pack
+from ..packs.resolved import ResolvedPack
 
 EXIT_OK = 0  # success (warnings allowed)
 EXIT_FAILED = 1  # validation errors or failing scenarios

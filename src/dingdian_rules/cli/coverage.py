@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..coverage import CLASS_HELP, STATUSES, CoverageReport, coverage_report
-from ..coverage_render import (STATUS_LABEL, format_counts, format_percent, not_loaded_markdown, not_loaded_text,
+from ..analysis.coverage import CLASS_HELP, STATUSES, CoverageReport, coverage_report
+from ..render.coverage import (STATUS_LABEL, format_counts, format_percent, not_loaded_markdown, not_loaded_text,
                                report_markdown, report_text)
 from ..errors import Diagnostic, PackError
-from ..loader import bundled_pack_ids
+from ..packs.loader import bundled_pack_ids
 from . import _common as c
 
 EPILOG = """examples:

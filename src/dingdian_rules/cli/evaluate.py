@@ -7,9 +7,9 @@ from datetime import date
 from typing import Any
 
 from .. import render
-from ..cases import load_case_file, read_case_file
+from ..facts.cases import load_case_file, read_case_file
 from ..errors import CaseError, Diagnostic, Location, did_you_mean
-from ..evaluate import QUESTIONS, evaluate, evaluate_all
+from ..evaluation.evaluate import QUESTIONS, evaluate, evaluate_all
 from . import _common as c
 
 EVALUATE_EPILOG = """examples:

@@ -8,8 +8,8 @@ import sys
 from datetime import date
 from typing import Any
 
-from ..event_files import events_file_settings, load_events_file
-from ..event_models import EventError
+from ..supervisor.event_files import events_file_settings, load_events_file
+from ..supervisor.event_models import EventError
 from . import _common as c
 
 EPILOG = """examples:

@@ -6,9 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from ..decision_schema import decision_json_schema
-from ..facts import Case
-from ..schema import PackMeta, RuleFile, ScenarioFile
+from ..evaluation.decision_schema import decision_json_schema
+from ..facts.models import Case
+from ..packs.schema import PackMeta, RuleFile, ScenarioFile
 from . import _common as c
 
 EPILOG = """examples:

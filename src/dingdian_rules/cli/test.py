@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..loader import bundled_pack_ids
-from ..scenarios import run_scenarios
+from ..packs.loader import bundled_pack_ids
+from ..analysis.scenarios import run_scenarios
 from . import _common as c
 
 EPILOG = """examples:

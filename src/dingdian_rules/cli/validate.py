@@ -7,8 +7,8 @@ import argparse
 import json
 import sys
 
-from ..loader import bundled_pack_ids
-from ..validation import PackValidation, validate_pack
+from ..packs.loader import bundled_pack_ids
+from ..analysis.validation import PackValidation, validate_pack
 from . import _common as c
 
 EPILOG = """examples:

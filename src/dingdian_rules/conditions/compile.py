@@ -16,7 +16,7 @@ import re
 from datetime import date
 from typing import Any, Callable
 
-from .. import timecalc
+from ..time import periods as timecalc
 from . import ast as A
 from .types import ParamInfo
 

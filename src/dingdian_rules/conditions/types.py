@@ -20,8 +20,8 @@ from enum import Enum
 from pydantic import BaseModel
 
 from ..errors import did_you_mean
-from ..slips import BOOL_WORDS
-from ..timecalc import MAX_PERIOD
+from ..reading.slips import BOOL_WORDS
+from ..time.periods import MAX_PERIOD
 from . import ast as A
 
 

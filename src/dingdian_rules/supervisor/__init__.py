@@ -5,7 +5,7 @@ lets a durable_rules ruleset compiled from the pack decide which rules fire, and
 ``Decision`` objects as ``dingdian_rules.evaluate``. See docs/supervision.md.
 """
 
-from ..event_models import EventError, EventOrderError, UnknownInstitutionError
+from .event_models import EventError, EventOrderError, UnknownInstitutionError
 from .compiler import CompiledPack, compile_pack
 from .runtime import Due, Supervisor, TimelineEntry
 from .standing import Standing

@@ -34,8 +34,8 @@ from pydantic import BaseModel
 from ..conditions import ast as A
 from ..conditions.compile import CompiledExpr, compile_expr
 from ..conditions.types import ParamInfo
-from ..facts import Case
-from ..resolved import ResolvedPack, ResolvedRule
+from ..facts.models import Case
+from ..packs.resolved import ResolvedPack, ResolvedRule
 
 SENT = "?"  # an unknown value in a durable_rules fact
 QUESTIONS = ("agreement", "request", "conduct")

@@ -26,14 +26,14 @@ from typing import Any, Iterable
 import durable.engine as _dr
 import durable_rules_engine as _dre
 
-from .. import timecalc
-from ..decision import Decision, DecisionWarning
-from ..evaluate import decide_from_statuses, decide_outcome
-from ..event_models import OPENING_EVENTS, EventError, EventOrderError, UnknownInstitutionError, parse_event
-from ..facts import Case
-from ..folding import InstitutionState
-from ..loader import load_pack
-from ..resolved import ResolvedPack
+from ..time import periods as timecalc
+from ..evaluation.decision import Decision, DecisionWarning
+from ..evaluation.evaluate import decide_from_statuses, decide_outcome
+from .event_models import OPENING_EVENTS, EventError, EventOrderError, UnknownInstitutionError, parse_event
+from ..facts.models import Case
+from .folding import InstitutionState
+from ..packs.loader import load_pack
+from ..packs.resolved import ResolvedPack
 from .compiler import QUESTIONS, CompiledPack, compile_pack
 from .standing import Due, Standing, TimelineEntry
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..decision import Decision
+    from ..evaluation.decision import Decision
 
 STATES = ("not_started", "in_force", "suspended", "term_ended", "rescinded", "terminated")
 
