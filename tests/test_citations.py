@@ -397,7 +397,7 @@ def test_decision_warning_codes_in_scenarios_are_a_closed_vocabulary():
 def test_the_vocabularies_match_what_the_engine_emits():
     """Every outcome a question's stages can give is in the schema's vocabulary, and every rule kind
     decides the outcome of its stage."""
-    from dingdian_rules.evaluation.evaluate import STAGES
+    from dingdian_rules.packs.plans import STAGES
     from dingdian_rules.packs.schema import QUESTION_OUTCOMES, RULE_OUTCOMES
     for question, (stages, default) in STAGES.items():
         allowed = set(QUESTION_OUTCOMES[question])

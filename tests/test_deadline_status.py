@@ -181,7 +181,7 @@ def test_count_last_day_is_the_one_count(monkeypatch):
         calls.append(spec.rule.id)
         return real(spec, *args)
     monkeypatch.setattr(dl_module, "count_last_day", spy)
-    monkeypatch.setattr(sys.modules["dingdian_rules.evaluation.evaluate"], "count_last_day", spy)
+    monkeypatch.setattr(sys.modules["dingdian_rules.evaluation.deadlines"], "count_last_day", spy)
     conduct(date(2025, 10, 10), repayment_notified_on="2025-09-16")
     assert calls.count("time_limit.repayment") == 2   # once for the deduction's status, once for the deadline
 
@@ -193,7 +193,7 @@ def test_the_inline_count_of_a_plain_limit_is_count_last_day(pack_id):
     import dataclasses
 
     from dingdian_rules.facts.models import Case
-    evaluate_module = sys.modules["dingdian_rules.evaluation.evaluate"]
+    deadlines_module = sys.modules["dingdian_rules.evaluation.deadlines"]
     pack = dr.load_pack(pack_id)
     plain = [s for s in pack.plans["deadlines"].deadline_specs if s.plain]
     assert plain or pack_id == "guangdong"
@@ -201,6 +201,6 @@ def test_the_inline_count_of_a_plain_limit_is_count_last_day(pack_id):
     for spec in plain:
         for d in days:
             fixed = dataclasses.replace(spec, applies=None, start=lambda c, t, e, d=d: d)
-            shown = evaluate_module._deadline(pack, fixed, Case(), DUE, set())
+            shown = deadlines_module.deadline_result(pack, fixed, Case(), DUE, set())
             counted = dl_module.count_last_day(fixed, d, Case(), DUE, set(), pack.calendar)
             assert (shown.due, shown.estimated) == (counted.due, counted.estimated), (spec.rule.id, d)

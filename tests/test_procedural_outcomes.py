@@ -19,7 +19,7 @@ import yaml
 import dingdian_rules as dr
 from dingdian_rules import render
 from dingdian_rules.evaluation.decision_schema import OUTCOMES, DecisionModel
-from dingdian_rules.evaluation.evaluate import STAGES
+from dingdian_rules.packs.plans import STAGES
 from oracles import NAT_FALSE
 
 ROOT = Path(__file__).resolve().parents[1]

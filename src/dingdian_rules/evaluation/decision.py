@@ -19,7 +19,7 @@ from ..packs.schema import Citation, Text
 from ..conditions.trace import TraceNode, build_trace, missing_facts
 
 if TYPE_CHECKING:
-    from .evaluate import Plan
+    from ..packs.plans import Plan
 
 SCHEMA_VERSION = 4  # 2: nearest-first citations (cited_as, basis), cited items, parameters; 3: deadline status, done_on;
 # 4: issues 9-10's outcomes, estimated ranges, per-item and hour deadlines, measure in_principle/base_fact

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..conditions.types import DEADLINE_STATUSES
 from .decision import SCHEMA_VERSION
-from .evaluate import QUESTIONS, STAGES
+from ..packs.plans import QUESTIONS, STAGES
 from ..packs.schema import Modality, RuleKind, RuleOutcome
 
 __all__ = ["DecisionModel", "OUTCOMES", "decision_json_schema"]

@@ -426,7 +426,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         warnings=tuple(d for d in bag.items if d.severity == "warning"), overlaps=tuple(overlaps),
         param_infos=MappingProxyType(dict(infos)), item_lists=MappingProxyType(item_lists),
         norm_differences=differences)
-    from ..evaluation.evaluate import build_plans  # late import: evaluate depends on resolved packs
+    from .plans import build_plans  # late import: evaluate depends on resolved packs
     object.__setattr__(pack, "plans", MappingProxyType(build_plans(pack)))
     return pack
 
