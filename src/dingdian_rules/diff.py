@@ -13,7 +13,7 @@ from typing import Sequence
 
 from .analysis.diff_compare import (RULE_FIELDS, FieldChange, PackDiff, ParameterDiff, RuleDiff, diff_packs,
                            rule_parameters)
-from .render.jurisdictions_doc import jurisdictions_markdown, pack_status
+from .analysis.jurisdictions_doc import jurisdictions_markdown, pack_status
 from .packs.loader import load_pack
 
 __all__ = ["FieldChange", "PackDiff", "ParameterDiff", "RULE_FIELDS", "RuleDiff", "diff_packs", "jurisdictions_markdown",

@@ -29,7 +29,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..packs.articles import Article, article_sequence_problems, chinese_numeral, extract_articles
-from ..render.coverage import STATUS_LABEL, format_counts, format_percent, report_markdown, report_text
+from .coverage_views import STATUS_LABEL, format_counts, format_percent, report_markdown, report_text
 from .coverage_status import (STATUSES, VIA_STATUS, CoverageReport, DocumentReport, Encoding, Status, Via, encodings,
                               status_of)
 from ..errors import DiagnosticBag, Location, did_you_mean

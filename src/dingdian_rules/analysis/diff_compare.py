@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from ..render.diff import _RULE_SECTIONS, _squash, pack_diff_dict, pack_diff_markdown, pack_diff_text
+from .diff_views import _RULE_SECTIONS, _squash, pack_diff_dict, pack_diff_markdown, pack_diff_text
 from ..render import cite, source_titles
 from ..packs.resolved import RepealedRule, ResolvedNormDifference, ResolvedPack, ResolvedParameter, ResolvedRule, rule_parameters
 from ..packs.schema import Text

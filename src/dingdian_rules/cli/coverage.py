@@ -6,7 +6,7 @@ import argparse
 import json
 
 from ..analysis.coverage import CLASS_HELP, STATUSES, CoverageReport, coverage_report
-from ..render.coverage import (STATUS_LABEL, format_counts, format_percent, not_loaded_markdown, not_loaded_text,
+from ..analysis.coverage_views import (STATUS_LABEL, format_counts, format_percent, not_loaded_markdown, not_loaded_text,
                                report_markdown, report_text)
 from ..errors import Diagnostic, PackError
 from ..packs.loader import bundled_pack_ids

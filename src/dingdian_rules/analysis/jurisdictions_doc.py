@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..analysis.diff_compare import diff_packs
-from .diff import _row, _squash
+from .diff_compare import diff_packs
+from .diff_views import _row, _squash
 from ..packs.loader import bundled_pack_ids, load_pack
 from ..packs.resolved import ResolvedPack, join_zh
 from ..packs.schema import SourceDocument

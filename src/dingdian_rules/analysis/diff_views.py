@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Sequence
 
-from . import cite, norm_difference_dict, source_titles
+from ..render import cite, norm_difference_dict, source_titles
 from ..packs.resolved import RepealedRule, ResolvedNormDifference, ResolvedPack, ResolvedParameter, ResolvedRule, join_zh
 
 if TYPE_CHECKING:  # diff_compare imports this module: the records are needed for annotations only
-    from ..analysis.diff_compare import NormDifferenceDiff, PackDiff, RuleDiff
+    from .diff_compare import NormDifferenceDiff, PackDiff, RuleDiff
 
 __all__ = ["norm_difference_lines", "pack_diff_dict", "pack_diff_markdown", "pack_diff_text"]
 _NORM_CHANGES = {"only_in_a": "only in A", "only_in_b": "recorded in B", "changed": "recorded differently in B"}

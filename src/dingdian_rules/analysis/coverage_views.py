@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Mapping, Sequence
 
 if TYPE_CHECKING:
-    from ..analysis.coverage_status import CoverageReport, DocumentReport
+    from .coverage_status import CoverageReport, DocumentReport
     from ..errors import Diagnostic
 
 __all__ = ["STATUS_LABEL", "format_counts", "format_percent", "not_loaded_markdown", "not_loaded_text",
