@@ -1,9 +1,9 @@
-"""Compare two resolved packs: parameters and rules added, overridden and repealed, with citations.
+"""Deprecated alias of the pack diff, which now lives in ``dingdian_rules.analysis`` (moved in the package
+layout of issue 12; kept for one release, see CHANGELOG.md).
 
-The public face of the pack diff, re-exporting the modules that hold it: ``diff_compare`` (``diff_packs``
-and its records: what is compared and how), ``diff_render`` (the Markdown, JSON and text views) and
-``jurisdictions_doc`` (docs/jurisdictions.md). ``python -m dingdian_rules.diff --jurisdictions`` writes
-docs/jurisdictions.md; ``python -m dingdian_rules.diff A B [md|json|text]`` prints one diff.
+Use ``dingdian_rules.analysis.diff`` (``diff_packs`` and the records it returns), ``dingdian-rules diff A B``
+for one diff, and ``python -m dingdian_rules.analysis.jurisdictions_doc`` for docs/jurisdictions.md.
+``python -m dingdian_rules.diff --jurisdictions | A B [md|json|text]`` still works for this release.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Sequence
 
-from .analysis.diff_compare import (RULE_FIELDS, FieldChange, PackDiff, ParameterDiff, RuleDiff, diff_packs,
-                           rule_parameters)
+from .analysis.diff import RULE_FIELDS, FieldChange, PackDiff, ParameterDiff, RuleDiff, diff_packs, rule_parameters
 from .analysis.jurisdictions_doc import jurisdictions_markdown, pack_status
 from .packs.loader import load_pack
 

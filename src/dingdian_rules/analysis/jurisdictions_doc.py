@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Sequence
 
-from .diff_compare import diff_packs
-from .diff_views import _row, _squash
+from .diff import diff_packs
+from .diff_report import md_row, squash
 from ..packs.loader import bundled_pack_ids, load_pack
 from ..packs.resolved import ResolvedPack, join_zh
 from ..packs.schema import SourceDocument
@@ -88,7 +89,7 @@ def jurisdictions_markdown(pack_ids: Sequence[str] | None = None, base: str = "n
         p = packs[pid]
         parent = packs.get(p.meta.extends or "")
         against = "—" if parent is None else diff_packs(parent, p).brief()
-        lines.append(_row([f"`{pid}`", p.name.zh, p.level, p.meta.extends or "—", str(len(p.rules)),
+        lines.append(md_row([f"`{pid}`", p.name.zh, p.level, p.meta.extends or "—", str(len(p.rules)),
                            str(len(p.parameters)), str(len(p.repealed)), against]))
     lines += ["", "## Comparing two packs", "",
               "```", "dingdian-rules diff national jiangsu                 # text",
@@ -114,7 +115,7 @@ def jurisdictions_markdown(pack_ids: Sequence[str] | None = None, base: str = "n
             lines.append(f"- 《{d.title}》" + (f"（{d.number}）" if d.number else "") + f", {d.issuer}: "
                          + _document_status(d).split(": ", 1)[1])
         if p.meta.note:
-            lines += ([""] if p.meta.sources else []) + [_squash(p.meta.note)]
+            lines += ([""] if p.meta.sources else []) + [squash(p.meta.note)]
         if p.norm_differences:
             lines += ["", "Lower-norm differences (the higher or lower provision that prevails is the one the rules apply):", ""]
             for n in p.norm_differences:
@@ -125,7 +126,7 @@ def jurisdictions_markdown(pack_ids: Sequence[str] | None = None, base: str = "n
                              f"{join_zh(n.reason)}"
                              + (f"（{n.reason_cited_as}）" if n.reason_cites else "")
                              + f". Rules: {', '.join(f'`{r}`' for r in n.rules)}"
-                             + (f" (warned when `{_squash(n.when)}`)" if n.when else "") + ".")
+                             + (f" (warned when `{squash(n.when)}`)" if n.when else "") + ".")
         lines.append("")
     lines += ["## Every pack against `national`", ""]
     for pid in order:
@@ -139,3 +140,7 @@ def jurisdictions_markdown(pack_ids: Sequence[str] | None = None, base: str = "n
                   "Where the parent is itself more than a pass-through of `national`.", ""]
         lines += [x for parent, p in below for x in (diff_packs(parent, p).to_markdown(level=3), "")]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(jurisdictions_markdown())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..analysis.diff_compare import diff_packs
+from ..analysis.diff import diff_packs
 from . import _common as c
 
 EPILOG = """examples:

@@ -1,16 +1,18 @@
-"""Views of a ``PackDiff`` (JSON data, Markdown tables, plain text), kept apart from how it is computed."""
+"""The result of comparing two packs: the ``PackDiff`` records and their views (JSON data, Markdown
+tables, plain text). How the packs are compared is in ``analysis.diff``, which builds these records."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Sequence
+import json
+from dataclasses import dataclass
+from typing import Any, Sequence
 
 from ..render import cite, norm_difference_dict, source_titles
+from ..packs.schema import Text
 from ..packs.resolved import RepealedRule, ResolvedNormDifference, ResolvedPack, ResolvedParameter, ResolvedRule, join_zh
 
-if TYPE_CHECKING:  # diff_compare imports this module: the records are needed for annotations only
-    from .diff_compare import NormDifferenceDiff, PackDiff, RuleDiff
-
-__all__ = ["norm_difference_lines", "pack_diff_dict", "pack_diff_markdown", "pack_diff_text"]
+__all__ = ["FieldChange", "NormDifferenceDiff", "PackDiff", "ParameterDiff", "RuleDiff", "norm_difference_lines",
+           "pack_diff_dict", "pack_diff_markdown", "pack_diff_text"]
 _NORM_CHANGES = {"only_in_a": "only in A", "only_in_b": "recorded in B", "changed": "recorded differently in B"}
 _PREVAILS = {"higher": "上位规定", "lower": "本级规定"}
 
@@ -26,7 +28,159 @@ _RULE_SECTIONS = (
 )
 
 
-def _squash(text: str | None) -> str:
+# --- the records ------------------------------------------------------------------------------
+def _own_notes(a: Any, b: Any) -> tuple[str, ...]:
+    if a is None or b is None:
+        return ()
+    shared = {(s.action, s.pack) for s in a.provenance}
+    return tuple(s.note for s in b.provenance if (s.action, s.pack) not in shared
+                 and s.action in ("overridden", "restated") and s.note)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a rule that differs, shown as text on both sides."""
+
+    field: str
+    a: str
+    b: str
+
+
+@dataclass(frozen=True)
+class ParameterDiff:
+    """A parameter only in A, only in B, or in both with another value, unit or citation."""
+
+    id: str
+    change: str  # only_in_a | only_in_b | changed | restated
+    a: ResolvedParameter | None
+    b: ResolvedParameter | None
+    fields: tuple[str, ...] = ()  # value / unit / citation, when changed
+
+    @property
+    def title(self) -> Text:
+        return (self.a or self.b).title  # type: ignore[union-attr]
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What B's own steps say they changed (override notes), when both have it."""
+        return _own_notes(self.a, self.b)
+
+
+@dataclass(frozen=True)
+class RuleDiff:
+    """A rule added in B, only in A, repealed by B, overridden / changed, or reading other parameter values."""
+
+    id: str
+    change: str  # added | removed | repealed | overridden | changed | parameters | restated
+    a: ResolvedRule | None
+    b: ResolvedRule | None
+    fields: tuple[FieldChange, ...] = ()
+    parameters: tuple[str, ...] = ()  # parameters the rule reads whose values differ
+    repeal: RepealedRule | None = None  # B's repeal (repealed), or A's repeal of a rule B keeps (added)
+
+    @property
+    def rule(self) -> ResolvedRule:
+        """B's rule, or A's when B has none."""
+        return (self.b or self.a)  # type: ignore[return-value]
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What B's own steps say (override notes, B's definition), when both have the rule."""
+        return _own_notes(self.a, self.b)
+
+
+@dataclass(frozen=True)
+class NormDifferenceDiff:
+    """A recorded lower-norm difference (``norm_differences:``) only in A, only in B, or recorded
+    in both with other provisions, rules, reason or winner."""
+
+    id: str
+    change: str  # only_in_a | only_in_b | changed
+    a: ResolvedNormDifference | None
+    b: ResolvedNormDifference | None
+
+    @property
+    def record(self) -> ResolvedNormDifference:
+        """B's record, or A's when B has none."""
+        return (self.b or self.a)  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, eq=False)
+class PackDiff:
+    """The differences between two resolved packs; empty when they decide alike."""
+
+    a: ResolvedPack
+    b: ResolvedPack
+    parameters: tuple[ParameterDiff, ...]
+    rules: tuple[RuleDiff, ...]
+    norm_differences: tuple[NormDifferenceDiff, ...] = ()  # lower-norm records only in one pack, or changed
+
+    @property
+    def identical(self) -> bool:
+        """No parameter, rule or lower-norm record differs (chains, source documents and notes may; a
+        restatement, which changes only how a decision is cited, counts as a difference, and so does a
+        lower-norm record, which changes the warnings decisions carry)."""
+        return not self.parameters and not self.rules and not self.norm_differences
+
+    @property
+    def decides_alike(self) -> bool:
+        """Every difference is a restatement or a lower-norm record: the two packs give every case the same
+        outcome (a lower-norm record adds a warning, never another outcome)."""
+        return all(p.change == "restated" for p in self.parameters) and all(r.change == "restated" for r in self.rules)
+
+    def rules_by(self, change: str) -> tuple[RuleDiff, ...]:
+        return tuple(r for r in self.rules if r.change == change)
+
+    def counts(self) -> dict[str, int]:
+        out = {f"parameters_{c}": sum(p.change == c for p in self.parameters)
+               for c in ("only_in_a", "only_in_b", "changed", "restated")}
+        out.update({f"rules_{c}": len(self.rules_by(c)) for c, _, _ in _RULE_SECTIONS})
+        out.update({f"norm_differences_{c}": sum(n.change == c for n in self.norm_differences)
+                    for c in ("only_in_a", "only_in_b", "changed")})
+        return out
+
+    def summary(self) -> str:
+        if self.identical:
+            return (f"No differences: `{self.b.id}` has the same parameters and rules as `{self.a.id}` "
+                    f"(same values, conditions, measures, deadlines and citations).")
+        c = self.counts()
+        parts = [f"{n} {label}" for n, label in (
+            (c["parameters_changed"], "parameter(s) changed"), (c["parameters_only_in_b"], "parameter(s) added"),
+            (c["parameters_only_in_a"], "parameter(s) only in A"), (c["rules_added"], "rule(s) added"),
+            (c["rules_overridden"], "overridden"), (c["rules_changed"], "defined differently"),
+            (c["rules_parameters"], "reading changed parameters"), (c["rules_repealed"], "repealed"),
+            (c["rules_removed"], "only in A"), (c["rules_restated"], "restated in B's own words"),
+            (c["parameters_restated"], "parameter(s) restated"),
+            (c["norm_differences_only_in_b"], "lower-norm difference(s) recorded in B"),
+            (c["norm_differences_changed"], "lower-norm difference(s) recorded differently"),
+            (c["norm_differences_only_in_a"], "lower-norm difference(s) only in A")) if n]
+        return "; ".join(parts) + "."
+
+    def brief(self) -> str:
+        """The summary without the pack names: ``identical`` or the counts."""
+        return "identical (decides alike)" if self.identical else self.summary()
+
+    # JSON -----------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (``diff --format json``): every difference with full citations on both sides."""
+        return pack_diff_dict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent) + "\n"
+
+    # Markdown -------------------------------------------------------------------------------
+    def to_markdown(self, level: int = 1) -> str:
+        """Tables of the differences, citations on both sides; ``level`` is the heading depth."""
+        return pack_diff_markdown(self, level)
+
+    # text -----------------------------------------------------------------------------------
+    def to_text(self) -> str:
+        """The differences as plain lines (the default of ``dingdian-rules diff``)."""
+        return pack_diff_text(self)
+
+
+# --- the views ----------------------------------------------------------------------------------
+def squash(text: str | None) -> str:
     return " ".join(text.split()) if text else ""
 
 
@@ -65,7 +219,7 @@ def pack_diff_dict(d: PackDiff) -> dict[str, Any]:
                    "fields": [{"field": f.field, "a": f.a, "b": f.b} for f in r.fields],
                    "parameters": list(r.parameters), "notes": list(r.notes),
                    "repeal": None if r.repeal is None else {
-                       "pack": r.repeal.pack, "reason": _squash(r.repeal.reason),
+                       "pack": r.repeal.pack, "reason": squash(r.repeal.reason),
                        "citation": citation(r.repeal.citation, tb if r.change == "repealed" else ta)},
                    "a": rule(r.a, ta), "b": rule(r.b, tb)} for r in d.rules],
         "norm_differences": [{"id": n.id, "change": n.change,
@@ -102,28 +256,28 @@ def pack_diff_markdown(d: PackDiff, level: int = 1) -> str:
                       "rule, override or repeal of its own.", ""]
         return "\n".join(lines).rstrip("\n") + "\n"
     if d.parameters:
-        lines += [f"{h}# Parameters", "", _row(["parameter", "change", "A", "B", "A cites", "B cites", "B's note"]),
-                  _row(["---"] * 7)]
+        lines += [f"{h}# Parameters", "", md_row(["parameter", "change", "A", "B", "A cites", "B cites", "B's note"]),
+                  md_row(["---"] * 7)]
         for p in d.parameters:
             change = _PARAM_CHANGES[p.change] + (f" ({', '.join(p.fields)})" if p.fields else "")
-            lines.append(_row([f"`{p.id}` {p.title.zh}", change, _pvalue(p.a), _pvalue(p.b), _cites(p.a, ta),
+            lines.append(md_row([f"`{p.id}` {p.title.zh}", change, _pvalue(p.a), _pvalue(p.b), _cites(p.a, ta),
                                _cites(p.b, tb), "; ".join(p.notes)]))
         lines.append("")
     for change, heading, meaning in _RULE_SECTIONS:
         items = d.rules_by(change)
         if items:
             head, rows = _rule_table(change, items, ta, tb)
-            lines += [f"{h}# {heading} ({len(items)})", "", f"_{meaning}._", "", _row(head),
-                      _row(["---"] * len(head))] + [_row(row) for row in rows] + [""]
+            lines += [f"{h}# {heading} ({len(items)})", "", f"_{meaning}._", "", md_row(head),
+                      md_row(["---"] * len(head))] + [md_row(row) for row in rows] + [""]
     if d.norm_differences:
         lines += [f"{h}# Lower-norm differences ({len(d.norm_differences)})", "",
                   "_a provision of the lower text recorded as differing from a higher one; every decision touching "
                   "the rules warns `lower-norm-difference`, quoting both._", "",
-                  _row(["record", "change", "lower provision", "higher provision", "prevails", "why", "rules"]),
-                  _row(["---"] * 7)]
+                  md_row(["record", "change", "lower provision", "higher provision", "prevails", "why", "rules"]),
+                  md_row(["---"] * 7)]
         for n in d.norm_differences:
             r = n.record
-            lines.append(_row([f"`{n.id}` ({r.pack})", _NORM_CHANGES[n.change],
+            lines.append(md_row([f"`{n.id}` ({r.pack})", _NORM_CHANGES[n.change],
                                f"{r.lower_cited_as}：" + "…".join(f"“{c.quote}”" for c in r.lower),
                                f"{r.higher_cited_as}：" + "…".join(f"“{c.quote}”" for c in r.higher),
                                _PREVAILS[r.prevails], join_zh(r.reason)
@@ -162,7 +316,7 @@ def pack_diff_text(d: PackDiff) -> str:
         if r.b:
             lines.append(f"  B: {_cites(r.b, tb)}")
         if r.repeal and r.change == "repealed":
-            lines.append(f"  repealed by {r.repeal.pack} [{cite(r.repeal.citation, tb)}]: {_squash(r.repeal.reason)}")
+            lines.append(f"  repealed by {r.repeal.pack} [{cite(r.repeal.citation, tb)}]: {squash(r.repeal.reason)}")
         for f in r.fields:
             if f.field != "citation":
                 lines += [f"  {f.field}:", f"    A: {_code(f.a)}", f"    B: {_code(f.b)}"]
@@ -200,7 +354,7 @@ def _rule_table(change: str, items: Sequence[RuleDiff], ta: dict[str, str],
     if change == "repealed":
         return (["rule", "A cites", "repealed by", "B cites", "reason"],
                 [[f"`{r.id}`", _cites(r.a, ta), r.repeal.pack if r.repeal else "", _cites(r.repeal, tb),
-                  _squash(r.repeal.reason if r.repeal else "")] for r in items])
+                  squash(r.repeal.reason if r.repeal else "")] for r in items])
     return (["rule", "kind", "title", "A cites"],
             [[f"`{r.id}`", r.rule.kind, r.rule.title.zh, _cites(r.a, ta)] for r in items])
 
@@ -213,12 +367,12 @@ def _pvalue(p: ResolvedParameter | None) -> str:
 
 
 def _cell(text: str) -> str:
-    return _squash(str(text)).replace("|", "\\|")
+    return squash(str(text)).replace("|", "\\|")
 
 
-def _row(cells: Sequence[str]) -> str:
+def md_row(cells: Sequence[str]) -> str:
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
 def _code(text: str) -> str:
-    return _squash(text).replace("`", "'") or "—"
+    return squash(text).replace("`", "'") or "—"
