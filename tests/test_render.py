@@ -11,6 +11,7 @@ import pytest
 
 import dingdian_rules as dr
 from dingdian_rules import render
+from dingdian_rules.render import decisions as render_decisions
 from dingdian_rules.evaluation.decision_schema import OUTCOMES, DecisionModel, decision_json_schema
 from dingdian_rules.packs.schema import Citation
 from dingdian_rules.conditions.trace import TraceNode
@@ -101,7 +102,7 @@ def test_deadlines_question_text():
 
 
 def test_markdown_escapes_table_cells():
-    assert render._cell("a | b\n c") == "a \\| b c"
+    assert render_decisions._cell("a | b\n c") == "a \\| b c"
     d = dr.evaluate(mini(), CASES["conduct"], "conduct", as_of=AS_OF)
     md = render.decision_markdown(d)
     assert "| 措施 | 性质 | 金额 | 期限 | 规则 | 依据 |" in md

@@ -14,7 +14,7 @@ from typing import Any
 
 from .diff_report import FieldChange, NormDifferenceDiff, PackDiff, ParameterDiff, RuleDiff, squash
 from ..render import cite, source_titles
-from ..packs.resolved import RepealedRule, ResolvedNormDifference, ResolvedPack, ResolvedParameter, ResolvedRule, rule_parameters
+from ..packs.resolved import ResolvedNormDifference, ResolvedPack, ResolvedParameter, ResolvedRule, rule_parameters
 
 __all__ = ["FieldChange", "NormDifferenceDiff", "PackDiff", "ParameterDiff", "RULE_FIELDS", "RuleDiff", "diff_packs",
            "rule_parameters"]

@@ -21,7 +21,7 @@ from .deadlines import calendar_check, deadline_result, other_deadlines
 from .decision import Decision, DecisionWarning, DeadlineResult, MeasureResult
 from ..errors import EvaluationError
 from ..facts.models import Case
-from ..packs.resolved import ResolvedPack, ResolvedRule
+from ..packs.resolved import ResolvedPack
 from ..conditions.trace import missing_facts
 
 MANDATORY = frozenset({"shall", "shall_not", "effect"})  # modalities that bind the agency
