@@ -9,7 +9,7 @@ DOC = Path(__file__).resolve().parents[1] / "docs" / "facts.md"
 
 def test_facts_doc_is_up_to_date() -> None:
     assert DOC.read_text(encoding="utf-8").strip() == facts_markdown().strip(), \
-        "docs/facts.md is stale: run `python -m dingdian_rules.factsdoc > docs/facts.md`"
+        "docs/facts.md is stale: run `python -m dingdian_rules.render.facts_doc > docs/facts.md`"
 
 
 def test_every_fact_has_a_description() -> None:

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import event, example, given, strategies as st
 
 import dingdian_rules as dr
-from dingdian_rules.diff import diff_packs, rule_parameters
+from dingdian_rules.analysis.diff import diff_packs, rule_parameters
 from dingdian_rules.facts.models import Case, Conduct
 from dingdian_rules.packs.resolved import ResolvedPack
 from dingdian_rules.testing import as_of_dates, dated_cases, dates_near

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from dingdian_rules import check_pack, evaluate, load_pack
-from dingdian_rules.diff import diff_packs
+from dingdian_rules.analysis.diff import diff_packs
 from dingdian_rules.render import decision_markdown, decision_text
 
 PACKS = Path(__file__).resolve().parents[1] / "rulepacks"

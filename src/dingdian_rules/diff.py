@@ -9,11 +9,15 @@ for one diff, and ``python -m dingdian_rules.analysis.jurisdictions_doc`` for do
 from __future__ import annotations
 
 import sys
+import warnings
 from typing import Sequence
 
 from .analysis.diff import RULE_FIELDS, FieldChange, PackDiff, ParameterDiff, RuleDiff, diff_packs, rule_parameters
 from .analysis.jurisdictions_doc import jurisdictions_markdown, pack_status
 from .packs.loader import load_pack
+
+warnings.warn("dingdian_rules.diff is deprecated and will be removed in the next release: "
+              "use dingdian_rules.analysis.diff", DeprecationWarning, stacklevel=2)
 
 __all__ = ["FieldChange", "PackDiff", "ParameterDiff", "RULE_FIELDS", "RuleDiff", "diff_packs", "jurisdictions_markdown",
            "pack_status", "rule_parameters"]

@@ -1,4 +1,5 @@
-"""Reports over resolved packs: article coverage, the diff of two packs, the packs' scenario runner and everything `validate` checks.
+"""Reports over resolved packs, each with its text, Markdown and JSON views: article coverage, the diff
+of two packs and docs/jurisdictions.md, the packs' scenario runner, and everything `validate` checks.
 
-May import: errors, reading, time, facts, conditions, packs, evaluation.
+May import: errors, reading, time, facts, conditions, packs, evaluation, render.
 """

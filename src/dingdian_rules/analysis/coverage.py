@@ -12,11 +12,11 @@ no rule of it decides, each with a class and a one-line reason read from the tex
         reason: "转发…请认真遵照执行: adds no provision of its own"
 
 ``coverage_report(pack)`` gives each article of a document (``第N条`` headings of the vendored
-text, see :func:`.articles.extract_articles`) a status from what cites it and from coverage.yaml
+text, see :func:`dingdian_rules.packs.articles.extract_articles`) a status from what cites it and from coverage.yaml
 (the statuses and the report's model are in :mod:`.coverage_status`), and reports problems of the
 coverage file (unknown documents, articles that do not exist, classifications of articles a rule
 decides or restates) as diagnostics with ``file:line:col``. The text and Markdown views of a
-report are in :mod:`.coverage_render`.
+report are in :mod:`.coverage_views`.
 """
 
 from __future__ import annotations
@@ -37,9 +37,9 @@ from ..packs.resolved import ResolvedPack, SourceText
 from ..reading.pydantic_errors import pydantic_diagnostics
 from ..reading.yaml_reader import YamlDoc, format_path, load_yaml_file
 
-# Article extraction lives in ``articles``, the statuses and report in ``coverage_status`` and the
-# text/Markdown views in ``coverage_render``; their names are re-exported here so
-# ``from dingdian_rules.coverage import ...`` keeps working.
+# Article extraction lives in ``packs.articles``, the statuses and report in ``coverage_status`` and
+# the text/Markdown views in ``coverage_views``; their names are re-exported here, the public face of
+# coverage (``from dingdian_rules.analysis.coverage import ...``).
 __all__ = [
     "CLASSES", "CLASS_HELP", "COVERAGE_FILE", "Article", "ArticleClass", "ArticleEntry", "CoverageFile",
     "CoverageReport", "DocumentCoverage", "DocumentReport", "Encoding", "STATUSES", "STATUS_LABEL", "Status",

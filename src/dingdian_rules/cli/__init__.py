@@ -4,6 +4,8 @@ Verbs: ``validate``, ``evaluate``, ``explain``, ``resolve``, ``schema``, ``test`
 ``diff``, ``replay`` (see
 docs/cli.md). Bad input never ends in a traceback: a ``PackError`` exits 3 and a ``CaseError``
 exits 4, with every diagnostic printed to standard error as ``file:line:col: error[code]: …``.
+
+May import: anything in the package.
 """
 
 from __future__ import annotations

@@ -4,7 +4,10 @@ The library never prints; these functions only build strings, so the ``dingdian-
 and library users show the same thing. Every view is read from the frozen ``Decision`` (or
 ``ResolvedPack``); nothing here evaluates a rule. Citations are written the Chinese way,
 《办法》第十二条第（四）项, using the titles of the pack's source documents when given
-(``source_titles(pack)``) and the document id otherwise.
+(``source_titles(pack)``) and the document id otherwise. ``labels`` holds what the views say,
+``decisions`` the views of decisions, ``packs`` those of resolved packs, ``facts_doc`` docs/facts.md.
+
+May import: errors, reading, time, facts, conditions, packs, evaluation.
 """
 
 from __future__ import annotations

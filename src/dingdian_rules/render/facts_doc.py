@@ -31,7 +31,7 @@ def facts_markdown() -> str:
     """The fact reference as Markdown: one table per record, every field with type and meaning."""
     lines = ["# Facts", "",
              "The names a condition may use, generated from `dingdian_rules.facts` by",
-             "`python -m dingdian_rules.factsdoc > docs/facts.md` (a test keeps it in sync).",
+             "`python -m dingdian_rules.render.facts_doc > docs/facts.md` (a test keeps it in sync).",
              "Every fact is optional: a fact that is not given is *unknown*, never false; `[]` is a known",
              "empty list. JSON Schema: `dingdian-rules schema case`.", "",
              "## How values are written", "",
