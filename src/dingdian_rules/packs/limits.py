@@ -9,7 +9,7 @@ never disagree (docs/time.md, "One count per limit").
 Status relative to the evaluation day (``deadline_status``): ``pending`` (the last day is still
 ahead), ``last_day_today``, ``lapsed`` (the last day has passed and the act, when the limit names
 a ``done_on`` fact, was not done by then) and ``met`` (done on or before the last day). An act
-dated after the evaluation day has not happened yet on that day, as everywhere in timecalc.
+dated after the evaluation day has not happened yet on that day, as everywhere in time.periods.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Values are read by the ``json`` module, so JSON means what JSON means: escaped surrogate pairs
 join into one character, tabs are whitespace, ``NaN`` and ``Infinity`` are not numbers. The limits
-are the YAML reader's (``yamlio``): a size cap, UTF-8 with an optional BOM, nesting at most
+are the YAML reader's (``reading.yaml_reader``): a size cap, UTF-8 with an optional BOM, nesting at most
 ``max_depth`` deep, duplicate keys refused; the codes are the same (``file-too-large``,
 ``not-utf8``, ``too-deep``, ``duplicate-key``, ``empty-file``), plus ``json-syntax``. Where each
 value stands comes from reading the same text with the YAML reader (JSON is YAML's flow syntax),

@@ -227,7 +227,7 @@ _ADAPTER: TypeAdapter[Any] = TypeAdapter(Event)
 def parse_event(data: Any, *, source: str = "<event>", doc: Any = None, path: tuple = ()) -> Any:
     """Validate one event given as plain data (dates as ``YYYY-MM-DD`` or ``date``) or as a model.
 
-    ``doc`` (a ``yamlio.YamlDoc``) and ``path`` say where the event stands in a file, so each
+    ``doc`` (a ``reading.yaml_reader.YamlDoc``) and ``path`` say where the event stands in a file, so each
     diagnostic carries the line and column of the offending value; ``source`` names it in the
     message."""
     if isinstance(data, _Event):
