@@ -3,7 +3,7 @@
 Same rules as ``rulepacks/national/rules/application.yaml`` (art. 5 type and permit, the art. 12
 grounds and art. 9's bar, the art. 7 materials, the art. 6 conditions), in the same stages
 (acceptance → materials → conditions), with the same period arithmetic from
-``dingdian_rules.timecalc``, and the same three deadlines of ``time_limits.yaml`` that the
+``dingdian_rules.time``, and the same three deadlines of ``time_limits.yaml`` that the
 evaluator computes for the application question (the art. 8 five-working-day notice, the art. 9
 evaluation period plus supplement days, rolled past rest days and holidays, the art. 9
 rectification period).

@@ -12,15 +12,16 @@ Typical use::
 The library never prints; the ``dingdian-rules`` command renders decisions for people.
 """
 
-from .facts.cases import load_case_file, parse_case
-from .evaluation.decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult
 from .errors import CaseError, DingdianError, Diagnostic, EvaluationError, Location, PackError
-from .evaluation.evaluate import QUESTIONS, evaluate, evaluate_all
-from .facts.models import Case
-from .packs.loader import bundled_pack_ids, check_pack, load_pack
-from .packs.resolved import ResolvedPack, ResolvedParameter, ResolvedRule
-from .conditions.trace import TraceNode
 from .time.periods import YearArrangement
+from .facts.models import Case
+from .facts.cases import load_case_file, parse_case
+from .conditions.trace import TraceNode
+from .packs.loader import bundled_pack_ids, check_pack, load_pack
+from .packs.plans import QUESTIONS
+from .packs.resolved import ResolvedPack, ResolvedParameter, ResolvedRule
+from .evaluation.decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult
+from .evaluation.evaluate import evaluate, evaluate_all
 from . import render
 from .analysis import scenarios
 
