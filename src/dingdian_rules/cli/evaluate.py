@@ -9,7 +9,8 @@ from typing import Any
 from .. import render
 from ..facts.cases import load_case_file, read_case_file
 from ..errors import CaseError, Diagnostic, Location, did_you_mean
-from ..evaluation.evaluate import QUESTIONS, evaluate, evaluate_all
+from ..evaluation.evaluate import evaluate, evaluate_all
+from ..packs.plans import QUESTIONS
 from . import _common as c
 
 EVALUATE_EPILOG = """examples:
