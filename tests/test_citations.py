@@ -13,7 +13,8 @@ import pytest
 import dingdian_rules as dr
 from dingdian_rules.packs.citations import quote_status
 from dingdian_rules.errors import PackError
-from dingdian_rules.packs.loader import bundled_pack_ids, load_pack
+from dingdian_rules.packs.chain import bundled_pack_ids
+from dingdian_rules.packs.loader import load_pack
 from dingdian_rules.render import decision_text
 
 BASE = Path(__file__).parent / "fixtures" / "packs" / "base"

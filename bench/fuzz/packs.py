@@ -44,7 +44,7 @@ from typing import Any, Callable
 from hypothesis import strategies as st
 
 import dingdian_rules as dr
-from dingdian_rules.packs import loader
+from dingdian_rules.packs import chain, loader
 from dingdian_rules.reading import yaml_reader as yamlio
 from dingdian_rules.analysis.coverage import CoverageFile
 from dingdian_rules.packs.schema import Citation, PackMeta, RuleFile, ScenarioFile, Text
@@ -71,7 +71,7 @@ def template() -> Path:
     root = scratch_root() / "template"
     if not root.exists():
         for pid in dr.bundled_pack_ids():
-            shutil.copytree(loader.bundled_root() / pid, root / pid)
+            shutil.copytree(chain.bundled_root() / pid, root / pid)
     return root
 
 
@@ -159,7 +159,7 @@ def probe_cases() -> tuple[tuple[Any, date], ...]:
         case, extras = dr.load_case_file(f)
         out.append((case, date.fromisoformat(str(extras.get("as_of", "2025-06-01")))))
     for pid in dr.bundled_pack_ids():
-        for f in sorted((loader.bundled_root() / pid / "tests").glob("*.yaml"))[:4]:
+        for f in sorted((chain.bundled_root() / pid / "tests").glob("*.yaml"))[:4]:
             doc, _ = yamlio.load_yaml_file(f)
             for s in (doc.data.get("scenarios") or [])[:2]:
                 try:
@@ -1083,7 +1083,7 @@ def run(plan: PackPlan, probe: Probe, *, cli_every: int = 4) -> None:
     every = zlib.crc32(repr(plan).encode("utf-8", "surrogatepass"))
     with fresh_dir("pack") as root:
         leaf = materialize(plan, root)
-        roots = (root.resolve(), loader.bundled_root().resolve())
+        roots = (root.resolve(), chain.bundled_root().resolve())
         try:
             pack = dr.load_pack(leaf)
             diags: tuple = ()

@@ -17,7 +17,8 @@ from .evaluation.decision import Decision, DeadlineResult, DecisionWarning, Meas
 from .errors import CaseError, DingdianError, Diagnostic, EvaluationError, Location, PackError
 from .evaluation.evaluate import QUESTIONS, evaluate, evaluate_all
 from .facts.models import Case
-from .packs.loader import bundled_pack_ids, check_pack, load_pack
+from .packs.chain import bundled_pack_ids
+from .packs.loader import check_pack, load_pack
 from .packs.resolved import ResolvedPack, ResolvedParameter, ResolvedRule
 from .conditions.trace import TraceNode
 from .time.periods import YearArrangement

@@ -6,7 +6,8 @@ from typing import Sequence
 
 from ..analysis.diff_compare import diff_packs
 from .diff import _row, _squash
-from ..packs.loader import bundled_pack_ids, load_pack
+from ..packs.chain import bundled_pack_ids
+from ..packs.loader import load_pack
 from ..packs.resolved import ResolvedPack, join_zh
 from ..packs.schema import SourceDocument
 
