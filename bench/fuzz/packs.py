@@ -2,7 +2,7 @@
 
 A mutation copies the chain of a bundled pack (its folders side by side, so a parent is found
 beside its child) into a fresh folder and changes one thing: a YAML node chosen by walking the
-file with the models that document it (``schema.PackMeta``, ``schema.RuleFile``), the file's
+file with the models that document it (``schema.PackMeta``, ``rule_schema.RuleFile``), the file's
 text, a condition, a citation, the ``extends`` chain, or the file itself (a named pipe, a
 folder, a link to ``/dev/zero``). Each operator states what the documentation says of its
 result:
@@ -47,7 +47,9 @@ import dingdian_rules as dr
 from dingdian_rules.packs import chain, loader
 from dingdian_rules.reading import yaml_reader as yamlio
 from dingdian_rules.analysis.coverage import CoverageFile
-from dingdian_rules.packs.schema import Citation, PackMeta, RuleFile, ScenarioFile, Text
+from dingdian_rules.packs.rule_schema import RuleFile
+from dingdian_rules.packs.scenario_schema import ScenarioFile
+from dingdian_rules.packs.schema import Citation, PackMeta, Text
 
 from . import oracle
 from .core import (FALSE_REJECTION, INCONSISTENT, UNLOCATED, WRONG_ACCEPTANCE, Probe, fresh_dir, scratch_root,

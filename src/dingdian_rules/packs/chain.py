@@ -19,7 +19,8 @@ from . import citations
 from ..errors import DiagnosticBag, Location, did_you_mean
 from .inheritance import RawFile, RawPack
 from .salvage import Gaps, salvage_pack_meta, salvage_rule_file
-from .schema import PackMeta, RuleFile
+from .rule_schema import RuleFile
+from .schema import PackMeta
 from ..reading.pydantic_errors import pydantic_diagnostics
 from ..reading.yaml_reader import YamlDoc, load_yaml_bytes, read_file
 
