@@ -18,7 +18,7 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
-from . import building, citations
+from . import citations, compiling
 from .chain import _FILES, read_chain
 from ..time import periods as timecalc
 from .citations import normalize_text, source_text
@@ -37,7 +37,7 @@ def clear_caches() -> None:
     cache is keyed by content, read afresh on each load)."""
     _FILES.clear()
     _ANCESTORS.clear()
-    building.clear_caches()
+    compiling.clear_caches()
     citations.source_bytes_at.cache_clear()
     citations._normalized.cache_clear()
     citations._quote_status.cache_clear()

@@ -14,10 +14,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Sequence
 
-from . import building
 from ..time import periods as timecalc
-from .building import Compiler, build_item_lists, build_rule, limits_named, param_info
+from .building import build_item_lists, build_rule
+from .compiling import Compiler, limits_named, param_info
 from .citations import check_citation, check_further, collect_sources, source_text
+from ..conditions.parser import param_names
 from ..conditions.types import BOOL, ERROR, ParamInfo
 from .limits import LimitRef
 from ..errors import DiagnosticBag, Location
@@ -282,7 +283,7 @@ def _limit_signature(m, infos: dict[str, ParamInfo], calendar: timecalc.WorkdayC
     if any(limits_named(t) for t in texts):
         return None
     params = []
-    for name in sorted({n for t in texts if t for n in building.param_names(t)}):
+    for name in sorted({n for t in texts if t for n in param_names(t)}):
         info = infos.get(name)
         if info is None or info.type is ERROR:
             return None
