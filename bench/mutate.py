@@ -58,7 +58,8 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from dingdian_rules.errors import PackError
-from dingdian_rules.packs.loader import bundled_pack_ids, bundled_root, check_pack
+from dingdian_rules.packs.chain import bundled_pack_ids, bundled_root
+from dingdian_rules.packs.loader import check_pack
 from dingdian_rules.analysis.scenarios import load_scenario_file, run_scenarios, scenario_files
 from dingdian_rules.reading.yaml_reader import load_yaml, load_yaml_file
 

@@ -27,7 +27,7 @@ from datetime import date
 from typing import Callable
 
 import dingdian_rules as dr
-from dingdian_rules.packs import loader
+from dingdian_rules.packs import chain, loader
 from dingdian_rules.time import periods as timecalc
 
 from . import handwritten
@@ -149,7 +149,7 @@ print(json.dumps({"load": time.process_time() - t0}))
 
 def pack_files(ids: list[str]) -> list[str]:
     """Every YAML file a load of the bundled packs reads: each pack.yaml and its rules/*.yaml."""
-    root = loader.bundled_root()
+    root = chain.bundled_root()
     return [str(p) for i in ids for p in [root / i / "pack.yaml", *sorted((root / i / "rules").glob("*.yaml"))]]
 
 

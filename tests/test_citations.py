@@ -13,7 +13,8 @@ import pytest
 import dingdian_rules as dr
 from dingdian_rules.packs.citations import quote_status
 from dingdian_rules.errors import PackError
-from dingdian_rules.packs.loader import bundled_pack_ids, load_pack
+from dingdian_rules.packs.chain import bundled_pack_ids
+from dingdian_rules.packs.loader import load_pack
 from dingdian_rules.render import decision_text
 
 BASE = Path(__file__).parent / "fixtures" / "packs" / "base"
@@ -186,7 +187,7 @@ def test_an_outcome_that_does_not_suit_the_kind_is_refused(tmp_path):
 
 
 def test_a_scenario_expecting_an_unknown_outcome_is_refused():
-    from dingdian_rules.packs.schema import Scenario
+    from dingdian_rules.packs.scenario_schema import Scenario
     with pytest.raises(Exception, match="conditons_met|literal"):
         Scenario.model_validate({"name": "x", "question": "application", "as_of": date(2025, 1, 1), "case": {},
                                  "expect": {"outcome": "conditons_met"}})
@@ -340,7 +341,7 @@ def test_a_city_parameter_override_is_cited_in_the_decision(tmp_path):
 
 def test_scenarios_assert_the_officer_citation_and_the_items_that_held(tmp_path):
     from dingdian_rules.analysis.scenarios import check_expectation
-    from dingdian_rules.packs.schema import Expectation
+    from dingdian_rules.packs.scenario_schema import Expectation
     pack = load_pack(make_city(tmp_path, ITEMS + RESTATE))
     case = {"conduct": {"falsified_records": True, "fictitious_services": False, "major_fund_risk": False,
                         "refused_or_obstructed_supervision": False, "obtained_designation_by_fraud": True}}
@@ -388,7 +389,7 @@ def test_a_list_of_codes_in_one_fact_list_is_tested_in_one_pass_with_the_same_an
 
 def test_decision_warning_codes_in_scenarios_are_a_closed_vocabulary():
     """A scenario that expects a misspelt warning code would never pass; it is refused when read."""
-    from dingdian_rules.packs.schema import Expectation
+    from dingdian_rules.packs.scenario_schema import Expectation
     assert Expectation(outcome="computed", warnings=["calendar-estimated"]).warnings == ["calendar-estimated"]
     with pytest.raises(Exception, match="calendar-estimate"):
         Expectation(outcome="computed", warnings=["calendar-estimate"])

@@ -14,7 +14,8 @@ from dingdian_rules.analysis.coverage import (CLASSES, STATUS_LABEL, STATUSES, a
                                      coverage_report, extract_articles, report_markdown, report_text)
 from dingdian_rules.analysis.coverage_status import encodings
 from dingdian_rules.errors import PackError
-from dingdian_rules.packs.loader import bundled_pack_ids, bundled_root, load_pack
+from dingdian_rules.packs.chain import bundled_pack_ids, bundled_root
+from dingdian_rules.packs.loader import load_pack
 
 
 # --- numerals ---------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ def test_a_coverage_file_that_is_not_a_regular_file_is_refused_not_skipped(tmp_p
     if kind == "fifo" and not hasattr(os, "mkfifo"):
         pytest.skip("no named pipes here")
     pack = tmp_path / "national"
-    shutil.copytree(dr.packs.loader.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
+    shutil.copytree(dr.packs.chain.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
     path = pack / "coverage.yaml"
     path.unlink()
     if kind == "fifo":
@@ -80,7 +80,7 @@ def test_a_wrong_holiday_arrangement_in_pack_yaml_is_a_located_error_not_a_value
     """Found by the `packs` category (operator `holidays`): load_pack raised the ValueError of
     timecalc.YearArrangement from inside the loader, a traceback for `validate`."""
     pack = tmp_path / "national"
-    shutil.copytree(dr.packs.loader.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
+    shutil.copytree(dr.packs.chain.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
     meta = pack / "pack.yaml"
     text = meta.read_text(encoding="utf-8")
     assert "holidays: []" in text
@@ -129,7 +129,7 @@ def test_a_lone_surrogate_in_a_source_documents_text_does_not_stop_the_fingerpri
     """Found by the `packs` category (operator `unicode-text`, sources[0].issuer += '\\udfff'):
     the pack loaded, then its fingerprint (and so every decision) raised UnicodeEncodeError."""
     pack = tmp_path / "national"
-    shutil.copytree(dr.packs.loader.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
+    shutil.copytree(dr.packs.chain.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
     meta = pack / "pack.yaml"
     text = meta.read_text(encoding="utf-8")
     assert "    issuer: 国家医疗保障局\n" in text
@@ -147,7 +147,7 @@ def test_coverage_files_are_read_strictly_like_the_rest_of_a_pack(tmp_path, writ
     coverage.yaml was read in pydantic's lax mode, so `19.0`, `'19'` and even `true` (article 1)
     were silently taken as article numbers (the review's D4, in the one pack file it missed)."""
     pack = tmp_path / "national"
-    shutil.copytree(dr.packs.loader.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
+    shutil.copytree(dr.packs.chain.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
     cov = pack / "coverage.yaml"
     text = cov.read_text(encoding="utf-8")
     assert "{article: 19, " in text
@@ -162,7 +162,7 @@ def test_a_parent_whose_pack_yaml_is_a_dangling_link_is_an_error_not_the_bundled
     """Found by the `packs` category (operator `special-file`, national/pack.yaml a dangling link
     beside qinghai_agreement): the child loaded with the bundled national instead, silently."""
     for pid in ("national", "qinghai_agreement"):
-        shutil.copytree(dr.packs.loader.bundled_root() / pid, tmp_path / pid, ignore=shutil.ignore_patterns("tests"))
+        shutil.copytree(dr.packs.chain.bundled_root() / pid, tmp_path / pid, ignore=shutil.ignore_patterns("tests"))
     meta = tmp_path / "national" / "pack.yaml"
     meta.unlink()
     meta.symlink_to(tmp_path / "moved-away.yaml")
@@ -194,7 +194,7 @@ def test_a_file_name_no_file_can_have_is_a_missing_file_not_a_traceback(tmp_path
     """Found by the `packs` category (operator `unicode-text`, sources[0].file += '\\ud800'):
     reading the source raised UnicodeEncodeError (a NUL in the name: ValueError) out of load_pack."""
     pack = tmp_path / "national"
-    shutil.copytree(dr.packs.loader.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
+    shutil.copytree(dr.packs.chain.bundled_root() / "national", pack, ignore=shutil.ignore_patterns("tests"))
     meta = pack / "pack.yaml"
     text = meta.read_text(encoding="utf-8")
     meta.write_text(text.replace("file: sources/national_nhsa_order_2_2020.txt", f'file: "{name}"'), encoding="utf-8")
@@ -234,12 +234,12 @@ def test_a_condition_shared_from_a_load_still_in_progress_counts_its_time_limit(
     first load is held just before it binds its limits while a second one loads and evaluates."""
     import threading
 
-    from dingdian_rules.packs import loader
+    from dingdian_rules.packs import loader, resolving
 
     copy = tmp_path / "national"
-    shutil.copytree(dr.packs.loader.bundled_root() / "national", copy, ignore=shutil.ignore_patterns("tests"))
+    shutil.copytree(dr.packs.chain.bundled_root() / "national", copy, ignore=shutil.ignore_patterns("tests"))
     inside, release = threading.Event(), threading.Event()
-    bind = loader._bind_limits
+    bind = resolving._bind_limits
 
     def held(*args, **kwargs):
         if threading.current_thread().name == "first":
@@ -247,7 +247,7 @@ def test_a_condition_shared_from_a_load_still_in_progress_counts_its_time_limit(
             release.wait(60)
         return bind(*args, **kwargs)
 
-    monkeypatch.setattr(loader, "_bind_limits", held)
+    monkeypatch.setattr(resolving, "_bind_limits", held)
     loader.clear_caches()  # nothing compiled yet: the first load compiles the conditions
     first = threading.Thread(target=dr.load_pack, args=(copy,), name="first")
     first.start()
@@ -269,7 +269,7 @@ def test_an_emptied_source_text_that_no_quote_cites_is_refused(tmp_path):
     loaded, since no quote cites 通医保发〔2023〕67号 and so nothing read its articles. A source text
     with no text is now refused on its own (source-empty), located at its file: in pack.yaml."""
     for pid in ("national", "jiangsu", "jiangsu_nantong"):
-        shutil.copytree(dr.packs.loader.bundled_root() / pid, tmp_path / pid, ignore=shutil.ignore_patterns("tests"))
+        shutil.copytree(dr.packs.chain.bundled_root() / pid, tmp_path / pid, ignore=shutil.ignore_patterns("tests"))
     (tmp_path / "jiangsu_nantong" / "sources" / "jiangsu_sybg_2023_3_with_nantong_forward.txt").write_bytes(b"")
     report = validate_pack(tmp_path / "jiangsu_nantong")
     errors = [d for d in report.diagnostics if d.severity == "error"]

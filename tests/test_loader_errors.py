@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from dingdian_rules import PackError, ResolvedPack, check_pack, load_pack
-from dingdian_rules.packs import loader
+from dingdian_rules.packs import resolving
 
 FIX = Path(__file__).parent / "fixtures" / "packs"
 REPO_PACKS = Path(__file__).resolve().parents[1] / "rulepacks"
@@ -170,12 +170,12 @@ def created_packs(monkeypatch):
     """Weak references to every ResolvedPack the loader builds during the test."""
     made: list[weakref.ref] = []
 
-    class Tracked(loader.ResolvedPack):
+    class Tracked(resolving.ResolvedPack):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             made.append(weakref.ref(self))
 
-    monkeypatch.setattr(loader, "ResolvedPack", Tracked)
+    monkeypatch.setattr(resolving, "ResolvedPack", Tracked)
     return made
 
 

@@ -60,7 +60,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not installed; pytest may run elsewhere
 from bench import mutate  # noqa: E402
-from dingdian_rules.packs.loader import bundled_root, check_pack  # noqa: E402
+from dingdian_rules.packs.chain import bundled_root  # noqa: E402
+from dingdian_rules.packs.loader import check_pack  # noqa: E402
 from dingdian_rules.reading.yaml_reader import load_yaml  # noqa: E402
 
 SAMPLE = [("violation_rescission_bar", "3", "2"),             # art. 12(5) 未满3年

@@ -325,7 +325,7 @@ def test_c12_offers_each_art66_option_once() -> None:
 
 def test_a_measure_listed_twice_in_one_rule_is_a_located_error(tmp_path) -> None:
     import shutil
-    from dingdian_rules.packs.loader import bundled_root
+    from dingdian_rules.packs.chain import bundled_root
     from dingdian_rules.analysis.validation import validate_pack
     for pid in ("national", "qinghai_agreement"):
         shutil.copytree(bundled_root() / pid, tmp_path / pid, ignore=shutil.ignore_patterns("tests"))

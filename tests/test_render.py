@@ -170,7 +170,7 @@ def test_pack_views():
 
 def _bundled_samples() -> list:
     """The first scenario of each bundled scenario file: real decisions of every question."""
-    from dingdian_rules.packs.loader import bundled_root
+    from dingdian_rules.packs.chain import bundled_root
     from dingdian_rules.analysis.scenarios import load_scenario_file, scenario_files
     out = []
     for pack_id in dr.bundled_pack_ids():

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules.packs.loader import bundled_root, load_pack
+from dingdian_rules.packs.chain import bundled_root
+from dingdian_rules.packs.loader import load_pack
 from dingdian_rules.analysis.scenarios import (ScenarioCase, ScenarioResult, check_expectation, load_scenario_file,
                                       run_scenario, run_scenarios, scenario_files)
-from dingdian_rules.packs.schema import Expectation
+from dingdian_rules.packs.scenario_schema import Expectation
 
 PACKS = Path(__file__).parent / "fixtures" / "cli" / "packs"
 MINI = PACKS / "mini"

@@ -8,7 +8,9 @@ import pytest
 
 from dingdian_rules.analysis.coverage import CoverageFile
 from dingdian_rules.facts.models import Case
-from dingdian_rules.packs.schema import PackMeta, RuleFile, ScenarioFile
+from dingdian_rules.packs.rule_schema import RuleFile
+from dingdian_rules.packs.scenario_schema import ScenarioFile
+from dingdian_rules.packs.schema import PackMeta
 from dingdian_rules.reading.pydantic_errors import pydantic_diagnostics
 from dingdian_rules.reading.yaml_reader import load_yaml
 

@@ -1,7 +1,7 @@
 """What the documented schema says of a value, independently of the library's validation.
 
 The fuzzer walks a pack file together with the models that document it (``schema.PackMeta``,
-``schema.RuleFile``, ``facts.Case``) to know what each node is, and judges a value it puts
+``rule_schema.RuleFile``, ``facts.Case``) to know what each node is, and judges a value it puts
 there by the strict reading docs/errors.md and docs/facts.md state: a number is not text, ``true``
 is not a number, a date is ``YYYY-MM-DD`` text, an enum value is one of its values exactly, a
 constraint (``ge``, ``min_length``, ``pattern``) holds. ``accepts`` answers True (the value has

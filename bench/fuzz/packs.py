@@ -2,7 +2,7 @@
 
 A mutation copies the chain of a bundled pack (its folders side by side, so a parent is found
 beside its child) into a fresh folder and changes one thing: a YAML node chosen by walking the
-file with the models that document it (``schema.PackMeta``, ``schema.RuleFile``), the file's
+file with the models that document it (``schema.PackMeta``, ``rule_schema.RuleFile``), the file's
 text, a condition, a citation, the ``extends`` chain, or the file itself (a named pipe, a
 folder, a link to ``/dev/zero``). Each operator states what the documentation says of its
 result:
@@ -44,10 +44,12 @@ from typing import Any, Callable
 from hypothesis import strategies as st
 
 import dingdian_rules as dr
-from dingdian_rules.packs import loader
+from dingdian_rules.packs import chain, loader
 from dingdian_rules.reading import yaml_reader as yamlio
 from dingdian_rules.analysis.coverage import CoverageFile
-from dingdian_rules.packs.schema import Citation, PackMeta, RuleFile, ScenarioFile, Text
+from dingdian_rules.packs.rule_schema import RuleFile
+from dingdian_rules.packs.scenario_schema import ScenarioFile
+from dingdian_rules.packs.schema import Citation, PackMeta, Text
 
 from . import oracle
 from .core import (FALSE_REJECTION, INCONSISTENT, UNLOCATED, WRONG_ACCEPTANCE, Probe, fresh_dir, scratch_root,
@@ -71,7 +73,7 @@ def template() -> Path:
     root = scratch_root() / "template"
     if not root.exists():
         for pid in dr.bundled_pack_ids():
-            shutil.copytree(loader.bundled_root() / pid, root / pid)
+            shutil.copytree(chain.bundled_root() / pid, root / pid)
     return root
 
 
@@ -159,7 +161,7 @@ def probe_cases() -> tuple[tuple[Any, date], ...]:
         case, extras = dr.load_case_file(f)
         out.append((case, date.fromisoformat(str(extras.get("as_of", "2025-06-01")))))
     for pid in dr.bundled_pack_ids():
-        for f in sorted((loader.bundled_root() / pid / "tests").glob("*.yaml"))[:4]:
+        for f in sorted((chain.bundled_root() / pid / "tests").glob("*.yaml"))[:4]:
             doc, _ = yamlio.load_yaml_file(f)
             for s in (doc.data.get("scenarios") or [])[:2]:
                 try:
@@ -1083,7 +1085,7 @@ def run(plan: PackPlan, probe: Probe, *, cli_every: int = 4) -> None:
     every = zlib.crc32(repr(plan).encode("utf-8", "surrogatepass"))
     with fresh_dir("pack") as root:
         leaf = materialize(plan, root)
-        roots = (root.resolve(), loader.bundled_root().resolve())
+        roots = (root.resolve(), chain.bundled_root().resolve())
         try:
             pack = dr.load_pack(leaf)
             diags: tuple = ()

@@ -17,7 +17,8 @@ from .time.periods import YearArrangement
 from .facts.models import Case
 from .facts.cases import load_case_file, parse_case
 from .conditions.trace import TraceNode
-from .packs.loader import bundled_pack_ids, check_pack, load_pack
+from .packs.chain import bundled_pack_ids
+from .packs.loader import check_pack, load_pack
 from .packs.plans import QUESTIONS
 from .packs.resolved import ResolvedPack, ResolvedParameter, ResolvedRule
 from .evaluation.decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult

@@ -7,7 +7,8 @@ from typing import Sequence
 
 from .diff import diff_packs
 from .diff_report import md_row, squash
-from ..packs.loader import bundled_pack_ids, load_pack
+from ..packs.chain import bundled_pack_ids
+from ..packs.loader import load_pack
 from ..packs.resolved import ResolvedPack, join_zh
 from ..packs.schema import SourceDocument
 

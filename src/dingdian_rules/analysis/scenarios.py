@@ -1,9 +1,10 @@
 """Scenario cases: run a pack's ``tests/*.yaml`` and compare each decision with its expectation.
 
-A scenario is an analyst's reading of the law written down as a test (``schema.Scenario``): a
-case, a question, an evaluation date and what the text says must follow. ``run_scenarios``
-returns one ``ScenarioResult`` per scenario, with every difference spelled out, so both the
-``dingdian-rules test`` command and pytest (tests/test_scenarios.py) report the same problems.
+A scenario is an analyst's reading of the law written down as a test
+(``scenario_schema.Scenario``): a case, a question, an evaluation date and what the text says must
+follow. ``run_scenarios`` returns one ``ScenarioResult`` per scenario, with every difference
+spelled out, so both the ``dingdian-rules test`` command and pytest (tests/test_scenarios.py)
+report the same problems.
 A scenario file or a scenario that does not parse is a failing result carrying its diagnostics,
 never a crash and never a silent pass.
 """
@@ -23,7 +24,7 @@ from ..evaluation.evaluate import evaluate
 from ..facts.models import Case
 from ..packs.loader import load_pack
 from ..packs.resolved import ResolvedPack, cite_zh
-from ..packs.schema import Expectation, Scenario, ScenarioFile
+from ..packs.scenario_schema import Expectation, Scenario, ScenarioFile
 from ..reading.pydantic_errors import pydantic_diagnostics
 from ..reading.yaml_reader import YamlDoc, load_yaml_file
 

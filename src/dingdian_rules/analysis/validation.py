@@ -21,7 +21,8 @@ import pydantic
 from .coverage import COVERAGE_FILE, CoverageFile, coverage_report
 from ..errors import Diagnostic, did_you_mean
 from ..facts.models import Case
-from ..packs.loader import find_pack, inspect_pack
+from ..packs.chain import find_pack
+from ..packs.loader import inspect_pack
 from ..packs.resolved import ResolvedPack
 from .scenarios import ScenarioCase, load_scenario_file, scenario_files
 from ..reading.pydantic_errors import pydantic_diagnostics

@@ -13,7 +13,8 @@ from typing import Iterable, TextIO
 
 from ..errors import Diagnostic, Location, PackError
 from ..facts.models import parse_iso_date
-from ..packs.loader import is_path_ref, load_pack
+from ..packs.chain import is_path_ref
+from ..packs.loader import load_pack
 from ..packs.resolved import ResolvedPack
 
 EXIT_OK = 0  # success (warnings allowed)
@@ -42,7 +43,7 @@ def wrap(text: str, width: int = 88) -> str:
 def pack_ref(text: str) -> str | Path:
     """Text written as a path (``./x``, ``/abs``, ``a/b``, ``.``) becomes an absolute path, so a
     pack named ``.`` still has a folder name and finds its parent beside it; anything else is a
-    pack id, whatever folders the working directory holds (``loader.is_path_ref``)."""
+    pack id, whatever folders the working directory holds (``chain.is_path_ref``)."""
     if is_path_ref(text):
         return Path(text).expanduser().resolve()
     return text

@@ -9,7 +9,7 @@ from ..analysis.coverage import CLASS_HELP, STATUSES, CoverageReport, coverage_r
 from ..analysis.coverage_views import (STATUS_LABEL, format_counts, format_percent, not_loaded_markdown, not_loaded_text,
                                report_markdown, report_text)
 from ..errors import Diagnostic, PackError
-from ..packs.loader import bundled_pack_ids
+from ..packs.chain import bundled_pack_ids
 from . import _common as c
 
 EPILOG = """examples:

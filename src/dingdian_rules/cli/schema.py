@@ -8,7 +8,9 @@ from typing import Any
 
 from ..evaluation.decision_schema import decision_json_schema
 from ..facts.models import Case
-from ..packs.schema import PackMeta, RuleFile, ScenarioFile
+from ..packs.rule_schema import RuleFile
+from ..packs.scenario_schema import ScenarioFile
+from ..packs.schema import PackMeta
 from . import _common as c
 
 EPILOG = """examples:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..packs.loader import bundled_pack_ids
+from ..packs.chain import bundled_pack_ids
 from ..analysis.scenarios import run_scenarios
 from . import _common as c
 

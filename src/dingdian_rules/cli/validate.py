@@ -7,7 +7,7 @@ import argparse
 import json
 import sys
 
-from ..packs.loader import bundled_pack_ids
+from ..packs.chain import bundled_pack_ids
 from ..analysis.validation import PackValidation, validate_pack
 from . import _common as c
 

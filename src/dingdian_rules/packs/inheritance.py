@@ -15,7 +15,8 @@ from typing import Any, Iterator
 
 from ..errors import DiagnosticBag, Location, did_you_mean
 from .resolved import ProvenanceStep
-from .schema import Citation, ItemList, NormDifference, PackMeta, Parameter, Rule, RuleFile
+from .rule_schema import ItemList, NormDifference, Parameter, Rule, RuleFile
+from .schema import Citation, PackMeta
 from ..reading.yaml_reader import YamlDoc, format_path
 
 OVERRIDABLE = ("title", "also_cites", "modality", "modality_source", "derivation", "in_principle", "when", "requires", "applies_when", "deadline",

@@ -212,7 +212,7 @@ class LimitRef:
         self.rule_id = rule_id
         self.calendar = calendar
         self._signature: Any = signature
-        self.rule: "ResolvedRule | None" = None  # set once the rule is built (loader.resolve_chain)
+        self.rule: "ResolvedRule | None" = None  # set once the rule is built (resolving.resolve_chain)
         self._spec: DeadlineSpec | None = None
         self.per_item = per_item  # one deadline per item: conditions name the item's start, due(x, d)
         self.hours = hours  # a period in hours: its end is a moment, not a day conditions compare

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..errors import DiagnosticBag
     from .inheritance import Merged
     from .inheritance import MergedRule
-    from .schema import Restatement
+    from .rule_schema import Restatement
     from ..reading.yaml_reader import YamlDoc
 
 __all__ = ["MODAL_WORDS", "UNIT_WORDS", "governing_modality", "lint_merged", "lint_numbers", "lint_restatement", "modalities_in", "modality_problem", "number_in_quote"]

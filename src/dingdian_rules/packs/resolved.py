@@ -16,7 +16,8 @@ from typing import Any, Literal
 from ..conditions.compile import CompiledExpr
 from ..conditions.parser import param_names
 from ..errors import Diagnostic, Location
-from .schema import Citation, Deadline, Measure, PackMeta, SourceDocument, Text
+from .rule_schema import Deadline, Measure
+from .schema import Citation, PackMeta, SourceDocument, Text
 from ..time.periods import WorkdayCalendar
 
 Action = Literal["defined", "inherited", "restated", "overridden", "repealed"]

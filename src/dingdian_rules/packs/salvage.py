@@ -26,7 +26,8 @@ from typing import Any
 
 import pydantic
 
-from .schema import Citation, ItemList, PackMeta, Parameter, Rule, RuleFile, SourceDocument, Text
+from .rule_schema import ItemList, Parameter, Rule, RuleFile
+from .schema import Citation, PackMeta, SourceDocument, Text
 
 __all__ = ["Gaps", "REFERENCE_CODES", "SKIPPED", "is_standin", "salvage_pack_meta", "salvage_rule_file"]
 

@@ -39,7 +39,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
 
 from pydantic import BaseModel
 
-from ..packs.building import limits_named
+from ..packs.compiling import limits_named
 from ..conditions import ast as A
 from ..facts.models import Case, Conduct, EvaluationResult, InstitutionType, Licence, Material
 from ..packs.resolved import ResolvedPack
