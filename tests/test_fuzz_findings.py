@@ -118,7 +118,7 @@ def test_the_supervisor_takes_any_finite_amount_and_agrees_with_the_native_evalu
 def test_facts_reach_durable_rules_with_their_values():
     """What the engine compares is the number sent: a fraction before every exponent, and an
     integer beyond 64 bits (which the engine would saturate) as the nearest float."""
-    from dingdian_rules.supervisor.runtime import wire_json
+    from dingdian_rules.supervisor.engine import wire_json
 
     assert wire_json({"a": 1e16, "b": 1e-05, "c": 1.5e300, "d": 2**70, "e": 3, "f": True, "g": "?", "h": 0.1}) == (
         '{"a": 1.0e+16, "b": 1.0e-05, "c": 1.5e+300, "d": 1.1805916207174113e+21, "e": 3, "f": true, "g": "?", '

@@ -171,7 +171,7 @@ PACK_IDS = ("national", "guangdong", "guangdong_foshan", "guangdong_zhongshan", 
 
 def _filled(model, day: date, flag: bool) -> dict:
     """Every fact of ``model`` given: every date is ``day``, every list holds one item."""
-    from dingdian_rules.testing import _fields
+    from dingdian_rules.testing.fact_values import _fields
     out = {}
     for name, kind, detail in _fields(model):
         if kind == "model":

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import dingdian_rules as dr
 from dingdian_rules.supervisor.events import EventError, InstitutionState, fold, parse_event
 from dingdian_rules.supervisor import Supervisor
-from dingdian_rules.supervisor.compiler import path_kind
+from dingdian_rules.supervisor.case_wire import path_kind
 
 BASE = date(2025, 1, 1)
 INST = "inst-1"
