@@ -25,6 +25,7 @@ from ..errors import DiagnosticBag, Location
 from .inheritance import Merged, RawPack, merge_chain
 from .lint import lint_merged, lint_numbers, lint_restatement
 from .overlaps import find_overlaps, overlap_diagnostics
+from .plans import build_plans
 from .resolved import (RepealedRule, ResolvedItem, ResolvedItemList, ResolvedNormDifference, ResolvedPack,
                        ResolvedParameter, ResolvedRule, SourceText, basis_of, basis_zh)
 from .salvage import SKIPPED, Gaps, is_standin
@@ -220,7 +221,6 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         warnings=tuple(d for d in bag.items if d.severity == "warning"), overlaps=tuple(overlaps),
         param_infos=MappingProxyType(dict(infos)), item_lists=MappingProxyType(item_lists),
         norm_differences=differences)
-    from .plans import build_plans  # late import: evaluate depends on resolved packs
     object.__setattr__(pack, "plans", MappingProxyType(build_plans(pack)))
     return pack
 

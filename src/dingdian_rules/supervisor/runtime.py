@@ -24,7 +24,8 @@ from typing import Any, Iterable
 
 from ..time import periods as timecalc
 from ..evaluation.decision import Decision, DecisionWarning
-from ..evaluation.evaluate import decide_from_statuses, decide_outcome
+from ..evaluation.evaluate import decide_from_statuses
+from ..packs.plans import decide_outcome
 from .event_models import OPENING_EVENTS, EventError, EventOrderError, UnknownInstitutionError, parse_event
 from ..facts.models import Case
 from .folding import InstitutionState
