@@ -20,7 +20,8 @@ from ..facts.models import Case
 from .inheritance import MergedItemList, MergedRule
 from .resolved import CompiledMeasure, ResolvedItem, ResolvedItemList, ResolvedRule, basis_of, basis_zh
 from .schema import RULE_OUTCOMES, Citation
-from ..reading.yaml_reader import YamlDoc, format_path, read_regular_file
+from ..reading.yaml_doc import YamlDoc, format_path
+from ..reading.yaml_reader import read_regular_file
 
 DURATION_UNITS = {"days", "working_days", "months", "years"}
 

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from ..errors import DiagnosticBag, Location, did_you_mean
 from .resolved import ProvenanceStep
 from .schema import Citation, ItemList, NormDifference, PackMeta, Parameter, Rule, RuleFile
-from ..reading.yaml_reader import YamlDoc, format_path
+from ..reading.yaml_doc import YamlDoc, format_path
 
 OVERRIDABLE = ("title", "also_cites", "modality", "modality_source", "derivation", "in_principle", "when", "requires", "applies_when", "deadline",
                "measures", "tier", "outcome", "note", "warning")

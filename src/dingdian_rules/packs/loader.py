@@ -39,7 +39,8 @@ from .salvage import REFERENCE_CODES, SKIPPED, Gaps, is_standin, salvage_pack_me
 from .schema import Citation
 from .schema import PackMeta, RuleFile, SourceDocument
 from ..reading.pydantic_errors import pydantic_diagnostics
-from ..reading.yaml_reader import YamlDoc, format_path, load_yaml_bytes, read_file
+from ..reading.yaml_doc import YamlDoc, format_path
+from ..reading.yaml_reader import load_yaml_bytes, read_file
 
 __all__ = ["bundled_pack_ids", "bundled_root", "check_pack", "clear_caches", "find_pack", "inspect_pack", "is_path_ref",
            "load_pack",

@@ -244,7 +244,7 @@ def _event_diagnostics(exc: pydantic.ValidationError, data: Any, source: str, do
                        path: tuple) -> list[Diagnostic]:
     from ..errors import did_you_mean
     from ..reading.pydantic_errors import pydantic_diagnostics
-    from ..reading.yaml_reader import YamlDoc, format_path
+    from ..reading.yaml_doc import YamlDoc, format_path
 
     if doc is None:
         doc, path = YamlDoc(data, {}, {}, source), ()
