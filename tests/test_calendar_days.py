@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules.time import periods as timecalc
+from dingdian_rules import time as timecalc
 from dingdian_rules.evaluation.decision_schema import DecisionModel
 from dingdian_rules.render import decision_markdown, decision_text
 

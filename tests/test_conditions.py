@@ -20,7 +20,7 @@ from dingdian_rules.conditions.parser import MAX_DEPTH, MAX_LENGTH, ConditionSyn
 from dingdian_rules.conditions.types import (BOOL, DATE, DURATION, INT, NUM, TEXT, Checker, ConditionTypeError,
                                              ParamInfo, Type)
 from dingdian_rules.facts.models import Case
-from dingdian_rules.time.periods import DEFAULT_CALENDAR
+from dingdian_rules.time.workdays import DEFAULT_CALENDAR
 from dingdian_rules.conditions.trace import build_trace, missing_facts
 
 PARAMS = {

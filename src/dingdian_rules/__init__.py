@@ -20,7 +20,7 @@ from .facts.models import Case
 from .packs.loader import bundled_pack_ids, check_pack, load_pack
 from .packs.resolved import ResolvedPack, ResolvedParameter, ResolvedRule
 from .conditions.trace import TraceNode
-from .time.periods import YearArrangement
+from .time.workdays import YearArrangement
 from . import render
 from .analysis import scenarios
 

@@ -16,7 +16,8 @@ import re
 from datetime import date
 from typing import Any, Callable
 
-from ..time import periods as timecalc
+from .. import time as timecalc
+from ..time.periods import natural_last_day
 from . import ast as A
 from .types import ParamInfo
 
@@ -334,7 +335,7 @@ class _Gen:
         if name in ("within", "elapsed"):
             if unit == "working_days":
                 return f"{self.const(_working_last_day)}({d}, {length}, {self.const(self.calendar)}, E)"
-            return f"{self.const(timecalc.natural_last_day)}({d}, {length}, {unit!r})"
+            return f"{self.const(natural_last_day)}({d}, {length}, {unit!r})"
         fn = self.const(timecalc.add_period if name == "add" else timecalc.subtract_period)
         if unit == "working_days":
             return f"{self.const(_working_day_end)}({fn}, {d}, {length}, {self.const(self.calendar)}, E)"

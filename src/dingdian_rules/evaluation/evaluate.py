@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Mapping
 
-from ..time import periods as timecalc
+from .. import time as timecalc
 from ..facts.cases import parse_case
 from ..conditions.compile import fuse
 from ..packs.limits import Counted, DeadlineSpec, count_last_day, count_moment, deadline_spec

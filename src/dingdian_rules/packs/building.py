@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Callable, Mapping
 
-from ..time import periods as timecalc
+from .. import time as timecalc
 from ..conditions.compile import CompiledExpr, compile_expr
 from ..conditions.parser import ConditionSyntaxError, param_names, parse_counted
 from ..conditions.types import BOOL, DATE, DATETIME, DURATION, ERROR, INT, NUM, TEXT, Checker, ParamInfo, Type

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import pydantic
 
 from . import building, citations
-from ..time import periods as timecalc
+from .. import time as timecalc
 from .building import Compiler, build_item_lists, build_rule, limits_named, param_info
 from .citations import check_citation, check_further, collect_sources, normalize_text, source_text
 from ..conditions.types import BOOL, ERROR, ParamInfo

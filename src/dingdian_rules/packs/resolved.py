@@ -17,7 +17,7 @@ from ..conditions.compile import CompiledExpr
 from ..conditions.parser import param_names
 from ..errors import Diagnostic, Location
 from .schema import Citation, Deadline, Measure, PackMeta, SourceDocument, Text
-from ..time.periods import WorkdayCalendar
+from ..time.workdays import WorkdayCalendar
 
 Action = Literal["defined", "inherited", "restated", "overridden", "repealed"]
 CITING_ACTIONS = ("restated", "overridden", "defined")  # the steps whose provisions a decision cites

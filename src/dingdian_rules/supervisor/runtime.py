@@ -26,7 +26,7 @@ from typing import Any, Iterable
 import durable.engine as _dr
 import durable_rules_engine as _dre
 
-from ..time import periods as timecalc
+from .. import time as timecalc
 from ..evaluation.decision import Decision, DecisionWarning
 from ..evaluation.evaluate import decide_from_statuses, decide_outcome
 from .event_models import OPENING_EVENTS, EventError, EventOrderError, UnknownInstitutionError, parse_event
