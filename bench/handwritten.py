@@ -18,7 +18,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-from dingdian_rules.facts.models import Case, EvaluationResult, InstitutionType, Licence, Material, RescissionGround
+from dingdian_rules.facts.institution import EvaluationResult, InstitutionType, Licence, Material, RescissionGround
+from dingdian_rules.facts.models import Case
 from dingdian_rules.time.periods import add_period, elapsed_period, roll_to_working_day, within_period
 from dingdian_rules.time.workdays import DEFAULT_CALENDAR, WorkdayCalendar
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from ..conditions.types import DEADLINE_STATUSES
-from ..facts.models import IsoDate as date  # every date is written YYYY-MM-DD: no numbers, no datetimes
+from ..facts.values import IsoDate as date  # every date is written YYYY-MM-DD: no numbers, no datetimes
 from ..time.periods import MAX_PERIOD
 
 RuleKind = Literal[

@@ -9,7 +9,9 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from ..errors import DingdianError, Diagnostic
-from ..facts.models import Conduct, InstitutionType, IsoDate, RegionAction, RequestKind
+from ..facts.institution import InstitutionType, RegionAction
+from ..facts.models import Conduct, RequestKind
+from ..facts.values import IsoDate
 
 __all__ = [
     "Event", "EVENT_TYPES", "OPENING_EVENTS", "EventError", "EventOrderError", "UnknownInstitutionError", "parse_event",

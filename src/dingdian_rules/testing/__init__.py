@@ -41,7 +41,8 @@ from pydantic import BaseModel
 
 from ..packs.building import limits_named
 from ..conditions import ast as A
-from ..facts.models import Case, Conduct, EvaluationResult, InstitutionType, Licence, Material
+from ..facts.institution import EvaluationResult, InstitutionType, Licence, Material
+from ..facts.models import Case, Conduct
 from ..packs.resolved import ResolvedPack
 
 __all__ = [
