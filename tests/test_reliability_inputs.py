@@ -18,7 +18,8 @@ import dingdian_rules as dr
 from dingdian_rules.conditions.codegen import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting
 from dingdian_rules.conditions.compile import compile_expr, fuse
 from dingdian_rules.conditions.parser import ConditionSyntaxError, parse_counted
-from dingdian_rules.conditions.types import DURATION, Checker, ParamInfo
+from dingdian_rules.conditions.checker import Checker
+from dingdian_rules.conditions.types import DURATION, ParamInfo
 from dingdian_rules.facts.models import Case
 from dingdian_rules.time.workdays import DEFAULT_CALENDAR
 

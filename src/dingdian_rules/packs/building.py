@@ -14,7 +14,8 @@ from typing import Callable, Mapping
 from .. import time as timecalc
 from ..conditions.compile import CompiledExpr, compile_expr
 from ..conditions.parser import ConditionSyntaxError, param_names, parse_counted
-from ..conditions.types import BOOL, DATE, DATETIME, DURATION, ERROR, INT, NUM, TEXT, Checker, ParamInfo, Type
+from ..conditions.checker import Checker
+from ..conditions.types import BOOL, DATE, DATETIME, DURATION, ERROR, INT, NUM, TEXT, ParamInfo, Type
 from ..errors import DiagnosticBag, Location, did_you_mean
 from ..facts.models import Case
 from .inheritance import MergedItemList, MergedRule
