@@ -14,8 +14,9 @@ from calendar import monthrange
 from datetime import date, timedelta
 from typing import Any
 
-from dingdian_rules.facts.models import (Case, EvaluationResult, InstitutionType, Licence, Material, PersonRole,
-                                  RescissionGround)
+from dingdian_rules.facts.institution import (EvaluationResult, InstitutionType, Licence, Material, PersonRole,
+                                       RescissionGround)
+from dingdian_rules.facts.models import Case
 
 NATIONAL_MATERIALS = [Material.application_form, Material.licence_copy, Material.management_and_finance_rules,
                       Material.it_system_materials, Material.fund_use_forecast, Material.provincial_other_materials]

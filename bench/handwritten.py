@@ -18,9 +18,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from functools import lru_cache
 
-from dingdian_rules.facts.models import Case, EvaluationResult, InstitutionType, Licence, Material, RescissionGround
-from dingdian_rules.time.periods import (DEFAULT_CALENDAR, WorkdayCalendar, add_period, elapsed_period,
-                                     roll_to_working_day, within_period)
+from dingdian_rules.facts.institution import EvaluationResult, InstitutionType, Licence, Material, RescissionGround
+from dingdian_rules.facts.models import Case
+from dingdian_rules.time.periods import add_period, elapsed_period, roll_to_working_day, within_period
+from dingdian_rules.time.workdays import DEFAULT_CALENDAR, WorkdayCalendar
 
 ELIGIBLE_TYPES = frozenset(InstitutionType) - {InstitutionType.internet_hospital, InstitutionType.other}  # art. 5 (1)-(6)
 ELIGIBLE_LICENCES = frozenset({Licence.practice_licence, Licence.tcm_clinic_record, Licence.military_civilian_service})

@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from dingdian_rules.evaluation.decision import Decision
-from dingdian_rules.facts.models import Case, EvaluationResult, RescissionGround
+from dingdian_rules.facts.institution import EvaluationResult, RescissionGround
+from dingdian_rules.facts.models import Case
 from dingdian_rules.time.periods import add_period, elapsed_period, roll_to_working_day, within_period
 
 

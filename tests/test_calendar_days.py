@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules.time import periods as timecalc
+from dingdian_rules import time as timecalc
 from dingdian_rules.evaluation.decision_schema import DecisionModel
 from dingdian_rules.render import decision_markdown, decision_text
 
@@ -115,7 +115,7 @@ rules:
 
 def test_calendar_functions_in_conditions_are_checked():
     from dingdian_rules.conditions.parser import parse_counted
-    from dingdian_rules.conditions.types import Checker
+    from dingdian_rules.conditions.checker import Checker
     from dingdian_rules.facts.models import Case
     root, _ = parse_counted("agreement.first_signed_on <= day_in_year(agreement.first_signed_on, 2, 30)")
     checker = Checker(Case, {})

@@ -13,7 +13,8 @@ import pytest
 
 from dingdian_rules.conditions.parser import ConditionSyntaxError, parse
 from dingdian_rules.reading.slips import iso_date
-from dingdian_rules.conditions.types import BOOL, DURATION, ERROR, INT, Checker, ConditionTypeError, ParamInfo
+from dingdian_rules.conditions.checker import Checker, ConditionTypeError
+from dingdian_rules.conditions.types import BOOL, DURATION, ERROR, INT, ParamInfo
 from dingdian_rules.facts.models import Case
 
 PARAMS = {"bar": ParamInfo(DURATION, (3, "years")), "beds": ParamInfo(INT, 100), "broken": ParamInfo(ERROR, None)}

@@ -15,12 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dingdian_rules.conditions import ast as A
+from dingdian_rules.conditions.checker import Checker, ConditionTypeError
 from dingdian_rules.conditions.compile import NOT_EVALUATED, CompiledExpr, compile_expr
 from dingdian_rules.conditions.parser import MAX_DEPTH, MAX_LENGTH, ConditionSyntaxError, parse, parse_counted
-from dingdian_rules.conditions.types import (BOOL, DATE, DURATION, INT, NUM, TEXT, Checker, ConditionTypeError,
-                                             ParamInfo, Type)
+from dingdian_rules.conditions.types import BOOL, DATE, DURATION, INT, NUM, TEXT, ParamInfo, Type
 from dingdian_rules.facts.models import Case
-from dingdian_rules.time.periods import DEFAULT_CALENDAR
+from dingdian_rules.time.workdays import DEFAULT_CALENDAR
 from dingdian_rules.conditions.trace import build_trace, missing_facts
 
 PARAMS = {

@@ -10,7 +10,8 @@ import chinese_calendar
 import pytest
 from chinese_calendar import constants as cc
 
-from dingdian_rules.time import holidays, periods as timecalc
+from dingdian_rules import time as timecalc
+from dingdian_rules.time import holidays
 from dingdian_rules.time.holidays import bound_walk, statutory_holidays
 
 PUBLISHED = range(2008, 2027)  # chinesecalendar 1.11 covers 2004-2026; the current holiday set dates from 2008

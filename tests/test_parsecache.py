@@ -4,6 +4,7 @@ files never reach the disk."""
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 import dingdian_rules as dr
 from dingdian_rules.packs import loader
 from dingdian_rules.reading import parse_cache as parsecache, yaml_reader as yamlio
+from dingdian_rules.reading.yaml_doc import YamlDoc
 
 ROOT = Path(__file__).resolve().parents[1]
 NATIONAL = ROOT / "rulepacks" / "national"
@@ -44,10 +46,49 @@ def parse_count(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def same(a: yamlio.YamlDoc, b: yamlio.YamlDoc) -> None:
+def same(a: YamlDoc, b: YamlDoc) -> None:
     assert a.data == b.data
     assert dict(a.locations) == dict(b.locations)
     assert dict(a.key_locations) == dict(b.key_locations)
+
+
+def reader_modules() -> set[str]:
+    """The files of reading/ that the YAML reader is made of: yaml_reader.py and every module of
+    reading/ it imports (directly or through another, inside functions too), plus parse_cache.py."""
+    folder = Path(parsecache.__file__).parent
+    todo, seen = ["yaml_reader.py"], set()
+    while todo:
+        name = todo.pop()
+        if name in seen or not (folder / name).is_file():
+            continue
+        seen.add(name)
+        for node in ast.walk(ast.parse((folder / name).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                if node.module:
+                    todo.append(node.module.split(".")[0] + ".py")
+                else:
+                    todo.extend(alias.name + ".py" for alias in node.names)
+    return seen | {"parse_cache.py"}
+
+
+def test_the_salt_hashes_every_module_of_the_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parse depends on the code of every module of the reader: a module left out of the salt
+    (say, after a split) would let an edited reader read entries written by the old one."""
+    folder = Path(parsecache.__file__).parent
+    hashed: list[str] = []
+    real = Path.read_bytes
+
+    def spy(self: Path) -> bytes:
+        data = real(self)
+        if self.parent == folder:
+            hashed.append(self.name)
+        return data
+
+    monkeypatch.setattr(Path, "read_bytes", spy)
+    parsecache._salt()
+    modules = reader_modules()
+    assert {"yaml_reader.py", "yaml_doc.py", "yaml_checking.py", "parse_cache.py"} <= modules
+    assert sorted(modules - set(hashed)) == []
 
 
 def test_a_hit_gives_exactly_the_parsed_file(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:

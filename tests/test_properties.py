@@ -24,7 +24,8 @@ from hypothesis import assume, event, example, given, strategies as st
 
 import dingdian_rules as dr
 from dingdian_rules import testing
-from dingdian_rules.facts.models import Case, InstitutionType, Licence, Material
+from dingdian_rules.facts.institution import InstitutionType, Licence, Material
+from dingdian_rules.facts.models import Case
 from dingdian_rules.testing import (QUESTION_SECTIONS, as_of_dates, cases, closed_world_facts, complete_cases, dated_cases,
                                     dates_near, facts_read, fill_unknowns, leaf_fact_paths, rules_testing_known)
 from dingdian_rules.time.periods import elapsed_period

@@ -15,11 +15,13 @@ from pathlib import Path
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules.conditions.compile import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting, compile_expr, fuse
+from dingdian_rules.conditions.codegen import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting
+from dingdian_rules.conditions.compile import compile_expr, fuse
 from dingdian_rules.conditions.parser import ConditionSyntaxError, parse_counted
-from dingdian_rules.conditions.types import DURATION, Checker, ParamInfo
+from dingdian_rules.conditions.checker import Checker
+from dingdian_rules.conditions.types import DURATION, ParamInfo
 from dingdian_rules.facts.models import Case
-from dingdian_rules.time.periods import DEFAULT_CALENDAR
+from dingdian_rules.time.workdays import DEFAULT_CALENDAR
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "reliability"
@@ -259,7 +261,7 @@ def test_deadlines_past_the_calendar_have_no_due_day_and_a_warning():
 
 
 def test_timecalc_raises_a_typed_error_and_offers_safe_helpers():
-    from dingdian_rules.time import periods as tc
+    from dingdian_rules import time as tc
     for fn, day, unit, after in ((tc.add_period, date(9999, 12, 31), "days", True),
                                  (tc.add_period, date(9999, 12, 31), "months", True),
                                  (tc.add_period, date(9999, 12, 31), "working_days", True),
@@ -296,7 +298,7 @@ def _naive_walk(cal, d: date, n: int, step: int) -> tuple[date, bool]:
 @pytest.mark.parametrize("start", [date(2026, 12, 20), date(2027, 3, 4), date(2030, 12, 28), date(2100, 6, 15)])
 @pytest.mark.parametrize("n", [1, 5, 6, 11, 260, 261, 1000, 5003])
 def test_working_day_walk_skips_weeks_in_estimated_years_with_the_same_result(start, n):
-    from dingdian_rules.time import periods as tc
+    from dingdian_rules import time as tc
     for step, fn in ((1, tc.add_period), (-1, tc.subtract_period)):
         got = fn(start, n, "working_days")
         day, estimated = _naive_walk(tc.DEFAULT_CALENDAR, start, n, step)

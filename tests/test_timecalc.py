@@ -15,17 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dingdian_rules.time import periods as timecalc
+from dingdian_rules.time.days import ComputedDate
 from dingdian_rules.time.periods import (
-    DEFAULT_CALENDAR,
-    ComputedDate,
-    WorkdayCalendar,
-    YearArrangement,
     add_period,
     elapsed_period,
     roll_to_working_day,
     subtract_period,
     within_period,
 )
+from dingdian_rules.time.workdays import DEFAULT_CALENDAR, WorkdayCalendar, YearArrangement
 
 D = date
 

@@ -13,7 +13,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from dingdian_rules.errors import Location
 from dingdian_rules.reading.pydantic_errors import pydantic_diagnostics
-from dingdian_rules.reading.yaml_reader import YamlDoc, format_path, load_yaml, load_yaml_file
+from dingdian_rules.reading.yaml_doc import YamlDoc, format_path
+from dingdian_rules.reading.yaml_reader import load_yaml, load_yaml_file
 
 FIXTURES = Path(__file__).parent / "fixtures" / "yamlio"
 

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dingdian_rules.reading import yaml_reader as yamlio
+from dingdian_rules.reading.yaml_doc import YamlDoc
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted(p for d in ("rulepacks", "examples", "tests") for p in (ROOT / d).rglob("*.yaml"))
@@ -18,7 +19,7 @@ FILES = sorted(p for d in ("rulepacks", "examples", "tests") for p in (ROOT / d)
 pytestmark = pytest.mark.skipif(yamlio._CParser is None, reason="PyYAML built without libyaml")
 
 
-def checked(text: str, file: str = "f.yaml") -> tuple[yamlio.YamlDoc | None, list]:
+def checked(text: str, file: str = "f.yaml") -> tuple[YamlDoc | None, list]:
     """The checking (pure-Python) loader alone: the reference the fast path must equal."""
     saved, yamlio._CParser = yamlio._CParser, None
     try:
@@ -27,7 +28,7 @@ def checked(text: str, file: str = "f.yaml") -> tuple[yamlio.YamlDoc | None, lis
         yamlio._CParser = saved
 
 
-def same_doc(fast: yamlio.YamlDoc, slow: yamlio.YamlDoc) -> None:
+def same_doc(fast: YamlDoc, slow: YamlDoc) -> None:
     assert fast.data == slow.data
     assert dict(fast.locations) == dict(slow.locations)
     assert dict(fast.key_locations) == dict(slow.key_locations)

@@ -46,6 +46,7 @@ from hypothesis import strategies as st
 import dingdian_rules as dr
 from dingdian_rules.packs import chain, loader
 from dingdian_rules.reading import yaml_reader as yamlio
+from dingdian_rules.reading.yaml_doc import format_path
 from dingdian_rules.analysis.coverage import CoverageFile
 from dingdian_rules.packs.rule_schema import RuleFile
 from dingdian_rules.packs.scenario_schema import ScenarioFile
@@ -83,7 +84,7 @@ class SeedFile:
     raw: bytes
     data: Any
     model: Any  # PackMeta or RuleFile
-    doc: Any  # yamlio.YamlDoc (locations, for text-level operators)
+    doc: Any  # yaml_doc.YamlDoc (locations, for text-level operators)
 
 
 @dataclass
@@ -977,7 +978,7 @@ def _child_reference(c: Ctx) -> PackPlan | None:
 
 # --- the strategy -----------------------------------------------------------------------------
 def _p(path: tuple) -> str:
-    return yamlio.format_path(path) or "<top>"
+    return format_path(path) or "<top>"
 
 
 @st.composite

@@ -13,7 +13,7 @@ The library never prints; the ``dingdian-rules`` command renders decisions for p
 """
 
 from .errors import CaseError, DingdianError, Diagnostic, EvaluationError, Location, PackError
-from .time.periods import YearArrangement
+from .time.workdays import YearArrangement
 from .facts.models import Case
 from .facts.cases import load_case_file, parse_case
 from .conditions.trace import TraceNode

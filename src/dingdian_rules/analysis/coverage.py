@@ -35,7 +35,8 @@ from .coverage_status import (STATUSES, VIA_STATUS, CoverageReport, DocumentRepo
 from ..errors import DiagnosticBag, Location, did_you_mean
 from ..packs.resolved import ResolvedPack, SourceText
 from ..reading.pydantic_errors import pydantic_diagnostics
-from ..reading.yaml_reader import YamlDoc, format_path, load_yaml_file
+from ..reading.yaml_doc import YamlDoc, format_path
+from ..reading.yaml_reader import load_yaml_file
 
 # Article extraction lives in ``packs.articles``, the statuses and report in ``coverage_status`` and
 # the text/Markdown views in ``coverage_views``; their names are re-exported here, the public face of

@@ -26,7 +26,8 @@ from ..packs.loader import load_pack
 from ..packs.resolved import ResolvedPack, cite_zh
 from ..packs.scenario_schema import Expectation, Scenario, ScenarioFile
 from ..reading.pydantic_errors import pydantic_diagnostics
-from ..reading.yaml_reader import YamlDoc, load_yaml_file
+from ..reading.yaml_doc import YamlDoc
+from ..reading.yaml_reader import load_yaml_file
 
 __all__ = ["ScenarioCase", "ScenarioResult", "check_expectation", "load_scenario_file", "run_scenario",
            "run_scenarios", "scenario_files"]

@@ -26,7 +26,8 @@ from ..packs.loader import inspect_pack
 from ..packs.resolved import ResolvedPack
 from .scenarios import ScenarioCase, load_scenario_file, scenario_files
 from ..reading.pydantic_errors import pydantic_diagnostics
-from ..reading.yaml_reader import format_path, load_yaml_file
+from ..reading.yaml_doc import format_path
+from ..reading.yaml_reader import load_yaml_file
 
 __all__ = ["PackValidation", "check_scenario_file", "validate_pack"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable, TextIO
 
 from ..errors import Diagnostic, Location, PackError
-from ..facts.models import parse_iso_date
+from ..facts.values import parse_iso_date
 from ..packs.chain import is_path_ref
 from ..packs.loader import load_pack
 from ..packs.resolved import ResolvedPack

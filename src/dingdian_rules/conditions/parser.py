@@ -6,10 +6,10 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..facts.models import parse_iso_date
+from ..facts.values import parse_iso_date
 from ..reading.slips import iso_date, slip_hint
 from . import ast as A
-from .compile import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting
+from .codegen import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 32

@@ -11,7 +11,7 @@ from ..facts.models import Case
 from ..packs.limits import Counted, DeadlineSpec, count_last_day, count_moment
 from ..packs.plans import Plan, decide_outcome
 from ..packs.resolved import ResolvedPack
-from ..time import periods as timecalc
+from .. import time as timecalc
 from .decision import DecisionWarning, DeadlineResult
 
 _CALENDAR_NAMES: dict[tuple[int, str, int | None, int | None], str] = {}

@@ -14,7 +14,7 @@ import math
 from datetime import date
 from typing import Any, Mapping
 
-from ..time import periods as timecalc
+from .. import time as timecalc
 from ..facts.cases import parse_case
 from ..packs.plans import QUESTIONS, Plan, decide_outcome
 from .deadlines import calendar_check, deadline_result, other_deadlines

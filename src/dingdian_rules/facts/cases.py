@@ -16,7 +16,8 @@ from ..errors import CaseError, Diagnostic, Location
 from .models import Case
 from ..reading.json_reader import load_json, load_json_file
 from ..reading.pydantic_errors import pydantic_diagnostics
-from ..reading.yaml_reader import YamlDoc, load_yaml, load_yaml_file
+from ..reading.yaml_doc import YamlDoc
+from ..reading.yaml_reader import load_yaml, load_yaml_file
 
 
 def parse_case(data: Mapping[str, Any], *, source: str = "<case>") -> Case:

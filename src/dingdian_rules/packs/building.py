@@ -17,7 +17,7 @@ from .compiling import Compiler, _offset_location
 from .inheritance import MergedItemList, MergedRule
 from .resolved import CompiledMeasure, ResolvedItem, ResolvedItemList, ResolvedRule, basis_of, basis_zh
 from .schema import RULE_OUTCOMES, Citation
-from ..reading.yaml_reader import YamlDoc, format_path
+from ..reading.yaml_doc import YamlDoc, format_path
 
 
 def _rate(value: str | None, params: dict[str, ParamInfo], where, bag: DiagnosticBag) -> float | None:

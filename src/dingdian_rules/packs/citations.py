@@ -16,7 +16,8 @@ from .articles import ArticleText, split_articles
 from ..errors import DiagnosticBag, did_you_mean
 from .resolved import SourceText
 from .schema import Citation
-from ..reading.yaml_reader import YamlDoc, format_path, read_regular_file
+from ..reading.yaml_doc import YamlDoc, format_path
+from ..reading.yaml_reader import read_regular_file
 
 if TYPE_CHECKING:
     from .inheritance import RawPack

@@ -11,13 +11,15 @@ import re
 from functools import lru_cache
 from typing import Callable, Mapping
 
-from ..time import periods as timecalc
+from .. import time as timecalc
 from ..conditions.compile import CompiledExpr, compile_expr
 from ..conditions.parser import ConditionSyntaxError, param_names, parse_counted
-from ..conditions.types import DURATION, ERROR, INT, NUM, TEXT, Checker, ParamInfo, Type
+from ..conditions.checker import Checker
+from ..conditions.types import DURATION, ERROR, INT, NUM, TEXT, ParamInfo, Type
 from ..errors import DiagnosticBag, Location
 from ..facts.models import Case
-from ..reading.yaml_reader import YamlDoc, format_path, read_regular_file
+from ..reading.yaml_doc import YamlDoc, format_path
+from ..reading.yaml_reader import read_regular_file
 
 DURATION_UNITS = {"days", "working_days", "months", "years"}
 

@@ -17,7 +17,7 @@ from ..errors import DiagnosticBag, Location, did_you_mean
 from .resolved import ProvenanceStep
 from .rule_schema import ItemList, NormDifference, Parameter, Rule, RuleFile
 from .schema import Citation, PackMeta
-from ..reading.yaml_reader import YamlDoc, format_path
+from ..reading.yaml_doc import YamlDoc, format_path
 
 OVERRIDABLE = ("title", "also_cites", "modality", "modality_source", "derivation", "in_principle", "when", "requires", "applies_when", "deadline",
                "measures", "tier", "outcome", "note", "warning")

@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple
 
-from ..time import periods as timecalc
+from .. import time as timecalc
 from ..conditions.types import NOT_APPLICABLE
 from ..conditions.trace import missing_facts
 

@@ -208,7 +208,7 @@ def lint_merged(merged: "Merged", bag: "DiagnosticBag", valid_params: "set[str] 
     ``valid_params``: the parameters whose value suits their unit (a bad value is reported as
     ``bad-parameter``, not again here); entries the schema refused (stand-ins) are skipped."""
     from .salvage import is_standin
-    from ..reading.yaml_reader import format_path
+    from ..reading.yaml_doc import format_path
     for pid, mp in merged.params.items():
         value = mp.value
         if (isinstance(value, (list, bool)) or not isinstance(value, (int, float)) or mp.derivation
@@ -265,7 +265,7 @@ def _time_limit_problem(r: Any, merged: "Merged") -> str | None:
 def lint_numbers(m: "MergedRule", bag: "DiagnosticBag") -> None:
     """The numbers a rule writes (condition literals other than 0 and 1, measure rates) against
     its quotes; run once its condition compiled, so a broken condition is reported only as such."""
-    from ..reading.yaml_reader import format_path
+    from ..reading.yaml_doc import format_path
     r = m.rule
     rid = r.id
     if r.derivation:
@@ -292,7 +292,7 @@ def lint_numbers(m: "MergedRule", bag: "DiagnosticBag") -> None:
 def lint_restatement(rs: "Restatement", merged: "Merged", doc: "YamlDoc", path: tuple, bag: "DiagnosticBag") -> None:
     """A restatement repeats an inherited provision: its quote must carry the parameter's number, or
     the rule's modal word (itself, in a further citation, or where the rule's modality_source says)."""
-    from ..reading.yaml_reader import format_path
+    from ..reading.yaml_doc import format_path
     from .salvage import is_standin
     if rs.parameter is not None:
         mp = merged.params.get(rs.parameter)

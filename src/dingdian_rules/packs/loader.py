@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, Sequence
 
 from . import citations, compiling
 from .chain import _FILES, read_chain
-from ..time import periods as timecalc
+from .. import time as timecalc
 from .citations import normalize_text, source_text
 from ..errors import Diagnostic, DiagnosticBag, PackError
 from .inheritance import RawPack

@@ -14,7 +14,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Iterable, Sequence
 
-from ..time import periods as timecalc
+from .. import time as timecalc
 from .building import build_item_lists, build_rule
 from .compiling import Compiler, limits_named, param_info
 from .citations import check_citation, check_further, collect_sources, source_text
@@ -30,7 +30,7 @@ from .resolved import (RepealedRule, ResolvedItem, ResolvedItemList, ResolvedNor
                        ResolvedParameter, ResolvedRule, SourceText, basis_of, basis_zh)
 from .salvage import SKIPPED, Gaps, is_standin
 from .schema import Citation, SourceDocument
-from ..reading.yaml_reader import format_path
+from ..reading.yaml_doc import format_path
 
 __all__ = ["resolve_chain"]
 

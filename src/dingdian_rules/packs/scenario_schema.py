@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from ..facts.models import IsoDate as date  # every date is written YYYY-MM-DD: no numbers, no datetimes
+from ..facts.values import IsoDate as date  # every date is written YYYY-MM-DD: no numbers, no datetimes
 from .schema import _STRICT, DecisionWarningCode, DeadlineStatus, MeasureId, Modality, Question, QuestionOutcome
 
 

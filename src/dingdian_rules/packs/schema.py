@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from ..conditions.types import DEADLINE_STATUSES
-from ..facts.models import IsoDate as date  # every date is written YYYY-MM-DD: no numbers, no datetimes
+from ..facts.values import IsoDate as date  # every date is written YYYY-MM-DD: no numbers, no datetimes
 
 RuleKind = Literal[
     "institution_type",  # 可申请定点的医疗机构类型: requires

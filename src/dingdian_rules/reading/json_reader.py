@@ -19,7 +19,8 @@ import stat
 from typing import Any, Iterator
 
 from ..errors import Diagnostic, Location
-from .yaml_reader import YamlDoc, load_yaml
+from .yaml_doc import YamlDoc
+from .yaml_reader import load_yaml
 
 __all__ = ["load_json", "load_json_file", "load_json_lines_file", "read_text_file", "json_lines", "locate_line"]
 

@@ -62,10 +62,11 @@ _READ_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXE
 
 
 def _salt() -> bytes:
-    """What a parse depends on besides the file: the code of the YAML reader and of this cache
-    (hashed, so an edited checkout never reads entries written by older code) and PyYAML's version."""
+    """What a parse depends on besides the file: the code of the YAML reader (every module it is
+    made of: tests/test_parsecache.py checks that none is left out) and of this cache (hashed, so an
+    edited checkout never reads entries written by older code) and PyYAML's version."""
     code = hashlib.sha256()
-    for name in ("yaml_reader.py", "parse_cache.py"):
+    for name in ("yaml_reader.py", "yaml_doc.py", "yaml_checking.py", "parse_cache.py"):
         try:
             code.update(Path(__file__).with_name(name).read_bytes())
         except OSError:  # pragma: no cover - zipped or stripped installs: fall back to the version
@@ -155,7 +156,7 @@ def fetch(raw: bytes) -> tuple[Any, dict, dict] | None:
 
 
 def _spots_ok(spots: Any) -> bool:
-    """Locations as ``yamlio._MarkMap`` reads them: YAML paths to packed (line, column) ints."""
+    """Locations as ``yaml_doc._MarkMap`` reads them: YAML paths to packed (line, column) ints."""
     return (type(spots) is dict and all(type(k) is tuple for k in spots)
             and all(type(v) is int and 0 <= v < 1 << 63 for v in spots.values()))
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 
 from ..errors import Diagnostic, did_you_mean
 from .slips import BOOL_WORDS, iso_date
-from .yaml_reader import Path_, YamlDoc, format_path
+from .yaml_doc import Path_, YamlDoc, format_path
 
 __all__ = ["pydantic_diagnostics"]
 

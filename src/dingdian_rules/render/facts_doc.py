@@ -5,7 +5,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from ..conditions.types import type_of_annotation
-from ..facts.models import WRITTEN_FORMS, Case
+from ..facts.models import Case
+from ..facts.values import WRITTEN_FORMS
 
 
 def _models(root: type[BaseModel]) -> list[tuple[str, type[BaseModel]]]:

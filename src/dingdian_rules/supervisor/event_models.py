@@ -9,7 +9,9 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 from ..errors import DingdianError, Diagnostic
-from ..facts.models import Conduct, InstitutionType, IsoDate, RegionAction, RequestKind
+from ..facts.institution import InstitutionType, RegionAction
+from ..facts.models import Conduct, RequestKind
+from ..facts.values import IsoDate
 
 __all__ = [
     "Event", "EVENT_TYPES", "OPENING_EVENTS", "EventError", "EventOrderError", "UnknownInstitutionError", "parse_event",
@@ -244,7 +246,7 @@ def _event_diagnostics(exc: pydantic.ValidationError, data: Any, source: str, do
                        path: tuple) -> list[Diagnostic]:
     from ..errors import did_you_mean
     from ..reading.pydantic_errors import pydantic_diagnostics
-    from ..reading.yaml_reader import YamlDoc, format_path
+    from ..reading.yaml_doc import YamlDoc, format_path
 
     if doc is None:
         doc, path = YamlDoc(data, {}, {}, source), ()

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from typing import Any, Iterable
 
 from .event_models import OPENING_EVENTS, EventError, UnknownInstitutionError, parse_event
-from ..facts.models import (Agreement, Case, Claim, Conduct, InformationChange, Institution, InstitutionType, RegionAction,
-                    Request, Suspension)
+from ..facts.institution import Agreement, Institution, InstitutionType, RegionAction, Suspension
+from ..facts.models import Case, Claim, Conduct, InformationChange, Request
 
 __all__ = ["InstitutionState", "fold"]
 

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..time import periods as timecalc
+from .. import time as timecalc
 from ..evaluation.decision import Decision, DecisionWarning
 from ..evaluation.evaluate import decide_from_statuses
 from ..packs.plans import decide_outcome

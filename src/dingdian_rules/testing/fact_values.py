@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from hypothesis.strategies import SearchStrategy
 from pydantic import BaseModel
 
-from ..facts.models import Case, Conduct, EvaluationResult, InstitutionType, Licence, Material
+from ..facts.institution import EvaluationResult, InstitutionType, Licence, Material
+from ..facts.models import Case, Conduct
 
 REFERENCE_DATE = date(2025, 6, 1)
 
