@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import dingdian_rules as dr
-from dingdian_rules.conditions.codegen import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting
+from dingdian_rules.conditions.compile import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting
 from dingdian_rules.conditions.compile import compile_expr, fuse
 from dingdian_rules.conditions.parser import ConditionSyntaxError, parse_counted
 from dingdian_rules.conditions.checker import Checker

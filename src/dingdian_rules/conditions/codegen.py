@@ -9,9 +9,9 @@ the fact without slowing the untraced path. ``est`` collects calendar years that
 count had to estimate, and ``timecalc.BEFORE_CALENDAR``/``AFTER_CALENDAR`` when an ``add``/``sub``
 day lies outside 0001-01-01..9999-12-31 (the day is then unknown).
 
-The helpers the generated code calls (count bounds, working-day and calendar-end arithmetic) and
-the limits on how deeply that code may nest (``code_nesting``, enforced by the parser) are here
-too, beside the generator whose output they describe. ``compile.CompiledExpr`` runs it.
+The helpers the generated code calls (count bounds, working-day and calendar-end arithmetic) are
+here too. The limits on how deeply the generated code may nest (``compile.code_nesting``, enforced
+by the parser) and ``compile.CompiledExpr``, which runs it, are in ``compile``.
 """
 
 from __future__ import annotations
@@ -321,40 +321,6 @@ class _Gen:
             self.emit(f"{r} = None if ({a} is None or {b} is None) else ({b} - {a}).days")
             return r
         raise ValueError(f"unknown function {name}")
-
-
-# Python refuses more than 20 nested loops and about 100 levels of indentation. The checker
-# (``parser.parse_counted``) refuses a condition whose generated code would need more, so a
-# condition that loads always compiles; the limits are far above anything a rule needs.
-MAX_CODE_LEVELS = 90
-MAX_CODE_LOOPS = 16
-
-
-def code_nesting(root: A.Node) -> tuple[tuple[int, A.Node], tuple[int, A.Node]]:
-    """How deeply the code ``_Gen`` writes for this tree nests, in one walk without recursion:
-    ((block levels, the node that starts the deepest), (nested loops, the innermost quantifier)).
-    An and/or operand after the first opens one level; a quantifier's predicate opens two (its
-    guard and its loop) and a loop. Nothing else adds a level: a leaf writes at most one indented
-    line of its own."""
-    levels, loops = (0, root), (0, root)
-    stack = [(root, 0, 0)]
-    pop, push = stack.pop, stack.append
-    while stack:
-        node, lv, lp = pop()
-        if lv > levels[0]:
-            levels = (lv, node)
-        if isinstance(node, A.BoolOp):
-            for i, item in enumerate(node.items):
-                push((item, lv + (i > 0), lp))
-        elif isinstance(node, A.Quant) and node.pred is not None:
-            if lp + 1 > loops[0]:
-                loops = (lp + 1, node)
-            push((node.source, lv, lp))  # type: ignore[arg-type]
-            push((node.pred, lv + 2, lp + 1))
-        else:
-            for kid in A.children(node):
-                push((kid, lv, lp))
-    return levels, loops
 
 
 _MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}

@@ -132,3 +132,37 @@ def fuse(exprs: "list[CompiledExpr] | tuple[CompiledExpr, ...]", name: str) -> C
     lines.append("    return (" + "".join(f"{r}, " for r in results) + ")")
     exec(compile("\n".join(lines) + "\n", f"<plan {name}>", "exec"), namespace)  # noqa: S102
     return namespace["_plan"]
+
+
+# Python refuses more than 20 nested loops and about 100 levels of indentation. The checker
+# (``parser.parse_counted``) refuses a condition whose generated code would need more, so a
+# condition that loads always compiles; the limits are far above anything a rule needs.
+MAX_CODE_LEVELS = 90
+MAX_CODE_LOOPS = 16
+
+
+def code_nesting(root: A.Node) -> tuple[tuple[int, A.Node], tuple[int, A.Node]]:
+    """How deeply the code ``_Gen`` writes for this tree nests, in one walk without recursion:
+    ((block levels, the node that starts the deepest), (nested loops, the innermost quantifier)).
+    An and/or operand after the first opens one level; a quantifier's predicate opens two (its
+    guard and its loop) and a loop. Nothing else adds a level: a leaf writes at most one indented
+    line of its own."""
+    levels, loops = (0, root), (0, root)
+    stack = [(root, 0, 0)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, lv, lp = pop()
+        if lv > levels[0]:
+            levels = (lv, node)
+        if isinstance(node, A.BoolOp):
+            for i, item in enumerate(node.items):
+                push((item, lv + (i > 0), lp))
+        elif isinstance(node, A.Quant) and node.pred is not None:
+            if lp + 1 > loops[0]:
+                loops = (lp + 1, node)
+            push((node.source, lv, lp))  # type: ignore[arg-type]
+            push((node.pred, lv + 2, lp + 1))
+        else:
+            for kid in A.children(node):
+                push((kid, lv, lp))
+    return levels, loops

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from ..facts.values import parse_iso_date
 from ..reading.slips import iso_date, slip_hint
 from . import ast as A
-from .codegen import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting
+from .compile import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting
 
 MAX_LENGTH = 4000
 MAX_DEPTH = 32
