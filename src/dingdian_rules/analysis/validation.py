@@ -1,7 +1,7 @@
 """Everything ``validate`` checks of a pack: the pack itself, its coverage file and its scenarios.
 
 An analyst edits rule files, ``coverage.yaml`` and ``tests/*.yaml`` together, so one run reports
-the mistakes of all of them with ``file:line:col``: the load's diagnostics (``loader``), the
+the mistakes of all of them with ``file:line:col``: the load's diagnostics (``packs.loader``), the
 coverage file's (``coverage.coverage_report``; only its schema when the pack does not load), and
 each scenario file's: its schema, each scenario's case against the fact vocabulary, and the rule
 ids its expectations name. Running the scenarios stays the job of ``dingdian-rules test``.

@@ -1,4 +1,4 @@
-"""Safe YAML loading that records where every node is (pydantic errors: ``schema_errors``).
+"""Safe YAML loading that records where every node is (pydantic errors: ``pydantic_errors``).
 
 Packs and cases are hand-written, so every mistake must name ``file:line:col``. We only *compose*
 nodes with a SafeLoader subclass (PyYAML constructs nothing) and build plain values ourselves,
@@ -241,7 +241,7 @@ def load_yaml_file(path: str | os.PathLike[str], *, max_aliases: int = 0, max_de
                    max_bytes: int = 2_000_000, cache: bool = False) -> tuple[YamlDoc | None, list[Diagnostic]]:
     """Read a UTF-8 file (reading at most ``max_bytes``) and load it with :func:`load_yaml`.
 
-    ``cache=True`` (pack files) reads and writes the on-disk parse cache (``parsecache``): only
+    ``cache=True`` (pack files) reads and writes the on-disk parse cache (``parse_cache``): only
     files that parse without any diagnostic are stored, so every mistake is reported afresh."""
     raw, diags = read_file(path, max_bytes)
     if raw is None:
