@@ -307,3 +307,15 @@ def test_user_facing_paths_keep_working() -> None:
     assert callable(dr.load_pack) and callable(dr.evaluate) and callable(dr.render.decision_text)
     assert callable(dr.scenarios.run_scenarios) and isinstance(Supervisor, type)
     assert all(callable(f) for f in (cases, complete_cases, dated_cases))
+
+
+def test_reading_events_and_answering_do_not_load_durable_rules() -> None:
+    # supervisor/ holds the event models too; its runtime (durable_rules) loads only when asked for
+    import subprocess
+    code = ("import sys, dingdian_rules, dingdian_rules.cli, dingdian_rules.supervisor.events; "
+            "from dingdian_rules.supervisor import EventError; "
+            "assert not any(m.startswith('durable') for m in sys.modules), sorted(sys.modules); "
+            "from dingdian_rules.supervisor import Supervisor; "
+            "assert 'durable_rules_engine' in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
