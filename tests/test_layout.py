@@ -319,3 +319,44 @@ def test_reading_events_and_answering_do_not_load_durable_rules() -> None:
             "assert 'durable_rules_engine' in sys.modules")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _fresh_modules(code: str) -> set[str]:
+    """The modules a fresh interpreter has loaded after running ``code``."""
+    import subprocess
+    done = subprocess.run([sys.executable, "-c", code + "; import sys; print('\\n'.join(sys.modules))"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return set(done.stdout.split())
+
+
+def test_importing_the_package_defers_everything_a_call_does_not_need() -> None:
+    # the public face imports a name's module when the name is first used (cold start, issue 13)
+    loaded = _fresh_modules("import dingdian_rules")
+    assert not {"pydantic", "yaml", "durable", "hypothesis"} & {m.split(".")[0] for m in loaded}
+    assert not [m for m in loaded if m.startswith("dingdian_rules.")]
+    loaded = _fresh_modules("import dingdian_rules as dr; dr.load_pack")
+    assert "dingdian_rules.packs.loader" in loaded and "dingdian_rules.analysis.coverage" not in loaded
+
+
+def test_one_cli_verb_imports_only_what_it_runs() -> None:
+    example = Path(__file__).resolve().parents[1] / "examples" / "application_clinic.yaml"
+    loaded = _fresh_modules("import contextlib, io; from dingdian_rules.cli import main\n"
+                            "with contextlib.redirect_stdout(io.StringIO()):\n"
+                            f"    main(['evaluate', '--pack', 'national', {str(example)!r}, '--as-of', '2025-06-01'])\n"
+                            "pass")
+    assert "dingdian_rules.cli.evaluate" in loaded and "dingdian_rules.evaluation.evaluate" in loaded
+    for other in ("dingdian_rules.cli.coverage", "dingdian_rules.cli.replay", "dingdian_rules.cli.schema",
+                  "dingdian_rules.analysis.coverage", "dingdian_rules.supervisor.event_models", "hypothesis"):
+        assert other not in loaded, other
+
+
+def test_the_verbs_help_lines_are_the_verb_modules_own() -> None:
+    from dingdian_rules.cli import VERBS, build_parser
+    full = build_parser()  # every verb's module registered
+    sub = next(a for a in full._actions if a.__class__.__name__ == "_SubParsersAction")
+    own = {action.dest: action.help for action in sub._choices_actions}
+    assert own == {name: help_ for name, (_, help_) in VERBS.items()}
+    lazy = build_parser(["evaluate"])  # what `dingdian-rules evaluate ...` builds
+    listed = next(a for a in lazy._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert {a.dest: a.help for a in listed._choices_actions} == own

@@ -12,19 +12,25 @@ Typical use::
 The library never prints; the ``dingdian-rules`` command renders decisions for people.
 """
 
-from .errors import CaseError, DingdianError, Diagnostic, EvaluationError, Location, PackError
-from .time.workdays import YearArrangement
-from .facts.models import Case
-from .facts.cases import load_case_file, parse_case
-from .conditions.trace import TraceNode
-from .packs.chain import bundled_pack_ids
-from .packs.loader import check_pack, load_pack
-from .packs.plans import QUESTIONS
-from .packs.resolved import ResolvedPack, ResolvedParameter, ResolvedRule
-from .evaluation.decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult
-from .evaluation.evaluate import evaluate, evaluate_all
-from . import render
-from .analysis import scenarios
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from . import render
+    from .analysis import scenarios
+    from .conditions.trace import TraceNode
+    from .errors import CaseError, DingdianError, Diagnostic, EvaluationError, Location, PackError
+    from .evaluation.decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult
+    from .evaluation.evaluate import evaluate, evaluate_all
+    from .facts.cases import load_case_file, parse_case
+    from .facts.models import Case
+    from .packs.chain import bundled_pack_ids
+    from .packs.loader import check_pack, load_pack
+    from .packs.plans import QUESTIONS
+    from .packs.resolved import ResolvedPack, ResolvedParameter, ResolvedRule
+    from .time.workdays import YearArrangement
 
 __version__ = "0.1.0"
 
@@ -34,3 +40,32 @@ __all__ = [
     "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "evaluate", "evaluate_all",
     "load_case_file", "load_pack", "parse_case", "render", "scenarios", "__version__",
 ]
+
+# Each public name and the module that defines it. ``import dingdian_rules`` imports none of them:
+# a name is imported when first used, so a program that only needs, say, the errors or the CLI's
+# --help does not pay for pydantic's model building, the pack loader or the evaluator (issue 13).
+_EXPORTS: dict[str, str] = {
+    **dict.fromkeys(["CaseError", "DingdianError", "Diagnostic", "EvaluationError", "Location", "PackError"], ".errors"),
+    "YearArrangement": ".time.workdays", "Case": ".facts.models", "load_case_file": ".facts.cases",
+    "parse_case": ".facts.cases", "TraceNode": ".conditions.trace", "bundled_pack_ids": ".packs.chain",
+    "check_pack": ".packs.loader", "load_pack": ".packs.loader", "QUESTIONS": ".packs.plans",
+    **dict.fromkeys(["ResolvedPack", "ResolvedParameter", "ResolvedRule"], ".packs.resolved"),
+    **dict.fromkeys(["Decision", "DeadlineResult", "DecisionWarning", "MeasureResult", "RuleResult"], ".evaluation.decision"),
+    "evaluate": ".evaluation.evaluate", "evaluate_all": ".evaluation.evaluate",
+}
+_MODULES = {"render": ".render", "scenarios": ".analysis.scenarios"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        value = importlib.import_module(_MODULES[name], __name__)
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(_EXPORTS[name], __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

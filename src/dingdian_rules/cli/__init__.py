@@ -11,13 +11,13 @@ May import: anything in the package.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from typing import Sequence
 
 from .. import __version__
 from ..errors import CaseError, DingdianError, EvaluationError, PackError
 from . import _common as c
-from . import coverage, diff, evaluate, replay, resolve, schema, test, validate
 
 __all__ = ["build_parser", "main"]
 
@@ -43,13 +43,47 @@ Run `dingdian-rules VERB --help` for a verb's options.
 """ + c.EXIT_CODES_HELP
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Each verb, the module that defines it, and its one-line help. A command imports only the module of
+# the verb it runs (a verb's module imports what the verb needs: reports, supervision, schemas), so
+# `evaluate` does not pay for `coverage` or durable_rules; the help lines here are what `--help`
+# lists, and a test keeps them equal to the modules' own.
+VERBS: dict[str, tuple[str, str]] = {
+    "validate": ("validate", "check rule packs, coverage files and scenario files; list every error and warning"),
+    "evaluate": ("evaluate", "answer questions about a case under a pack"),
+    "explain": ("evaluate", "like evaluate, plus every candidate rule with its condition trace"),
+    "resolve": ("resolve", "show a pack flattened with its parents (parameters, rules, provenance)"),
+    "schema": ("schema", "print JSON Schemas (pack files, cases, decisions)"),
+    "test": ("test", "run the scenario cases of packs (tests/*.yaml)"),
+    "coverage": ("coverage", "account for every article of the packs' source documents"),
+    "diff": ("diff", "compare two resolved packs: parameters, rules added / overridden / repealed"),
+    "replay": ("replay", "replay supervision events; print the decisions that came due and each timeline"),
+}
+
+
+def _requested_verb(argv: Sequence[str]) -> str | None:
+    """The verb a command line names (its first word that is not an option), if it is one."""
+    word = next((a for a in argv if not a.startswith("-")), None)
+    return word if word in VERBS else None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command's parser. Given the command line, only the named verb's module is imported and
+    registered in full; every other verb is listed with its help line. Without one, every verb is
+    registered (for documentation and tests)."""
     parser = argparse.ArgumentParser(prog="dingdian-rules", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=c.Formatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
-    for module in (validate, evaluate, resolve, schema, test, coverage, diff, replay):
-        module.register(sub)
+    verb = _requested_verb(argv) if argv is not None else None
+    wanted = {m for m, _ in VERBS.values()} if argv is None else ({VERBS[verb][0]} if verb else set())
+    registered: set[str] = set()
+    for name, (module, help_) in VERBS.items():
+        if module in wanted:
+            if module not in registered:
+                importlib.import_module(f".{module}", __name__).register(sub)
+                registered.add(module)
+        else:
+            sub.add_parser(name, help=help_, add_help=False)
     return parser
 
 
@@ -69,7 +103,8 @@ def _tolerate_narrow_encodings() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit code (argparse's own exits are returned, not raised)."""
     _tolerate_narrow_encodings()
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, usage errors
