@@ -360,3 +360,12 @@ def test_the_verbs_help_lines_are_the_verb_modules_own() -> None:
     lazy = build_parser(["evaluate"])  # what `dingdian-rules evaluate ...` builds
     listed = next(a for a in lazy._actions if a.__class__.__name__ == "_SubParsersAction")
     assert {a.dest: a.help for a in listed._choices_actions} == own
+
+
+def test_help_and_version_answer_without_loading_packs() -> None:
+    loaded = _fresh_modules("import contextlib, io; from dingdian_rules.cli import main\n"
+                            "with contextlib.redirect_stdout(io.StringIO()):\n"
+                            "    assert main(['--version']) == 0 and main(['--help']) == 0\n"
+                            "pass")
+    assert not {"pydantic", "yaml"} & {m.split(".")[0] for m in loaded}
+    assert not [m for m in loaded if m.startswith(("dingdian_rules.packs", "dingdian_rules.facts"))]

@@ -9,13 +9,15 @@ import textwrap
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable, TextIO
+from typing import TYPE_CHECKING, Iterable, TextIO
 
 from ..errors import Diagnostic, Location, PackError
-from ..facts.values import parse_iso_date
-from ..packs.chain import is_path_ref
-from ..packs.loader import load_pack
-from ..packs.resolved import ResolvedPack
+
+if TYPE_CHECKING:
+    from ..packs.resolved import ResolvedPack
+
+# The pack loader and the fact models (pydantic) are imported by the functions that use them, so
+# that `--help`, `--version` and a usage error answer at once.
 
 EXIT_OK = 0  # success (warnings allowed)
 EXIT_FAILED = 1  # validation errors or failing scenarios
@@ -44,6 +46,7 @@ def pack_ref(text: str) -> str | Path:
     """Text written as a path (``./x``, ``/abs``, ``a/b``, ``.``) becomes an absolute path, so a
     pack named ``.`` still has a folder name and finds its parent beside it; anything else is a
     pack id, whatever folders the working directory holds (``chain.is_path_ref``)."""
+    from ..packs.chain import is_path_ref
     if is_path_ref(text):
         return Path(text).expanduser().resolve()
     return text
@@ -52,6 +55,7 @@ def pack_ref(text: str) -> str | Path:
 def load(text: str) -> ResolvedPack:
     """Load the pack named on the command line; a ``PackError`` names it as the user wrote it."""
     try:
+        from ..packs.loader import load_pack
         return load_pack(pack_ref(text))
     except PackError as exc:
         raise PackError(exc.diagnostics, f"pack '{text}' did not load") from None
@@ -70,6 +74,7 @@ def load_or_report(ref: str) -> ResolvedPack | None:
 
 def iso_date(text: str) -> date:
     """argparse type for ``--as-of``: a YYYY-MM-DD date."""
+    from ..facts.values import parse_iso_date
     try:
         return parse_iso_date(text)
     except ValueError:
@@ -79,6 +84,7 @@ def iso_date(text: str) -> date:
 def file_date(raw: object) -> date:
     """A date setting read from a case or events file (``as_of``): a date, or text ``YYYY-MM-DD``;
     ValueError for anything else (``20250601``, a number, a datetime)."""
+    from ..facts.values import parse_iso_date
     if isinstance(raw, date) and not isinstance(raw, datetime):
         return raw
     return parse_iso_date(raw)  # type: ignore[arg-type]
