@@ -185,6 +185,18 @@ def test_memory_stays_flat_over_supervisors_opened_and_closed():
 
 
 
+def test_close_leaves_no_ruleset_in_the_durable_rules_host():
+    """close() must also empty the host's own lists, or the host keeps the ruleset (and the rules'
+    closures, which hold the compiled pack) alive after delete_ruleset (a split of the runtime once
+    dropped that line and no test noticed)."""
+    sup = Supervisor(NATIONAL)
+    sup.post(ev("term_started", "2025-01-01", term_end="2025-12-31"))
+    host = sup._engine.host
+    assert host._ruleset_list and host._ruleset_directory  # the ruleset this test checks for
+    sup.close()
+    assert host._ruleset_list == [] and host._ruleset_directory == {}
+
+
 def test_a_supervised_pack_is_freed_with_its_last_supervisor():
     """The review's loop opens each supervisor by id (``Supervisor("national")``), so every one
     supervises a freshly loaded pack. The compiled-pack cache was keyed weakly by the pack, but its
