@@ -397,6 +397,22 @@ def test_a_pack_that_does_not_load_stops_serve_before_it_binds(tmp_path: Path) -
     assert done.returncode == 3 and "did not load" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_compact_answers_are_the_same_json_on_one_line(client: httpx.Client) -> None:
+    sc = _scenarios("national", "agreement.yaml")[1]
+    r = client.post("/v1/evaluate?compact=true", json=_body("national", sc))
+    assert r.text == _library("national", sc, indent=None) and r.text.count("\n") == 1
+    err = _error(client.post("/v1/evaluate?compact=maybe", json=_body("national", sc)), 422)
+    assert err["diagnostics"][0]["code"] == "bad-parameter"
+
+
+def test_the_load_test_runs_and_finds_every_answer_equal(capsys: pytest.CaptureFixture[str]) -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench import service as load_test
+    assert load_test.main(["--requests", "20", "--clients", "1,2", "--cases", "10", "--duration", "30"]) == 0
+    out = capsys.readouterr().out
+    assert "| 2 | 20 |" in out and "0 differing" in out
+
+
 def test_no_error_body_carries_a_traceback() -> None:
     if not ERROR_BODIES:
         pytest.skip("runs after the tests that record error bodies (run the whole file)")

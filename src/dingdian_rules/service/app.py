@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any, Callable, Iterator, Mapping
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -130,12 +131,12 @@ def create_app(packs: Mapping[str, ResolvedPack], *, on_decision: DecisionHook |
                 on_decision(d, entry.data)
         return decisions
 
-    def single(text: str, trace: bool) -> str:
+    def single(text: str, trace: bool, compact: bool) -> str:
         try:
             entry = read_body(text, packs)
         except EntryError as exc:
             raise _entry_error(exc) from None
-        return decisions_json(answer(entry, trace))
+        return decisions_json(answer(entry, trace), indent=None if compact else 2)
 
     def batch(text: str) -> Iterator[str]:
         for index, (line, make) in enumerate(batch_items(text)):
@@ -161,6 +162,13 @@ def create_app(packs: Mapping[str, ResolvedPack], *, on_decision: DecisionHook |
         message = {404: f"no endpoint {request.url.path}", 405: f"{request.method} is not allowed here"}.get(
             exc.status_code, "the request cannot be answered")
         return ServiceError(exc.status_code, code, message).response()
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_parameter(request: Request, exc: RequestValidationError) -> JSONResponse:
+        diags = [{"code": "bad-parameter", "severity": "error", "location": "", "line": None, "column": None,
+                  "message": f"query parameter '{e['loc'][-1]}' is not valid: {str(e.get('input'))[:80]!r}",
+                  "hint": "write true or false" if "bool" in e["type"] else ""} for e in exc.errors()]
+        return ServiceError(422, "invalid-request", "a query parameter is not valid", diags).response()
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
@@ -192,16 +200,17 @@ def create_app(packs: Mapping[str, ResolvedPack], *, on_decision: DecisionHook |
         return Response(_pack_text(pack(pack_id).id), media_type=JSON)
 
     @app.post("/v1/evaluate", tags=["decisions"], response_class=Response)
-    async def post_evaluate(request: Request) -> Response:
-        """Answer a question about a case: the JSON `evaluate --format json` prints."""
+    async def post_evaluate(request: Request, compact: bool = False) -> Response:
+        """Answer a question about a case: the JSON `evaluate --format json` prints (`?compact=true`:
+        the same JSON on one line, about three times cheaper to write)."""
         text = await _read(request, max_body_bytes)
-        return Response(await run_in_threadpool(single, text, False), media_type=JSON)
+        return Response(await run_in_threadpool(single, text, False, compact), media_type=JSON)
 
     @app.post("/v1/explain", tags=["decisions"], response_class=Response)
-    async def post_explain(request: Request) -> Response:
+    async def post_explain(request: Request, compact: bool = False) -> Response:
         """Like /v1/evaluate, with every rule's condition trace: what `explain --format json` prints."""
         text = await _read(request, max_body_bytes)
-        return Response(await run_in_threadpool(single, text, True), media_type=JSON)
+        return Response(await run_in_threadpool(single, text, True, compact), media_type=JSON)
 
     @app.post("/v1/evaluate/batch", tags=["decisions"], response_class=StreamingResponse)
     async def post_batch(request: Request) -> StreamingResponse:
