@@ -376,6 +376,14 @@ def test_serve_with_workers_and_chosen_packs(tmp_path: Path) -> None:
         sc = _scenarios("jiangsu", "application.yaml")[0]
         r = httpx.post(url + "/v1/evaluate", json=_body("jiangsu", sc), timeout=60)
         assert r.text == _library("jiangsu", sc)
+        # small answers must not wait for a delayed ACK (uvicorn's worker socket left Nagle on: ~45 ms each)
+        with httpx.Client(base_url=url, timeout=60) as c:
+            times = []
+            for _ in range(15):
+                t0 = time.perf_counter()
+                assert c.post("/v1/evaluate?compact=true", json=_body("jiangsu", sc)).status_code == 200
+                times.append(time.perf_counter() - t0)
+        assert sorted(times)[7] < 0.030, times
     finally:
         _stop(proc)
 
