@@ -175,6 +175,16 @@ def test_batch_streams_one_line_per_entry_in_order_and_goes_on_past_bad_ones(cli
     ERROR_BODIES.append(r.text)
 
 
+def test_a_batch_may_be_larger_than_one_request(client: httpx.Client) -> None:
+    sc = _scenarios("national", "application.yaml")[0]
+    entries = [_body("national", sc) | {"note": "x" * 30_000} for _ in range(80)]  # 2.4 MB
+    r = client.post("/v1/evaluate/batch", json=entries)
+    assert r.status_code == 200
+    lines = r.text.splitlines()
+    assert len(lines) == 80 and len(set(lines)) == 1
+    assert lines[0] + "\n" == _library("national", sc, indent=None)
+
+
 def test_batch_takes_json_lines_and_names_the_line_of_a_bad_one(client: httpx.Client) -> None:
     scs = _scenarios("jiangsu", "application.yaml")[:2]
     body = "\n".join([json.dumps(_body("jiangsu", scs[0])), '{"pack": "jiangsu", ', "",
@@ -386,6 +396,14 @@ def test_serve_with_workers_and_chosen_packs(tmp_path: Path) -> None:
         assert sorted(times)[7] < 0.030, times
     finally:
         _stop(proc)
+
+
+def test_a_port_in_use_is_a_plain_error(server: tuple[str, Path]) -> None:
+    port = server[0].rsplit(":", 1)[1]
+    done = subprocess.run([sys.executable, "-m", "dingdian_rules", "serve", "--pack", "national", "--port", port],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert done.returncode == 2 and f"cannot serve on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_serve_names_the_extra_when_fastapi_is_missing() -> None:

@@ -20,7 +20,7 @@ Needs the service extra: pip install 'dingdian-rules[service]'.
 """
 
 EXTRA_MISSING = ("error: `serve` needs FastAPI and uvicorn, which are not installed ({name} is missing); "
-                 "install the service extra: pip install 'dingdian-rules[service]'")
+                 "install the service extra: pip install 'dingdian-rules[service]' (from a checkout: pip install '.[service]')")
 
 
 def _port(text: str) -> int:
@@ -74,5 +74,11 @@ def run(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         print(EXTRA_MISSING.format(name=exc.name), file=sys.stderr)
         return c.EXIT_USAGE
-    serve(args.host, args.port, args.workers, args.packs)
+    try:
+        serve(args.host, args.port, args.workers, args.packs)
+    except SystemExit as exc:  # uvicorn exits when it cannot start, e.g. the port is taken
+        if exc.code in (0, None):
+            return c.EXIT_OK
+        print(f"error: cannot serve on {args.host}:{args.port} (the reason is logged above)", file=sys.stderr)
+        return c.EXIT_USAGE
     return c.EXIT_OK

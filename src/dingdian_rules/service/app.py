@@ -139,7 +139,7 @@ def create_app(packs: Mapping[str, ResolvedPack], *, on_decision: DecisionHook |
         return decisions_json(answer(entry, trace), indent=None if compact else 2)
 
     def batch(text: str) -> Iterator[str]:
-        for index, (line, make) in enumerate(batch_items(text)):
+        for index, (line, make) in enumerate(batch_items(text, max_batch_bytes)):
             try:
                 yield decisions_json(answer(make(packs), False), indent=None)
                 continue

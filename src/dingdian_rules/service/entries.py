@@ -22,7 +22,7 @@ from ..errors import Diagnostic, did_you_mean
 from ..facts.models import Case
 from ..facts.values import parse_iso_date
 from ..packs.plans import QUESTIONS
-from ..reading.json_reader import json_lines, load_json, parse_json
+from ..reading.json_reader import MAX_BYTES, json_lines, load_json, parse_json
 from ..reading.pydantic_errors import pydantic_diagnostics
 from ..reading.yaml_doc import Path_, YamlDoc, format_path
 
@@ -147,16 +147,17 @@ class Body:
     """A JSON document of a body (the whole body, or one line of a JSON Lines body): its text, its
     value, and its located form, read only when a mistake needs placing (and then once)."""
 
-    def __init__(self, text: str, first_line: int = 1) -> None:
-        data, diags = parse_json(text, BODY, max_depth=MAX_DEPTH, first_line=first_line)
+    def __init__(self, text: str, first_line: int = 1, max_bytes: int = MAX_BYTES) -> None:
+        data, diags = parse_json(text, BODY, max_depth=MAX_DEPTH, max_bytes=max_bytes, first_line=first_line)
         if diags:
             raise EntryError([diagnostic_record(d, ()) for d in diags], "the body is not valid JSON")
-        self.text, self.data, self.first_line = text, data, first_line
+        self.text, self.data, self.first_line, self.max_bytes = text, data, first_line, max_bytes
         self._located: YamlDoc | None = None
 
     def located(self) -> YamlDoc:
         if self._located is None:
-            doc, _ = load_json(self.text, BODY, max_depth=MAX_DEPTH + 1, first_line=self.first_line)
+            doc, _ = load_json(self.text, BODY, max_depth=MAX_DEPTH + 1, max_bytes=self.max_bytes,
+                               first_line=self.first_line)
             self._located = doc if doc is not None else YamlDoc(self.data, {}, {}, BODY)
         return self._located
 
@@ -178,13 +179,14 @@ def read_body(text: str, packs: Mapping[str, Any]) -> Entry:
     return Body(text).entry(packs)
 
 
-def batch_items(text: str) -> Iterator[tuple[int | None, Callable[[Mapping[str, Any]], Entry]]]:
+def batch_items(text: str, max_bytes: int) -> Iterator[tuple[int | None, Callable[[Mapping[str, Any]], Entry]]]:
     """The entries of a batch body, in order, each as (line, a function giving its ``Entry`` or
     raising ``EntryError``): a JSON array (entry i at pointer ``/i``, line None) or JSON Lines (each
     line its own document, pointers from that line's value). A line that is not JSON is an error
-    of its own entry; the others go on."""
+    of its own entry; the others go on. An array may be ``max_bytes`` long, a line the JSON
+    reader's limit (2 MB)."""
     if text.lstrip("\ufeff \t\r\n").startswith("["):
-        body = Body(text)
+        body = Body(text, max_bytes=max_bytes)
         for i in range(len(body.data)):
             yield None, partial(body.entry, base=(i,))
         return
