@@ -1,7 +1,7 @@
 """The ``dingdian-rules`` command: one module per verb, all printing done here.
 
 Verbs: ``validate``, ``evaluate``, ``explain``, ``resolve``, ``schema``, ``test``, ``coverage``,
-``diff``, ``replay`` (see
+``diff``, ``replay``, ``serve`` (see
 docs/cli.md). Bad input never ends in a traceback: a ``PackError`` exits 3 and a ``CaseError``
 exits 4, with every diagnostic printed to standard error as ``file:line:col: error[code]: …``.
 
@@ -37,6 +37,7 @@ EPILOG = """examples:
   dingdian-rules coverage
   dingdian-rules diff national jiangsu --format md
   dingdian-rules replay --pack national events.yaml
+  dingdian-rules serve --port 8000
 
 Run `dingdian-rules VERB --help` for a verb's options.
 
@@ -57,6 +58,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "coverage": ("coverage", "account for every article of the packs' source documents"),
     "diff": ("diff", "compare two resolved packs: parameters, rules added / overridden / repealed"),
     "replay": ("replay", "replay supervision events; print the decisions that came due and each timeline"),
+    "serve": ("serve", "serve the packs over HTTP (JSON): evaluate, explain, batches, packs, diffs, schemas"),
 }
 
 

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
 
-from ..evaluation.decision_schema import decision_json_schema
-from ..facts.models import Case
-from ..packs.rule_schema import RuleFile
-from ..packs.scenario_schema import ScenarioFile
-from ..packs.schema import PackMeta
+from ..analysis.schemas import KINDS, schemas
 from . import _common as c
 
 EPILOG = """examples:
@@ -18,22 +13,6 @@ EPILOG = """examples:
   dingdian-rules schema case --output case.schema.json
   dingdian-rules schema pack | jq '.rule_file'  # for YAML editor autocompletion
 """
-
-KINDS = ("pack", "case", "decision")
-
-
-def schemas(kind: str | None = None) -> dict[str, Any]:
-    """The schema(s) of ``kind``; ``pack`` is ``{"pack": pack.yaml, "rule_file": rules/*.yaml,
-    "scenarios": tests/*.yaml}``."""
-    build = {
-        "pack": lambda: {"pack": PackMeta.model_json_schema(), "rule_file": RuleFile.model_json_schema(),
-                         "scenarios": ScenarioFile.model_json_schema()},
-        "case": Case.model_json_schema,
-        "decision": decision_json_schema,
-    }
-    if kind is not None:
-        return build[kind]()
-    return {k: build[k]() for k in KINDS}
 
 
 def register(sub: argparse._SubParsersAction) -> None:

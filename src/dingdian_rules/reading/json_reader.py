@@ -22,7 +22,7 @@ from ..errors import Diagnostic, Location
 from .yaml_doc import YamlDoc
 from .yaml_reader import load_yaml
 
-__all__ = ["load_json", "load_json_file", "load_json_lines_file", "read_text_file", "json_lines", "locate_line"]
+__all__ = ["load_json", "parse_json", "load_json_file", "load_json_lines_file", "read_text_file", "json_lines", "locate_line"]
 
 MAX_BYTES = 2_000_000
 _JSON_HINT = "correct the JSON: keys and text in double quotes, no trailing commas, no comments"
@@ -115,6 +115,20 @@ def _duplicate_at(text: str, file: str, first_line: int) -> Location:
         if d.code == "duplicate-key" and d.location is not None and d.location.line:
             return Location(file, d.location.line + first_line - 1, d.location.column)
     return Location(file, first_line, 1)
+
+
+def parse_json(text: str, file: str, *, max_depth: int = 64, max_bytes: int = MAX_BYTES,
+               first_line: int = 1) -> tuple[Any, list[Diagnostic]]:
+    """The value of one JSON document under ``load_json``'s limits and codes, without locating
+    its values (for a caller that locates only when something is wrong, such as the service)."""
+    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        return None, [Diagnostic("file-too-large", f"file is larger than {max_bytes} bytes", Location(file),
+                                 hint="split the content into several smaller files")]
+    data, diags = _parse(text.removeprefix("\ufeff"), file, max_depth, first_line)
+    if data is None and not diags:
+        return None, [Diagnostic("empty-file", "the file holds no data", Location(file, first_line, 1),
+                                 hint="a case or events file must hold a JSON object or list")]
+    return data, diags
 
 
 def load_json(text: str, file: str, *, max_depth: int = 64, max_bytes: int = MAX_BYTES,
