@@ -23,10 +23,11 @@ from .packs.plans import QUESTIONS
 from .packs.resolved import ResolvedPack, ResolvedParameter, ResolvedRule
 from .evaluation.decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult
 from .evaluation.evaluate import evaluate, evaluate_all
+from .evaluation.identity import ENGINE_VERSION
 from . import render
 from .analysis import scenarios
 
-__version__ = "0.1.0"
+__version__ = ENGINE_VERSION  # defined below the evaluator, so that every decision names it
 
 __all__ = [
     "Case", "CaseError", "DeadlineResult", "Decision", "DecisionWarning", "Diagnostic", "DingdianError",

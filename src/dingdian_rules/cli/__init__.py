@@ -1,7 +1,7 @@
 """The ``dingdian-rules`` command: one module per verb, all printing done here.
 
 Verbs: ``validate``, ``evaluate``, ``explain``, ``resolve``, ``schema``, ``test``, ``coverage``,
-``diff``, ``replay`` (see
+``diff``, ``replay``, ``verify`` (see
 docs/cli.md). Bad input never ends in a traceback: a ``PackError`` exits 3 and a ``CaseError``
 exits 4, with every diagnostic printed to standard error as ``file:line:col: error[code]: …``.
 
@@ -17,7 +17,7 @@ from typing import Sequence
 from .. import __version__
 from ..errors import CaseError, DingdianError, EvaluationError, PackError
 from . import _common as c
-from . import coverage, diff, evaluate, replay, resolve, schema, test, validate
+from . import coverage, diff, evaluate, replay, resolve, schema, test, validate, verify
 
 __all__ = ["build_parser", "main"]
 
@@ -37,6 +37,7 @@ EPILOG = """examples:
   dingdian-rules coverage
   dingdian-rules diff national jiangsu --format md
   dingdian-rules replay --pack national events.yaml
+  dingdian-rules verify decisions.jsonl
 
 Run `dingdian-rules VERB --help` for a verb's options.
 
@@ -48,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=c.Formatter)
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="verb", metavar="VERB", required=True)
-    for module in (validate, evaluate, resolve, schema, test, coverage, diff, replay):
+    for module in (validate, evaluate, resolve, schema, test, coverage, diff, replay, verify):
         module.register(sub)
     return parser
 
