@@ -70,7 +70,7 @@ def _lines(v: Verdict) -> list[str]:
     if "pack-changed" in v.causes or "calendar-changed" in v.causes:
         out.append(f"    指纹：{v.old.get('pack_fingerprint')} → {v.new.get('pack_fingerprint')}")
     if "calendar-changed" in v.causes:
-        out.append(f"    节假日历：{_versions(v.old.get('calendar'))} → {_versions(v.new.get('calendar'))}")
+        out.append(f"    节假日历：{_versions(v.old.get('calendar'), v.new.get('calendar'))}")
     if "engine-changed" in v.causes:
         out.append(f"    引擎版本：{v.old.get('engine_version')} → {v.new.get('engine_version')}")
     if v.status == "same":
@@ -96,8 +96,10 @@ def _lines(v: Verdict) -> list[str]:
     return out
 
 
-def _versions(cal: Any) -> str:
-    return "、".join(f"{k} {v}" for k, v in sorted(cal.items())) if isinstance(cal, dict) else "未记录"
+def _versions(old: Any, new: dict[str, str]) -> str:
+    """The calendar packages whose version changed, e.g. ``chinesecalendar 1.11.0 → 1.12.0``."""
+    old = old if isinstance(old, dict) else {}
+    return "、".join(f"{k} {old.get(k, '未记录')} → {v}" for k, v in sorted(new.items()) if old.get(k) != v)
 
 
 def _list(items: list[str]) -> str:
