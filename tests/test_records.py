@@ -341,3 +341,30 @@ def test_verify_runs_as_a_command(tmp_path: Path) -> None:
                              timeout=120)
     assert checked.returncode == 0, checked.stderr
     assert json.loads(checked.stdout)["summary"]["same"] == 1
+
+
+def test_a_callers_arrangement_is_logged_and_used_again(tmp_path: Path) -> None:
+    """A pack loaded with a caller's arrangement (load_pack(holidays=...)) is re-loaded with it by
+    verify: the record keeps it, so the fingerprints match and nothing is reported changed."""
+    arrangement = dr.YearArrangement(2027, frozenset({date(2027, 1, 1)}), frozenset({date(2027, 1, 9)}), "notice")
+    pack = dr.load_pack("national", holidays=[arrangement])
+    log = tmp_path / "log.jsonl"
+    with DecisionLog(log) as out:
+        record = out.append(dr.evaluate(pack, GOOD["case"], "application", as_of=date(2025, 6, 1)),
+                            pack_ref="national", holidays=[arrangement])
+    assert record["input"]["holidays"] == [{"year": 2027, "holidays": ["2027-01-01"], "makeup_workdays": ["2027-01-09"],
+                                            "source": "notice"}]
+    (v,) = verify_log(log)
+    assert (v.status, v.causes) == ("same", ())
+
+
+def test_a_lone_surrogate_in_a_case_still_logs_one_utf8_line(tmp_path: Path) -> None:
+    """JSON's "\\ud800" is valid text a case may carry (docs/cli.md); the log line escapes it."""
+    case = {**json.loads(json.dumps(GOOD["case"], default=str)), "case_id": "\ud800x"}
+    log = tmp_path / "log.jsonl"
+    with DecisionLog(log) as out:
+        out.append(dr.evaluate(PACK, case, "application", as_of=date(2025, 6, 1)))
+    line = log.read_bytes().decode("utf-8")
+    assert json.loads(line)["input"]["case"]["case_id"] == "\ud800x"
+    (v,) = verify_log(log)
+    assert v.status == "same" and v.causes == ()
