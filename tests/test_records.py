@@ -187,6 +187,17 @@ def test_log_appends_one_valid_record_per_decision(capsys, tmp_path: Path) -> No
     assert all(isinstance(e, LogEntry) for e in entries) and [e.line for e in entries] == [1, 2]
 
 
+def test_the_logged_decision_is_the_printed_one(capsys, tmp_path: Path) -> None:
+    log = tmp_path / "decisions.jsonl"
+    code, out, err = run(capsys, "evaluate", "--pack", "national", case_file(tmp_path, UNLISTED), "--format", "json",
+                         "--log", str(log))
+    assert code == 0, err
+    (printed,) = json.loads(out)["decisions"]
+    (logged,) = [json.loads(x)["decision"] for x in log.read_text("utf-8").splitlines()]
+    assert logged == printed
+    assert printed["outcome"] == UNLISTED["expect"]["outcome"] and printed["fired"] == UNLISTED["expect"]["fired"]
+
+
 def test_log_into_a_folder_or_a_pipe_is_a_clear_error(capsys, tmp_path: Path) -> None:
     good = case_file(tmp_path, GOOD)
     code, out, err = run(capsys, "evaluate", "--pack", "national", good, "--log", str(tmp_path))
@@ -325,7 +336,7 @@ def test_a_pack_that_no_longer_loads_exits_3(capsys, tmp_path: Path, copied: Pat
 
 def test_a_missing_log_exits_4(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "verify", str(tmp_path / "nope.jsonl"))
-    assert code == 4 and "file-not-found" in err
+    assert code == 4 and "error[file-unreadable]: cannot read the log: No such file or directory" in err
 
 
 def test_verify_runs_as_a_command(tmp_path: Path) -> None:

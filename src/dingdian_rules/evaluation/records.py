@@ -148,12 +148,13 @@ def read_log(path: str | os.PathLike[str]) -> Iterator[LogEntry | Diagnostic]:
     try:
         fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
-        yield Diagnostic("file-not-found" if exc.errno == errno.ENOENT else "unreadable-file",
-                         f"cannot read the log: {exc.strerror}", Location(file), hint="give the file --log wrote")
+        yield Diagnostic("file-unreadable", f"cannot read the log: {exc.strerror}", Location(file),
+                         hint="give the file --log wrote")
         return
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        yield Diagnostic("unreadable-file", "not a regular file", Location(file), hint="give the file --log wrote")
+        yield Diagnostic("file-unreadable", "cannot read the log: not a regular file", Location(file),
+                         hint="give the file --log wrote")
         return
     os.set_blocking(fd, True)
     with os.fdopen(fd, "rb") as f:
