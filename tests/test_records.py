@@ -379,3 +379,13 @@ def test_a_lone_surrogate_in_a_case_still_logs_one_utf8_line(tmp_path: Path) -> 
     assert json.loads(line)["input"]["case"]["case_id"] == "\ud800x"
     (v,) = verify_log(log)
     assert v.status == "same" and v.causes == ()
+
+
+@pytest.mark.parametrize("example", ["conduct_breach.yaml", "deadlines_national_day.yaml", "agreement_second_suspension.yaml"])
+def test_verify_compares_what_the_decision_json_says(example: str) -> None:
+    """verify builds the new side without every rule's JSON; it must read as the JSON would."""
+    from dingdian_rules.evaluation.verification import _compared, summary_of
+    case, extras = dr.load_case_file(ROOT / "examples" / example)
+    d = dr.evaluate(PACK, case, extras["question"], as_of=date.fromisoformat(extras["as_of"]), trace=False)
+    assert summary_of(_compared(d)) == summary_of(d.to_dict())
+    assert summary_of(d.to_dict())["deadlines"] or summary_of(d.to_dict())["measures"] or example.startswith("agreement")

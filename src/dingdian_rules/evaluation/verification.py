@@ -21,6 +21,7 @@ from ..packs.loader import load_pack
 from ..packs.resolved import ResolvedPack
 from ..packs.resolving import fingerprint_with
 from ..time import calendar_versions
+from .decision import Decision
 from .evaluate import evaluate
 from .identity import ENGINE_VERSION, input_digest
 from .records import LogEntry, read_log
@@ -91,12 +92,20 @@ def summary_of(d: dict[str, Any]) -> dict[str, Any]:
             "engine_version": record.get("engine_version"), "calendar": record.get("calendar")}
 
 
+def _compared(d: Decision) -> dict[str, Any]:
+    """The parts of ``d.to_dict()`` a verdict compares, without building every rule's JSON."""
+    return {"outcome": d.outcome, "fired": list(d.fired), "missing_facts": list(d.missing_facts),
+            "deadlines": [x.to_dict() for x in d.deadlines], "measures": [m.to_dict() for m in d.measures],
+            "warnings": [w.to_dict() for w in d.warnings], "pack": {"fingerprint": d.pack_fingerprint},
+            "record": {"engine_version": ENGINE_VERSION, "calendar": calendar_versions()}}
+
+
 def verify_entry(entry: LogEntry, pack: ResolvedPack) -> Verdict:
     """Re-run one logged decision under ``pack`` (today's, loaded by the entry's reference)."""
     old = entry.decision
     record = old.get("record") or {}
     new = evaluate(pack, entry.case, entry.question, as_of=entry.as_of, trace=False)
-    before, after = summary_of(old), summary_of(new.to_dict())
+    before, after = summary_of(old), summary_of(_compared(new))
     causes = []
     old_calendar = record.get("calendar")
     if before["pack_fingerprint"] != after["pack_fingerprint"]:
