@@ -145,7 +145,7 @@ def test_model_rejects_drift():
 def test_decision_json_schema():
     schema = decision_json_schema()
     assert schema["$schema"].startswith("https://json-schema.org/")
-    assert schema["properties"]["schema_version"]["const"] == 4
+    assert schema["properties"]["schema_version"]["const"] == 5
     assert schema["additionalProperties"] is False
     rule = schema["$defs"]["RuleModel"]
     assert "note" not in rule["required"] and "trace" not in rule["required"]

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .packs.resolved import ResolvedPack, ResolvedParameter, ResolvedRule
     from .time.workdays import YearArrangement
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # equal to evaluation.identity.ENGINE_VERSION, which decisions carry (a test checks)
 
 __all__ = [
     "Case", "CaseError", "DeadlineResult", "Decision", "DecisionWarning", "Diagnostic", "DingdianError",

@@ -1,7 +1,7 @@
 """The ``dingdian-rules`` command: one module per verb, all printing done here.
 
 Verbs: ``validate``, ``evaluate``, ``explain``, ``resolve``, ``schema``, ``test``, ``coverage``,
-``diff``, ``replay``, ``serve`` (see
+``diff``, ``replay``, ``serve``, ``verify`` (see
 docs/cli.md). Bad input never ends in a traceback: a ``PackError`` exits 3 and a ``CaseError``
 exits 4, with every diagnostic printed to standard error as ``file:line:col: error[code]: …``.
 
@@ -38,6 +38,7 @@ EPILOG = """examples:
   dingdian-rules diff national jiangsu --format md
   dingdian-rules replay --pack national events.yaml
   dingdian-rules serve --port 8000
+  dingdian-rules verify decisions.jsonl
 
 Run `dingdian-rules VERB --help` for a verb's options.
 
@@ -59,6 +60,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "diff": ("diff", "compare two resolved packs: parameters, rules added / overridden / repealed"),
     "replay": ("replay", "replay supervision events; print the decisions that came due and each timeline"),
     "serve": ("serve", "serve the packs over HTTP (JSON): evaluate, explain, batches, packs, diffs, schemas"),
+    "verify": ("verify", "re-run a decision log with today's packs; report what would differ"),
 }
 
 

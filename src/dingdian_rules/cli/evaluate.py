@@ -10,6 +10,7 @@ from .. import render
 from ..facts.cases import load_case_file, read_case_file
 from ..errors import CaseError, Diagnostic, Location, did_you_mean
 from ..evaluation.evaluate import evaluate, evaluate_all
+from ..evaluation.records import DecisionLog
 from ..packs.plans import QUESTIONS
 from . import _common as c
 
@@ -17,6 +18,7 @@ EVALUATE_EPILOG = """examples:
   dingdian-rules evaluate --pack national case.yaml
   dingdian-rules evaluate --pack national case.yaml --question application --as-of 2025-06-01
   dingdian-rules evaluate --pack ./rulepacks/foshan case.json --format json
+  dingdian-rules evaluate --pack national case.yaml --log decisions.jsonl
 
 A case file holds the case itself (institution: …, application: …) or
 {case: {…}, as_of: YYYY-MM-DD, question: application}; --question and --as-of override the file.
@@ -52,6 +54,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--as-of", type=c.iso_date, metavar="YYYY-MM-DD",
                        help="evaluation date (default: the file's as_of, else today)")
         c.add_format(p)
+        p.add_argument("--log", metavar="FILE", help="append one JSON record per decision to FILE (JSON Lines, "
+                       "created when missing; `dingdian-rules verify FILE` re-runs them)")
         p.set_defaults(run=run, explain=explain)
 
 
@@ -80,6 +84,15 @@ def _settings(args: argparse.Namespace, extras: dict[str, Any]) -> tuple[str | N
 
 
 def run(args: argparse.Namespace) -> int:
+    log = DecisionLog(args.log).open() if getattr(args, "log", None) else None  # a bad path fails before any work
+    try:
+        return _run(args, log)
+    finally:
+        if log is not None:
+            log.close()
+
+
+def _run(args: argparse.Namespace, log: DecisionLog | None) -> int:
     pack = c.load(args.pack)
     case, extras = load_case_file(args.case_file)
     question, as_of = _settings(args, extras)
@@ -88,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
         decisions = [evaluate(pack, case, question, as_of=as_of, trace=trace)]
     else:
         decisions = list(evaluate_all(pack, case, as_of=as_of, trace=trace).values())
+    if log is not None:
+        for d in decisions:
+            log.append(d, pack_ref=c.pack_ref(args.pack))
     titles = render.source_titles(pack)
     if args.format == "json":
         text = render.decisions_json(decisions)

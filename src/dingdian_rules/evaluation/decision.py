@@ -17,12 +17,13 @@ from ..packs.limits import deadline_status, moment_status
 from ..packs.resolved import CitedProvision, ResolvedParameter, ResolvedRule, format_citation
 from ..packs.schema import Citation, Text
 from ..conditions.trace import TraceNode, build_trace, missing_facts
+from .identity import format_id, input_digest, new_decision_id, record_dict
 
 if TYPE_CHECKING:
     from ..packs.plans import Plan
 
-SCHEMA_VERSION = 4  # 2: nearest-first citations (cited_as, basis), cited items, parameters; 3: deadline status, done_on;
-# 4: issues 9-10's outcomes, estimated ranges, per-item and hour deadlines, measure in_principle/base_fact
+SCHEMA_VERSION = 5  # 2: nearest-first citations (cited_as, basis), cited items, parameters; 3: deadline status, done_on;
+# 4: issues 9-10's outcomes, estimated ranges, per-item and hour deadlines, measure in_principle/base_fact; 5: record
 COMBINATION_RULES = {
     "application": "The outcome is the first stage (waiver, acceptance, materials, conditions) with a firing rule; "
                    "after acceptance a ground may end the procedure instead.",
@@ -231,7 +232,7 @@ class Decision(tuple):
 
     Immutable (a tuple underneath, built in C: a decision is made per case in batch runs) with
     named read-only fields: question, outcome, as_of, pack_id, pack_chain, pack_fingerprint,
-    case_id, measures, deadlines, warnings. The rule statuses, the case and, when traced, the
+    case_id, measures, deadlines, warnings, decision_id. The rule statuses, the case and, when traced, the
     recorded node values are kept privately; ``rules``, ``missing_facts``, ``combination`` and
     the trace trees are built from them on access.
     """
@@ -241,9 +242,11 @@ class Decision(tuple):
     def __new__(cls, question: str, outcome: str, as_of: date, pack_id: str, pack_chain: tuple[str, ...],
                 pack_fingerprint: str, case_id: str | None, measures: tuple[MeasureResult, ...],
                 deadlines: tuple[DeadlineResult, ...], warnings: tuple[DecisionWarning, ...], plan: "Plan",
-                case: Any, statuses: tuple[bool | None, ...], slots: tuple[list[Any], ...] | None) -> "Decision":
+                case: Any, statuses: tuple[bool | None, ...], slots: tuple[list[Any], ...] | None,
+                decision_id: int | None = None) -> "Decision":
         return tuple.__new__(cls, (question, outcome, as_of, pack_id, pack_chain, pack_fingerprint, case_id,
-                                   measures, deadlines, warnings, plan, case, statuses, slots))
+                                   measures, deadlines, warnings, plan, case, statuses, slots,
+                                   new_decision_id() if decision_id is None else decision_id))
 
     question: str = property(itemgetter(0), doc="application, agreement, request, conduct or deadlines")  # type: ignore[assignment]
     outcome: str = property(itemgetter(1), doc="the answer (docs/questions.md)")  # type: ignore[assignment]
@@ -259,6 +262,16 @@ class Decision(tuple):
     _case: Any = property(itemgetter(11))
     _statuses: tuple[bool | None, ...] = property(itemgetter(12))  # type: ignore[assignment]
     _slots: tuple[list[Any], ...] | None = property(itemgetter(13))  # type: ignore[assignment]
+
+    @property
+    def decision_id(self) -> str:
+        """Unique per decision: a UUIDv7, ordered by the time it was made (``evaluation.identity``)."""
+        return format_id(self[14])
+
+    @property
+    def input_digest(self) -> str:
+        """``sha256:`` of the canonical input: pack id and fingerprint, question, as_of, the case."""
+        return input_digest(self.pack_id, self.pack_fingerprint, self.question, self.as_of, self._case)
 
     def __repr__(self) -> str:
         return (f"Decision(question={self.question!r}, outcome={self.outcome!r}, as_of={self.as_of!r}, "
@@ -374,6 +387,7 @@ class Decision(tuple):
             "as_of": self.as_of.isoformat(),
             "case_id": self.case_id,
             "pack": {"id": self.pack_id, "chain": list(self.pack_chain), "fingerprint": self.pack_fingerprint},
+            "record": record_dict(self[14], self.input_digest),
             "fired": list(self.fired),
             "missing_facts": list(self.missing_facts),
             "measures": [m.to_dict() for m in self.measures],

@@ -115,7 +115,28 @@ class PackRefModel(_Model):
     id: str = Field(description="Id of the pack the question was asked of (the leaf of the chain).")
     chain: list[str] = Field(description="Pack ids from the root to the leaf.")
     fingerprint: str = Field(pattern=r"^sha256:[0-9a-f]{64}$",
-                             description="Hash of everything that can change a decision (rules, parameters, sources).")
+                             description="Hash of everything that can change a decision (rules, parameters, sources, holiday "
+                             "arrangements, the calendar packages' versions).")
+
+
+class CalendarModel(_Model):
+    chinesecalendar: str = Field(description="Version of the chinesecalendar package (published holiday arrangements).")
+    tyme4py: str = Field(description="Version of the tyme4py package (lunar dates of the holidays of years without "
+                         "a notice).")
+
+
+class RecordModel(_Model):
+    decision_id: str = Field(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+                             description="Unique per decision: a UUIDv7 (RFC 9562), time-ordered.")
+    decided_at: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$",
+                            description="When the decision was made, UTC to the millisecond (the time in its id).",
+                            json_schema_extra={"format": "date-time"})
+    engine_version: str = Field(description="dingdian_rules.__version__ of the engine that decided.")
+    input_digest: str = Field(pattern=r"^sha256:[0-9a-f]{64}$",
+                              description="Hash of the canonical input: pack id and fingerprint, question, as_of "
+                              "and the case as the fact model dumps it.")
+    calendar: CalendarModel = Field(description="Versions of the holiday calendar's packages (the pack fingerprint "
+                                    "covers them too).")
 
 
 class MeasureModel(_Model):
@@ -225,7 +246,7 @@ class RuleModel(_Model):
 
 
 class DecisionModel(_Model):
-    """A decision as ``Decision.to_dict()`` writes it (schema_version 4)."""
+    """A decision as ``Decision.to_dict()`` writes it (schema_version 5)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
                               json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"})
@@ -235,6 +256,7 @@ class DecisionModel(_Model):
     as_of: IsoDate = _date("The evaluation date.")
     case_id: str | None
     pack: PackRefModel
+    record: RecordModel = Field(description="The decision's id, time, engine version and input digest.")
     fired: list[str] = Field(description="Ids of the rules that definitely fired, in evaluation order.")
     missing_facts: list[str] = Field(description="Facts that would settle the rules still unknown, sorted.")
     measures: list[MeasureModel]

@@ -343,7 +343,7 @@ class ResolvedPack:
     parameters: dict[str, ResolvedParameter]
     rules: tuple[ResolvedRule, ...]
     repealed: tuple[RepealedRule, ...]
-    _fingerprint: list  # [str] once computed, or [callable computing it]: hashing is deferred to first use
+    _fingerprint: list  # [fingerprint or callable computing it, callable giving the content fingerprint]
     calendar: WorkdayCalendar
     warnings: tuple[Diagnostic, ...] = ()
     plans: dict[str, object] = field(default_factory=dict)
@@ -356,12 +356,16 @@ class ResolvedPack:
     @property
     def fingerprint(self) -> str:
         """``sha256:`` of the canonical resolved form (chain, sources, holidays, parameters, rules,
-        repeals): recorded in every decision, so a decision names exactly the law it applied."""
-        value = self._fingerprint[0]
-        if callable(value):
-            value = value()
-            self._fingerprint[0] = value
-        return value
+        repeals) and the calendar packages' versions: recorded in every decision, so a decision
+        names exactly the law and calendar it applied."""
+        if callable(self._fingerprint[0]):
+            self._fingerprint[0] = self._fingerprint[0]()
+        return self._fingerprint[0]
+
+    @property
+    def content_fingerprint(self) -> str:
+        """The fingerprint without the calendar packages' versions (``resolving.fingerprint_with``)."""
+        return self._fingerprint[1]()
 
     def rule(self, rule_id: str) -> ResolvedRule:
         for r in self.rules:

@@ -32,7 +32,7 @@ from .salvage import SKIPPED, Gaps, is_standin
 from .schema import Citation, SourceDocument
 from ..reading.yaml_doc import format_path
 
-__all__ = ["resolve_chain"]
+__all__ = ["fingerprint_with", "resolve_chain"]
 
 
 def _calendar(chain: list[RawPack], caller: Sequence[timecalc.YearArrangement] = ()) -> timecalc.WorkdayCalendar:
@@ -88,6 +88,25 @@ def _fingerprint(chain: list[RawPack], params: dict[str, ResolvedParameter], rul
     blob = json.dumps(canon, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     # surrogatepass: a lone surrogate (a YAML "\udfff" escape: valid text, docs/cli.md) hashes too
     return "sha256:" + hashlib.sha256(blob.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def fingerprint_with(content: str, calendar: dict[str, str]) -> str:
+    """A pack's fingerprint: its content fingerprint (what it resolved to) with the versions of the
+    holiday calendar's packages (``time.calendar_versions``), which can move a working day too.
+    Kept apart so that ``verify`` can tell a pack's change from the calendar's."""
+    blob = json.dumps({"content": content, "calendar": calendar}, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def _lazy(compute: Any) -> Any:
+    """``compute()``'s value, computed on the first call and kept (hashing is deferred to first use)."""
+    box: list[str] = []
+
+    def get() -> str:
+        if not box:
+            box.append(compute())
+        return box[0]
+    return get
 
 
 def _deadline_canon(deadline) -> dict | None:
@@ -213,11 +232,12 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
     overlaps = find_overlaps(rules)
     bag.extend(overlap_diagnostics(overlaps))
     leaf_meta = leaf.meta
+    content = _lazy(lambda: _fingerprint(chain, params, rules, repealed, holidays, differences))
     pack = ResolvedPack(
         id=leaf_meta.id, name=leaf_meta.name, level=leaf_meta.level, chain=tuple(r.meta.id for r in chain),
         metas=tuple(r.meta for r in chain), folders=tuple(r.folder for r in chain), sources=sources,
         parameters=params, rules=tuple(rules), repealed=tuple(repealed),
-        _fingerprint=[lambda: _fingerprint(chain, params, rules, repealed, holidays, differences)], calendar=calendar,
+        _fingerprint=[lambda: fingerprint_with(content(), timecalc.calendar_versions()), content], calendar=calendar,
         warnings=tuple(d for d in bag.items if d.severity == "warning"), overlaps=tuple(overlaps),
         param_infos=MappingProxyType(dict(infos)), item_lists=MappingProxyType(item_lists),
         norm_differences=differences)

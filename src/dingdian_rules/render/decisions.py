@@ -222,7 +222,8 @@ def decision_text(decision: Decision, *, titles: Mapping[str, str] | None = None
             if r.trace is not None:
                 lines.append(f"    {_condition_head(r)}：")
                 lines += ["      " + line for line in trace_lines(r.trace)]
-    lines += ["", f"规则包：{d.pack_id}（继承链 {' → '.join(d.pack_chain)}）", f"指纹：{d.pack_fingerprint}"]
+    lines += ["", f"规则包：{d.pack_id}（继承链 {' → '.join(d.pack_chain)}）", f"指纹：{d.pack_fingerprint}",
+              f"决定编号：{d.decision_id}"]
     return "\n".join(lines) + "\n"
 
 
@@ -251,7 +252,8 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
              f"- 评估日期：{d.as_of.isoformat()}"]
     if d.case_id:
         lines.append(f"- 案例：{d.case_id}")
-    lines += [f"- 规则包：`{d.pack_id}`（继承链 {' → '.join(d.pack_chain)}）", f"- 指纹：`{d.pack_fingerprint}`"]
+    lines += [f"- 规则包：`{d.pack_id}`（继承链 {' → '.join(d.pack_chain)}）", f"- 指纹：`{d.pack_fingerprint}`",
+              f"- 决定编号：`{d.decision_id}`"]
     rules = d.rules
     fired = [r for r in rules if r.status == "fired"]
     if rules or d.question != "deadlines":

@@ -7,7 +7,7 @@ from .days import (AFTER_CALENDAR, BEFORE_CALENDAR, ComputedDate, DateOutOfRange
                    quarter_end, quarter_start, shift_days, year_end)
 from .periods import (MAX_PERIOD, Unit, add_period, elapsed_period, last_day_capped, roll_to_working_day,
                       subtract_period, within_period)
-from .workdays import DEFAULT_CALENDAR, WorkdayCalendar, YearArrangement, bounded, counting_at
+from .workdays import DEFAULT_CALENDAR, WorkdayCalendar, YearArrangement, bounded, calendar_versions, counting_at
 
 __all__ = [
     "AFTER_CALENDAR",
@@ -21,6 +21,7 @@ __all__ = [
     "YearArrangement",
     "add_period",
     "bounded",
+    "calendar_versions",
     "counting_at",
     "day_in_year",
     "elapsed_period",

@@ -27,6 +27,7 @@ __all__ = [
     "WorkdayCalendar",
     "YearArrangement",
     "bounded",
+    "calendar_versions",
     "counting_at",
 ]
 
@@ -38,6 +39,21 @@ _CC_RANGE: tuple[int, int] | None = (
     (min(_CC_HOLIDAYS).year, max(_CC_HOLIDAYS).year) if _CC_HOLIDAYS else None
 )
 _CC_SOURCE = f"chinesecalendar {getattr(chinese_calendar, '__version__', '?')}"
+
+
+def calendar_versions() -> dict[str, str]:
+    """The versions of the packages the holiday calendar comes from: chinesecalendar (published
+    arrangements) and tyme4py (lunar dates of the computed holidays). A new release can move a
+    working day, so both enter every pack's fingerprint and every decision record."""
+    return dict(_versions())
+
+
+@lru_cache(maxsize=1)
+def _versions() -> tuple[tuple[str, str], ...]:
+    import tyme4py  # its top level only (the lunar tables load when a year without a notice is counted)
+
+    return (("chinesecalendar", str(getattr(chinese_calendar, "__version__", "?"))),
+            ("tyme4py", str(getattr(tyme4py, "__version__", "?"))))
 
 
 @dataclass(frozen=True, slots=True)
