@@ -457,3 +457,34 @@ def test_no_error_body_carries_a_traceback() -> None:
         pytest.skip("runs after the tests that record error bodies (run the whole file)")
     for text in ERROR_BODIES:
         assert "Traceback" not in text and 'File "' not in text and ".py" not in text, text
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_log_records_every_decision_and_verify_rereads_them(tmp_path: Path, workers: str) -> None:
+    # issue 13 item 3: `--log FILE` on the service as on the CLI; verify re-runs each record
+    decisions = tmp_path / "decisions.jsonl"
+    proc, url = _start(["--workers", workers, "--pack", "national", "--log", str(decisions)], tmp_path / "log")
+    try:
+        scs = _scenarios("national", "application.yaml")[:3]
+        answers = [httpx.post(url + "/v1/evaluate", json=_body("national", sc), timeout=60) for sc in scs]
+        batch = httpx.post(url + "/v1/evaluate/batch", content="\n".join(json.dumps(_body("national", sc)) for sc in scs),
+                           timeout=60)
+        assert all(a.status_code == 200 for a in answers) and batch.status_code == 200
+    finally:
+        _stop(proc)
+    records = [json.loads(line) for line in decisions.read_text(encoding="utf-8").splitlines()]
+    assert len(records) == 6  # three single answers and a batch of three, one record per decision
+    answered = {json.loads(a.text)["decisions"][0]["record"]["decision_id"] for a in answers}
+    assert answered <= {r["decision"]["record"]["decision_id"] for r in records}
+    for r, sc in zip(records, scs):
+        assert (r["input"]["pack"], r["decision"]["outcome"]) == ("national", sc["expect"]["outcome"])
+    done = subprocess.run([sys.executable, "-m", "dingdian_rules", "verify", str(decisions)], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert done.returncode == 0, done.stdout + done.stderr  # nothing changed since: every decision the same
+
+
+def test_serve_refuses_a_log_it_cannot_write(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "dingdian_rules", "serve", "--pack", "national", "--log", str(tmp_path)],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+                          timeout=120)
+    assert done.returncode == 2 and "decision log" in done.stderr

@@ -58,6 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="worker processes, each with its own copy of the packs (default: 1)")
     p.add_argument("--pack", "-p", action="append", metavar="ID_OR_PATH", dest="packs",
                    help="serve this pack (bundled id or pack folder); repeat for more (default: every bundled pack)")
+    p.add_argument("--log", metavar="FILE", help="append one JSON record per decision to FILE (JSON Lines, the "
+                   "format of `evaluate --log`; `dingdian-rules verify FILE` re-runs it)")
     p.set_defaults(run=run)
 
 
@@ -75,7 +77,12 @@ def run(args: argparse.Namespace) -> int:
         print(EXTRA_MISSING.format(name=exc.name), file=sys.stderr)
         return c.EXIT_USAGE
     try:
-        serve(args.host, args.port, args.workers, args.packs)
+        serve(args.host, args.port, args.workers, args.packs, log=args.log)
+    except OSError as exc:  # the decision log cannot be opened: before any port is bound
+        if args.log is None or exc.filename != args.log:
+            raise
+        print(f"error: cannot write the decision log {args.log}: {exc.strerror}", file=sys.stderr)
+        return c.EXIT_USAGE
     except SystemExit as exc:  # uvicorn exits when it cannot start, e.g. the port is taken
         if exc.code in (0, None):
             return c.EXIT_OK

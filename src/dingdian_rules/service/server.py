@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from ..errors import PackError
-from ..packs.chain import bundled_pack_ids, is_path_ref
+from ..packs.chain import bundled_pack_ids, bundled_root, is_path_ref
 from ..packs.loader import load_pack
 from ..packs.resolved import ResolvedPack
 
-__all__ = ["ENV_PACKS", "app_from_environment", "load_packs", "serve"]
+__all__ = ["ENV_LOG", "ENV_PACKS", "app_from_environment", "load_packs", "log_hook", "serve"]
 
 ENV_PACKS = "DINGDIAN_RULES_SERVE_PACKS"
+ENV_LOG = "DINGDIAN_RULES_SERVE_LOG"
 
 
 def load_packs(refs: Sequence[str] | None = None) -> dict[str, ResolvedPack]:
@@ -41,26 +42,53 @@ def load_packs(refs: Sequence[str] | None = None) -> dict[str, ResolvedPack]:
     return out
 
 
+def log_hook(path: str, packs: dict[str, ResolvedPack]) -> Callable[..., None]:
+    """An ``on_decision`` hook appending each decision to the decision log at ``path`` (``--log``),
+    with the pack reference ``verify`` reloads it by: the id of a bundled pack, the folder of any
+    other. Every worker appends to the same file: each record is one append of one line."""
+    from ..evaluation.records import DecisionLog
+    bundled = bundled_root().resolve()
+    refs = {pid: pid if Path(pack.folders[-1]).resolve() == bundled / pid else str(Path(pack.folders[-1]).resolve())
+            for pid, pack in packs.items()}
+    log = DecisionLog(path).open()
+
+    def append(decision: Any, entry: Any) -> None:
+        log.append(decision, pack_ref=refs.get(decision.pack_id, decision.pack_id))
+    return append
+
+
 def app_from_environment() -> Any:
-    """The app a uvicorn worker builds (``--workers N``): the packs named in ``DINGDIAN_RULES_SERVE_PACKS``."""
+    """The app a uvicorn worker builds (``--workers N``): the packs named in ``DINGDIAN_RULES_SERVE_PACKS``,
+    and the decision log named in ``DINGDIAN_RULES_SERVE_LOG``, if any."""
     from .app import create_app
     refs = json.loads(os.environ.get(ENV_PACKS) or "null")
-    return create_app(load_packs(refs))
+    packs = load_packs(refs)
+    path = os.environ.get(ENV_LOG)
+    return create_app(packs, on_decision=log_hook(path, packs) if path else None)
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, packs: Sequence[str] | None = None, *,
-          on_decision: Callable[..., None] | None = None, log_level: str = "info") -> None:
+          on_decision: Callable[..., None] | None = None, log: str | None = None, log_level: str = "info") -> None:
     """Serve until interrupted. ``on_decision`` (see ``create_app``) needs one worker: a callable
-    cannot travel to worker processes."""
+    cannot travel to worker processes. ``log`` appends every decision to that decision log (any
+    number of workers)."""
     import uvicorn
 
     from .app import create_app
     loaded = load_packs(packs)
+    if log is not None:
+        hook = log_hook(log, loaded)  # opens the log: a bad path fails before the port is bound
+        if on_decision is None:
+            on_decision = hook
+        else:
+            first = on_decision
+            on_decision = lambda d, e: (first(d, e), hook(d, e)) and None  # noqa: E731
+        os.environ[ENV_LOG] = os.path.abspath(log)
     if workers <= 1:
         uvicorn.run(create_app(loaded, on_decision=on_decision), host=host, port=port, log_level=log_level,
                     access_log=False)
         return
-    if on_decision is not None:
+    if on_decision is not None and log is None:
         raise ValueError("on_decision needs workers=1")
     os.environ[ENV_PACKS] = json.dumps(list(packs) if packs else None)
     config = uvicorn.Config("dingdian_rules.service.server:app_from_environment", factory=True, host=host,
