@@ -23,6 +23,7 @@ from .packs.plans import QUESTIONS
 from .packs.resolved import ResolvedPack, ResolvedParameter, ResolvedRule
 from .evaluation.decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult
 from .evaluation.evaluate import evaluate, evaluate_all
+from .batch.evaluating import evaluate_many
 from . import render
 from .analysis import scenarios
 
@@ -31,6 +32,6 @@ __version__ = "0.1.0"
 __all__ = [
     "Case", "CaseError", "DeadlineResult", "Decision", "DecisionWarning", "Diagnostic", "DingdianError",
     "EvaluationError", "Location", "MeasureResult", "PackError", "QUESTIONS", "ResolvedPack", "ResolvedParameter",
-    "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "evaluate", "evaluate_all",
+    "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "evaluate", "evaluate_all", "evaluate_many",
     "load_case_file", "load_pack", "parse_case", "render", "scenarios", "__version__",
 ]

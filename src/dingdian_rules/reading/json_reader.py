@@ -22,7 +22,7 @@ from ..errors import Diagnostic, Location
 from .yaml_doc import YamlDoc
 from .yaml_reader import load_yaml
 
-__all__ = ["load_json", "load_json_file", "load_json_lines_file", "read_text_file", "json_lines", "locate_line"]
+__all__ = ["load_json", "load_json_file", "parse_json", "load_json_lines_file", "read_text_file", "json_lines", "locate_line"]
 
 MAX_BYTES = 2_000_000
 _JSON_HINT = "correct the JSON: keys and text in double quotes, no trailing commas, no comments"
@@ -106,6 +106,13 @@ def _parse(text: str, file: str, max_depth: int, first_line: int = 1) -> tuple[A
         return None, [Diagnostic("too-deep", f"nesting is deeper than {max_depth} levels",
                                  at(_scan(text, max_depth)[0]), hint="flatten the structure")]
     return data, []
+
+
+def parse_json(text: str, file: str, *, max_depth: int = 64, first_line: int = 1) -> tuple[Any, list[Diagnostic]]:
+    """The JSON value of ``text`` (None for blank text) with this module's checks, or None and the
+    diagnostics; no located document is built, so a caller that streams many values pays for
+    locations (``load_json``) only when a value turns out to be wrong."""
+    return _parse(text, file, max_depth, first_line)
 
 
 def _duplicate_at(text: str, file: str, first_line: int) -> Location:
