@@ -7,6 +7,7 @@ column of 100,000 valid entries would cost more than evaluating them.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Mapping
@@ -63,8 +64,8 @@ class Entry:
 class BatchResult:
     """The result of one entry: its decisions, or the diagnostics that kept it from a decision.
 
-    Decisions evaluated in another process (``jobs > 1``) arrive as their JSON (``payload``):
-    a ``Decision`` refers to the pack of the process that made it."""
+    Decisions evaluated in another process (``jobs > 1``) arrive as their JSON text (``payload``)
+    and their outcomes: a ``Decision`` refers to the pack of the process that made it."""
 
     entry: int
     line: int | None = None
@@ -72,7 +73,8 @@ class BatchResult:
     id: str | None = None
     decisions: tuple[Decision, ...] = ()
     errors: tuple[Diagnostic, ...] = ()
-    payload: tuple[dict[str, Any], ...] = field(default=(), repr=False)
+    payload: str = field(default="", repr=False)  # the decisions' JSON list (compact), when detached
+    answered: tuple[tuple[str, str], ...] = ()  # (question, outcome) of each decision, when detached
 
     @property
     def ok(self) -> bool:
@@ -80,18 +82,20 @@ class BatchResult:
 
     def decision_dicts(self) -> list[dict[str, Any]]:
         """The decisions as ``evaluate --format json`` prints them (no traces)."""
-        return list(self.payload) if self.payload else [d.to_dict() for d in self.decisions]
+        return json.loads(self.payload) if self.payload else [d.to_dict() for d in self.decisions]
 
     @property
     def outcomes(self) -> dict[str, str]:
         """Question -> outcome, in the order asked."""
-        if self.payload:
-            return {d["question"]: d["outcome"] for d in self.payload}
-        return {d.question: d.outcome for d in self.decisions}
+        return dict(self.answered) if self.payload else {d.question: d.outcome for d in self.decisions}
+
+    def head(self) -> dict[str, Any]:
+        """The keys every record starts with."""
+        return {"entry": self.entry, "line": self.line, "row": self.row, "id": self.id, "ok": self.ok}
 
     def to_dict(self) -> dict[str, Any]:
         """The output record (docs/cli.md): the same keys for every entry, ``decisions`` or ``errors``."""
-        out: dict[str, Any] = {"entry": self.entry, "line": self.line, "row": self.row, "id": self.id, "ok": self.ok}
+        out = self.head()
         if self.ok:
             out["decisions"] = self.decision_dicts()
         else:
@@ -99,11 +103,12 @@ class BatchResult:
         return out
 
     def detached(self) -> BatchResult:
-        """The same result with its decisions as JSON, to cross a process boundary."""
+        """The same result with its decisions as JSON text, to cross a process boundary cheaply."""
         if not self.decisions:
             return self
-        return BatchResult(self.entry, self.line, self.row, self.id, (), self.errors,
-                           tuple(d.to_dict() for d in self.decisions))
+        text = json.dumps([d.to_dict() for d in self.decisions], ensure_ascii=False, separators=(",", ":"))
+        return BatchResult(self.entry, self.line, self.row, self.id, (), self.errors, text,
+                           tuple((d.question, d.outcome) for d in self.decisions))
 
 
 def _fail(entry: Entry, code: str, message: str, key: Path_, hint: str) -> CaseError:

@@ -58,6 +58,13 @@ class JsonlWriter(BatchWriter):
         super().__init__(on_record)
         self.stream, self.own = stream, own
 
+    def write(self, result: BatchResult) -> None:
+        if result.payload and self.on_record is None:  # decisions already JSON (another process made them)
+            head = json.dumps(result.head(), ensure_ascii=False, separators=(",", ":"))
+            self.stream.write(f'{head[:-1]},"decisions":{result.payload}}}\n')
+        else:
+            super().write(result)
+
     def _store(self, record: dict[str, Any]) -> None:
         self.stream.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
 
