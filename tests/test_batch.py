@@ -293,3 +293,24 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     os.close(master)
     text = seen.decode("utf-8", "replace")
     assert "50 rows" in text and "rows/s" in text and "\r" in text  # tqdm redraws its line
+
+
+def test_a_json_list_is_read_in_constant_memory() -> None:
+    import tracemalloc
+    from dingdian_rules.batch.readers import json_entries
+    item = json.dumps(NATIONAL[0][0], ensure_ascii=False).encode()
+    count = 5_000  # about 8 MB of JSON, all on one line
+
+    def chunks():
+        yield b"["
+        for i in range(count):
+            yield (b"," if i else b"") + item
+        yield b"]"
+
+    tracemalloc.start()
+    try:
+        n = sum(1 for e in json_entries(chunks(), "big.json") if not e.problems)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert n == count and peak < 2_000_000, (n, peak)

@@ -25,7 +25,7 @@ from ..reading.json_reader import load_json
 from ..reading.pydantic_errors import pydantic_diagnostics
 from ..reading.yaml_doc import Path_, YamlDoc
 
-__all__ = ["Entry", "BatchResult", "SETTINGS", "run_entry"]
+__all__ = ["Entry", "BatchResult", "SETTINGS", "run_entry", "shift"]
 
 # Keys an entry may hold beside ``case`` (those of a case file, plus an id for the caller's records).
 SETTINGS = ("id", "question", "as_of", "name", "note")
@@ -49,15 +49,24 @@ class Entry:
     def doc(self) -> YamlDoc:
         """The entry as a located document, for diagnostics (built on demand)."""
         if self.text is not None:
-            doc, _ = load_json(" " * (self.column - 1) + self.text, self.source, first_line=self.line or 1)
+            doc, _ = load_json(self.text, self.source, first_line=self.line or 1)
             if doc is not None:
-                return doc
+                return YamlDoc(doc.data, self._shifted(doc.locations), self._shifted(doc.key_locations), self.source)
         if self.locations is not None:
             return YamlDoc(self.data, self.locations, self.locations, self.source)
         return YamlDoc(self.data, {(): self.here()}, {}, self.source)
 
+    def _shifted(self, locations: Mapping[Path_, Location]) -> dict[Path_, Location]:
+        """Locations in ``text`` as locations in the file: its first line starts at ``column``."""
+        return {p: shift(loc, self.line or 1, self.column) for p, loc in locations.items()}
+
     def here(self) -> Location:
         return Location(self.source, self.line or self.row or 0, self.column if self.line else 0)
+
+
+def shift(loc: Location, line: int, column: int) -> Location:
+    """A location in text that starts at ``line``:``column`` of its file, as a location in the file."""
+    return Location(loc.file, loc.line, loc.column + column - 1) if loc.line == line and column > 1 else loc
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,13 +14,14 @@ import codecs
 import json
 import os
 import sys
+from dataclasses import replace
 from itertools import chain
 from pathlib import Path
 from typing import BinaryIO, Iterable, Iterator
 
 from ..errors import CaseError, Diagnostic, Location
 from ..reading.json_reader import MAX_BYTES, parse_json
-from .entries import Entry
+from .entries import Entry, shift
 
 __all__ = ["FORMATS", "read_entries", "input_format", "jsonl_entries", "json_entries"]
 
@@ -72,7 +73,8 @@ def _chunks(stream: BinaryIO) -> Iterator[bytes]:
 
 
 def _entry_of(text: str, source: str, number: int, line: int, column: int = 1) -> Entry:
-    data, problems = parse_json(" " * (column - 1) + text if column > 1 else text, source, first_line=line)
+    data, problems = parse_json(text, source, first_line=line)
+    problems = [replace(d, location=shift(d.location, line, column)) if d.location else d for d in problems]
     return Entry(data, source, number, line, text=text, column=column, problems=tuple(problems))
 
 
@@ -110,7 +112,7 @@ class _Buffer:
         self.decoder = codecs.getincrementaldecoder("utf-8")()
         self.source = source
         self.text, self.pos, self.eof = "", 0, False
-        self.line, self.line_start = 1, 0  # line of ``pos``, and where that line starts in ``text``
+        self.line, self.line_start = 1, 0  # line of ``pos``, and where that line starts (relative to ``text``)
 
     def more(self) -> bool:
         if self.eof:
@@ -118,9 +120,9 @@ class _Buffer:
         chunk = next(self.chunks, None)
         tail = self.decoder.decode(chunk or b"", final=chunk is None)  # UnicodeDecodeError is the caller's
         self.eof = chunk is None
-        keep = min(self.pos, self.line_start)
-        self.text, self.pos, self.line_start = self.text[keep:] + tail, self.pos - keep, self.line_start - keep
-        if self.line == 1 and self.pos == 0:
+        keep = self.pos  # what is read is dropped, even inside a long line (line_start may go below 0)
+        self.text, self.pos, self.line_start = self.text[keep:] + tail, 0, self.line_start - keep
+        if self.line == 1 and self.line_start == 0:
             self.text = self.text.removeprefix("\ufeff")
         return True
 
