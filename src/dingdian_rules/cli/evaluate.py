@@ -12,7 +12,6 @@ from typing import Any
 from .. import render
 from ..facts.cases import load_case_file, read_case_file
 from ..batch.entries import BatchResult
-from ..batch.tables import pyarrow_parquet
 from ..errors import CaseError, Diagnostic, Location, did_you_mean
 from ..evaluation.evaluate import evaluate, evaluate_all
 from ..packs.plans import QUESTIONS
@@ -170,6 +169,7 @@ def run_batch(args: argparse.Namespace) -> int:
     if args.format not in (None, "json"):
         return _usage(f"--format {args.format} is for one case; a batch writes JSON Lines or Parquet (--output)")
     from ..batch import evaluate_many, open_writer, read_entries
+    from ..batch.tables import pyarrow_parquet
     from ..batch.writers import output_format
     try:  # an output nothing can write, before the pack is loaded: a usage error
         if output_format(args.output) == "parquet" or args.input.lower().endswith((".parquet", ".pq")):
