@@ -160,9 +160,10 @@ def _syntax(buf: _Buffer, number: int, message: str, offset: int | None = None) 
         "no comments; a batch JSON file is a list of entries or one entry"),))
 
 
-def json_entries(chunks: Iterable[bytes], source: str) -> Iterator[Entry]:
+def json_entries(chunks: Iterable[bytes], source: str, first_line: int = 1) -> Iterator[Entry]:
     """The entries of a JSON list, item by item, or the one entry a JSON object is."""
     buf = _Buffer(chunks, source)
+    buf.line = first_line
     try:
         yield from _json_items(buf)
     except UnicodeDecodeError:
@@ -231,7 +232,7 @@ def stdin_entries(stream: BinaryIO, source: str = "<stdin>") -> Iterator[Entry]:
     head = first.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()
     rest = chain([first], iter(stream.readline, b""))
     if head.startswith(b"["):
-        yield from json_entries(rest, source)
+        yield from json_entries(rest, source, line)
         return
     try:
         whole = json.loads(first.decode("utf-8").removeprefix("\ufeff")) is not None
@@ -240,5 +241,5 @@ def stdin_entries(stream: BinaryIO, source: str = "<stdin>") -> Iterator[Entry]:
     if whole or not head.startswith(b"{"):
         yield from jsonl_entries(rest, source, line)
     else:
-        yield from json_entries(rest, source)
+        yield from json_entries(rest, source, line)
 
