@@ -40,7 +40,7 @@ PUBLIC = {
     "Case", "CaseError", "DeadlineResult", "Decision", "DecisionWarning", "Diagnostic", "DingdianError",
     "EvaluationError", "Location", "MeasureResult", "PackError", "QUESTIONS", "ResolvedPack", "ResolvedParameter",
     "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "evaluate",
-    "evaluate_all", "load_case_file", "load_pack", "parse_case", "render", "scenarios", "__version__",
+    "evaluate_all", "evaluate_many", "load_case_file", "load_pack", "parse_case", "render", "scenarios", "__version__",
 }
 
 

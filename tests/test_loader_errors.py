@@ -570,7 +570,7 @@ def test_blank_quote_is_not_in_source(tmp_path):
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "dingdian_rules"
 # every module that reads files, packs, cases or events, or evaluates: wherever a code can be emitted
-EMITTERS = [p.relative_to(SRC) for d in ("reading", "facts", "conditions", "packs", "evaluation", "analysis", "supervisor")
+EMITTERS = [p.relative_to(SRC) for d in ("reading", "facts", "conditions", "packs", "evaluation", "analysis", "supervisor", "batch")
             for p in sorted((SRC / d).glob("*.py"))]
 NOT_CODES = {"utf-8", "utf-8-sig", "surrogatepass", "date-time", "dingdian-rules"}  # encodings, a JSON Schema format, the cache folder
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from . import render
     from .analysis import scenarios
+    from .batch.evaluating import evaluate_many
     from .conditions.trace import TraceNode
     from .errors import CaseError, DingdianError, Diagnostic, EvaluationError, Location, PackError
     from .evaluation.decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult
@@ -37,7 +38,7 @@ __version__ = "0.1.0"  # equal to evaluation.identity.ENGINE_VERSION, which deci
 __all__ = [
     "Case", "CaseError", "DeadlineResult", "Decision", "DecisionWarning", "Diagnostic", "DingdianError",
     "EvaluationError", "Location", "MeasureResult", "PackError", "QUESTIONS", "ResolvedPack", "ResolvedParameter",
-    "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "evaluate", "evaluate_all",
+    "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "evaluate", "evaluate_all", "evaluate_many",
     "load_case_file", "load_pack", "parse_case", "render", "scenarios", "__version__",
 ]
 
@@ -51,7 +52,7 @@ _EXPORTS: dict[str, str] = {
     "check_pack": ".packs.loader", "load_pack": ".packs.loader", "QUESTIONS": ".packs.plans",
     **dict.fromkeys(["ResolvedPack", "ResolvedParameter", "ResolvedRule"], ".packs.resolved"),
     **dict.fromkeys(["Decision", "DeadlineResult", "DecisionWarning", "MeasureResult", "RuleResult"], ".evaluation.decision"),
-    "evaluate": ".evaluation.evaluate", "evaluate_all": ".evaluation.evaluate",
+    "evaluate": ".evaluation.evaluate", "evaluate_all": ".evaluation.evaluate", "evaluate_many": ".batch.evaluating",
 }
 _MODULES = {"render": ".render", "scenarios": ".analysis.scenarios"}
 

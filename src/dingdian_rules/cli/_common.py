@@ -27,10 +27,10 @@ EXIT_CASE = 4  # the case file is not a valid case
 
 EXIT_CODES_HELP = """exit codes:
   0  success (warnings allowed)
-  1  validation errors, or failing scenarios
+  1  validation errors, failing scenarios, or batch entries with errors
   2  usage error (bad command line)
   3  a pack failed to load (its diagnostics are printed)
-  4  the case file is not a valid case (its diagnostics are printed)"""
+  4  the case file is not a valid case, or a batch input is unreadable (diagnostics are printed)"""
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import time
+from collections import Counter
 from datetime import date
 from typing import Any
 
 from .. import render
 from ..facts.cases import load_case_file, read_case_file
+from ..batch.entries import BatchResult
 from ..errors import CaseError, Diagnostic, Location, did_you_mean
 from ..evaluation.evaluate import evaluate, evaluate_all
 from ..evaluation.records import DecisionLog
@@ -22,6 +26,15 @@ EVALUATE_EPILOG = """examples:
 
 A case file holds the case itself (institution: …, application: …) or
 {case: {…}, as_of: YYYY-MM-DD, question: application}; --question and --as-of override the file.
+
+batch files (one entry a line/row/item, each like a case file, with an optional id):
+  dingdian-rules evaluate --pack national --input cases.jsonl --output decisions.jsonl
+  dingdian-rules evaluate --pack national --input registry.csv --output decisions.parquet --jobs 4
+  cat cases.jsonl | dingdian-rules evaluate --pack national --input - > decisions.jsonl
+
+--input is .jsonl, .json (a list of entries), .csv (dotted fact columns: institution.beds) or
+.parquet, or - for JSON Lines/JSON on standard input; --output is .jsonl or .parquet, or standard
+output. A bad entry becomes an error record and the batch goes on; exit 1 when any entry had one.
 """
 
 EXPLAIN_EPILOG = """examples:
@@ -48,15 +61,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         p = sub.add_parser(name, help=help_, description=c.wrap(desc), epilog=epilog + "\n" + c.EXIT_CODES_HELP,
                            formatter_class=c.Formatter)
         p.add_argument("--pack", "-p", required=True, metavar="ID_OR_PATH", help="bundled pack id or pack folder")
-        p.add_argument("case_file", metavar="CASE_FILE", help="case as YAML or JSON")
+        p.add_argument("case_file", metavar="CASE_FILE", nargs=None if explain else "?", help="case as YAML or JSON")
         p.add_argument("--question", "-q", choices=QUESTIONS, metavar="QUESTION",
                        help=f"{', '.join(QUESTIONS)} (default: every question the case gives facts for)")
         p.add_argument("--as-of", type=c.iso_date, metavar="YYYY-MM-DD",
                        help="evaluation date (default: the file's as_of, else today)")
-        c.add_format(p)
+        if explain:
+            c.add_format(p)
+        else:
+            _batch_options(p)
         p.add_argument("--log", metavar="FILE", help="append one JSON record per decision to FILE (JSON Lines, "
                        "created when missing; `dingdian-rules verify FILE` re-runs them)")
         p.set_defaults(run=run, explain=explain)
+
+
+def _batch_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", "-f", choices=("text", "json", "md"), default=None,
+                   help="output format of one case: text, json, md (default: text); a batch writes JSON Lines or Parquet")
+    p.add_argument("--input", "-i", metavar="FILE", help="a batch file of entries instead of CASE_FILE: .jsonl, .json, "
+                   ".csv, .parquet, or - for standard input")
+    p.add_argument("--output", "-o", metavar="FILE", help="where a batch's records go: .jsonl or .parquet "
+                   "(default: standard output, JSON Lines)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N", help="evaluate a batch in N processes (default: 1)")
 
 
 def _file_setting(path: str, key: str, problem: str, hint: str) -> CaseError:
@@ -83,6 +109,16 @@ def _settings(args: argparse.Namespace, extras: dict[str, Any]) -> tuple[str | N
     return question, as_of or date.today()
 
 
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r} (write 1 or more)")
+    return n
+
+
 def run(args: argparse.Namespace) -> int:
     log = DecisionLog(args.log).open() if getattr(args, "log", None) else None  # a bad path fails before any work
     try:
@@ -93,6 +129,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace, log: DecisionLog | None) -> int:
+    if not args.explain:
+        if args.input is not None or args.case_file is None:
+            return run_batch(args, log)
+        if args.output is not None or args.jobs != 1:
+            return _usage("--output and --jobs go with --input (a batch file)")
+        args.format = args.format or "text"
     pack = c.load(args.pack)
     case, extras = load_case_file(args.case_file)
     question, as_of = _settings(args, extras)
@@ -113,3 +155,75 @@ def _run(args: argparse.Namespace, log: DecisionLog | None) -> int:
         text = render.decisions_text(decisions, titles=titles, explain=args.explain)
     c.emit(text)
     return c.EXIT_OK
+
+
+def _usage(message: str) -> int:
+    print(f"dingdian-rules evaluate: error: {message}", file=sys.stderr)
+    return c.EXIT_USAGE
+
+
+def _summary(rows: int, failed: int, errors: list[BatchResult], outcomes: dict[str, Counter], seconds: float) -> str:
+    """Rows, time and rate, outcomes per question, and where the first errors are."""
+    rate = f"{rows / seconds:,.0f} rows/s" if seconds > 0 else "-"
+    lines = [f"{c.plural(rows, 'row')} in {seconds:.2f} s ({rate}): {rows - failed} evaluated, "
+             f"{c.plural(failed, 'error')}"]
+    for question, counts in outcomes.items():
+        lines.append(f"  {question}: " + ", ".join(f"{o} {n}" for o, n in counts.most_common()))
+    if errors:
+        where = ", ".join(f"line {r.line}" if r.line else f"row {r.row}" if r.row else f"entry {r.entry}"
+                          for r in errors[:10])
+        lines.append(f"  errors at {where}{' …' if failed > 10 else ''}")
+    return "\n".join(lines)
+
+
+def run_batch(args: argparse.Namespace, log: DecisionLog | None = None) -> int:
+    """``evaluate --input FILE``: every entry of a batch file, one record each, then a summary;
+    with ``--log``, each decision is also appended to the decision log."""
+    if args.input is None:
+        return _usage("give a CASE_FILE, or --input FILE for a batch file")
+    if args.case_file is not None:
+        return _usage("give either a CASE_FILE or --input, not both")
+    if args.format not in (None, "json"):
+        return _usage(f"--format {args.format} is for one case; a batch writes JSON Lines or Parquet (--output)")
+    from ..batch import evaluate_many, open_writer, read_entries
+    from ..batch.tables import pyarrow_parquet
+    from ..batch.writers import output_format
+    try:  # an output nothing can write, before the pack is loaded: a usage error
+        if output_format(args.output) == "parquet" or args.input.lower().endswith((".parquet", ".pq")):
+            pyarrow_parquet()
+    except CaseError as exc:
+        c.print_diagnostics(exc.diagnostics)
+        return _usage(str(exc).splitlines()[0])
+    if log is not None and args.jobs != 1:
+        return _usage("--log needs --jobs 1: decisions made in other processes reach this one as JSON, "
+                      "without the validated case a log record holds")
+    pack = c.load(args.pack)
+    entries = read_entries(args.input)
+    pack_ref = c.pack_ref(args.pack)
+
+    def log_decisions(result: BatchResult, record: dict[str, Any]) -> None:
+        for d in result.decisions:
+            log.append(d, pack_ref=pack_ref)  # type: ignore[union-attr]
+    start = time.perf_counter()
+    errors: list[BatchResult] = []  # the first ten, for the summary
+    outcomes: dict[str, Counter] = {}
+    rows = failed = 0
+    with open_writer(args.output, on_record=log_decisions if log is not None else None) as writer, _progress() as bar:
+        for result in evaluate_many(pack, entries, jobs=args.jobs, question=args.question, as_of=args.as_of):
+            writer.write(result)
+            rows += 1
+            if result.errors:
+                failed += 1
+                if len(errors) < 10:
+                    errors.append(result)
+            for question, outcome in result.outcomes.items():
+                outcomes.setdefault(question, Counter())[outcome] += 1
+            bar.update(1)
+    print(_summary(rows, failed, errors, outcomes, time.perf_counter() - start), file=sys.stderr)
+    return c.EXIT_FAILED if failed else c.EXIT_OK
+
+
+def _progress() -> Any:
+    """A progress bar on a terminal (tqdm, on standard error); nothing when standard error is piped."""
+    from tqdm import tqdm
+    return tqdm(unit=" rows", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True, mininterval=0.5)

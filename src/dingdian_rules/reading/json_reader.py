@@ -22,7 +22,8 @@ from ..errors import Diagnostic, Location
 from .yaml_doc import YamlDoc
 from .yaml_reader import load_yaml
 
-__all__ = ["load_json", "parse_json", "load_json_file", "load_json_lines_file", "read_text_file", "json_lines", "locate_line"]
+__all__ = ["load_json", "load_json_file", "parse_json", "parse_json_document", "load_json_lines_file", "read_text_file",
+           "json_lines", "locate_line"]
 
 MAX_BYTES = 2_000_000
 _JSON_HINT = "correct the JSON: keys and text in double quotes, no trailing commas, no comments"
@@ -108,6 +109,13 @@ def _parse(text: str, file: str, max_depth: int, first_line: int = 1) -> tuple[A
     return data, []
 
 
+def parse_json(text: str, file: str, *, max_depth: int = 64, first_line: int = 1) -> tuple[Any, list[Diagnostic]]:
+    """The JSON value of ``text`` (None for blank text) with this module's checks, or None and the
+    diagnostics; no located document is built, so a caller that streams many values pays for
+    locations (``load_json``) only when a value turns out to be wrong."""
+    return _parse(text, file, max_depth, first_line)
+
+
 def _duplicate_at(text: str, file: str, first_line: int) -> Location:
     """The YAML reader reports the second key with its line and column."""
     _, diags = load_yaml(text.replace("\t", " "), file)
@@ -117,8 +125,8 @@ def _duplicate_at(text: str, file: str, first_line: int) -> Location:
     return Location(file, first_line, 1)
 
 
-def parse_json(text: str, file: str, *, max_depth: int = 64, max_bytes: int = MAX_BYTES,
-               first_line: int = 1) -> tuple[Any, list[Diagnostic]]:
+def parse_json_document(text: str, file: str, *, max_depth: int = 64, max_bytes: int = MAX_BYTES,
+                        first_line: int = 1) -> tuple[Any, list[Diagnostic]]:
     """The value of one JSON document under ``load_json``'s limits and codes, without locating
     its values (for a caller that locates only when something is wrong, such as the service)."""
     if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:

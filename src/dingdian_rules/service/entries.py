@@ -22,7 +22,7 @@ from ..errors import Diagnostic, did_you_mean
 from ..facts.models import Case
 from ..facts.values import parse_iso_date
 from ..packs.plans import QUESTIONS
-from ..reading.json_reader import MAX_BYTES, json_lines, load_json, parse_json
+from ..reading.json_reader import MAX_BYTES, json_lines, load_json, parse_json_document
 from ..reading.pydantic_errors import pydantic_diagnostics
 from ..reading.yaml_doc import Path_, YamlDoc, format_path
 
@@ -148,7 +148,7 @@ class Body:
     value, and its located form, read only when a mistake needs placing (and then once)."""
 
     def __init__(self, text: str, first_line: int = 1, max_bytes: int = MAX_BYTES) -> None:
-        data, diags = parse_json(text, BODY, max_depth=MAX_DEPTH, max_bytes=max_bytes, first_line=first_line)
+        data, diags = parse_json_document(text, BODY, max_depth=MAX_DEPTH, max_bytes=max_bytes, first_line=first_line)
         if diags:
             raise EntryError([diagnostic_record(d, ()) for d in diags], "the body is not valid JSON")
         self.text, self.data, self.first_line, self.max_bytes = text, data, first_line, max_bytes
