@@ -389,3 +389,20 @@ def test_verify_compares_what_the_decision_json_says(example: str) -> None:
     d = dr.evaluate(PACK, case, extras["question"], as_of=date.fromisoformat(extras["as_of"]), trace=False)
     assert summary_of(_compared(d)) == summary_of(d.to_dict())
     assert summary_of(d.to_dict())["deadlines"] or summary_of(d.to_dict())["measures"] or example.startswith("agreement")
+
+
+def test_a_forked_child_does_not_repeat_its_parents_ids() -> None:
+    # the ids' random bits come from a per-process generator, reseeded in a forked child
+    import multiprocessing
+    from dingdian_rules.evaluation.identity import new_decision_id
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(2) as pool:
+        children = pool.map(_ids_in_child, range(4))
+    mine = {new_decision_id() & ((1 << 74) - 1) for _ in range(200)}
+    theirs = [{i & ((1 << 74) - 1) for i in ids} for ids in children]
+    assert all(len(t) == 200 for t in theirs) and len(set().union(*theirs) | mine) == 200 * 5
+
+
+def _ids_in_child(_: int) -> list[int]:
+    from dingdian_rules.evaluation.identity import new_decision_id
+    return [new_decision_id() for _ in range(200)]
