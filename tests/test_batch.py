@@ -9,7 +9,6 @@ import csv
 import itertools
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +20,7 @@ import dingdian_rules as dr
 from dingdian_rules.analysis.scenarios import load_scenario_file, scenario_files
 from dingdian_rules.batch import read_entries
 from dingdian_rules.batch.tables import cell_value
+from decision_ids import mask_id_bytes, without_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = str(Path(dr.__file__).resolve().parents[1])
@@ -50,20 +50,6 @@ def cli(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subpro
     env = {**os.environ, "PYTHONPATH": SRC + os.pathsep + os.environ.get("PYTHONPATH", "")}
     return subprocess.run([sys.executable, "-m", "dingdian_rules", "evaluate", "--pack", "national", *args],
                           input=stdin, capture_output=True, text=True, encoding="utf-8", env=env, cwd=cwd, timeout=300)
-
-
-# Each decision's id and time are its own (tests/test_records.py); everything else must match.
-_UUID7 = re.compile(rb"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
-_DECIDED_AT = re.compile(rb'"decided_at": ?"[0-9T:.-]+Z"')
-
-
-def without_ids(data: bytes) -> bytes:
-    return _DECIDED_AT.sub(b'"decided_at":"<time>"', _UUID7.sub(b"<decision-id>", data))
-
-
-def decisions_without_ids(decisions: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**d, "record": {k: v for k, v in d["record"].items() if k not in ("decision_id", "decided_at")}}
-            for d in decisions]
 
 
 def jsonl(entries: list[dict[str, Any]]) -> str:
@@ -115,7 +101,7 @@ def test_the_records_hold_what_evaluate_json_prints() -> None:
     entry = dr.load_case_file(ROOT / "examples/application_clinic.yaml")
     batch = cli("--input", "-", stdin=json.dumps({"question": "application", "as_of": "2025-06-01",
                                                      "case": entry[0].model_dump(mode="json", exclude_none=True)}))
-    assert decisions_without_ids(records(batch.stdout)[0]["decisions"]) == decisions_without_ids(single)
+    assert [without_ids(d) for d in records(batch.stdout)[0]["decisions"]] == [without_ids(d) for d in single]
     assert single[0]["outcome"] == "conditions_met"  # the example file's stated expectation
 
 
@@ -221,7 +207,7 @@ def test_jobs_two_gives_the_same_output_as_one(tmp_path: Path) -> None:
     one = cli("--input", "cases.jsonl", "--output", "one.jsonl", cwd=tmp_path)
     two = cli("--input", "cases.jsonl", "--output", "two.jsonl", "--jobs", "2", cwd=tmp_path)
     assert one.returncode == two.returncode == 1
-    assert without_ids((tmp_path / "one.jsonl").read_bytes()) == without_ids((tmp_path / "two.jsonl").read_bytes())
+    assert mask_id_bytes((tmp_path / "one.jsonl").read_bytes()) == mask_id_bytes((tmp_path / "two.jsonl").read_bytes())
     assert_expected(records((tmp_path / "two.jsonl").read_text(encoding="utf-8"))[:-1], NATIONAL)
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from dingdian_rules.cli import main
 from dingdian_rules.evaluation.decision_schema import DecisionModel
+from decision_ids import DECIDED_AT, UUID7
 
 HERE = Path(__file__).parent
 FIX = HERE / "fixtures" / "cli"
@@ -35,9 +36,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 # What a golden file cannot pin: the decision id is new for every decision, and the fingerprint
 # covers the installed chinesecalendar and tyme4py versions. Both are masked here and checked on
 # their own (test_text_output_names_the_fingerprint_and_a_fresh_decision_id, tests/test_records.py).
-UUID7 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 FINGERPRINT = re.compile(r"sha256:[0-9a-f]{64}")
-DECIDED_AT = re.compile(r'"decided_at": "[0-9T:.-]+Z"')
 
 
 def mask(text: str) -> str:

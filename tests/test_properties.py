@@ -29,6 +29,7 @@ from dingdian_rules.facts.models import Case
 from dingdian_rules.testing import (QUESTION_SECTIONS, as_of_dates, cases, closed_world_facts, complete_cases, dated_cases,
                                     dates_near, facts_read, fill_unknowns, leaf_fact_paths, rules_testing_known)
 from dingdian_rules.time.periods import elapsed_period
+from decision_ids import without_ids
 
 import boundary_cases
 from oracles import (ART42_2_ITEMS, ART43_ITEMS, SEVERITY, agreement_grounds, art12_grounds, art43_1, art44_notice,
@@ -74,9 +75,7 @@ def test_question_sections_cover_what_packs_read(pack_id: str) -> None:
 # --- determinism -----------------------------------------------------------------------------
 
 
-def _same_input(d: dict) -> dict:
-    """A decision's JSON without its own id and time (each decision has its own)."""
-    return {**d, "record": {k: v for k, v in d["record"].items() if k not in ("decision_id", "decided_at")}}
+_same_input = without_ids  # a decision's JSON without its own id and time
 
 
 @pytest.mark.parametrize("question", dr.QUESTIONS)

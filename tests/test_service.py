@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import pytest
 import dingdian_rules as dr
 from dingdian_rules.cli import main as cli_main
 from dingdian_rules.reading.yaml_reader import load_yaml_file
+from decision_ids import UUID7, mask_ids
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = [("national", "application.yaml"), ("national", "agreement.yaml"), ("jiangsu", "application.yaml"),
@@ -105,15 +105,10 @@ def _scenarios(pack: str, file: str) -> list[dict[str, Any]]:
 
 
 
-# A decision's id and time are its own (tests/test_records.py checks them); every other byte of the
-# service's answer must be the library's.
-_UUID7 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
-_DECIDED_AT = re.compile(r'"decided_at": ?"[0-9T:.-]+Z"')
-
-
 def _masked(text: str) -> str:
-    assert _UUID7.search(text) or '"decisions": []' in text or '"decisions"' not in text, "no decision id"
-    return _DECIDED_AT.sub('"decided_at": "<time>"', _UUID7.sub("<decision-id>", text))
+    """Every byte of the service's answer is the library's but each decision's own id and time."""
+    assert UUID7.search(text) or '"decisions": []' in text or '"decisions"' not in text, "no decision id"
+    return mask_ids(text)
 
 
 def _body(pack: str, sc: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import dingdian_rules as dr
 from dingdian_rules.time import periods as timecalc
 from dingdian_rules.supervisor.events import EventError, EventOrderError, UnknownInstitutionError, fold, load_events_file, parse_event
 from dingdian_rules.supervisor import Supervisor
+from decision_ids import without_ids
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 NATIONAL = dr.load_pack("national")
@@ -356,6 +357,4 @@ def test_a_last_day_in_a_year_without_a_notice_is_undetermined_until_every_arran
         assert sup.standing("h1").state == "rescinded"
 
 
-def _same_input(d: dict) -> dict:
-    """A decision's JSON without its own id and time (two decisions on the same input differ only there)."""
-    return {**d, "record": {k: v for k, v in d["record"].items() if k not in ("decision_id", "decided_at")}}
+_same_input = without_ids  # a decision's JSON without its own id and time
