@@ -483,3 +483,17 @@ def test_serve_refuses_a_log_it_cannot_write(tmp_path: Path) -> None:
                           capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
                           timeout=120)
     assert done.returncode == 2 and "decision log" in done.stderr
+
+
+def test_a_callers_hook_and_the_log_both_see_each_decision(tmp_path: Path) -> None:
+    # serve(on_decision=..., log=...): the caller's hook runs, then the decision is logged
+    from dingdian_rules.service.server import _both, log_hook
+    seen: list[str] = []
+    pack = dr.load_pack("national")
+    hook = _both(lambda d, e: seen.append(d.decision_id), log_hook(str(tmp_path / "log.jsonl"), {"national": pack}))
+    sc = _scenarios("national", "application.yaml")[0]
+    d = dr.evaluate(pack, dr.parse_case(sc["case"]), sc["question"], as_of=date.fromisoformat(str(sc["as_of"])))
+    hook(d, _body("national", sc))
+    logged = json.loads((tmp_path / "log.jsonl").read_text(encoding="utf-8"))
+    assert seen == [d.decision_id] == [logged["decision"]["record"]["decision_id"]]
+    assert logged["input"]["pack"] == "national"  # a bundled pack is logged by id, so verify reloads it

@@ -143,16 +143,10 @@ def load_json(text: str, file: str, *, max_depth: int = 64, max_bytes: int = MAX
               first_line: int = 1) -> tuple[YamlDoc | None, list[Diagnostic]]:
     """Parse one JSON document; return it as a ``YamlDoc`` (values from JSON, locations from the
     YAML reader), or None plus every problem found. ``first_line`` numbers a line of a larger file."""
-    if len(text) > max_bytes or len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        return None, [Diagnostic("file-too-large", f"file is larger than {max_bytes} bytes", Location(file),
-                                 hint="split the content into several smaller files")]
-    text = text.removeprefix("\ufeff")
-    data, diags = _parse(text, file, max_depth, first_line)
+    data, diags = parse_json_document(text, file, max_depth=max_depth, max_bytes=max_bytes, first_line=first_line)
     if diags:
         return None, diags
-    if data is None:
-        return None, [Diagnostic("empty-file", "the file holds no data", Location(file, first_line, 1),
-                                 hint="a case or events file must hold a JSON object or list")]
+    text = text.removeprefix("\ufeff")
     # valid JSON has no raw tab inside a string, so tabs become spaces column for column
     located, _ = load_yaml(text.replace("\t", " "), file, max_depth=max_depth + 1, max_bytes=max_bytes)
     if located is None:  # YAML cannot read it (e.g. a key over 1024 characters): values stay unlocated

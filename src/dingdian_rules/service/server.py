@@ -78,11 +78,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, packs: Se
     loaded = load_packs(packs)
     if log is not None:
         hook = log_hook(log, loaded)  # opens the log: a bad path fails before the port is bound
-        if on_decision is None:
-            on_decision = hook
-        else:
-            first = on_decision
-            on_decision = lambda d, e: (first(d, e), hook(d, e)) and None  # noqa: E731
+        on_decision = hook if on_decision is None else _both(on_decision, hook)
         os.environ[ENV_LOG] = os.path.abspath(log)
     if workers <= 1:
         uvicorn.run(create_app(loaded, on_decision=on_decision), host=host, port=port, log_level=log_level,
@@ -94,6 +90,14 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int = 1, packs: Se
     config = uvicorn.Config("dingdian_rules.service.server:app_from_environment", factory=True, host=host,
                             port=port, workers=workers, log_level=log_level, access_log=False)
     _run_workers(config)
+
+
+def _both(first: Callable[..., None], then: Callable[..., None]) -> Callable[..., None]:
+    """A hook that calls ``first`` and then ``then`` (a caller's hook and the decision log)."""
+    def hook(decision: Any, entry: Any) -> None:
+        first(decision, entry)
+        then(decision, entry)
+    return hook
 
 
 def _run_workers(config: Any) -> None:
