@@ -136,6 +136,16 @@ def emit(text: str, output: str | None = None) -> None:
         sys.stdout.write(text)
 
 
+LANGS = ("zh", "en")
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    """``--lang``: the language of what a person reads (text, Markdown, HTML). Chinese is the
+    default because the analysts who read decisions are Chinese; JSON keeps language-neutral codes."""
+    parser.add_argument("--lang", choices=LANGS, default="zh",
+                        help="language of text, Markdown and HTML output: zh (default) or en; JSON is unchanged")
+
+
 def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("text", "json", "md")) -> None:
     parser.add_argument("--format", "-f", choices=choices, default="text",
                         help=f"output format: {', '.join(choices)} (default: text)")
