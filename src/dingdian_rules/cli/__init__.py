@@ -38,7 +38,7 @@ EPILOG = """examples:
   dingdian-rules diff national jiangsu --format md
   dingdian-rules replay --pack national events.yaml
   dingdian-rules serve --port 8000
-  dingdian-rules verify decisions.jsonl
+  dingdian-rules verify audit.jsonl
 
 Run `dingdian-rules VERB --help` for a verb's options.
 

@@ -30,7 +30,19 @@ EXIT_CODES_HELP = """exit codes:
   1  validation errors, failing scenarios, or batch entries with errors
   2  usage error (bad command line)
   3  a pack failed to load (its diagnostics are printed)
-  4  the case file is not a valid case, or a batch input is unreadable (diagnostics are printed)"""
+  4  the case file is not a valid case, or a batch input is unreadable (diagnostics are printed)
+each verb's --help lists the codes that verb returns"""
+
+# What 0, 2 and 3 mean is the same for every verb (a missing pack is 3 everywhere, a bad option 2).
+_SHARED_EXITS = {EXIT_OK: "success (warnings allowed)", EXIT_USAGE: "usage error (bad command line)",
+                 EXIT_PACK: "a pack failed to load (its diagnostics are printed)"}
+
+
+def exit_codes_help(own: dict[int, str] | None = None, *, loads_packs: bool = True) -> str:
+    """A verb's ``exit codes:`` epilog: only the codes it can return. 0, 2 and 3 keep their shared
+    meaning (3 only for verbs that load packs); ``own`` adds the verb's 1 and 4, or words 0 for it."""
+    codes = {k: v for k, v in _SHARED_EXITS.items() if loads_packs or k != EXIT_PACK} | (own or {})
+    return "exit codes:\n" + "\n".join(f"  {k}  {codes[k]}" for k in sorted(codes))
 
 
 class Formatter(argparse.RawDescriptionHelpFormatter):

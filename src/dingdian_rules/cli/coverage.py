@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "then what cites it. Ends each document with `document: X/Y articles accounted for (P%)` "
                     "and the count per status. Problems of coverage.yaml (articles that do not exist, "
                     "classified articles a rule decides or restates) are printed as diagnostics."),
-        epilog=EPILOG + "\n" + c.EXIT_CODES_HELP, formatter_class=c.Formatter)
+        epilog=EPILOG + "\n" + c.exit_codes_help({1: "an article is unaccounted for, or a coverage.yaml has an error"}), formatter_class=c.Formatter)
     p.add_argument("packs", nargs="*", metavar="ID_OR_PATH", help="pack folders or bundled ids (default: all bundled)")
     c.add_format(p)
     p.set_defaults(run=run)

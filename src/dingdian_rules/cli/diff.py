@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                            "citation …), reading another parameter value, repealed by B, or only in A. Every "
                            "entry cites its article on both sides. Packs that decide alike (same parameters and "
                            "rules) give an empty diff that says so, whatever their chains."),
-        epilog=EPILOG + "\n" + c.EXIT_CODES_HELP + "\n  (with --exit-code: 1 when the packs differ)",
+        epilog=EPILOG + "\n" + c.exit_codes_help({1: "with --exit-code: the packs differ"}),
         formatter_class=c.Formatter)
     p.add_argument("a", metavar="A", help="the base: bundled pack id or pack folder")
     p.add_argument("b", metavar="B", help="the pack compared against A: bundled pack id or pack folder")

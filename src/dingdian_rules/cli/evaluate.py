@@ -21,8 +21,8 @@ from . import _common as c
 EVALUATE_EPILOG = """examples:
   dingdian-rules evaluate --pack national case.yaml
   dingdian-rules evaluate --pack national case.yaml --question application --as-of 2025-06-01
-  dingdian-rules evaluate --pack ./rulepacks/foshan case.json --format json
-  dingdian-rules evaluate --pack national case.yaml --log decisions.jsonl
+  dingdian-rules evaluate --pack ./rulepacks/guangdong_foshan case.json --format json
+  dingdian-rules evaluate --pack national case.yaml --log audit.jsonl
 
 A case file holds the case itself (institution: …, application: …) or
 {case: {…}, as_of: YYYY-MM-DD, question: application}; --question and --as-of override the file.
@@ -47,6 +47,9 @@ and （未求值） a part that short-circuit evaluation did not need.
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    case_exits = {4: "the case file is not a valid case (its diagnostics are printed)"}
+    batch_exits = {1: "a batch entry had an error (an error record; the others were evaluated)",
+                   4: "the case file is not a valid case, or the batch input cannot be read (diagnostics are printed)"}
     for name, explain, help_, desc, epilog in (
         ("evaluate", False, "answer questions about a case under a pack",
          "Evaluate a case file under a pack. Without --question, every question whose facts the case "
@@ -58,7 +61,8 @@ def register(sub: argparse._SubParsersAction) -> None:
          "(fired, not fired, unknown) with the evaluation tree of its condition. `--format json` "
          "includes the traces.", EXPLAIN_EPILOG),
     ):
-        p = sub.add_parser(name, help=help_, description=c.wrap(desc), epilog=epilog + "\n" + c.EXIT_CODES_HELP,
+        exits = c.exit_codes_help(case_exits if explain else batch_exits)
+        p = sub.add_parser(name, help=help_, description=c.wrap(desc), epilog=epilog + "\n" + exits,
                            formatter_class=c.Formatter)
         p.add_argument("--pack", "-p", required=True, metavar="ID_OR_PATH", help="bundled pack id or pack folder")
         p.add_argument("case_file", metavar="CASE_FILE", nargs=None if explain else "?", help="case as YAML or JSON")

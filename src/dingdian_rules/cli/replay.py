@@ -32,7 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
             "Feed an events file to an event-driven supervisor (rules compiled into durable_rules), advance "
             "time to the evaluation date, and print every decision that came due (an event changed the facts, "
             "or a period such as 180 days ran out) and each institution's timeline and standing."),
-        epilog=EPILOG + "\n" + c.EXIT_CODES_HELP, formatter_class=c.Formatter)
+        epilog=EPILOG + "\n" + c.exit_codes_help({4: "the events file is not valid (its diagnostics are printed)"}), formatter_class=c.Formatter)
     p.add_argument("--pack", "-p", required=True, metavar="ID_OR_PATH", help="bundled pack id or pack folder")
     p.add_argument("events_file", metavar="EVENTS_FILE", help="events as YAML or JSON Lines")
     p.add_argument("--as-of", type=c.iso_date, metavar="YYYY-MM-DD",

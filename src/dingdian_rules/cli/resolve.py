@@ -10,7 +10,7 @@ from . import _common as c
 
 EPILOG = """examples:
   dingdian-rules resolve national
-  dingdian-rules resolve ./rulepacks/foshan --format md > foshan.md
+  dingdian-rules resolve ./rulepacks/guangdong_foshan --format md > foshan.md
   dingdian-rules resolve national --format json | jq '.parameters[].id'
 """
 
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "parameters with their values and citations, rules by kind with their conditions, and "
                     "repealed rules with the reasons. Each rule and parameter lists where it was defined, "
                     "inherited or overridden."),
-        epilog=EPILOG + "\n" + c.EXIT_CODES_HELP, formatter_class=c.Formatter)
+        epilog=EPILOG + "\n" + c.exit_codes_help(), formatter_class=c.Formatter)
     p.add_argument("pack", metavar="ID_OR_PATH", help="bundled pack id or pack folder")
     c.add_format(p)
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=c.wrap("Print the JSON Schema of pack files (pack.yaml, rule files, scenario files), of case "
                     "files, or of the decision JSON that `evaluate --format json` prints. Without KIND, "
                     "all three in one JSON object."),
-        epilog=EPILOG + "\n" + c.EXIT_CODES_HELP, formatter_class=c.Formatter)
+        epilog=EPILOG + "\n" + c.exit_codes_help(loads_packs=False), formatter_class=c.Formatter)
     p.add_argument("kind", nargs="?", choices=KINDS, metavar="KIND", help="pack, case or decision (default: all)")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     p.set_defaults(run=run)

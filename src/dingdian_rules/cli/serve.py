@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                            "json`, `resolve --format json`, `diff --format json` and `schema` print; bad input "
                            "gets a 4xx with the CLI's diagnostics, located by JSON pointer into the body. Binds "
                            "to 127.0.0.1 unless --host says otherwise. Stop it with Ctrl-C."),
-        epilog=EPILOG + "\n" + c.EXIT_CODES_HELP, formatter_class=c.Formatter)
+        epilog=EPILOG + "\n" + c.exit_codes_help(), formatter_class=c.Formatter)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1, this machine only)")
     p.add_argument("--port", type=_port, default=8000, help="TCP port (default: 8000)")
     p.add_argument("--workers", type=_workers, default=1, metavar="N",

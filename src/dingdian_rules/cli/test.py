@@ -10,7 +10,7 @@ from . import _common as c
 
 EPILOG = """examples:
   dingdian-rules test                      # the scenarios of every bundled pack
-  dingdian-rules test ./rulepacks/foshan   # one pack folder
+  dingdian-rules test ./rulepacks/guangdong_foshan   # one pack folder
   dingdian-rules test national -v          # also list the scenarios that pass
 
 Each failure is printed as `file:line:col: scenario name: what differed`.
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=c.wrap("Run every scenario under each pack's tests/ folder and compare the decision with "
                     "its expectation (outcome, fired and not-fired rules, missing facts, deadlines, "
                     "measures, warnings)."),
-        epilog=EPILOG + "\n" + c.EXIT_CODES_HELP, formatter_class=c.Formatter)
+        epilog=EPILOG + "\n" + c.exit_codes_help({1: "a scenario failed"}), formatter_class=c.Formatter)
     p.add_argument("packs", nargs="*", metavar="ID_OR_PATH", help="pack folders or bundled ids (default: all bundled)")
     p.add_argument("--verbose", "-v", action="store_true", help="also print the scenarios that pass")
     p.set_defaults(run=run)

@@ -15,9 +15,9 @@ from . import _common as c
 __all__ = ["register", "run"]
 
 EPILOG = """examples:
-  dingdian-rules evaluate --pack national case.yaml --log decisions.jsonl
-  dingdian-rules verify decisions.jsonl
-  dingdian-rules verify decisions.jsonl --format json > report.json
+  dingdian-rules evaluate --pack national case.yaml --log audit.jsonl
+  dingdian-rules verify audit.jsonl
+  dingdian-rules verify audit.jsonl --format json > report.json
 
 Each record is re-evaluated under the pack it names, as that pack reads today, with the
 question, as_of and case the record holds. A record differs when the outcome, the fired rules,

@@ -166,6 +166,41 @@ def _read_pack(folder: Path, bag: DiagnosticBag, gaps: Gaps) -> RawPack | None:
     return RawPack(folder, meta, meta_doc, files)
 
 
+def _closest(name: str, candidates: Sequence[str]) -> str | None:
+    """The candidate a mistyped pack name meant: one whose ``_``-separated words include the name
+    (``foshan`` for ``guangdong_foshan``: ids put the province first), else the nearest spelling."""
+    by_word = [c for c in candidates if name and name in c.split("_")]
+    if len(by_word) == 1:
+        return by_word[0]
+    hint = did_you_mean(name, candidates)
+    return hint.split("'")[1] if hint else None
+
+
+def _as_written(path: Path) -> str:
+    """A path below the working directory as ``./a/b`` (how a user types it), else as it is."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+    return str(path) if rel.startswith("..") else "./" + rel
+
+
+def _not_found_hint(ref: str | Path, as_path: bool, known: Sequence[str]) -> str:
+    """Name the pack that was meant: for a folder, a pack folder beside it (written as a path, as
+    the user wrote theirs), else a bundled id; otherwise list the bundled ids."""
+    name = Path(ref).name if as_path else str(ref)
+    if as_path:
+        parent = Path(ref).parent
+        siblings = sorted(d.name for d in parent.iterdir() if (d / "pack.yaml").is_file()) if parent.is_dir() else []
+        near = _closest(name, siblings)
+        if near:
+            return f"did you mean '{_as_written(parent / near)}'?"
+    near = _closest(name, known)
+    if near:
+        return f"did you mean the bundled pack '{near}'?" if as_path else f"did you mean '{near}'?"
+    return f"bundled packs: {', '.join(known)}"
+
+
 def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag, gaps: Gaps | None = None
                ) -> list[RawPack]:
     """Read the pack and its ancestors, root first; report missing parents and cycles. What
@@ -183,7 +218,7 @@ def read_chain(ref: str | Path, search: Sequence[Path], bag: DiagnosticBag, gaps
     if folder is None:
         known = bundled_pack_ids()
         where = "no pack.yaml there" if as_path else "no bundled pack has that id"
-        hint = did_you_mean(str(ref), known) or f"bundled packs: {', '.join(known)}"
+        hint = _not_found_hint(ref, as_path, known)
         if not as_path and (Path(ref) / "pack.yaml").exists():
             hint = f"a pack id never means a folder of the working directory: to load that folder, write ./{ref}"
         elif not as_path and search:
