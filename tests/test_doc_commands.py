@@ -276,6 +276,6 @@ def test_every_code_a_decision_can_carry_is_documented() -> None:
     ("nationl", "did you mean 'national'?"),
     ("./nowhere/foshan", "did you mean the bundled pack 'guangdong_foshan'?"),
 ])
-def test_a_pack_not_found_names_the_pack_meant(written: str, hint: str, scratch: Path) -> None:
-    code, _, err = _run_cli(["resolve", written], None, scratch)
+def test_a_pack_not_found_names_the_pack_meant(written: str, hint: str) -> None:
+    code, _, err = _run_cli(["resolve", written], None, ROOT)
     assert code == 3 and "error[pack-not-found]" in err and f"hint: {hint}" in err
