@@ -115,7 +115,7 @@ def test_foshan_states_180_natural_days_and_drops_in_principle() -> None:
     assert p.change == "changed" and p.fields == ("citation",)
     assert (p.a.value, p.b.value, p.b.unit) == (180, 180, "days")
     assert (p.b.citation.document, p.b.citation.article) == ("foshan_93", 17)
-    assert any("natural days" in n for n in p.notes)
+    assert any("自然日" in n for n in p.notes)  # the note says the 180 days are natural days
     r = rule(d, "termination.requested_suspension_lapsed")
     ip = next(f for f in r.fields if f.field == "in_principle")
     assert (ip.a, ip.b) == ("true", "false")
