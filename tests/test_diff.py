@@ -79,7 +79,7 @@ def test_qinghai_pays_within_20_working_days() -> None:
     assert (p.a.value, p.a.unit, p.b.value, p.b.unit) == (30, "working_days", 20, "working_days")
     assert (p.a.citation.document, p.a.citation.article) == ("nhsa_order_2", 30)
     assert (p.b.citation.document, p.b.citation.article) == ("qinghai_agreement_2025", 39)
-    assert any("20 working days" in n for n in p.notes)
+    assert any("20个工作日" in n for n in p.notes)  # the change is said: 20 working days, not 30
     r = rule(d, "time_limit.payment")
     assert r.change == "overridden" and [f.field for f in r.fields] == ["citation"]
     assert r.parameters == ("payment_period",)
