@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import pydantic
 
@@ -24,10 +24,11 @@ from ..evaluation.evaluate import evaluate
 from ..facts.models import Case
 from ..packs.loader import load_pack
 from ..packs.resolved import ResolvedPack, cite_zh
-from ..packs.scenario_schema import Expectation, Scenario, ScenarioFile
+from ..packs.scenario_schema import Expectation, Scenario, ScenarioBase, ScenarioFile
 from ..reading.pydantic_errors import pydantic_diagnostics
 from ..reading.yaml_doc import YamlDoc
 from ..reading.yaml_reader import load_yaml_file
+from .scenario_base import BASE_CASE, merged_doc
 
 __all__ = ["ScenarioCase", "ScenarioResult", "check_expectation", "load_scenario_file", "run_scenario",
            "run_scenarios", "scenario_files"]
@@ -93,31 +94,47 @@ def _broken(name: str, location: Location, diagnostics: Iterable[Diagnostic], qu
 def load_scenario_file(path: str | Path) -> tuple[list[ScenarioCase], list[ScenarioResult]]:
     """Parse a scenario file: the valid scenarios, and a failed result for each one that is not.
 
-    A file that is not YAML, or not ``{scenarios: [...]}``, gives a single failed result named
-    after the file; an invalid scenario inside a good file fails alone and the others still run.
+    A file that is not YAML, or not ``{base: ..., scenarios: [...]}``, or whose ``base:`` is not a
+    valid case, gives a single failed result named after the file; an invalid scenario inside a
+    good file fails alone and the others still run. Each scenario's case is merged over the base's
+    (``scenario_base``), and its errors are located where each value was written.
     """
     file = str(path)
     doc, diags = load_yaml_file(path)
     if doc is None:
         first = next((d.location for d in diags if d.location), Location(file))
         return [], [_broken(Path(file).name, first, diags)]
-    try:
-        parsed = ScenarioFile.model_validate(doc.data)
-        return [ScenarioCase(s, doc.locate(("scenarios", i)), doc, i) for i, s in enumerate(parsed.scenarios)], []
-    except pydantic.ValidationError as exc:
-        file_diags = pydantic_diagnostics(exc, ScenarioFile, doc)
-    items = doc.data.get("scenarios") if isinstance(doc.data, dict) else None
-    if not isinstance(items, list) or set(doc.data) - {"scenarios"}:
+    data = doc.data
+    items = data.get("scenarios") if isinstance(data, dict) else None
+    if not isinstance(items, list) or set(data) - {"scenarios", "base"}:
+        try:
+            ScenarioFile.model_validate(data)
+            file_diags = [Diagnostic("not-a-mapping", "a scenario file is a mapping with a `scenarios:` list",
+                                     doc.locate(()))]
+        except pydantic.ValidationError as exc:
+            file_diags = pydantic_diagnostics(exc, ScenarioFile, doc)
         return [], [_broken(Path(file).name, doc.locate(()), file_diags)]
+    base_case: dict | None = None
+    if "base" in data:
+        base_diags: list[Diagnostic] = []
+        try:
+            base_case = ScenarioBase.model_validate(data["base"]).case
+            Case.model_validate(base_case)
+        except pydantic.ValidationError as exc:
+            model, at = (Case, BASE_CASE) if base_case is not None else (ScenarioBase, ("base",))
+            base_diags = pydantic_diagnostics(exc, model, doc, at)
+        if base_diags:
+            return [], [_broken(f"{Path(file).name} base", doc.locate(("base",)), base_diags)]
     cases: list[ScenarioCase] = []
     broken: list[ScenarioResult] = []
     for i, item in enumerate(items):
         where = doc.locate(("scenarios", i))
+        item_doc = merged_doc(doc, i, item, base_case) if base_case is not None and isinstance(item, dict) else doc
         try:
-            cases.append(ScenarioCase(Scenario.model_validate(item), where, doc, i))
+            cases.append(ScenarioCase(Scenario.model_validate(item_doc.data["scenarios"][i]), where, item_doc, i))
         except pydantic.ValidationError as exc:
             name = item.get("name") if isinstance(item, dict) and isinstance(item.get("name"), str) else f"#{i + 1}"
-            broken.append(_broken(name, where, pydantic_diagnostics(exc, Scenario, doc, ("scenarios", i))))
+            broken.append(_broken(name, where, pydantic_diagnostics(exc, Scenario, item_doc, ("scenarios", i))))
     return cases, broken
 
 
@@ -285,12 +302,17 @@ def run_scenario(pack: ResolvedPack, item: ScenarioCase) -> ScenarioResult:
     return ScenarioResult(s.name, loc.file, loc.line, not problems, problems, loc.column, s.question, decision)
 
 
-def run_scenarios(pack_ref: str | Path | ResolvedPack, *, search: Iterable[str | Path] = ()) -> list[ScenarioResult]:
-    """Load the pack (``PackError`` if it does not load) and run every scenario of its folder."""
+def run_scenarios(pack_ref: str | Path | ResolvedPack, *, search: Iterable[str | Path] = (),
+                  select: Callable[[str, str], bool] | None = None) -> list[ScenarioResult]:
+    """Load the pack (``PackError`` if it does not load) and run every scenario of its folder, or
+    those ``select(file name, scenario name)`` keeps (the others are not evaluated)."""
     pack = pack_ref if isinstance(pack_ref, ResolvedPack) else load_pack(pack_ref, search=search)
     results: list[ScenarioResult] = []
     for path in scenario_files(pack.folders[-1]):
         cases, broken = load_scenario_file(path)
+        if select is not None:
+            cases = [c for c in cases if select(path.name, c.name)]
+            broken = [b for b in broken if select(path.name, b.name)]
         ran = [run_scenario(pack, item) for item in cases]
         results += sorted(broken + ran, key=lambda r: (r.line, r.column))
     return results
