@@ -378,3 +378,17 @@ def test_national_files_use_a_base_and_keep_their_scenarios():
         assert path.read_text(encoding="utf-8").count("\nbase:\n") == 1
         cases, broken = load_scenario_file(path)
         assert broken == [] and len(cases) == count
+
+
+def test_nantong_copies_stay_equal_to_their_jiangsu_scenarios():
+    # rulepacks/jiangsu_nantong/tests/from_jiangsu_*.yaml copy Jiangsu scenarios (Nantong forwards
+    # Jiangsu unchanged) so that the Nantong pack's rules are covered; a copy must not drift
+    copies = sorted((ROOT / "rulepacks" / "jiangsu_nantong" / "tests").glob("from_jiangsu_*.yaml"))
+    assert copies
+    for copy in copies:
+        original = ROOT / "rulepacks" / "jiangsu" / "tests" / copy.name.removeprefix("from_jiangsu_")
+        theirs = {c.name: c.scenario for c in load_scenario_file(original)[0]}
+        ours, broken = load_scenario_file(copy)
+        assert broken == [] and ours, copy
+        for item in ours:
+            assert item.scenario == theirs.get(item.name), f"{copy.name}: {item.name}"
