@@ -115,7 +115,9 @@ def test_json_shape(capsys):
     assert (pack["pack"], pack["loaded"], pack["passed"], pack["failed"], pack["deselected"]) == ("mini_failing", True, 1, 3, 1)
     assert "coverage" not in pack  # only with --coverage
     wrong = next(s for s in pack["scenarios"] if s["name"] == "every expectation wrong")
-    assert set(wrong) == {"name", "file", "line", "column", "question", "passed", "problems", "diagnostics"}
+    assert set(wrong) == {"name", "file", "line", "column", "question", "passed", "problems", "problems_zh", "diagnostics"}
+    assert "not_fired: non_acceptance.fraud fired, expected it not to fire" in wrong["problems"]
+    assert "not_fired：non_acceptance.fraud 触发了，应不触发" in wrong["problems_zh"]
     assert (wrong["line"], wrong["column"], wrong["question"], wrong["passed"]) == (12, 5, "application", False)
     bad = next(s for s in pack["scenarios"] if s["name"] == "bad case data")
     assert bad["diagnostics"][0]["code"] == "type-mismatch" and bad["diagnostics"][0]["line"] == 44
@@ -247,9 +249,13 @@ def test_text_is_chinese_by_default(capsys):
     lines = out.splitlines()
     assert f"{MINI_FAILING}：通过 1，失败 4" in lines and f"{MINI}：通过 5，失败 0" in lines
     assert lines[-1] == "合计：通过 6，失败 4"
-    assert any(line.endswith("wrong.yaml:12:5: 失败 every expectation wrong: outcome: expected conditions_met, "
-                             "got not_accepted (fired: non_acceptance.fraud)") for line in lines)
+    # the fixture expects conditions_met where non_acceptance.fraud fires, and expects that rule not to fire
+    assert any(line.endswith("wrong.yaml:12:5: 失败 every expectation wrong: 结果：应为 conditions_met，实为 not_accepted"
+                             "（触发：non_acceptance.fraud）") for line in lines)
+    assert any(line.endswith("失败 every expectation wrong: not_fired：non_acceptance.fraud 触发了，应不触发") for line in lines)
     assert not any(word in out for word in (" passed", " failed", "FAIL ", "total:"))
+    compared = [line for line in lines if "error[" not in line]  # diagnostics keep the error model's wording
+    assert not any(word in line for line in compared for word in ("expected", " got "))
 
 
 def test_chinese_verbose_and_broken(capsys):

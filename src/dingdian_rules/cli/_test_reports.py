@@ -65,7 +65,7 @@ def text_report(runs: list[PackRun], lang: str, verbose: bool, show_coverage: bo
                 if verbose:
                     lines.append(f"{_where(r)}: 通过 {r.name}" if zh else f"{_where(r)}: ok: {r.name}")
                 continue
-            for problem in r.problems or ["failed"]:
+            for problem in r.problems_in(lang) or ["failed"]:
                 lines.append(f"{_where(r)}: {'失败' if zh else 'FAIL'} {r.name}: {problem}")
         if zh:
             note = ("，未选中 " + str(run.deselected) if run.deselected else "") + ("（无场景）" if not run.results else "")
@@ -110,6 +110,7 @@ def _coverage_lines(ref: str, cov: PackCoverage, zh: bool, detail: bool) -> list
 def _scenario_dict(r: ScenarioResult) -> dict[str, Any]:
     return {"name": r.name, "file": c.display_path(r.file), "line": r.line, "column": r.column,
             "question": r.question, "passed": r.passed, "problems": list(r.problems),
+            "problems_zh": list(r.problems_in("zh")),
             "diagnostics": [c.short_location(d).to_dict() for d in r.diagnostics]}
 
 
