@@ -400,14 +400,14 @@ def test_schema_output_into_missing_folder(capsys, tmp_path):
 
 # --- test -----------------------------------------------------------------------------------
 def test_test_verb_passing(capsys):
-    code, out, _ = run(capsys, "test", MINI, "--verbose")
+    code, out, _ = run(capsys, "test", MINI, "--verbose", "--lang", "en")
     assert code == 0
     assert out.count(": ok: ") == 5
     assert out.strip().splitlines()[-2:] == [f"{MINI}: 5 passed, 0 failed", "total: 5 passed, 0 failed"]
 
 
 def test_test_verb_failing(capsys):
-    code, out, _ = run(capsys, "test", MINI_FAILING, MINI)
+    code, out, _ = run(capsys, "test", MINI_FAILING, MINI, "--lang", "en")
     assert code == 1
     lines = out.splitlines()
     assert any(line.endswith("wrong.yaml:12:5: FAIL every expectation wrong: outcome: expected conditions_met, "
@@ -418,7 +418,7 @@ def test_test_verb_failing(capsys):
 
 
 def test_test_verb_broken_pack_exit_3(capsys):
-    code, out, err = run(capsys, "test", BROKEN, MINI)
+    code, out, err = run(capsys, "test", BROKEN, MINI, "--lang", "en")
     assert code == 3
     assert f"{BROKEN}: did not load (3 errors)" in out
     assert "error[unknown-fact]" in err
@@ -428,5 +428,5 @@ def test_test_verb_broken_pack_exit_3(capsys):
 def test_test_verb_defaults_to_bundled(capsys, monkeypatch):
     import dingdian_rules.cli.test as verb
     monkeypatch.setattr(verb, "bundled_pack_ids", lambda: [MINI])
-    code, out, _ = run(capsys, "test")
+    code, out, _ = run(capsys, "test", "--lang", "en")
     assert code == 0 and "total: 5 passed, 0 failed" in out

@@ -25,6 +25,7 @@ import pytest
 import yaml
 
 import dingdian_rules as dr
+from dingdian_rules.analysis.scenario_base import merge_case
 from dingdian_rules.cli import main
 from dingdian_rules.evaluation.decision_schema import DecisionModel
 from dingdian_rules.evaluation.identity import ENGINE_VERSION, decided_at, input_digest, new_decision_id
@@ -36,7 +37,9 @@ from dingdian_rules.time import calendar_versions
 ROOT = Path(__file__).resolve().parents[1]
 NATIONAL = ROOT / "rulepacks" / "national"
 UUID7 = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
-SCENARIOS = {s["name"]: s for s in yaml.safe_load((NATIONAL / "tests" / "application.yaml").read_text("utf-8"))["scenarios"]}
+_FILE = yaml.safe_load((NATIONAL / "tests" / "application.yaml").read_text("utf-8"))
+SCENARIOS = {s["name"]: {**s, "case": merge_case(_FILE["base"]["case"], s.get("case", {}))}  # as the runner merges it
+             for s in _FILE["scenarios"]}
 GOOD = SCENARIOS["complete good applicant -> conditions met"]
 UNLISTED = SCENARIOS["type not listed in art. 5 -> not accepted"]
 PACK = dr.load_pack("national")

@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 import dingdian_rules as dr
+from dingdian_rules.analysis.scenario_base import merge_case
 from dingdian_rules.cli import main as cli_main
 from dingdian_rules.reading.yaml_reader import load_yaml_file
 from decision_ids import UUID7, mask_ids
@@ -101,7 +102,8 @@ def _error(response: httpx.Response, status: int) -> dict[str, Any]:
 def _scenarios(pack: str, file: str) -> list[dict[str, Any]]:
     doc, diags = load_yaml_file(ROOT / "rulepacks" / pack / "tests" / file)
     assert doc is not None, diags
-    return doc.data["scenarios"]
+    base = doc.data.get("base", {}).get("case", {})  # each case merged over the file's base:, as the runner does
+    return [{**sc, "case": merge_case(base, sc.get("case", {}))} for sc in doc.data["scenarios"]]
 
 
 

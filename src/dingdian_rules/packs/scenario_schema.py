@@ -80,7 +80,8 @@ class Scenario(BaseModel):
     as_of: date
     reading: str = Field(min_length=1, description="Why this is the expected answer, citing the text that decides it "
                          "(第十二条第（四）项 …, or art. 12(4) …).")
-    case: dict
+    case: dict = Field(default_factory=dict, description="The facts; with a file-level `base:`, only what differs "
+                       "from its case (no `case:` takes the base case unchanged).")
     expect: Expectation
 
     @field_validator("reading")
@@ -92,6 +93,15 @@ class Scenario(BaseModel):
         return value
 
 
+class ScenarioBase(BaseModel):
+    """What every scenario of a file shares (analysis/scenario_base.py says how a scenario merges over it)."""
+
+    model_config = _STRICT
+    case: dict = Field(description="The case each scenario's `case:` is merged over: mappings merge key by key, "
+                       "lists and scalars replace, null removes a fact.")
+
+
 class ScenarioFile(BaseModel):
     model_config = _STRICT
+    base: ScenarioBase | None = None
     scenarios: list[Scenario]
