@@ -364,10 +364,24 @@ def test_every_field_a_person_edits_has_a_chinese_description(kind: str) -> None
     assert lacking == []
 
 
+def test_the_chinese_descriptions_of_closed_vocabularies_name_every_value() -> None:
+    rules, scenario, pack = schemas("rules")["$defs"], schemas("scenario")["$defs"], schemas("pack")
+    for prop in (rules["Rule"]["properties"]["kind"], rules["Rule"]["properties"]["modality"],
+                 rules["Parameter"]["properties"]["unit"], scenario["Scenario"]["properties"]["question"],
+                 scenario["Expectation"]["properties"]["deadline_status"], pack["properties"]["level"],
+                 rules["Rule"]["properties"]["questions"], schemas("case")["$defs"]["CaseFile"]["properties"]["question"]):
+        values = prop.get("enum") or prop.get("items", {}).get("enum") or prop["additionalProperties"]["enum"]
+        zh = prop["description"].split("\n\n")[0]
+        assert [v for v in values if v is not None and v not in zh] == [], zh
+
+
 def test_case_schema_carries_the_fact_models_titles_and_descriptions() -> None:
+    import dingdian_rules.facts as facts
     defs = schemas("case")["$defs"]
-    from dingdian_rules.facts.institution import Institution
-    for model in (Case, Institution):
+    models = [m for m in vars(facts).values() if isinstance(m, type) and issubclass(m, facts.FactModel)
+              and m is not facts.FactModel]
+    assert Case in models and len(models) >= 15
+    for model in models:
         props = defs[model.__name__]["properties"]
         for name, info in model.model_fields.items():
             if info.description:

@@ -121,8 +121,9 @@ FIELD_WORDS.update({
     ("ParameterOverride", "id"): "所修改的继承参数的 id。",
     ("Rule", "id"): "规则 id：类型.名称，如 non_acceptance.fraudulent_application；在整个继承链中唯一、稳定。",
     ("Rule", "kind"): "规则类型：institution_type 机构类型、eligibility 申请条件、materials 申请材料、non_acceptance 不予受理、"
-                      "time_limit 时限、suspension 中止、rescission 解除、termination 终止、request_limit 申请限制、"
-                      "late_notice 逾期告知、procedure_end 终结程序、waiver 视作放弃、suspended 中止期间、measures 处理措施。",
+                      "time_limit 时限、suspension 中止、rescission 解除、termination 终止、"
+                      "request_limit 机构申请的限制（第四十四条）、late_notice 逾期通知（不再续签）、procedure_end 终结申请程序、"
+                      "waiver 视作放弃定点资格、suspended 协议中止中、measures 处理措施。",
     ("Rule", "questions"): "规则回答的问题（不写则按类型）：application 申请、agreement 协议、request 机构申请、conduct 违约处理、"
                            "deadlines 期限。",
     ("RuleOverride", "id"): "所修改的继承规则的 id。",

@@ -226,6 +226,8 @@ def _describe(model: str, definition: dict[str, Any]) -> None:
         words = FIELD_WORDS.get((model, name)) or FIELD_WORDS.get(("*", name))
         if words:
             prop["description"] = _both(words, prop.get("description"))
+        if prop.get("title") == name.replace("_", " ").title():
+            del prop["title"]  # pydantic's English title made from the key: the key says it already
 
 
 def _both(zh: str, en: str | None) -> str:
