@@ -170,7 +170,7 @@ def test_an_outcome_of_another_question_in_a_scenario() -> None:
 
 def test_misspelt_fact_in_a_scenario_case() -> None:
     data = _text(SCENARIO)
-    data["scenarios"][0]["case"]["institution"]["bedz"] = 3
+    data["scenarios"][0]["case"] = {"institution": {"type": "clinic", "bedz": 3}}
     e = slip("scenario", data)
     assert list(e.absolute_path) == ["scenarios", 0, "case", "institution"]
     assert "'bedz' was unexpected" in e.message

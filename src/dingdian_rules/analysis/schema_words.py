@@ -46,6 +46,7 @@ MODEL_WORDS: dict[str, str] = {
     "SpanExpectation": "措施的期间范围，每端写作 [长度, 单位]。",
     "Expectation": "情景的预期结论，依据法规原文得出。",
     "Scenario": "一个情景测试：案例、问题、评估日期和预期结论。",
+    "ScenarioBase": "本文件各情景共用的部分。",
 }
 
 _SHARED = {
@@ -176,6 +177,8 @@ FIELD_WORDS.update({
     ("NormDifference", "note"): "规则如何适用，供读规则包的人参考。",
     # scenario files
     ("ScenarioFile", "scenarios"): "情景测试。",
+    ("ScenarioFile", "base"): "本文件各情景共用的基础案例；各情景的 case: 只写与之不同之处。",
+    ("ScenarioBase", "case"): "共用的案例事实：各情景的 case: 逐键合并于其上，列表和单值整体替换，null 删除该事实。",
     ("Scenario", "name"): "情景名称，在文件中唯一。",
     ("Scenario", "question"): "问题：application 定点申请、agreement 协议中止解除终止、request 机构申请、conduct 违约处理、"
                               "deadlines 期限。",

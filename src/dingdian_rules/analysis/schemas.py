@@ -131,9 +131,12 @@ def _scenario() -> dict[str, Any]:
         if name in defs:
             raise ValueError(f"the scenario and case schemas both define {name!r}")
         defs[name] = definition
+    for definition in defs.values():  # a scenario's case, and any shared base case of a file
+        case = definition.get("properties", {}).get("case")
+        if case is not None and case.get("type") == "object" and "properties" not in case:
+            definition["properties"]["case"] = {**_without(case, "type", "additionalProperties"),
+                                                "$ref": "#/$defs/Case"}
     scenario = defs["Scenario"]
-    scenario["properties"]["case"] = {**_without(scenario["properties"]["case"], "type", "additionalProperties"),
-                                      "$ref": "#/$defs/Case"}
     defs["Expectation"]["properties"]["missing"]["items"] = {"enum": fact_paths()}
     scenario["allOf"] = [{"if": {"properties": {"question": {"const": q}}, "required": ["question"]},
                           "then": {"properties": {"expect": {"properties": {"outcome": {"enum": list(v)}}}}}}
