@@ -79,7 +79,7 @@ def test_each_verb_has_help_with_an_example(capsys, verb):
     ["evaluate", str(CASES / "application.yaml")],  # --pack missing
     ["evaluate", "--pack", MINI, "--as-of", "2025-13-01", str(CASES / "application.yaml")],
     ["evaluate", "--pack", MINI, "--question", "applicaton", str(CASES / "application.yaml")],
-    ["schema", "rules"],
+    ["schema", "rule_file"],
     ["resolve", MINI, "--format", "yaml"],
 ])
 def test_usage_errors_exit_2(capsys, argv):
@@ -378,13 +378,15 @@ def test_schema_all(capsys):
     code, out, _ = run(capsys, "schema")
     assert code == 0
     data = json.loads(out)
-    assert list(data) == ["pack", "case", "decision"]
-    assert set(data["pack"]) == {"pack", "rule_file", "scenarios"}
-    assert data["decision"]["properties"]["schema_version"]["const"] == 5
-    assert "institution" in data["case"]["properties"]
+    assert list(data) == ["pack", "rules", "case", "scenario", "decision"]
+    assert all(data[k]["$schema"] == "https://json-schema.org/draft/2020-12/schema" for k in data)
+    assert data["decision"]["$defs"]["Decision"]["properties"]["schema_version"]["const"] == 5
+    assert "institution" in data["case"]["$defs"]["Case"]["properties"]
+    assert "rules" in data["rules"]["properties"] and "scenarios" in data["scenario"]["properties"]
 
 
-@pytest.mark.parametrize("kind,key", [("case", "properties"), ("decision", "$defs"), ("pack", "rule_file")])
+@pytest.mark.parametrize("kind,key", [("case", "$defs"), ("decision", "$defs"), ("pack", "properties"),
+                                      ("rules", "properties"), ("scenario", "properties")])
 def test_schema_kind_to_file(capsys, tmp_path, kind, key):
     target = tmp_path / f"{kind}.json"
     code, out, _ = run(capsys, "schema", kind, "--output", str(target))

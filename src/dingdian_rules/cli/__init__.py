@@ -54,7 +54,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "evaluate": ("evaluate", "answer questions about a case under a pack"),
     "explain": ("evaluate", "like evaluate, plus every candidate rule with its condition trace"),
     "resolve": ("resolve", "show a pack flattened with its parents (parameters, rules, provenance)"),
-    "schema": ("schema", "print JSON Schemas (pack files, cases, decisions)"),
+    "schema": ("schema", "print the JSON Schema of a file kind (pack, rules, case, scenario, decision)"),
     "test": ("test", "run the scenario cases of packs (tests/*.yaml)"),
     "coverage": ("coverage", "account for every article of the packs' source documents"),
     "diff": ("diff", "compare two resolved packs: parameters, rules added / overridden / repealed"),

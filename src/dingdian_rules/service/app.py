@@ -234,12 +234,13 @@ def create_app(packs: Mapping[str, ResolvedPack], *, on_decision: DecisionHook |
 
     @app.get("/v1/schema", tags=["schemas"], response_class=Response)
     def get_schemas() -> Response:
-        """All JSON Schemas, as `dingdian-rules schema` prints them."""
+        """Every kind's JSON Schema under its name, as `dingdian-rules schema` prints them."""
         return Response(_schema_text(None), media_type=JSON)
 
     @app.get("/v1/schema/{kind}", tags=["schemas"], response_class=Response)
     def get_schema(kind: str) -> Response:
-        """The JSON Schema of `pack` files, `case`s or `decision`s, as `dingdian-rules schema KIND` prints it."""
+        """One kind's standalone JSON Schema (`pack`, `rules`, `case`, `scenario` or `decision`), as
+        `dingdian-rules schema KIND` prints it (docs/editing.md)."""
         if kind not in KINDS:
             raise _unknown("schema", kind, KINDS, "")
         return Response(_schema_text(kind), media_type=JSON)
