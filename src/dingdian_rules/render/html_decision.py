@@ -12,14 +12,15 @@ from typing import Any, Iterable
 
 from ..evaluation.decision import Decision, DeadlineResult, MeasureResult, RuleResult
 from ..packs.articles import zh_numeral
-from ..packs.resolved import ProvenanceStep, ResolvedPack, ResolvedParameter, cite_zh
+from ..packs.resolved import CitedProvision, ProvenanceStep, ResolvedPack, ResolvedParameter, cite_zh
 from ..packs.schema import Citation
 from .html import fact_label, render_page, ui_words
 from .labels import (DEADLINE_STATUS_LABELS, KIND_LABELS, MODALITY_LABELS, OUTCOME_LABELS, QUESTION_LABELS,
                      STATUS_LABELS, money, one_line, param_value, period_label)
 from .law_text import ArticleView, quoted_article
 
-__all__ = ["CitationGroup", "DeadlineView", "MissingFact", "RuleView", "decision_view", "decisions_html", "label"]
+__all__ = ["CitationGroup", "DeadlineView", "MissingFact", "RuleView", "basis_citations", "citation_groups", "decision_view",
+           "decisions_html", "label", "provenance_steps"]
 
 PROVENANCE_LABELS = {"defined": "制定", "inherited": "沿用（未改动）", "restated": "重述", "overridden": "修改",
                      "repealed": "废止"}
@@ -72,7 +73,7 @@ class DeadlineView:
     markers: list[dict[str, Any]] = field(default_factory=list)  # label, day, left (percent)
     span: tuple[float, float] | None = None  # the period on the timeline (percent from, to)
     cited_as: str = ""
-    quote: str = ""
+    group: CitationGroup | None = None  # the article the limit cites, with its quote marked
 
 
 @dataclass
@@ -86,9 +87,11 @@ def _titles(pack: ResolvedPack) -> dict[str, str]:
     return {sid: src.document.title for sid, src in pack.sources.items()}
 
 
-def _group(pack: ResolvedPack, cites: list[tuple[str, Citation]], lang: str) -> list[CitationGroup]:
-    """Citations grouped by the article they cite, in the order first cited."""
+def citation_groups(pack: ResolvedPack, cites: list[tuple[str, Citation]], lang: str = "zh") -> list[CitationGroup]:
+    """Citations grouped by the article they cite, in the order first cited, each article whole
+    from the pack chain's text with every quote of the group marked."""
     titles = _titles(pack)
+    documents = {s: v.document for s, v in pack.sources.items()}
     groups: dict[tuple[str, int], list[tuple[str, Citation]]] = {}
     for role, c in cites:
         groups.setdefault((c.document, c.article), []).append((role, c))
@@ -97,28 +100,36 @@ def _group(pack: ResolvedPack, cites: list[tuple[str, Citation]], lang: str) -> 
         quotes = list(dict.fromkeys(c.quote for _, c in items))
         title = titles.get(document)
         head = (f"《{title}》" if title else document + " ") + f"第{zh_numeral(number)}条"
-        entries = list(dict.fromkeys((role, cite_zh(c, {s: v.document for s, v in pack.sources.items()}), c.quote)
-                                     for role, c in items))
+        entries = list(dict.fromkeys((role, cite_zh(c, documents), c.quote) for role, c in items))
         out.append(CitationGroup(head, entries, quoted_article(pack, document, number, quotes)))
     return out
 
 
-def _citations(r: RuleResult, ui: dict[str, str]) -> list[tuple[str, Citation]]:
-    rule = r.rule
+def basis_citations(basis: tuple[CitedProvision, ...], citation: Citation, also_cites: tuple[Citation, ...],
+                    lang: str = "zh") -> list[tuple[str, Citation]]:
+    """(role, citation) of a rule's or parameter's provisions, nearest first: 依据, then the higher
+    provisions (上位原文) it restates or changes, each followed by its further citations (并见)."""
+    ui = ui_words(lang)
     cites: list[tuple[str, Citation]] = []
-    basis = rule.basis or ()
     for i, p in enumerate(basis):
         cites.append((ui["basis"] if i == 0 else ui["higher"], p.citation))
         cites += [(ui["also"], c) for c in p.also_cites]
     if not basis:
-        cites.append((ui["basis"], rule.citation))
-        cites += [(ui["also"], c) for c in rule.also_cites]
-    cites += [(ui["item"] + ("" if item.status == "held" else f"（{ui['unknown']}）"), item.citation)
-              for item in r.items]
+        cites.append((ui["basis"], citation))
+        cites += [(ui["also"], c) for c in also_cites]
     return cites
 
 
-def _steps(steps: tuple[ProvenanceStep, ...], pack: ResolvedPack, lang: str) -> list[dict[str, str]]:
+def _citations(r: RuleResult, lang: str) -> list[tuple[str, Citation]]:
+    ui = ui_words(lang)
+    rule = r.rule
+    return basis_citations(rule.basis, rule.citation, rule.also_cites, lang) + [
+        (ui["item"] + ("" if item.status == "held" else f"（{ui['unknown']}）"), item.citation) for item in r.items]
+
+
+def provenance_steps(steps: tuple[ProvenanceStep, ...], pack: ResolvedPack, lang: str) -> list[dict[str, str]]:
+    """Each step of a chain (national → province → city) with its action in words, the pack's name
+    and level, the provision it cites and its note."""
     names = {m.id: (m.name.zh if lang == "zh" else m.name.en, m.level) for m in pack.metas}
     docs = {s: v.document for s, v in pack.sources.items()}
     out = []
@@ -151,7 +162,7 @@ def _rule(r: RuleResult, pack: ResolvedPack, lang: str) -> RuleView:
         id=rule.id, title=rule.title.zh if lang == "zh" else rule.title.en, status=r.status,
         status_label=label(STATUS_LABELS, r.status, lang), modality=modality, kind=label(KIND_LABELS, rule.kind, lang),
         outcome=label(OUTCOME_LABELS, rule.outcome, lang), cited_as=rule.cited_as,
-        groups=_group(pack, _citations(r, ui), lang), provenance=_steps(rule.provenance, pack, lang),
+        groups=citation_groups(pack, _citations(r, lang), lang), provenance=provenance_steps(rule.provenance, pack, lang),
         parameters=params, note=rule.note, missing=[(f, fact_label(f)) for f in r.missing],
         condition_head=ui["condition_false"] if rule.fires_on is False else ui["condition_true"], trace=r.trace)
 
@@ -161,20 +172,20 @@ def _day(d: date | None) -> str:
     return d.isoformat() if d else "—"
 
 
-def _deadline(d: DeadlineResult, lang: str) -> DeadlineView:
+def _deadline(d: DeadlineResult, pack: ResolvedPack, lang: str) -> DeadlineView:
     ui = ui_words(lang)
     status = d.status or ""
     status_label = label(DEADLINE_STATUS_LABELS, status, lang) if status else ("无法确定" if lang == "zh" else
                                                                                  "cannot be determined")
     period = period_label(d.length, d.unit) if d.unit != "date" else ("文本所定日期" if lang == "zh" else "a set day")
-    rows = [(ui["start"], f"{d.start_event.zh if lang == 'zh' else d.start_event.en}（{_day(d.start)}）"),
+    rows = [(ui["modality"], label(MODALITY_LABELS, d.modality, lang)), (ui["start"], f"{d.start_event.zh if lang == 'zh' else d.start_event.en}（{_day(d.start)}）"),
             (ui["due"], _day(d.due) + (f"（由 {d.rolled_from.isoformat()} 顺延）" if d.rolled_from else "")),
             ("期间" if lang == "zh" else "period", period + (f" + {d.extra_days}日" if d.extra_days else "")),
             ("历法" if lang == "zh" else "calendar", d.calendar)]
     if d.missing:
         rows.append((ui["missing"], "、".join(fact_label(f) for f in d.missing)))
     view = DeadlineView(d.key, d.title.zh if lang == "zh" else d.title.en, status, status_label, rows,
-                        cited_as=d.cited_as, quote=one_line(d.citation.quote))
+                        cited_as=d.cited_as, group=citation_groups(pack, [(ui["basis"], d.citation)], lang)[0])
     days = [(ui["start"], d.start), (ui["opens"], d.opens_on), (ui["due"], d.due), (ui["today"], d.as_of),
             (ui["done"], d.done_on)]
     known = [(name, day) for name, day in days if day is not None]
@@ -185,7 +196,11 @@ def _deadline(d: DeadlineResult, lang: str) -> DeadlineView:
 
     def left(day: date) -> float:
         return round(4 + 92 * (day - lo).days / width, 1)
-    view.markers = [{"label": name, "day": day.isoformat(), "left": left(day), "row": i % 2}
+    # alternate rows in time order, so neighbouring labels never share a row; the outermost
+    # labels are anchored at their pin's side so they stay inside the timeline
+    known.sort(key=lambda x: x[1])
+    view.markers = [{"label": name, "day": day.isoformat(), "left": left(day), "row": i % 2,
+                     "anchor": "start" if left(day) < 12 else "end" if left(day) > 88 else "middle"}
                     for i, (name, day) in enumerate(known)]
     begin = d.opens_on or d.start
     if begin is not None:
@@ -234,7 +249,7 @@ def decision_view(d: Decision, pack: ResolvedPack, lang: str = "zh") -> dict[str
         "counts": [(s, label(STATUS_LABELS, s, lang), sum(1 for r in rules if r.status == s)) for s in STATUS_LABELS],
         "rules": [_rule(r, pack, lang) for r in rules],
         "measures": [_measure(m, lang) for m in d.measures],
-        "deadlines": [_deadline(x, lang) for x in d.deadlines],
+        "deadlines": [_deadline(x, pack, lang) for x in d.deadlines],
         "warnings": [(w.code, w.message) for w in d.warnings], "combination": list(d.combination),
         "missing": _missing(d, lang) if d.outcome == "undetermined" else [],
     }
