@@ -347,7 +347,8 @@ def test_one_cli_verb_imports_only_what_it_runs() -> None:
                             "pass")
     assert "dingdian_rules.cli.evaluate" in loaded and "dingdian_rules.evaluation.evaluate" in loaded
     for other in ("dingdian_rules.cli.coverage", "dingdian_rules.cli.replay", "dingdian_rules.cli.schema",
-                  "dingdian_rules.analysis.coverage", "dingdian_rules.supervisor.event_models", "hypothesis"):
+                  "dingdian_rules.analysis.coverage", "dingdian_rules.supervisor.event_models", "hypothesis",
+                  "jinja2", "dingdian_rules.render.html"):
         assert other not in loaded, other
 
 

@@ -16,6 +16,7 @@ EPILOG = """examples:
   dingdian-rules coverage                        # every bundled pack
   dingdian-rules coverage national ./my_city     # a bundled id and a pack folder
   dingdian-rules coverage jiangsu --format md > coverage.md
+  dingdian-rules coverage national --format html > coverage.html   # every article coloured by status
   dingdian-rules coverage --format json | jq '.[].documents[].unaccounted'
 
 Each article of the documents a pack declares has one status (the JSON's code in brackets where
@@ -48,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "classified articles a rule decides or restates) are printed as diagnostics."),
         epilog=EPILOG + "\n" + c.exit_codes_help({1: "an article is unaccounted for, or a coverage.yaml has an error"}), formatter_class=c.Formatter)
     p.add_argument("packs", nargs="*", metavar="ID_OR_PATH", help="pack folders or bundled ids (default: all bundled)")
-    c.add_format(p)
+    c.add_format(p, ("text", "json", "md", "html"))
     p.set_defaults(run=run)
 
 
@@ -58,6 +59,7 @@ def run(args: argparse.Namespace) -> int:
     broken: list[tuple[str, tuple[Diagnostic, ...]]] = []
     chunks: list[str] = []
     payload: list[dict[str, object]] = []
+    broken_shown: list[tuple[str, tuple[Diagnostic, ...]]] = []
     for ref in refs:
         try:
             pack = c.load(ref)
@@ -67,6 +69,7 @@ def run(args: argparse.Namespace) -> int:
             broken.append((ref, diagnostics))
             shown = tuple(c.short_location(d) for d in diagnostics)
             chunks.append(not_loaded_markdown(ref, shown) if args.format == "md" else not_loaded_text(ref, shown))
+            broken_shown.append((ref, shown))
             payload.append({"pack": ref, "loaded": False, "diagnostics": [d.to_dict() for d in diagnostics]})
             continue
         report = coverage_report(pack)
@@ -76,6 +79,9 @@ def run(args: argparse.Namespace) -> int:
         payload.append(report.to_dict())
     if args.format == "json":
         c.emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+    elif args.format == "html":  # one page for every pack; Jinja2 is imported only here
+        from ..analysis.report_html import coverage_html
+        c.emit(coverage_html(reports, broken_shown, lang=getattr(args, "lang", "zh")))
     else:
         c.emit("\n".join(chunks))
         if len(refs) > 1 or args.format == "text":

@@ -10,6 +10,7 @@ from . import _common as c
 EPILOG = """examples:
   dingdian-rules diff national jiangsu
   dingdian-rules diff national qinghai_agreement --format md > qinghai.md
+  dingdian-rules diff national jiangsu --format html -o diff.html   # side by side, with both texts
   dingdian-rules diff jiangsu jiangsu_nantong --exit-code     # exit 1 if they differ
   dingdian-rules diff national ./my_city --format json | jq '.rules[] | select(.change == "repealed")'
 """
@@ -28,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         formatter_class=c.Formatter)
     p.add_argument("a", metavar="A", help="the base: bundled pack id or pack folder")
     p.add_argument("b", metavar="B", help="the pack compared against A: bundled pack id or pack folder")
-    c.add_format(p)
+    c.add_format(p, ("text", "json", "md", "html"))
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--exit-code", action="store_true", help="exit 1 when the packs differ, 0 when they do not")
     p.set_defaults(run=run)
@@ -36,6 +37,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     d = diff_packs(c.load(args.a), c.load(args.b))
-    text = {"json": d.to_json, "md": d.to_markdown, "text": d.to_text}[args.format]()
+    if args.format == "html":  # Jinja2 is imported only here
+        from ..analysis.report_html import diff_html
+        text = diff_html(d, lang=getattr(args, "lang", "zh"))
+    else:
+        text = {"json": d.to_json, "md": d.to_markdown, "text": d.to_text}[args.format]()
     c.emit(text, args.output)
     return c.EXIT_FAILED if args.exit_code and not d.identical else c.EXIT_OK

@@ -40,6 +40,7 @@ output. A bad entry becomes an error record and the batch goes on; exit 1 when a
 EXPLAIN_EPILOG = """examples:
   dingdian-rules explain --pack national case.yaml --question agreement
   dingdian-rules explain --pack national case.yaml --format md > explanation.md
+  dingdian-rules explain --pack national case.yaml --format html -o report.html
 
 In the trace, each line is `expression = value`; 未知 marks an unknown value (a fact not given)
 and （未求值） a part that short-circuit evaluation did not need.
@@ -71,7 +72,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--as-of", type=c.iso_date, metavar="YYYY-MM-DD",
                        help="evaluation date (default: the file's as_of, else today)")
         if explain:
-            c.add_format(p)
+            c.add_format(p, ("text", "json", "md", "html"))
+            p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
         else:
             _batch_options(p)
         p.add_argument("--log", metavar="FILE", help="append one JSON record per decision to FILE (JSON Lines, "
@@ -80,12 +82,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _batch_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", "-f", choices=("text", "json", "md"), default=None,
-                   help="output format of one case: text, json, md (default: text); a batch writes JSON Lines or Parquet")
+    p.add_argument("--format", "-f", choices=("text", "json", "md", "html"), default=None,
+                   help="output format of one case: text, json, md, html (default: text); a batch writes JSON Lines "
+                   "or Parquet")
     p.add_argument("--input", "-i", metavar="FILE", help="a batch file of entries instead of CASE_FILE: .jsonl, .json, "
                    ".csv, .parquet, or - for standard input")
     p.add_argument("--output", "-o", metavar="FILE", help="where a batch's records go: .jsonl or .parquet "
-                   "(default: standard output, JSON Lines)")
+                   "(default: standard output, JSON Lines); with one case and --format html, the page")
     p.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N", help="evaluate a batch in N processes (default: 1)")
 
 
@@ -136,8 +139,8 @@ def _run(args: argparse.Namespace, log: DecisionLog | None) -> int:
     if not args.explain:
         if args.input is not None or args.case_file is None:
             return run_batch(args, log)
-        if args.output is not None or args.jobs != 1:
-            return _usage("--output and --jobs go with --input (a batch file)")
+        if (args.output is not None and args.format != "html") or args.jobs != 1:
+            return _usage("--output and --jobs go with --input (a batch file); --output also with --format html")
         args.format = args.format or "text"
     pack = c.load(args.pack)
     case, extras = load_case_file(args.case_file)
@@ -153,11 +156,14 @@ def _run(args: argparse.Namespace, log: DecisionLog | None) -> int:
     titles = render.source_titles(pack)
     if args.format == "json":
         text = render.decisions_json(decisions)
+    elif args.format == "html":  # Jinja2 is imported only here
+        from ..render.html_decision import decisions_html
+        text = decisions_html(decisions, pack, lang=getattr(args, "lang", "zh"))
     elif args.format == "md":
         text = render.decisions_markdown(decisions, titles=titles, explain=args.explain)
     else:
         text = render.decisions_text(decisions, titles=titles, explain=args.explain)
-    c.emit(text)
+    c.emit(text, args.output)
     return c.EXIT_OK
 
 

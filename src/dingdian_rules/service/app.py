@@ -40,6 +40,7 @@ DecisionHook = Callable[[Decision, Mapping[str, Any]], None]
 MAX_BATCH_BYTES = 50_000_000
 JSON = "application/json"
 JSONL = "application/jsonl"
+HTML = "text/html; charset=utf-8"
 
 
 class ServiceError(Exception):
@@ -131,12 +132,16 @@ def create_app(packs: Mapping[str, ResolvedPack], *, on_decision: DecisionHook |
                 on_decision(d, entry.data)
         return decisions
 
-    def single(text: str, trace: bool, compact: bool) -> str:
+    def single(text: str, trace: bool, compact: bool, html: bool = False) -> str:
         try:
             entry = read_body(text, packs)
         except EntryError as exc:
             raise _entry_error(exc) from None
-        return decisions_json(answer(entry, trace), indent=None if compact else 2)
+        decisions = answer(entry, trace)
+        if html:  # Jinja2 is imported only when a page is asked for
+            from ..render.html_decision import decisions_html
+            return decisions_html(decisions, packs[entry.pack])
+        return decisions_json(decisions, indent=None if compact else 2)
 
     def batch(text: str) -> Iterator[str]:
         for index, (line, make) in enumerate(batch_items(text, max_batch_bytes)):
@@ -208,9 +213,12 @@ def create_app(packs: Mapping[str, ResolvedPack], *, on_decision: DecisionHook |
 
     @app.post("/v1/explain", tags=["decisions"], response_class=Response)
     async def post_explain(request: Request, compact: bool = False) -> Response:
-        """Like /v1/evaluate, with every rule's condition trace: what `explain --format json` prints."""
+        """Like /v1/evaluate, with every rule's condition trace: what `explain --format json` prints;
+        with `Accept: text/html`, the page `explain --format html` writes."""
         text = await _read(request, max_body_bytes)
-        return Response(await run_in_threadpool(single, text, True, compact), media_type=JSON)
+        html = wants_html(request.headers.get("accept", ""))
+        body = await run_in_threadpool(single, text, True, compact, html)
+        return Response(body, media_type=HTML if html else JSON)
 
     @app.post("/v1/evaluate/batch", tags=["decisions"], response_class=StreamingResponse)
     async def post_batch(request: Request) -> StreamingResponse:
@@ -251,6 +259,30 @@ def create_app(packs: Mapping[str, ResolvedPack], *, on_decision: DecisionHook |
 @lru_cache(maxsize=None)
 def _schema_text(kind: str | None) -> str:
     return json.dumps(schemas(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+def wants_html(accept: str) -> bool:
+    """Whether an Accept header prefers an HTML page to JSON: ``text/html`` with a higher quality
+    than JSON's (a browser's ``text/html,…,*/*;q=0.8``), or equal and listed first. JSON stays the
+    default: no header, ``*/*`` or ``application/json`` get JSON."""
+    html = json_q = 0.0
+    html_at = json_at = len(accept)
+    for i, part in enumerate(accept.split(",")):
+        media, _, params = part.strip().partition(";")
+        media = media.strip().lower()
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if media == "text/html" and q > html:
+            html, html_at = q, i
+        elif media in ("application/json", "application/*", "*/*") and q > json_q:
+            json_q, json_at = q, i
+    return html > 0 and (html > json_q or (html == json_q and html_at < json_at))
 
 
 def _first(lines: Iterator[str]) -> Iterator[str]:

@@ -89,6 +89,10 @@ def install_openapi(app: FastAPI) -> None:
                 if method == "post" and path != "/v1/evaluate/batch":
                     item["requestBody"] = _body("EvaluateRequest")
                     item["responses"] = {**decisions, **errors}
+                    if path == "/v1/explain":  # Accept: text/html gives the page explain --format html writes
+                        item["responses"] = {"200": {"description": "the decisions; with Accept: text/html, one "
+                                                     "self-contained HTML page (explain --format html)", "content": {
+                            **decisions["200"]["content"], "text/html": {"schema": {"type": "string"}}}}, **errors}
                 elif method == "post":
                     item["requestBody"] = _body("EvaluateRequest", array=True)
                     item["responses"] = {"200": {"description": "one JSON line per entry, in order: "
