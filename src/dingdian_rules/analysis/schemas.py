@@ -28,6 +28,7 @@ from pydantic import BaseModel
 
 from ..evaluation.decision_schema import decision_json_schema
 from ..facts.models import Case
+from ..packs.plans import QUESTIONS
 from ..packs.rule_schema import RuleFile
 from ..packs.scenario_schema import ScenarioFile
 from ..packs.schema import QUESTION_OUTCOMES, RULE_OUTCOMES, PackMeta
@@ -99,13 +100,12 @@ def _case_defs() -> dict[str, Any]:
     case = _fitted(Case.model_json_schema(), words=False)
     defs = case.pop("$defs")
     defs["Case"] = case
-    question = ScenarioFile.model_json_schema()["$defs"]["Scenario"]["properties"]["question"]
     defs["CaseFile"] = {
-        "type": "object", "title": "case file", "additionalProperties": False, "required": ["case"],
+        "type": "object", "title": "案例文件", "additionalProperties": False, "required": ["case"],
         "properties": {
             "name": {"type": ["string", "null"]},
             "note": {"type": ["string", "null"]},
-            "question": {**{k: v for k, v in question.items() if k != "title"}, "enum": [*question["enum"], None]},
+            "question": {"type": ["string", "null"], "enum": [*QUESTIONS, None]},  # as evaluate reads it
             "as_of": {"type": ["string", "null"], "format": "date", "pattern": DATE_PATTERN},
             "case": {"$ref": "#/$defs/Case"},
         },
@@ -128,6 +128,8 @@ def _scenario() -> dict[str, Any]:
     schema = _fitted(ScenarioFile.model_json_schema())
     defs = schema["$defs"]
     for name, definition in _case_defs().items():
+        if name == "CaseFile":
+            continue  # a scenario's case is a bare case
         if name in defs:
             raise ValueError(f"the scenario and case schemas both define {name!r}")
         defs[name] = definition
