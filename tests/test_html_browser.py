@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -51,11 +52,28 @@ def browser() -> Iterator[Any]:
         for arg in (*OPTIONS, f"--user-data-dir={profile}"):
             options.add_argument(arg)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+        driver = _start(webdriver, Service, options, Path(profile))
         try:
             yield driver
         finally:
             driver.quit()
+
+
+def _start(webdriver: Any, service: Any, options: Any, folder: Path) -> Any:
+    """Start the driver, once more if it dies at start-up: chromedriver once exited with SIGTRAP
+    (-5) on this shared 2-CPU machine in the middle of the whole suite and never alone. A second
+    failure fails the tests with the driver's own log."""
+    from selenium.common.exceptions import WebDriverException
+    log = folder / "chromedriver.log"
+    for attempt in (1, 2):
+        try:
+            return webdriver.Chrome(service=service(str(CHROMEDRIVER), log_output=str(log)), options=options)
+        except WebDriverException as exc:
+            if attempt == 2:
+                tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+                pytest.fail(f"chromedriver did not start twice: {exc.msg}\n{tail}")
+            time.sleep(2)
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture(scope="module")
