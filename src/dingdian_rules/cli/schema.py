@@ -19,10 +19,6 @@ examples:
   dingdian-rules schema rules -o rules.schema.json       # then map rulepacks/*/rules/*.yaml to it
   dingdian-rules schema case --output case.schema.json
   dingdian-rules schema | jq 'keys'                      # every kind, as {"pack": …, "rules": …, …}
-
-exit codes:
-  0  success
-  2  usage error (bad command line), or the output file cannot be written
 """
 
 
@@ -32,7 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=c.wrap("Print the JSON Schema of one kind of file, for an editor that validates and "
                            "completes YAML as it is typed (docs/editing.md). Without KIND, every kind in one "
                            "JSON object under its name."),
-        epilog=EPILOG, formatter_class=c.Formatter)
+        epilog=EPILOG + "\n" + c.exit_codes_help(
+            {c.EXIT_USAGE: "usage error (bad command line), or the output file cannot be written"}, loads_packs=False),
+        formatter_class=c.Formatter)
     p.add_argument("kind", nargs="?", choices=KINDS, metavar="KIND",
                    help=f"{', '.join(KINDS)} (default: all, under their names)")
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
