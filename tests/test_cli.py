@@ -245,7 +245,7 @@ def test_evaluate_undetermined_names_missing_facts(capsys):
     assert code == 0
     assert "结论：无法确定（缺少事实）  [undetermined]" in out
     assert "缺少的事实：" in out
-    assert "  - institution.beds（规则 eligibility.insurance_department）" in out
+    assert "  - 床位数（institution.beds）（规则 eligibility.insurance_department）" in out
 
 
 def test_json_is_stable_and_valid(capsys):
@@ -354,8 +354,8 @@ def test_resolve_text_shows_chain_and_provenance(capsys):
     assert "继承链：mini → mini_failing" in out
     assert "指纹：sha256:" in out
     assert "fraud_bar = 3年" in out
-    assert "来历：defined in mini (test_measures art. 12 item 4)" in out
-    assert "来历：inherited unchanged by mini_failing" in out
+    assert "来历：设立于 mini（test_measures 第十二条第（四）项）" in out
+    assert "来历：原样继承于 mini_failing" in out
     assert "规则：不予受理（non_acceptance）（1）：" in out
     assert "措施：liquidated_damages 支付违约金；金额基数 conduct.loss_amount，比例 0%–20%" in out
 
@@ -380,7 +380,7 @@ def test_schema_all(capsys):
     data = json.loads(out)
     assert list(data) == ["pack", "rules", "case", "scenario", "decision"]
     assert all(data[k]["$schema"] == "https://json-schema.org/draft/2020-12/schema" for k in data)
-    assert data["decision"]["$defs"]["Decision"]["properties"]["schema_version"]["const"] == 5
+    assert data["decision"]["$defs"]["Decision"]["properties"]["schema_version"]["const"] == 6
     assert "institution" in data["case"]["$defs"]["Case"]["properties"]
     assert "rules" in data["rules"]["properties"] and "scenarios" in data["scenario"]["properties"]
 

@@ -203,8 +203,8 @@ def test_fixture_unaccounted_article(tmp_path):
     report = coverage_report(load_pack(make_pack(tmp_path, "root", cov)))
     assert report.unaccounted == {"test_doc": [4]}
     assert not report.complete and report.accounted == 3 and report.percent == 75.0
-    assert "art.   4  UNACCOUNTED" in report_text(report)
-    assert "test_doc: 3/4 articles accounted for (75.0%)" in report_text(report)
+    assert "art.   4  UNACCOUNTED" in report_text(report, "en")
+    assert "test_doc: 3/4 articles accounted for (75.0%)" in report_text(report, "en")
 
 
 def test_fixture_nonexistent_article_is_an_error_with_location(tmp_path):
@@ -478,7 +478,8 @@ def test_row_28_an_article_cited_only_by_a_parameter_or_a_repeal_is_not_decided(
     assert (child_doc.status(3), child_doc.status(4), child_doc.status(5)) == (
         "parameter_only", "parameter_only", "repeal_only")
     assert "art.   3  parameter only  $max_days (unused), $notice_days (unused)" in report_text(
-        coverage_report(load_pack(root)))
+        coverage_report(load_pack(root)), "en")
+    assert "第3条    仅参数  $max_days（未使用）, $notice_days（未使用）" in report_text(coverage_report(load_pack(root)))
 
 
 # The review's row 28: these articles are cited only by parameters or a repeal.
@@ -567,7 +568,7 @@ def test_json_view_has_stable_status_codes_and_counts(tmp_path):
 def test_text_and_markdown_views_show_each_status_and_counts(tmp_path):
     _, child = status_packs(tmp_path)
     report = coverage_report(load_pack(child))
-    text, md = report_text(report), report_markdown(report)
+    text, md = report_text(report, "en"), report_markdown(report, "en")
     for label in ("decided", "restated", "parameter only", "repeal only", "classified", "UNACCOUNTED"):
         assert label in text and f"| {label} |" in md
     summary = ("child_doc: 6/7 articles accounted for (85.7%): 1 decided, 1 restated, 2 parameter only, "
@@ -583,10 +584,12 @@ def test_docs_and_help_name_every_status():
 
 
 # --- the CLI verb -------------------------------------------------------------------------------
-def run_cli(capsys, *argv: str) -> tuple[int, str, str]:
+def run_cli(capsys, *argv: str, lang: str = "en") -> tuple[int, str, str]:
+    """The verb's exit code and output; in English unless ``lang`` says otherwise (these tests
+    check the English wording; test_cli_prints_chinese_by_default the default)."""
     parser = argparse.ArgumentParser(prog="dingdian-rules")
     coverage_cli.register(parser.add_subparsers(dest="verb", required=True))
-    args = parser.parse_args(["coverage", *argv])
+    args = parser.parse_args(["coverage", *argv] + ([] if lang == "zh" else ["--lang", lang]))
     code = args.run(args)
     out, err = capsys.readouterr()
     return code, out, err
@@ -623,7 +626,7 @@ def test_cli_formats(capsys):
     assert code == 0 and data[0]["pack"] == "national" and data[0]["documents"][0]["unaccounted"] == []
     code, out, _ = run_cli(capsys, "national", "jiangsu", "-f", "md")
     assert code == 0 and "| 53 | classified | scope:" in out and "## Summary" in out
-    assert report_markdown(coverage_report(bundled("national"))) in out
+    assert report_markdown(coverage_report(bundled("national")), "en") in out
 
 
 def test_cli_exit_codes(capsys, tmp_path):
@@ -674,3 +677,15 @@ def test_cli_a_broken_pack_beside_good_ones(capsys, tmp_path):
     assert data[1]["pack"] == str(broken) and "quote-outside-article" in {d["code"] for d in data[1]["diagnostics"]}
     code, out, _ = run_cli(capsys, "national", str(broken), "--format", "md")
     assert code == 3 and f"**{broken} did not load** (1 error)" in out and "| (did not load) |" in out
+
+
+def test_cli_prints_chinese_by_default(capsys):
+    """An analyst reads the report in Chinese: statuses, classes, totals and the article numbers."""
+    code, out, _ = run_cli(capsys, "national", lang="zh")
+    assert code == 0
+    assert "  第1条    已归类  原则[principle]：" in out  # art. 1 is classified as a principle in coverage.yaml
+    assert "  第5条    已编码  institution_type.eligible_types" in out  # art. 5 decides the eligible types
+    assert "nhsa_order_2：已交代 53/53 条（100%）：已编码 15 条，已归类 38 条" in out
+    code, out, _ = run_cli(capsys, "national", "--format", "md", lang="zh")
+    assert "| 53 | 已归类 | 适用范围[scope]：" in out and "| 条 | 状态 | 引用者 / 类别和理由 |" in out
+

@@ -59,7 +59,7 @@ def test_the_status_of_each_deadline_with_its_done_on_fact():
 def test_status_in_json_matches_the_schema():
     d = repayment(date(2025, 10, 10), "2025-10-09")
     data = d.to_dict()
-    assert data["schema_version"] == SCHEMA_VERSION == 5
+    assert data["schema_version"] == SCHEMA_VERSION == 6
     dl = data["deadlines"][0]
     assert (dl["status"], dl["done_on"], dl["due"], dl["rolled_from"]) == ("met", "2025-10-09", "2025-10-09", "2025-10-01")
     DecisionModel.model_validate_json(json.dumps(data))

@@ -51,13 +51,14 @@ def test_nantong_is_jiangsu() -> None:
     assert d.identical
     assert all(n == 0 for n in d.counts().values())
     assert "No differences" in d.summary()
-    md = d.to_markdown()
+    md = d.to_markdown(lang="en")
     assert "No differences" in md and "tong_ybf_2023_67" in md  # the forward's own document is named
+    assert "没有差异" in d.to_markdown() and "没有差异" in d.to_text()  # Chinese by default
     assert "|" not in md  # no tables
     data = d.to_dict()
     assert data["identical"] is True and data["parameters"] == [] and data["rules"] == []
     assert data["a"]["chain"] == ["national", "jiangsu"] and data["b"]["chain"][-1] == "jiangsu_nantong"
-    assert d.to_text().splitlines()[2].startswith("No differences")
+    assert d.to_text(lang="en").splitlines()[2].startswith("No differences")
 
 
 def test_guangdong_is_a_pass_through_of_national() -> None:
@@ -197,8 +198,11 @@ def test_diff_against_the_parent_matches_provenance(child_id: str) -> None:
 
 
 def test_markdown_cites_both_sides() -> None:
-    md = diff("national", "jiangsu").to_markdown()
+    md = diff("national", "jiangsu").to_markdown(lang="en")
     assert md.startswith("# `national` → `jiangsu`\n")
+    zh = diff("national", "jiangsu").to_markdown()
+    for heading in ("## 参数", "## B 新增的规则（27）", "## 被变更的规则（10）", "## B 废止的规则（1）", "## 改变的字段"):
+        assert heading in zh
     for heading in ("## Parameters", "## Rules added in B (27)", "## Rules overridden (10)", "## Rules repealed in B (1)",
                     "## Changed fields"):
         assert heading in md
@@ -225,8 +229,11 @@ def test_json_is_plain_data_with_quotes() -> None:
 
 
 def test_text_lists_every_difference() -> None:
-    text = diff("national", "guangdong_foshan").to_text()
+    text = diff("national", "guangdong_foshan").to_text(lang="en")
     assert text.splitlines()[0] == "A: national (national)"
+    zh = diff("national", "guangdong_foshan").to_text()
+    assert "参数 requested_suspension_max_days：已改变（引用[citation]）" in zh
+    assert "规则 termination.requested_suspension_lapsed：被变更的规则" in zh and "  原则上[in_principle]：" in zh
     assert "parameter requested_suspension_max_days: changed (citation)" in text
     assert "rule termination.requested_suspension_lapsed: overridden" in text
     assert "  in_principle:" in text
@@ -270,7 +277,7 @@ def test_cli_exit_code_and_output_file(capsys, tmp_path: Path) -> None:
 def test_cli_accepts_pack_folders(capsys) -> None:
     folder = str(Path(__file__).resolve().parents[1] / "rulepacks" / "jiangsu_nantong")
     code, out = run(capsys, "diff", "jiangsu", folder, "--format", "md")
-    assert code == 0 and "No differences" in out
+    assert code == 0 and "没有差异" in out
 
 
 def test_cli_unknown_pack_raises_pack_error(capsys) -> None:
@@ -292,7 +299,7 @@ def test_deprecated_module_main_still_works(capsys) -> None:
     with pytest.warns(DeprecationWarning, match="dingdian_rules.analysis.diff"):
         main = importlib.import_module("dingdian_rules.diff").main
     assert main(["jiangsu", "jiangsu_nantong", "text"]) == 0
-    assert "No differences" in capsys.readouterr().out
+    assert "没有差异" in capsys.readouterr().out
     assert main(["only-one"]) == 2
 
 

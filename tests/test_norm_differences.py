@@ -90,7 +90,9 @@ def test_the_warning_is_the_same_untraced_and_in_text_and_markdown(qinghai):
     message = norm_warnings(traced)[0].message
     assert f"[lower-norm-difference] {message}" in decision_text(traced)
     assert f"`lower-norm-difference`：{message}" in decision_markdown(traced)
-    assert {"code": "lower-norm-difference", "message": message} in traced.to_dict()["warnings"]
+    # the pack's own Chinese words, in both languages (docs/decision.md, Languages)
+    assert {"code": "lower-norm-difference", "message": message,
+            "text": {"zh": message, "en": message}} in traced.to_dict()["warnings"]
 
 
 def test_a_time_limit_named_by_a_record_warns_when_its_deadline_is_given():
@@ -215,7 +217,8 @@ def test_diff_lists_the_records_one_pack_has_and_the_other_lacks():
     assert [(n.id, n.change) for n in d.norm_differences] == [
         ("qinghai_80_2_licence_cancelled", "only_in_b"), ("qinghai_80_3_request_agreed", "only_in_b")]
     assert d.counts()["norm_differences_only_in_b"] == 2
-    assert "第八十条第（二）项" in d.to_text() and "Lower-norm differences (2)" in d.to_markdown()
+    assert "第八十条第（二）项" in d.to_text() and "Lower-norm differences (2)" in d.to_markdown(lang="en")
+    assert "## 下位规定与上位规定不一致（2）" in d.to_markdown()
     data = d.to_dict()["norm_differences"][0]["b"]
     assert data["prevails"] == "higher" and data["lower"][0]["quote"] == "注销医疗机构执业许可证、诊所备案证或中医诊所备案证的"
     back = diff_packs(qinghai, national)

@@ -91,7 +91,7 @@ def test_the_engine_version_is_the_package_version() -> None:
 
 def test_the_record_validates_against_the_schema() -> None:
     data = good_decision().to_dict()
-    assert data["schema_version"] == 5
+    assert data["schema_version"] == 6
     DecisionModel.model_validate_json(json.dumps(data))
     assert data["record"]["calendar"] == calendar_versions()
     assert set(calendar_versions()) == {"chinesecalendar", "tyme4py"}

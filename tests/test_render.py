@@ -11,7 +11,7 @@ import pytest
 
 import dingdian_rules as dr
 from dingdian_rules import render
-from dingdian_rules.render import decisions as render_decisions
+from dingdian_rules.render import decisions_md as render_decisions_md
 from dingdian_rules.evaluation.decision_schema import OUTCOMES, DecisionModel, decision_json_schema
 from dingdian_rules.packs.schema import Citation
 from dingdian_rules.conditions.trace import TraceNode
@@ -102,7 +102,7 @@ def test_deadlines_question_text():
 
 
 def test_markdown_escapes_table_cells():
-    assert render_decisions._cell("a | b\n c") == "a \\| b c"
+    assert render_decisions_md._cell("a | b\n c") == "a \\| b c"
     d = dr.evaluate(mini(), CASES["conduct"], "conduct", as_of=AS_OF)
     md = render.decision_markdown(d)
     assert "| 措施 | 性质 | 金额 | 期限 | 规则 | 依据 |" in md
@@ -145,7 +145,7 @@ def test_model_rejects_drift():
 def test_decision_json_schema():
     schema = decision_json_schema()
     assert schema["$schema"].startswith("https://json-schema.org/")
-    assert schema["properties"]["schema_version"]["const"] == 5
+    assert schema["properties"]["schema_version"]["const"] == 6
     assert schema["additionalProperties"] is False
     rule = schema["$defs"]["RuleModel"]
     assert "note" not in rule["required"] and "trace" not in rule["required"]
@@ -156,7 +156,9 @@ def test_decision_json_schema():
 def test_pack_views():
     pack = mini()
     text = render.pack_text(pack)
-    assert text.startswith("规则包 mini：命令行测试用规则包（CLI test pack）")
+    # Chinese only: the English name is for --lang en, the level is 国家 rather than its code
+    assert text.startswith("规则包 mini：命令行测试用规则包\n层级：国家\n")
+    assert render.pack_text(pack, lang="en").startswith("Pack mini: CLI test pack (命令行测试用规则包)\nLevel: national\n")
     assert "damages_max_rate = 20%" in text and "department_bed_threshold = 100张" in text
     assert "期限：自收到材料之日（application.materials_received_on）之后 5个工作日（$notice_period），遇非工作日顺延" in text
     assert "已废止的规则（0）：无" in text

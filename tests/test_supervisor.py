@@ -320,6 +320,11 @@ def _replay(argv, capsys):
 
 def test_replay_text_and_json(capsys):
     code, out = _replay(["--pack", "national", str(FIXTURES / "year_national.yaml")], capsys)
+    assert code == 0  # Chinese by default
+    assert ("2025-06-05  hosp-a  协议[agreement]：中止医保协议[suspend] → 解除医保协议[rescind] "
+            "[rescission.repeated_suspension]（事件 中止开始[suspension_started]）") in out.out
+    assert "2025-12-30  clinic-b  协议[agreement]：医保协议处于中止状态[suspended] → 终止医保协议[terminate]" in out.out
+    code, out = _replay(["--pack", "national", str(FIXTURES / "year_national.yaml"), "--lang", "en"], capsys)
     assert code == 0
     assert "2025-06-05  hosp-a  agreement: suspend -> rescind [rescission.repeated_suspension]" in out.out
     # day 180 after 2025-07-01 is Sunday 12-28; the last day to apply rolls to 12-29 (民法典 art. 203)

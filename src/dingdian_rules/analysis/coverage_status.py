@@ -26,6 +26,10 @@ Via = Literal["rule", "override", "restatement", "item", "parameter", "parameter
               "repeal"]
 Status = Literal["decided", "restated", "parameter_only", "repeal_only", "classified", "unaccounted"]
 STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+# What the Chinese views say for a citation's kind and an article's class (the codes stay in JSON).
+_VIA_ZH = {"override": "变更", "restatement": "重述", "unused": "未使用", "repeal": "废止"}
+_CLASS_ZH = {"principle": "原则", "definition": "定义", "agency_duty": "经办机构职责", "procedure": "程序",
+             "institution_duty": "定点机构义务", "scope": "适用范围", "transitional": "过渡条款", "other": "其他"}
 # What a citation of each kind makes of an article; the strongest citation of an article gives its status.
 VIA_STATUS: dict[str, str] = {
     "rule": "decided", "override": "decided", "item": "decided", "restatement": "restated",
@@ -58,14 +62,17 @@ class Encoding:
             return "restated"
         return VIA_STATUS[self.via]
 
-    def label(self) -> str:
-        """``rule.id``, ``rule.id (override)``, ``rule.id (@list)``, ``$param (restatement)``, ``$param (unused)``."""
+    def label(self, lang: str = "en") -> str:
+        """``rule.id``, ``rule.id (override)``, ``rule.id (@list)``, ``$param (restatement)``, ``$param (unused)``;
+        in Chinese ``rule.id（变更）``."""
         name = "$" + self.id if self.via.startswith("parameter") else self.id
         notes = [self.via.removeprefix("parameter_")] if self.via not in ("rule", "parameter", "item") else []
         if self.item_list:
             notes.append("@" + self.item_list)
         if self.unused:
             notes.append("unused")
+        if lang != "en":
+            return name + (f"（{'，'.join(_VIA_ZH.get(n, n) for n in notes)}）" if notes else "")
         return name + (f" ({', '.join(notes)})" if notes else "")
 
     def to_dict(self) -> dict[str, object]:
@@ -134,15 +141,16 @@ class DocumentReport:
     def percent(self) -> float:
         return 100.0 * self.accounted / self.total if self.total else 100.0
 
-    def rows(self) -> list[tuple[int, str, str]]:
+    def rows(self, lang: str = "en") -> list[tuple[int, str, str]]:
         """(article, status, what cites it and/or class: reason) for every article, in order."""
         src = self.forwarded or self
         out = []
         for n in self.numbers:
             encs = sorted(src.cited.get(n, []), key=lambda e: _RANK[e.status])
-            parts = [", ".join(e.label() for e in encs)] if encs else []
+            parts = [", ".join(e.label(lang) for e in encs)] if encs else []
             if n in src.classified:  # alone, or beside a parameter or repeal that cites the article
-                parts.append(f"{src.classified[n][0]}: {src.classified[n][1]}")
+                kind, reason = src.classified[n]
+                parts.append(f"{kind}: {reason}" if lang == "en" else f"{_CLASS_ZH.get(kind, kind)}[{kind}]：{reason}")
             detail = " — ".join(parts)
             if self.forwarded is not None:
                 detail = f"[{self.forwards}] {detail}".rstrip()

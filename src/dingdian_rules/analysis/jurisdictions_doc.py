@@ -132,14 +132,14 @@ def jurisdictions_markdown(pack_ids: Sequence[str] | None = None, base: str = "n
     lines += ["## Every pack against `national`", ""]
     for pid in order:
         if pid != base:
-            lines += [diff_packs(root, packs[pid]).to_markdown(level=3), ""]
+            lines += [diff_packs(root, packs[pid]).to_markdown(level=3, lang="en"), ""]
     below = [(packs[packs[pid].meta.extends], packs[pid]) for pid in order  # type: ignore[index]
              if packs[pid].meta.extends in packs and packs[pid].meta.extends != base
              and not diff_packs(root, packs[packs[pid].meta.extends]).identical]  # type: ignore[index]
     if below:
         lines += ["## Packs against their parent", "",
                   "Where the parent is itself more than a pass-through of `national`.", ""]
-        lines += [x for parent, p in below for x in (diff_packs(parent, p).to_markdown(level=3), "")]
+        lines += [x for parent, p in below for x in (diff_packs(parent, p).to_markdown(level=3, lang="en"), "")]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..analysis.coverage import CLASS_HELP, STATUSES, CoverageReport, coverage_report
-from ..analysis.coverage_views import (STATUS_LABEL, format_counts, format_percent, not_loaded_markdown, not_loaded_text,
-                               report_markdown, report_text)
+from ..analysis.coverage import CLASS_HELP, CoverageReport, coverage_report
+from ..analysis.coverage_views import not_loaded_markdown, not_loaded_text, report_markdown, report_text, totals
 from ..errors import Diagnostic, PackError
 from ..packs.chain import bundled_pack_ids
 from . import _common as c
@@ -50,6 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         epilog=EPILOG + "\n" + c.exit_codes_help({1: "an article is unaccounted for, or a coverage.yaml has an error"}), formatter_class=c.Formatter)
     p.add_argument("packs", nargs="*", metavar="ID_OR_PATH", help="pack folders or bundled ids (default: all bundled)")
     c.add_format(p, ("text", "json", "md", "html"))
+    c.add_lang(p)
     p.set_defaults(run=run)
 
 
@@ -68,14 +68,15 @@ def run(args: argparse.Namespace) -> int:
             c.print_diagnostics(diagnostics)
             broken.append((ref, diagnostics))
             shown = tuple(c.short_location(d) for d in diagnostics)
-            chunks.append(not_loaded_markdown(ref, shown) if args.format == "md" else not_loaded_text(ref, shown))
+            chunks.append(not_loaded_markdown(ref, shown, args.lang) if args.format == "md"
+                          else not_loaded_text(ref, shown, args.lang))
             broken_shown.append((ref, shown))
             payload.append({"pack": ref, "loaded": False, "diagnostics": [d.to_dict() for d in diagnostics]})
             continue
         report = coverage_report(pack)
         reports.append(report)
         c.print_diagnostics(report.diagnostics)
-        chunks.append(report_markdown(report) if args.format == "md" else report_text(report))
+        chunks.append(report_markdown(report, args.lang) if args.format == "md" else report_text(report, args.lang))
         payload.append(report.to_dict())
     if args.format == "json":
         c.emit(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
@@ -85,42 +86,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         c.emit("\n".join(chunks))
         if len(refs) > 1 or args.format == "text":
-            c.emit(_totals(reports, broken, args.format))
+            c.emit(totals(reports, broken, args.format, args.lang))
     if broken:
         return c.EXIT_PACK
     return c.EXIT_OK if all(r.complete for r in reports) else c.EXIT_FAILED
-
-
-def _totals(reports: list[CoverageReport], broken: list[tuple[str, tuple[Diagnostic, ...]]], fmt: str) -> str:
-    """The last line: articles accounted for and per status over the packs that loaded, and which
-    did not load (never "0/0 … (100%)" for packs that could not be read)."""
-    total = sum(r.total for r in reports)
-    accounted = sum(r.accounted for r in reports)
-    counts = dict.fromkeys(STATUSES, 0)
-    for r in reports:
-        for status, n in r.counts.items():
-            counts[status] += n
-    missing = counts["unaccounted"]
-    errors = sum(len(r.errors) for r in reports)
-    if reports:
-        pct = format_percent(100.0 * accounted / total if total else 100.0)
-        line = (f"total: {accounted}/{total} articles accounted for ({pct}) in {c.plural(len(reports), 'pack')}: "
-                f"{format_counts(counts)}")
-    else:
-        line = "total: no pack loaded, no article accounted for"
-    line += f"; {c.plural(missing, 'article')} unaccounted for" if missing else ""
-    line += f"; {c.plural(errors, 'error')} in coverage files" if errors else ""
-    if broken:
-        line += f"; {c.plural(len(broken), 'pack')} did not load ({', '.join(ref for ref, _ in broken)})"
-    if fmt == "md":
-        head = " | ".join(STATUS_LABEL[s] for s in STATUSES)
-        rows = ["", "## Summary", "", f"| pack | document | articles | {head} | accounted |",
-                "| --- | --- | ---: |" + " ---: |" * len(STATUSES) + " ---: |"]
-        for r in reports:
-            for d in r.documents:
-                cells = " | ".join(str(d.counts[s]) for s in STATUSES)
-                rows.append(f"| {r.pack} | {d.document} | {d.total} | {cells} | {format_percent(d.percent)} |")
-        for ref, _ in broken:
-            rows.append(f"| {ref} | (did not load) | – |" + " – |" * len(STATUSES) + " – |")
-        return "\n".join(rows + ["", f"**{line}**", ""])
-    return line + "\n"

@@ -32,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_format(p, ("text", "json", "md", "html"))
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--exit-code", action="store_true", help="exit 1 when the packs differ, 0 when they do not")
+    c.add_lang(p)
     p.set_defaults(run=run)
 
 
@@ -39,8 +40,12 @@ def run(args: argparse.Namespace) -> int:
     d = diff_packs(c.load(args.a), c.load(args.b))
     if args.format == "html":  # Jinja2 is imported only here
         from ..analysis.report_html import diff_html
-        text = diff_html(d, lang=getattr(args, "lang", "zh"))
+        text = diff_html(d, lang=args.lang)
+    elif args.format == "json":
+        text = d.to_json()
+    elif args.format == "md":
+        text = d.to_markdown(lang=args.lang)
     else:
-        text = {"json": d.to_json, "md": d.to_markdown, "text": d.to_text}[args.format]()
+        text = d.to_text(lang=args.lang)
     c.emit(text, args.output)
     return c.EXIT_FAILED if args.exit_code and not d.identical else c.EXIT_OK

@@ -78,6 +78,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             _batch_options(p)
         p.add_argument("--log", metavar="FILE", help="append one JSON record per decision to FILE (JSON Lines, "
                        "created when missing; `dingdian-rules verify FILE` re-runs them)")
+        c.add_lang(p)
         p.set_defaults(run=run, explain=explain)
 
 
@@ -160,9 +161,9 @@ def _run(args: argparse.Namespace, log: DecisionLog | None) -> int:
         from ..render.html_decision import decisions_html
         text = decisions_html(decisions, pack, lang=getattr(args, "lang", "zh"))
     elif args.format == "md":
-        text = render.decisions_markdown(decisions, titles=titles, explain=args.explain)
+        text = render.decisions_markdown(decisions, titles=titles, explain=args.explain, lang=args.lang)
     else:
-        text = render.decisions_text(decisions, titles=titles, explain=args.explain)
+        text = render.decisions_text(decisions, titles=titles, explain=args.explain, lang=args.lang)
     c.emit(text, args.output)
     return c.EXIT_OK
 

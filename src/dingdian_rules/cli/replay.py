@@ -38,6 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     p.add_argument("--as-of", type=c.iso_date, metavar="YYYY-MM-DD",
                    help="evaluation date (default: the file's as_of, else the last event's day)")
     c.add_format(p, ("text", "json"))
+    c.add_lang(p)
     p.set_defaults(run=run)
     return p
 
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         c.emit(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     else:
-        c.emit(_text(report))
+        c.emit(_text(report) if args.lang == "en" else _text_zh(report))
     return c.EXIT_OK
 
 
@@ -123,3 +124,69 @@ def _text(report: dict[str, Any]) -> str:
             mark = {"event": " ", "due": "→", "duplicate": "×"}[t["kind"]]
             lines.append(f"  {t['on']} {mark} {t['text']}")
     return "\n".join(lines) + "\n"
+
+
+_STATES_ZH = {"not_started": "协议未开始", "in_force": "协议履行中", "suspended": "协议中止中", "term_ended": "协议期满",
+              "rescinded": "协议已解除", "terminated": "协议已终止"}
+_EVENTS_ZH = {"term_started": "协议期开始", "term_renewed": "续签", "renewal_failed": "续签未成", "suspension_started": "中止开始",
+              "suspension_ended": "中止结束", "resume_applied": "申请继续履行", "rectification_assessed": "整改评估",
+              "conduct_found": "发现违约违规行为", "conduct_cleared": "违约违规行为已处理", "licence_revoked": "许可证被吊销",
+              "information_changed": "信息变更", "change_applied": "申请变更", "home_region_action": "所在地经办机构处理",
+              "other_region_action": "其他统筹地区处理", "request_filed": "机构提出请求", "request_decided": "请求已决定",
+              "claim_declared": "申报医保费用", "claim_paid": "医保费用已拨付"}
+
+
+def _outcome_zh(code: str | None) -> str:
+    from ..render.labels import OUTCOME_LABELS
+    return "未知" if code is None else f"{OUTCOME_LABELS.get(code, code)}[{code}]"
+
+
+def _cause_zh(cause: str) -> str:
+    if cause == "time":
+        return "期间届满"
+    kind = cause.removeprefix("event:")
+    return f"事件 {_EVENTS_ZH.get(kind, kind)}[{kind}]"
+
+
+def _value_zh(v: Any) -> str:
+    if isinstance(v, dict):
+        return "{" + "，".join(f"{k}={_value_zh(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + "，".join(_value_zh(x) for x in v) + "]"
+    return "是" if v is True else "否" if v is False else str(v)
+
+
+def _due_zh(d: dict[str, Any]) -> str:
+    from ..render.labels import QUESTION_LABELS, fact_text
+    prev = f"{_outcome_zh(d['previous_outcome'])} → " if d["previous_outcome"] else ""
+    fired = f" [{', '.join(d['newly_fired'])}]" if d["newly_fired"] else ""
+    missing = f"；缺少：{'、'.join(fact_text(f) for f in d['missing_facts'])}" if d["missing_facts"] else ""
+    q = d["question"]
+    return f"{QUESTION_LABELS.get(q, q)}[{q}]：{prev}{_outcome_zh(d['outcome'])}{fired}（{_cause_zh(d['cause'])}{missing}）"
+
+
+def _text_zh(report: dict[str, Any]) -> str:
+    """The replay in Chinese: the decisions that came due, then each institution's standing and timeline."""
+    p = report["pack"]
+    lines = [f"规则包 {p['id']}（{' > '.join(p['chain'])}），重放至 {report['as_of']}", "",
+             f"到期的决定（{len(report['due'])}）："]
+    lines += [f"  {d['on']}  {d['institution_id']}  {_due_zh(d)}" for d in report["due"]] or ["  （无）"]
+    if report["duplicates"]:
+        lines.append(f"已忽略的重复事件：{len(report['duplicates'])}")
+    for iid, inst in report["institutions"].items():
+        s = inst["standing"]
+        since = f"，自 {s['since']} 起" if s["since"] else ""
+        rules = f"（{', '.join(s['rule_ids'])}）" if s["rule_ids"] else ""
+        lines += ["", f"{iid}：{_STATES_ZH.get(s['state'], s['state'])}[{s['state']}]{since}{rules}；"
+                      f"协议决定：{_outcome_zh(s['outcome'])}"]
+        for t in inst["timeline"]:
+            if t["kind"] == "due":
+                lines.append(f"  {t['on']} → {_due_zh(t['due'])}")
+                continue
+            event = dict(t["event"])
+            kind = event.pop("type")
+            data = "，".join(f"{k}={_value_zh(v)}" for k, v in event.items() if k not in ("institution_id", "on"))
+            dup = "（重复，已忽略）" if t["kind"] == "duplicate" else ""
+            lines.append(f"  {t['on']} {'×' if dup else ' '} {_EVENTS_ZH.get(kind, kind)}[{kind}]" + (f"（{data}）" if data else "") + dup)
+    return "\n".join(lines) + "\n"
+

@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("pack", metavar="ID_OR_PATH", help="bundled pack id or pack folder")
     c.add_format(p)
     p.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    c.add_lang(p)
     p.set_defaults(run=run)
 
 
@@ -34,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(render.pack_dict(pack), ensure_ascii=False, indent=2) + "\n"
     elif args.format == "md":
-        text = render.pack_markdown(pack)
+        text = render.pack_markdown(pack, lang=args.lang)
     else:
-        text = render.pack_text(pack)
+        text = render.pack_text(pack, lang=args.lang)
     c.emit(text, args.output)
     return c.EXIT_OK

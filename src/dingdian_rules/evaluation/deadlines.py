@@ -14,25 +14,32 @@ from ..packs.resolved import ResolvedPack
 from .. import time as timecalc
 from .decision import DecisionWarning, DeadlineResult
 
-_CALENDAR_NAMES: dict[tuple[int, str, int | None, int | None], str] = {}
+_CALENDAR_NAMES: dict[tuple[int, str, int | None, int | None], tuple[str, str]] = {}
+_UNIT_ZH = {"months": "月", "years": "年"}
 
 
-def _calendar_name(pack: ResolvedPack, unit: str, due: date | None, start: date | None) -> str:
-    """How a deadline was counted, e.g. ``working days (2025: chinesecalendar 1.11.0)``; cached per
-    calendar, unit and years, since it is asked for every deadline of every decision."""
+def _calendar_name(pack: ResolvedPack, unit: str, due: date | None, start: date | None) -> tuple[str, str]:
+    """How a deadline was counted, in English and Chinese, e.g. ``working days (2025: chinesecalendar
+    1.11.0)`` and ``工作日（2025年：chinesecalendar 1.11.0）``; cached per calendar, unit and years,
+    since it is asked for every deadline of every decision."""
     key = (id(pack.calendar), unit, start.year if start else None, due.year if due else None)
     name = _CALENDAR_NAMES.get(key)
     if name is None:
         if unit == "hours":
-            name = "hours from the start's time (Civil Code art. 201 para. 2)"
+            name = ("hours from the start's time (Civil Code art. 201 para. 2)",
+                    "自起算时刻起按小时计算（民法典第二百零一条第二款）")
         elif unit == "date":
-            name = "a calendar day the text names"
+            name = ("a calendar day the text names", "文本所定的日历日")
         elif unit != "working_days":
-            name = "natural days" if unit == "days" else f"calendar {unit} (Civil Code arts. 201-202)"
+            name = (("natural days", "自然日") if unit == "days" else
+                    (f"calendar {unit} (Civil Code arts. 201-202)",
+                     f"按公历{_UNIT_ZH.get(unit, unit)}计算（民法典第二百零一条、第二百零二条）"))
         else:
             years = sorted({d.year for d in (start, due) if d})
-            names = [f"{y}: {pack.calendar.source_of(y) or 'no notice: statutory holidays computed, 调休 estimated'}" for y in years]
-            name = "working days (" + "; ".join(names) + ")"
+            sources = [(y, pack.calendar.source_of(y)) for y in years]
+            en = [f"{y}: {src or 'no notice: statutory holidays computed, 调休 estimated'}" for y, src in sources]
+            zh = [f"{y}年：{src or '无放假通知，法定节假日按规定计算，调休为估算'}" for y, src in sources]
+            name = ("working days (" + "; ".join(en) + ")", "工作日（" + "；".join(zh) + "）")
         _CALENDAR_NAMES[key] = name
     return name
 
@@ -64,10 +71,11 @@ def deadline_result(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: d
     earliest = latest = None
     if estimated and due is not None:  # only a count through a year without a notice pays this
         earliest, latest = _due_range(pack, spec, start, case, today)  # type: ignore[arg-type]
+    en, zh = _calendar_name(pack, spec.unit, due, start)
     return DeadlineResult(r.id, r.title, dl.start_event, start, spec.length, spec.unit, dl.direction, due,  # type: ignore[union-attr]
-                          _calendar_name(pack, spec.unit, due, start), estimated, rolled_from,
+                          en, estimated, rolled_from,
                           extra, r.citation, r.modality, r.in_principle, missing, r.cited_as,
-                          done_on, today, earliest, latest, spec.start_counts)
+                          done_on, today, earliest, latest, spec.start_counts, calendar_zh=zh)
 
 
 def _due_range(pack: ResolvedPack, spec: DeadlineSpec, start: date, case: Case,
@@ -101,10 +109,15 @@ def calendar_check(plan: Plan, case: Case, today: date, outcome: str) -> Decisio
     moved = "; ".join(f"{a.isoformat()} could be {b.isoformat()}" for a, b in dict.fromkeys(days))
     years = sorted({a.year for a, _ in days} | {b.year for _, b in days})
     with_ = ", ".join(f"with the {mode} possible days {other}" for mode, other in found)
+    moved_zh = "；".join(f"{a.isoformat()} 可能为 {b.isoformat()}" for a, b in dict.fromkeys(days))
+    with_zh = "，".join(f"按{'最早' if mode == 'earliest' else '最晚' if mode == 'latest' else mode}的可能日期则为 {other}"
+                        for mode, other in found)
     return DecisionWarning(
         "calendar-uncertain", f"the outcome depends on the 调休 of {', '.join(map(str, years))}, which no published "
         f"arrangement settles yet: counted with the statutory holidays only it is {outcome}, {with_} "
-        f"(working-day counts: {moved or 'their ends move'}); supply the year's arrangement to decide")
+        f"(working-day counts: {moved or 'their ends move'}); supply the year's arrangement to decide",
+        f"结论取决于{'、'.join(map(str, years))}年的调休安排，而该安排尚未公布：仅按法定节假日计算，结论为 {outcome}，"
+        f"{with_zh}（工作日计算：{moved_zh or '届满日会变动'}）；请提供该年的放假安排后再作决定")
 
 
 
@@ -124,10 +137,11 @@ def other_deadlines(pack: ResolvedPack, specs: "tuple[DeadlineSpec, ...]", case:
         items = each.source(case, today, est)
         if items is None:  # the list itself is unknown: one entry saying which fact would give it
             r = spec.rule
+            en, zh = _calendar_name(pack, spec.unit, None, None)
             out.append(DeadlineResult(r.id, r.title, r.deadline.start_event, None, spec.length, spec.unit,  # type: ignore[union-attr]
-                                      r.deadline.direction, None, _calendar_name(pack, spec.unit, None, None),  # type: ignore[union-attr]
+                                      r.deadline.direction, None, en,  # type: ignore[union-attr]
                                       False, None, 0, r.citation, r.modality, r.in_principle, (each.path,),
-                                      r.cited_as, None, today, None, None, spec.start_counts))
+                                      r.cited_as, None, today, None, None, spec.start_counts, calendar_zh=zh))
             continue
         for i, item in enumerate(items):
             if each.where is not None and each.where(case, today, est, item) is False:
@@ -188,9 +202,13 @@ def _counted(pack: ResolvedPack, spec: DeadlineSpec, case: Case, today: date, es
         given = spec.checks(*args)
         if given is not None and given != due:
             warnings.append(DecisionWarning("deadline-differs", f"{r.deadline.checks} is {given.isoformat()}, but "  # type: ignore[union-attr]
-                                            f"{r.id} gives {due.isoformat()} ({r.cited_as})"))
+                                            f"{r.id} gives {due.isoformat()} ({r.cited_as})",
+                                            f"{r.deadline.checks} 为 {given.isoformat()}，但 {r.id} 计算的日期为 "  # type: ignore[union-attr]
+                                            f"{due.isoformat()}（{r.cited_as}）"))
     dl = r.deadline
+    calendar = _calendar_name(pack, spec.unit, due, start)
     return DeadlineResult(r.id, r.title, dl.start_event, start, spec.length, spec.unit, dl.direction, due,  # type: ignore[union-attr]
-                          _calendar_name(pack, spec.unit, due, start), estimated, rolled_from,
+                          calendar[0], estimated, rolled_from,
                           extra, r.citation, r.modality, r.in_principle, missing, r.cited_as,
-                          done, today, earliest, latest, spec.start_counts, label, start_at, due_at, done_at, opens)
+                          done, today, earliest, latest, spec.start_counts, label, start_at, due_at, done_at, opens,
+                          calendar[1])

@@ -17,30 +17,15 @@ from ..packs.limits import deadline_status, moment_status
 from ..packs.resolved import CitedProvision, ResolvedParameter, ResolvedRule, format_citation
 from ..packs.schema import Citation, Text
 from ..conditions.trace import TraceNode, build_trace, missing_facts
+from .combination import COMBINATION_RULES, QUESTION_OF_KIND, combination_notes  # noqa: F401 (re-exported)
 from .identity import format_id, input_digest, new_decision_id, record_dict
 
 if TYPE_CHECKING:
     from ..packs.plans import Plan
 
-SCHEMA_VERSION = 5  # 2: nearest-first citations (cited_as, basis), cited items, parameters; 3: deadline status, done_on;
-# 4: issues 9-10's outcomes, estimated ranges, per-item and hour deadlines, measure in_principle/base_fact; 5: record
-COMBINATION_RULES = {
-    "application": "The outcome is the first stage (waiver, acceptance, materials, conditions) with a firing rule; "
-                   "after acceptance a ground may end the procedure instead.",
-    "agreement": "The outcome is the most severe: termination over rescission over suspension over a suspension "
-                 "in effect.",
-    "request": "Any firing limit refuses the request; a late notice is reported as late.",
-    "conduct": "Measures of every fired rule apply together; a shall or effect rule makes them mandatory.",
-}
-
-
-QUESTION_OF_KIND = {"institution_type": "application", "eligibility": "application", "materials": "application",
-                    "non_acceptance": "application", "suspension": "agreement", "rescission": "agreement",
-                    "termination": "agreement", "request_limit": "request", "measures": "conduct",
-                    "late_notice": "request", "procedure_end": "application", "waiver": "application",
-                    "suspended": "agreement"}
-
-
+SCHEMA_VERSION = 6  # 2: nearest-first citations (cited_as, basis), cited items, parameters; 3: deadline status, done_on;
+# 4: issues 9-10's outcomes, estimated ranges, per-item and hour deadlines, measure in_principle/base_fact; 5: record; 6: Chinese and English texts
+# beside calendar, warnings' message and combination (calendar_text, text, combination_text)
 STATUS_NAMES = {True: "fired", False: "not_fired", None: "unknown"}
 
 
@@ -156,7 +141,7 @@ class DeadlineResult(NamedTuple):
     unit: str
     direction: str
     due: date | None
-    calendar: str
+    calendar: str  # how the period was counted, in English (JSON's ``calendar``); calendar_zh below
     estimated: bool
     rolled_from: date | None
     extra_days: int
@@ -177,6 +162,10 @@ class DeadlineResult(NamedTuple):
     due_at: datetime | None = None  # … its end (due is its day)
     done_at: datetime | None = None  # … the moment the act was done (done_on is its day)
     opens_on: date | None = None  # the first day of a window that ends on ``due`` (`opens:`)
+    calendar_zh: str = ""  # ``calendar`` in Chinese, what an analyst reads
+
+    def calendar_text(self, lang: str = "zh") -> str:
+        return (self.calendar_zh or self.calendar) if lang == "zh" else self.calendar
 
     @property
     def status(self) -> str | None:
@@ -198,6 +187,7 @@ class DeadlineResult(NamedTuple):
                 "start_event": {"zh": self.start_event.zh, "en": self.start_event.en},
                 "start": _iso(self.start), "length": self.length, "unit": self.unit, "direction": self.direction,
                 "extra_days": self.extra_days, "due": _iso(self.due), "calendar": self.calendar,
+                "calendar_text": {"zh": self.calendar_zh or self.calendar, "en": self.calendar},
                 "estimated": self.estimated, "earliest": _iso(self.earliest), "latest": _iso(self.latest),
                 "rolled_from": _iso(self.rolled_from),
                 "status": self.status, "done_on": _iso(self.done_on), "start_counted": self.start_counted,
@@ -209,11 +199,20 @@ class DeadlineResult(NamedTuple):
 
 
 class DecisionWarning(NamedTuple):
+    """A warning a decision carries: a stable code for machines and the message in both languages
+    (``message`` is the English one JSON has always carried; ``message_zh`` what an analyst reads;
+    a pack-authored message has one text, used for both)."""
+
     code: str
     message: str
+    message_zh: str = ""
 
-    def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message}
+    def text(self, lang: str = "zh") -> str:
+        return (self.message_zh or self.message) if lang == "zh" else self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message,
+                "text": {"zh": self.message_zh or self.message, "en": self.message}}
 
 
 def _iso(d: date | None) -> str | None:
@@ -349,34 +348,21 @@ class Decision(tuple):
     @property
     def combination(self) -> tuple[str, ...]:
         """How fired rules were combined into the outcome, and where one finding also fires rules
-        of other questions (overlaps found at load). Empty when at most one rule fired alone."""
+        of other questions (overlaps found at load), in English. Empty when at most one rule fired alone."""
+        return tuple(en for _, en in self._combination())
+
+    @property
+    def combination_zh(self) -> tuple[str, ...]:
+        """``combination`` in Chinese, note for note."""
+        return tuple(zh for zh, _ in self._combination())
+
+    def _combination(self) -> list[tuple[str, str]]:
+        """The combination notes as (Chinese, English) pairs."""
         plan = self._plan
         idle = self._idle_converters()
         fired = [r for i, (r, s) in enumerate(zip(plan.rules, self._statuses))
                  if s is not None and s is r.fires_on and i not in idle]
-        notes: list[str] = []
-        if len(fired) > 1:
-            ids = ", ".join(f"{r.id} ({r.label})" for r in fired)
-            rule = COMBINATION_RULES.get(self.question, "every fired rule is listed")
-            notes.append(f"{len(fired)} rules fired: {ids}. {rule}")
-            tiers = sorted({r.tier for r in fired if r.tier})
-            if len(tiers) > 1:
-                notes.append(f"tiers {', '.join(map(str, tiers))} fired; the highest is tier {tiers[-1]}, and the "
-                             "measures of every fired tier are listed with their rule ids")
-        fired_ids = {r.id for r in fired}
-        in_plan = {r.id for r in plan.rules}
-        elsewhere: dict[str, tuple[ResolvedRule, set[str], set[str]]] = {}
-        for o in getattr(plan, "overlaps", ()):
-            for this, other in ((o.first, o.second), (o.second, o.first)):
-                if this.id in fired_ids and other.id not in in_plan:
-                    entry = elsewhere.setdefault(other.id, (other, set(), set()))
-                    entry[1].add(this.id)
-                    entry[2].update(o.facts)
-        for other, mine, facts in elsewhere.values():
-            notes.append(f"{other.id} ({other.label}, question {QUESTION_OF_KIND.get(other.kind, '?')}) catches "
-                         f"the same finding ({', '.join(sorted(facts))}) as {', '.join(sorted(mine))}: ask that "
-                         "question too")
-        return tuple(notes)
+        return combination_notes(self.question, plan, fired)
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON form (see docs/decision.md and ``dingdian-rules schema``)."""
@@ -394,5 +380,6 @@ class Decision(tuple):
             "deadlines": [d.to_dict() for d in self.deadlines],
             "warnings": [w.to_dict() for w in self.warnings],
             "combination": list(self.combination),
+            "combination_text": [{"zh": zh, "en": en} for zh, en in zip(self.combination_zh, self.combination)],
             "rules": [r.to_dict() for r in self.rules],
         }

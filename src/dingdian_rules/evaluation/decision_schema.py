@@ -176,7 +176,8 @@ class DeadlineModel(_Model):
     direction: Literal["after", "before"]
     extra_days: int = Field(description="Natural days added to the period (time not counted).")
     due: IsoDate | None = _date("Last day of the period, or null when it cannot be computed.")
-    calendar: str = Field(description="How days were counted, with the source of each year's holiday arrangement.")
+    calendar: str = Field(description="How days were counted, with the source of each year's holiday arrangement (English).")
+    calendar_text: TextModel = Field(description="``calendar`` for people, in Chinese and English.")
     estimated: bool = Field(description="A working-day count crossed a year without a published arrangement: "
                             "its statutory holidays are computed, its 调休 (make-up and bridge days) estimated.")
     earliest: IsoDate | None = _date("For an estimated last day: the earliest it can be under any arrangement the "
@@ -209,7 +210,8 @@ class DeadlineModel(_Model):
 
 class WarningModel(_Model):
     code: str = Field(description="Stable kebab-case code, e.g. pack-draft, calendar-estimated.")
-    message: str
+    message: str = Field(description="The message in English (a pack-authored warning: its own text).")
+    text: TextModel = Field(description="The message for people, in Chinese and English.")
 
 
 class TraceNodeModel(_Model):
@@ -246,7 +248,7 @@ class RuleModel(_Model):
 
 
 class DecisionModel(_Model):
-    """A decision as ``Decision.to_dict()`` writes it (schema_version 5)."""
+    """A decision as ``Decision.to_dict()`` writes it (schema_version 6)."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True,
                               json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"})
@@ -262,7 +264,8 @@ class DecisionModel(_Model):
     measures: list[MeasureModel]
     deadlines: list[DeadlineModel]
     warnings: list[WarningModel]
-    combination: list[str] = Field(description="How several fired rules were combined, and overlapping rules of other questions.")
+    combination: list[str] = Field(description="How several fired rules were combined, and overlapping rules of other questions (English).")
+    combination_text: list[TextModel] = Field(description="``combination`` for people, note for note, in Chinese and English.")
     rules: list[RuleModel] = Field(description="Every candidate rule of the question, in evaluation order.")
 
 

@@ -96,21 +96,26 @@ def _amount_warnings(measures: tuple[MeasureResult, ...]) -> tuple[DecisionWarni
     for (measure_id, fact, base), ms in groups.items():
         if len({m.tier for m in ms}) < 2:
             continue
-        ranges = "; ".join(f"tier {m.tier} {m.rule_id}: " + _range(m) for m in sorted(ms, key=lambda m: (m.tier, m.rule_id)))
+        ordered = sorted(ms, key=lambda m: (m.tier, m.rule_id))
+        ranges = "; ".join(f"tier {m.tier} {m.rule_id}: " + _range(m) for m in ordered)
+        ranges_zh = "；".join(f"第{m.tier}档 {m.rule_id}：" + _range(m, "zh") for m in ordered)
         top = max(m.tier for m in ms)  # type: ignore[type-var]
         out.append(DecisionWarning("amounts-combined", (
             f"{fact} = {base:g} is the base of {measure_id} under more than one tier ({ranges}). The amounts are "
             f"not added: where one act caused the whole amount, the highest tier's range applies (tier {top}); "
             "where acts of different tiers caused parts of it, give each tier's part in conduct.itemised_amounts "
-            "so that each tier's amount rests on its own part.")))
+            "so that each tier's amount rests on its own part."), (
+            f"{fact} = {base:g} 在多个档次下都是 {measure_id} 的计算基数（{ranges_zh}）。各档金额不相加："
+            f"同一行为造成全部金额的，适用最高档（第{top}档）的幅度；不同档次的行为各造成一部分的，请在 "
+            "conduct.itemised_amounts 中分别填写各档的部分，使各档金额以其自身部分为基数。")))
     return tuple(out)
 
 
-def _range(m: MeasureResult) -> str:
+def _range(m: MeasureResult, lang: str = "en") -> str:
     lo = "" if m.min_amount is None else f"{m.min_amount:g}–"
     hi = "" if m.max_amount is None else f"{m.max_amount:g}"
     cap = "（原则上）" if m.in_principle and m.max_amount is not None else ""
-    return (lo + hi + cap) or "no range"
+    return (lo + hi + cap) or ("无幅度" if lang == "zh" else "no range")
 
 
 def _warnings(pack: ResolvedPack, today: date) -> tuple[DecisionWarning, ...]:
@@ -118,7 +123,7 @@ def _warnings(pack: ResolvedPack, today: date) -> tuple[DecisionWarning, ...]:
     cache = pack.warning_cache
     hit = cache.get(today)
     if hit is None:
-        hit = tuple(DecisionWarning(c, m) for c, m in pack.status_warnings(today))
+        hit = tuple(DecisionWarning(c, en, zh) for c, en, zh in pack.status_warnings(today))
         if len(cache) > 4096:
             cache.clear()
         cache[today] = hit
@@ -220,13 +225,17 @@ def _count_warnings(est: set[int]) -> tuple[DecisionWarning, ...]:
             "calendar-estimated", f"no published holiday arrangement for {', '.join(map(str, years))}: its statutory "
             "holidays (全国年节及纪念日放假办法 art. 2) are counted as days off, other weekdays as working days and "
             "weekends as rest days, but the 调休 (make-up and bridge days) are estimated; supply the year's "
-            "arrangement to the pack or caller"))
-    ends = [text for year, text in ((timecalc.BEFORE_CALENDAR, "before 0001-01-01"),
-                                    (timecalc.AFTER_CALENDAR, "after 9999-12-31")) if year in est]
+            "arrangement to the pack or caller",
+            f"{'、'.join(map(str, years))}年尚无公布的放假安排：其法定节假日（《全国年节及纪念日放假办法》第二条）按休息日计算，"
+            "其他周一至周五按工作日、周末按休息日计算，但调休（调休上班日和调休放假日）为估算；请在规则包中或调用时提供该年的放假安排"))
+    ends = [text for year, text in ((timecalc.BEFORE_CALENDAR, ("before 0001-01-01", "早于 0001-01-01")),
+                                    (timecalc.AFTER_CALENDAR, ("after 9999-12-31", "晚于 9999-12-31"))) if year in est]
     if ends:
         out.append(DecisionWarning(
-            "date-out-of-range", f"a period counted from a date in the case ends {' or '.join(ends)}, outside the "
-            "calendar: that day is unknown, so the conditions and deadlines that need it are undetermined"))
+            "date-out-of-range", f"a period counted from a date in the case ends {' or '.join(e for e, _ in ends)}, "
+            "outside the calendar: that day is unknown, so the conditions and deadlines that need it are undetermined",
+            f"自案例中某一日期计算的期间届满于{'或'.join(z for _, z in ends)}，超出历法范围：该日未知，"
+            "需要该日的条件和期限因此无法确定"))
     return tuple(out)
 
 

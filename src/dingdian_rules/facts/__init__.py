@@ -6,7 +6,7 @@ May import: errors, reading, time.
 from .institution import (Agreement, Application, Evaluation, EvaluationResult, History, Institution, InstitutionType,
                           Licence, Material, Person, PersonRole, RegionAction, Rescission, RescissionGround, Suspension)
 from .models import (Case, Claim, Conduct, DrugSale, InformationChange, ItemisedAmount, Question, Request,
-                     RequestKind)
+                     RequestKind, enum_label, fact_label)
 from .values import WRITTEN_FORMS, FactEnum, FactModel, IsoDate, parse_iso_date, parse_iso_datetime
 
 __all__ = [
@@ -38,6 +38,8 @@ __all__ = [
     "Rescission",
     "RescissionGround",
     "Suspension",
+    "enum_label",
+    "fact_label",
     "parse_iso_date",
     "parse_iso_datetime",
 ]

@@ -87,7 +87,17 @@ def _item_datetime(value: Any) -> Any:
 
 class FactEnum(StrEnum):
     """Base of the fact enums: their values are matched exactly even in the strict fact models
-    (strict pydantic accepts only enum members, and a case is written as text)."""
+    (strict pydantic accepts only enum members, and a case is written as text). Each member is
+    declared ``name = "code", "中文"``: the code is the value cases and JSON use, the Chinese label
+    (``.label``) is what a person reads."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str = "") -> FactEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
 
     @classmethod
     def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:

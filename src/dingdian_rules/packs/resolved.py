@@ -17,11 +17,14 @@ from ..conditions.compile import CompiledExpr
 from ..conditions.parser import param_names
 from ..errors import Diagnostic, Location
 from .rule_schema import Deadline, Measure
-from .schema import Citation, PackMeta, SourceDocument, Text
+from .citing import CitedProvision, basis_zh, cite_zh, format_citation, provision_zh  # noqa: F401 (re-exported)
+from .schema import LEVEL_ZH, Citation, PackMeta, SourceDocument, Text
 from ..time.periods import WorkdayCalendar
 
 Action = Literal["defined", "inherited", "restated", "overridden", "repealed"]
 CITING_ACTIONS = ("restated", "overridden", "defined")  # the steps whose provisions a decision cites
+_NOTES_ZH = {"the higher provision prevails": "适用上位规定", "the lower provision prevails": "适用本级规定"}  # inheritance's own
+_ACTIONS_ZH = {"defined": "设立于", "inherited": "原样继承于", "restated": "重述于", "overridden": "变更于", "repealed": "废止于"}
 
 
 @dataclass(frozen=True)
@@ -34,89 +37,22 @@ class ProvenanceStep:
     note: str = ""  # what changed, why it was repealed, or how a restatement reads
     also_cites: tuple[Citation, ...] = ()
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
+        """``defined in national (nhsa_order_2 art. 5)``, or in Chinese ``设立于 national（nhsa_order_2 第五条）``."""
+        if lang == "zh":
+            cite = f"（{cite_zh(self.citation)}）" if self.citation else ""
+            note = _NOTES_ZH.get(self.note, self.note)
+            return f"{_ACTIONS_ZH[self.action]} {self.pack}{cite}" + (f"：{note}" if note else "")
         cite = f" ({format_citation(self.citation)})" if self.citation else ""
         verb = {"defined": "defined in", "inherited": "inherited unchanged by", "restated": "restated by",
                 "overridden": "overridden by", "repealed": "repealed by"}[self.action]
         return f"{verb} {self.pack}{cite}" + (f": {self.note}" if self.note else "")
 
 
-@dataclass(frozen=True)
-class CitedProvision:
-    """One provision a decision cites for a rule or parameter, nearest jurisdiction first: the
-    child's restatement or override, then the provision it restates or changes."""
-
-    pack: str
-    role: str  # restated | overridden | defined
-    citation: Citation
-    also_cites: tuple[Citation, ...] = ()
-
-
 def basis_of(provenance: tuple[ProvenanceStep, ...]) -> tuple[CitedProvision, ...]:
     """The cited provisions of a provenance chain, nearest (latest) first."""
     return tuple(CitedProvision(p.pack, p.action, p.citation, p.also_cites)
                  for p in reversed(provenance) if p.action in CITING_ACTIONS and p.citation is not None)
-
-
-def cite_zh(c: Citation, documents: "dict[str, SourceDocument] | None" = None, *, with_document: bool = True) -> str:
-    """国家医疗保障局令第2号 第十二条第（三）项: the document by its 文号 (its 《title》 when it has
-    none), then article, paragraph and item, as an officer writes them."""
-    name = ""
-    if with_document:
-        doc = (documents or {}).get(c.document)
-        name = (doc.number if doc and doc.number else f"《{doc.title}》" if doc else c.document) + " "
-    return name + _place_zh(c.article, c.paragraph, c.item)
-
-
-@lru_cache(maxsize=4096)
-def _place_zh(article: int, paragraph: int | None, item: int | None) -> str:
-    from .articles import zh_numeral
-    text = f"第{zh_numeral(article)}条"
-    if paragraph:
-        text += f"第{zh_numeral(paragraph)}款"
-    if item:
-        text += f"第（{zh_numeral(item)}）项"
-    return text
-
-
-def provision_zh(p: CitedProvision, documents: "dict[str, SourceDocument] | None" = None) -> str:
-    """One provision with its further citations: 苏医保规〔2023〕3号 第四十四条第一款第（八）项、第三款."""
-    text = cite_zh(p.citation, documents)
-    main = p.citation
-    for c in p.also_cites:
-        same_article = c.document == main.document and c.article == main.article
-        if same_article and c.item is None and c.paragraph in (None, main.paragraph):
-            continue  # the chapeau of the cited item: the item's own place already names it
-        if same_article:
-            text += "、" + _place_zh(c.article, c.paragraph, c.item).split("条", 1)[1]  # 第四十四条…、第三款
-        else:
-            text += "、" + cite_zh(c, documents, with_document=c.document != main.document)
-    return text
-
-
-def basis_zh(basis: "tuple[CitedProvision, ...]", documents: "dict[str, SourceDocument] | None" = None) -> str:
-    """The nearest provision, then what it restates: 苏医保规〔2023〕3号 第九条第（三）项（依据 国家医疗保障局令第2号
-    第十二条第（三）项）. An override is cited alone (it changed the rule; provenance says from what)."""
-    if not basis:
-        return ""
-    text = provision_zh(basis[0], documents)
-    if basis[0].role != "restated":
-        return text
-    higher = []
-    for p in basis[1:]:
-        higher.append(provision_zh(p, documents))
-        if p.role != "restated":
-            break
-    return text + ("（依据 " + "；".join(higher) + "）" if higher else "")
-
-
-def format_citation(c: Citation) -> str:
-    parts = [c.document, f"art. {c.article}"]
-    if c.paragraph:
-        parts.append(f"para. {c.paragraph}")
-    if c.item:
-        parts.append(f"item {c.item}")
-    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -377,24 +313,27 @@ class ResolvedPack:
     def meta(self) -> PackMeta:
         return self.metas[-1]
 
-    def status_warnings(self, as_of: date) -> list[tuple[str, str]]:
-        """(code, message) for every source of the chain that is a draft or not in force on ``as_of``."""
-        out: list[tuple[str, str]] = []
+    def status_warnings(self, as_of: date) -> list[tuple[str, str, str]]:
+        """(code, English message, Chinese message) for every layer of the chain that is not
+        encoded and every source that is a draft or not in force on ``as_of``."""
+        out: list[tuple[str, str, str]] = []
         for meta in self.metas:
             if meta.not_encoded:
                 out.append(("layer-not-encoded", f"the {meta.level} layer '{meta.id}' ({meta.name.zh}) is not "
-                            f"encoded: {meta.not_encoded}"))
+                            f"encoded: {meta.not_encoded}",
+                            f"{LEVEL_ZH.get(meta.level, meta.level)}层级 {meta.id}（{meta.name.zh}）未编码：{meta.not_encoded}"))
         for src in self.sources.values():
             doc = src.document
-            label = f"{doc.title}{'（' + doc.number + '）' if doc.number else ''}"
+            label, zh = f"{doc.title}{'（' + doc.number + '）' if doc.number else ''}", f"《{doc.title}》{doc.number or ''}"
             if doc.status == "draft":
-                out.append(("pack-draft", f"{label} is a draft (征求意见稿) with no date in force; "
-                            "decisions under it are not law"))
+                out.append(("pack-draft", f"{label} is a draft (征求意见稿) with no date in force; decisions under it "
+                            "are not law", f"{zh}为征求意见稿，尚无施行日期；据此作出的决定不具有法律效力"))
             elif doc.in_force and as_of < doc.in_force:
-                out.append(("pack-not-yet-in-force", f"{label} comes into force on {doc.in_force}, after {as_of}"))
+                out.append(("pack-not-yet-in-force", f"{label} comes into force on {doc.in_force}, after {as_of}",
+                            f"{zh}自 {doc.in_force} 起施行，晚于评估日期 {as_of}"))
             if doc.expires and as_of > doc.expires:
-                out.append(("pack-expired", f"{label} expired on {doc.expires} (its stated validity); "
-                            f"check whether it was extended or replaced"))
+                out.append(("pack-expired", f"{label} expired on {doc.expires} (its stated validity); check whether it "
+                            "was extended or replaced", f"{zh}已于 {doc.expires} 到期（文件所定有效期）；请核实是否已延期或被替代"))
             elif doc.status == "expired":
-                out.append(("pack-expired", f"{label} is marked expired"))
+                out.append(("pack-expired", f"{label} is marked expired", f"{zh}已标注为失效"))
         return out

@@ -34,6 +34,7 @@ RuleKind = Literal[
 ]
 Modality = Literal["shall", "may", "shall_not", "effect"]
 Level = Literal["national", "province", "city", "agreement"]
+LEVEL_ZH = {"national": "国家", "province": "省级", "city": "市级", "agreement": "协议"}  # what people read
 Status = Literal["in_force", "draft", "expired"]
 Question = Literal["application", "agreement", "request", "conduct", "deadlines"]
 # The closed vocabulary of outcomes: what firing a rule of each kind means, and what each question

@@ -1,5 +1,6 @@
 """Views of decisions: text and Markdown for people (the outcome, each rule with its citation and
-trace, measures, deadlines, missing facts), and the JSON of ``decisions_json``."""
+trace, measures, deadlines, missing facts with their Chinese labels, rule notes in ``explain``),
+in Chinese or, with ``lang="en"``, English; and the JSON of ``decisions_json``."""
 
 from __future__ import annotations
 
@@ -9,25 +10,37 @@ from typing import Any, Iterable, Mapping
 from ..conditions.trace import TraceNode
 from ..evaluation.decision import Decision, DeadlineResult, MeasureResult, RuleResult
 from ..packs.resolved import cite_zh
-from ..packs.schema import Citation
-from .labels import (DEADLINE_STATUS_LABELS, OUTCOME_LABELS, QUESTION_LABELS, STATUS_LABELS, cite, json_default,
-                     modality_label, money, one_line, outcome_label, param_value, period_label, squeeze, value_text)
+from ..packs.schema import Citation, Text
+from .labels import (DEADLINE_STATUS_LABELS, OUTCOME_LABELS, QUESTION_LABELS, STATUS_LABELS, cite, fact_text,
+                     json_default, label, modality_label, money, one_line, outcome_label, param_value, period_label,
+                     squeeze, tr, value_text)
+
 
 # --- traces ---------------------------------------------------------------------------------
-def trace_lines(node: TraceNode, indent: int = 0) -> list[str]:
+def trace_lines(node: TraceNode, indent: int = 0, lang: str = "zh") -> list[str]:
     """The trace tree as indented ``text = value`` lines (未知 = unknown, （未求值） = not evaluated)."""
     text = one_line(node.text)
     if node.fact and node.fact != text:
-        text += f"（事实 {node.fact}）"
-    value = value_text(node.value) if node.evaluated else "（未求值）"
+        text += tr(lang, f"（事实 {node.fact}）", f" (fact {node.fact})")
+    value = value_text(node.value, lang) if node.evaluated else tr(lang, "（未求值）", "(not evaluated)")
     lines = ["  " * indent + f"{text} = {value}"]
     for child in node.children:
-        lines += trace_lines(child, indent + 1)
+        lines += trace_lines(child, indent + 1, lang)
     return lines
 
 
-def _condition_head(r: RuleResult) -> str:
-    return "要求（不满足时触发）" if r.rule.fires_on is False else "条件（满足时触发）"
+def _condition_head(r: RuleResult, lang: str) -> str:
+    if r.rule.fires_on is False:
+        return tr(lang, "要求（不满足时触发）", "Requirement (fires when not met)")
+    return tr(lang, "条件（满足时触发）", "Condition (fires when met)")
+
+
+def _title(t: Text, lang: str) -> str:
+    return t.en if lang == "en" and t.en else t.zh
+
+
+def _facts(paths: Iterable[str], lang: str, md: bool = False) -> str:
+    return tr(lang, "、", ", ").join(fact_text(f, lang, md=md) for f in paths)
 
 
 def _unknown_by_fact(decision: Decision) -> dict[str, list[str]]:
@@ -44,103 +57,135 @@ def _cited(cited_as: str, c: Citation, titles: Mapping[str, str] | None) -> str:
     return cited_as or cite(c, titles)
 
 
-def citation_lines(r: RuleResult, titles: Mapping[str, str] | None, pad: str) -> list[str]:
+def citation_lines(r: RuleResult, titles: Mapping[str, str] | None, pad: str, lang: str = "zh") -> list[str]:
     """依据 (nearest provision first, as an officer cites it), its words, the higher provision's
     words when the nearest restates it, the listed items that held, and the parameters used."""
     rule = r.rule
-    lines = [f"{pad}依据：{_cited(rule.cited_as, rule.citation, titles)}",
-             f"{pad}原文：“{one_line(rule.citation.quote)}”"]
+    lines = [f"{pad}{tr(lang, '依据：', 'Basis: ')}{_cited(rule.cited_as, rule.citation, titles)}",
+             f"{pad}{tr(lang, '原文：', 'Text: ')}“{one_line(rule.citation.quote)}”"]
     basis = rule.basis
     if basis and basis[0].role == "restated":
         for p in basis[1:]:
-            lines.append(f"{pad}上位原文（{cite_zh(p.citation, rule.documents)}）：“{one_line(p.citation.quote)}”")
+            where = cite_zh(p.citation, rule.documents)
+            lines.append(f"{pad}{tr(lang, f'上位原文（{where}）：', f'Higher text ({where}): ')}“{one_line(p.citation.quote)}”")
             if p.role != "restated":
                 break
     for c in rule.also_cites:
-        lines.append(f"{pad}并见（{cite_zh(c, rule.documents, with_document=c.document != rule.citation.document)}）："
-                     f"“{one_line(c.quote)}”")
+        where = cite_zh(c, rule.documents, with_document=c.document != rule.citation.document)
+        lines.append(f"{pad}{tr(lang, f'并见（{where}）：', f'See also ({where}): ')}“{one_line(c.quote)}”")
     for item in r.items:
-        mark = "" if item.status == "held" else "（未知）"
-        lines.append(f"{pad}所涉情形{mark}：{cite_zh(item.citation, with_document=False)}“{one_line(item.citation.quote)}”")
+        mark = "" if item.status == "held" else tr(lang, "（未知）", " (unknown)")
+        lines.append(f"{pad}{tr(lang, '所涉情形', 'Item')}{mark}{tr(lang, '：', ': ')}"
+                     f"{cite_zh(item.citation, with_document=False)}“{one_line(item.citation.quote)}”")
     if r.status in ("fired", "unknown"):
         for p in rule.parameters:
-            lines.append(f"{pad}参数：{p.title.zh} = {param_value(p.value, p.unit)}（{_cited(p.cited_as, p.citation, titles)}"
-                         + _param_change(p) + (f"；取值说明：{one_line(p.derivation)}" if p.derivation else "") + "）")
+            how = f"{tr(lang, '；取值说明：', '; derivation: ')}{one_line(p.derivation)}" if p.derivation else ""
+            lines.append(f"{pad}{tr(lang, '参数：', 'Parameter: ')}{_title(p.title, lang)} = {param_value(p.value, p.unit, lang)}"
+                         f"{tr(lang, '（', ' (')}{_cited(p.cited_as, p.citation, titles)}"
+                         + _param_change(p, lang) + how + tr(lang, "）", ")"))
     return lines
 
 
-def _param_change(p: Any) -> str:
+def _param_change(p: Any, lang: str) -> str:
     basis = p.basis
     if len(basis) > 1 and basis[0].role == "overridden":
-        return f"；变更了 {cite_zh(basis[1].citation, p.documents)} 的规定"
+        where = cite_zh(basis[1].citation, p.documents)
+        return tr(lang, f"；变更了 {where} 的规定", f"; changes {where}")
     return ""
 
 
-def _rule_text(r: RuleResult, titles: Mapping[str, str] | None, pad: str) -> list[str]:
+def _rule_text(r: RuleResult, titles: Mapping[str, str] | None, pad: str, lang: str) -> list[str]:
     rule = r.rule
-    return [f"{pad}- {rule.id}  {rule.title.zh}",
-            f"{pad}  规范：{modality_label(rule.modality, rule.in_principle)}"] + citation_lines(r, titles, pad + "  ")
+    return [f"{pad}- {rule.id}  {_title(rule.title, lang)}",
+            f"{pad}  {tr(lang, '规范：', 'Modality: ')}{modality_label(rule.modality, rule.in_principle, lang)}"
+            ] + citation_lines(r, titles, pad + "  ", lang)
 
 
-def _measure_text(m: MeasureResult, titles: Mapping[str, str] | None) -> list[str]:
-    kind = "应当采取（强制）" if m.mandatory else "可以采取（酌定）"
-    tier = f"，第{m.tier}档" if m.tier else ""
-    lines = [f"  - {m.measure_id}  {m.title.zh}", f"    性质：{kind}{tier}；规则 {m.rule_id}"]
+def _amount(m: MeasureResult, lang: str) -> str:
+    if m.base_amount is None:
+        return ""
+    amount = tr(lang, f"基数 {money(m.base_amount)} 元", f"base {money(m.base_amount)} yuan")
+    if m.min_amount is not None:
+        amount += tr(lang, f"，最低 {money(m.min_amount)} 元", f", at least {money(m.min_amount)} yuan")
+    if m.max_amount is not None:
+        amount += tr(lang, f"，{'原则上' if m.in_principle else ''}最高 {money(m.max_amount)} 元",
+                     f", at most {money(m.max_amount)} yuan{' in principle' if m.in_principle else ''}")
+    return amount
+
+
+def _span(m: MeasureResult, lang: str) -> str:
+    if not (m.min_duration or m.max_duration):
+        return ""
+    open_ = tr(lang, "（不限）", "(no limit)")
+    lo = period_label(*m.min_duration, lang) if m.min_duration else open_
+    hi = period_label(*m.max_duration, lang) if m.max_duration else open_
+    return f"{lo}{tr(lang, ' 至 ', ' to ')}{hi}"
+
+
+def _measure_text(m: MeasureResult, titles: Mapping[str, str] | None, lang: str) -> list[str]:
+    kind = tr(lang, "应当采取（强制）", "shall be taken (mandatory)") if m.mandatory else tr(lang, "可以采取（酌定）", "may be taken (discretionary)")
+    tier = tr(lang, f"，第{m.tier}档", f", tier {m.tier}") if m.tier else ""
+    lines = [f"  - {m.measure_id}  {_title(m.title, lang)}",
+             f"    {tr(lang, '性质：', 'Nature: ')}{kind}{tier}{tr(lang, '；规则 ', '; rule ')}{m.rule_id}"]
     if m.base_amount is not None:
-        amount = f"基数 {money(m.base_amount)} 元"
-        if m.min_amount is not None:
-            amount += f"，最低 {money(m.min_amount)} 元"
-        if m.max_amount is not None:
-            amount += f"，{'原则上' if m.in_principle else ''}最高 {money(m.max_amount)} 元"
+        amount = _amount(m, lang)
         if m.base_fact and m.base_fact.startswith("conduct.itemised_amounts"):
-            amount += f"（按第{m.tier}档分项金额）"
-        lines.append(f"    金额：{amount}")
+            amount += tr(lang, f"（按第{m.tier}档分项金额）", f" (tier {m.tier}'s itemised amounts)")
+        lines.append(f"    {tr(lang, '金额：', 'Amount: ')}{amount}")
     if m.min_duration or m.max_duration:
-        lo = period_label(*m.min_duration) if m.min_duration else "（不限）"
-        hi = period_label(*m.max_duration) if m.max_duration else "（不限）"
-        lines.append(f"    期限：{lo} 至 {hi}")
-    lines.append(f"    依据：{_cited(m.cited_as, m.citation, titles)}")
+        lines.append(f"    {tr(lang, '期限：', 'Duration: ')}{_span(m, lang)}")
+    lines.append(f"    {tr(lang, '依据：', 'Basis: ')}{_cited(m.cited_as, m.citation, titles)}")
     return lines
 
 
-def _deadline_text(d: DeadlineResult, titles: Mapping[str, str] | None) -> list[str]:
-    direction = "之后" if d.direction == "after" else "之前"
-    lines = [f"  - {d.key}  {d.title.zh}",
-             f"    规范：{modality_label(d.modality, d.in_principle)}"]
+def _deadline_text(d: DeadlineResult, titles: Mapping[str, str] | None, lang: str) -> list[str]:
+    direction = tr(lang, "之后", "after") if d.direction == "after" else tr(lang, "之前", "before")
+    lines = [f"  - {d.key}  {_title(d.title, lang)}",
+             f"    {tr(lang, '规范：', 'Modality: ')}{modality_label(d.modality, d.in_principle, lang)}"]
     if d.item is not None:
-        lines.append(f"    事项：{_item_label(d)}")
-    lines += [f"    起算：{d.start_event.zh}（{_start_label(d)}）",
-              (f"    期间：{period_label(d.length, d.unit)}，{_counting(d)}{direction}计算" if d.unit != "date"
-               else "    期间：文本所定日期（不是自起算日计算的期间）")]
+        lines.append(f"    {tr(lang, '事项：', 'Item: ')}{_item_label(d, lang)}")
+    lines.append(f"    {tr(lang, '起算：', 'Start: ')}{_title(d.start_event, lang)}{tr(lang, '（', ' (')}"
+                 f"{_start_label(d, lang)}{tr(lang, '）', ')')}")
+    if d.unit == "date":
+        lines.append(tr(lang, "    期间：文本所定日期（不是自起算日计算的期间）",
+                        "    Period: a date the text names (not a period counted from the start)"))
+    else:
+        lines.append(tr(lang, f"    期间：{period_label(d.length, d.unit)}，{_counting(d, lang)}{direction}计算",
+                        f"    Period: {period_label(d.length, d.unit, lang)}, {direction} {_counting(d, lang)}"))
     if d.extra_days:
-        lines.append(f"    另加：{d.extra_days}日（不计入期间的时间）")
-    lines.append(f"    历法：{d.calendar}")
+        lines.append(tr(lang, f"    另加：{d.extra_days}日（不计入期间的时间）", f"    Plus: {d.extra_days} days (time not counted)"))
+    lines.append(f"    {tr(lang, '历法：', 'Calendar: ')}{d.calendar_text(lang)}")
     if d.due is None:
-        lines.append("    届满日：无法计算" + (f"（缺少：{', '.join(d.missing)}）" if d.missing else ""))
+        missing = f"{tr(lang, '（缺少：', ' (missing: ')}{_facts(d.missing, lang)}{tr(lang, '）', ')')}" if d.missing else ""
+        lines.append(tr(lang, "    届满日：无法计算", "    Last day: cannot be computed") + missing)
     else:
         if d.opens_on is not None:
-            lines.append(f"    期间开始：{d.opens_on.isoformat()}")
-        lines.append(f"    届满日：{_due_label(d)}" + (_estimate_note(d) if d.estimated else ""))
+            lines.append(f"    {tr(lang, '期间开始：', 'Opens: ')}{d.opens_on.isoformat()}")
+        lines.append(f"    {tr(lang, '届满日：', 'Last day: ')}{_due_label(d)}" + (_estimate_note(d, lang) if d.estimated else ""))
         if d.rolled_from:
-            lines.append(f"    顺延：原届满日 {d.rolled_from.isoformat()} 不是工作日，顺延至 {d.due.isoformat()}")
-        lines.append(f"    状态：{_deadline_status(d)}")
+            lines.append(tr(lang, f"    顺延：原届满日 {d.rolled_from.isoformat()} 不是工作日，顺延至 {d.due.isoformat()}",
+                            f"    Rolled: {d.rolled_from.isoformat()} is not a working day, moved to {d.due.isoformat()}"))
+        lines.append(f"    {tr(lang, '状态：', 'Status: ')}{_deadline_status(d, lang)}")
         if d.missing:
-            lines.append(f"    缺少：{', '.join(d.missing)}")
-    lines += [f"    依据：{_cited(d.cited_as, d.citation, titles)}", f"    原文：“{one_line(d.citation.quote)}”"]
+            lines.append(f"    {tr(lang, '缺少：', 'Missing: ')}{_facts(d.missing, lang)}")
+    lines += [f"    {tr(lang, '依据：', 'Basis: ')}{_cited(d.cited_as, d.citation, titles)}",
+              f"    {tr(lang, '原文：', 'Text: ')}“{one_line(d.citation.quote)}”"]
     return lines
 
 
-def _item_label(d: DeadlineResult) -> str:
+def _item_label(d: DeadlineResult, lang: str = "zh") -> str:
     """Which item of a list a per-item deadline belongs to: agreement.suspensions[0]（started_on 2025-03-01）."""
     lst, i, key, value = d.item  # type: ignore[misc]
     shown = value.isoformat() if hasattr(value, "isoformat") else getattr(value, "value", value)
-    return f"{lst}[{i}]（{key} {'未知' if shown is None else shown}）"
+    name = fact_text(f"{lst}[].{key}", lang).replace(f"{lst}[].{key}", key)
+    shown = tr(lang, "未知", "unknown") if shown is None else shown
+    return f"{lst}[{i}]{tr(lang, '（', ' (')}{name} {shown}{tr(lang, '）', ')')}"
 
 
-def _start_label(d: DeadlineResult) -> str:
+def _start_label(d: DeadlineResult, lang: str = "zh") -> str:
     if d.start_at is not None:
         return d.start_at.isoformat(sep=" ", timespec="minutes")
-    return d.start.isoformat() if d.start else "未知"
+    return d.start.isoformat() if d.start else tr(lang, "未知", "unknown")
 
 
 def _due_label(d: DeadlineResult) -> str:
@@ -149,184 +194,105 @@ def _due_label(d: DeadlineResult) -> str:
     return d.due.isoformat()  # type: ignore[union-attr]
 
 
-def _counting(d: DeadlineResult) -> str:
+def _counting(d: DeadlineResult, lang: str = "zh") -> str:
     """How the period is counted from its start (民法典 art. 201)."""
     if d.unit == "date":
-        return "依文本所定日期，"
+        return tr(lang, "依文本所定日期，", "the date the text names")
     if d.unit == "hours":
-        return "自起算时刻"
-    return "起算日计入，自起算日" if d.start_counted else "自起算日"
+        return tr(lang, "自起算时刻", "the start's time")
+    if d.start_counted:
+        return tr(lang, "起算日计入，自起算日", "the start day (counted as day 1)")
+    return tr(lang, "自起算日", "the start day")
 
 
-def _deadline_status(d: DeadlineResult) -> str:
+def _deadline_status(d: DeadlineResult, lang: str = "zh") -> str:
     """The status on the evaluation day, with the day the act was done when the case gives it:
     已按期完成（2025-10-09 完成）, 已届满未完成（2025-10-10 完成，逾期）, 未届满."""
     status = d.status
     if status is None:
-        return "无法确定"
-    label = DEADLINE_STATUS_LABELS[status]
+        return tr(lang, "无法确定", "undetermined")
+    text = label(DEADLINE_STATUS_LABELS, status, lang)
     if d.done_on is not None and d.as_of is not None and d.done_on <= d.as_of:
         done = d.done_at.isoformat(sep=" ", timespec="minutes") if d.done_at is not None else d.done_on.isoformat()
-        label += f"（{done} 完成{'，逾期' if status == 'lapsed' else ''}）"
-    return label
+        late = status == "lapsed"
+        text += tr(lang, f"（{done} 完成{'，逾期' if late else ''}）", f" (done {done}{', late' if late else ''})")
+    return text
 
 
-def decision_text(decision: Decision, *, titles: Mapping[str, str] | None = None, explain: bool = False) -> str:
-    """One decision in Chinese; ``explain`` adds every candidate rule with its condition trace."""
+def _outcome(d: Decision, lang: str) -> str:
+    if _calendar_uncertain(d):
+        return tr(lang, _CALENDAR_UNCERTAIN, "undetermined (turns on an unpublished holiday arrangement)")
+    return label(OUTCOME_LABELS, d.outcome, lang)
+
+
+def decision_text(decision: Decision, *, titles: Mapping[str, str] | None = None, explain: bool = False,
+                  lang: str = "zh") -> str:
+    """One decision in Chinese (or English); ``explain`` adds every candidate rule with its condition
+    trace and the rule's note on how it reads the text."""
     d = decision
-    q = QUESTION_LABELS.get(d.question, d.question)
-    outcome = f"{_CALENDAR_UNCERTAIN}  [undetermined]" if _calendar_uncertain(d) else outcome_label(d.outcome)
-    lines = [f"== {q}（{d.question}）==", f"结论：{outcome}", f"评估日期：{d.as_of.isoformat()}"]
+    q = label(QUESTION_LABELS, d.question, lang)
+    outcome = f"{_outcome(d, lang)}  [undetermined]" if _calendar_uncertain(d) else outcome_label(d.outcome, lang)
+    lines = [tr(lang, f"== {q}（{d.question}）==", f"== {q} =="), f"{tr(lang, '结论：', 'Outcome: ')}{outcome}",
+             f"{tr(lang, '评估日期：', 'As of: ')}{d.as_of.isoformat()}"]
     if d.case_id:
-        lines.append(f"案例：{d.case_id}")
+        lines.append(f"{tr(lang, '案例：', 'Case: ')}{d.case_id}")
     rules = d.rules
     fired = [r for r in rules if r.status == "fired"]
     if rules or d.question != "deadlines":
         unknown = sum(1 for r in rules if r.status == "unknown")
-        lines += ["", f"已检查 {len(rules)} 条规则：触发 {len(fired)}，未触发 {len(rules) - len(fired) - unknown}，"
-                  f"无法确定 {unknown}（explain 显示每条规则）"]
-        lines += ["", "已触发的规则：" + ("" if fired else "无")]
+        rest = len(rules) - len(fired) - unknown
+        lines += ["", tr(lang, f"已检查 {len(rules)} 条规则：触发 {len(fired)}，未触发 {rest}，无法确定 {unknown}（explain 显示每条规则）",
+                         f"{len(rules)} rules checked: {len(fired)} fired, {rest} not fired, {unknown} unknown "
+                         "(explain shows every rule)")]
+        lines += ["", tr(lang, "已触发的规则：", "Rules fired:") + ("" if fired else tr(lang, "无", " none"))]
         for r in fired:
-            lines += _rule_text(r, titles, "  ")
+            lines += _rule_text(r, titles, "  ", lang)
     if d.measures:
-        lines += ["", "处理措施："]
+        lines += ["", tr(lang, "处理措施：", "Measures:")]
         for m in d.measures:
-            lines += _measure_text(m, titles)
+            lines += _measure_text(m, titles, lang)
     if d.deadlines:
-        lines += ["", "期限："]
+        lines += ["", tr(lang, "期限：", "Deadlines:")]
         for dl in d.deadlines:
-            lines += _deadline_text(dl, titles)
+            lines += _deadline_text(dl, titles, lang)
     elif d.question == "deadlines":
-        lines += ["", "期限：无（没有适用的期限规则）"]
-    if d.combination:
-        lines += ["", "规则如何合并（combination）："] + [f"  - {n}" for n in d.combination]
+        lines += ["", tr(lang, "期限：无（没有适用的期限规则）", "Deadlines: none (no time limit applies)")]
+    notes = d.combination if lang == "en" else d.combination_zh
+    if notes:
+        lines += ["", tr(lang, "规则如何合并：", "How the rules combine:")] + [f"  - {n}" for n in notes]
     if d.warnings:
-        lines += ["", "警告："] + [f"  - [{w.code}] {w.message}" for w in d.warnings]
+        lines += ["", tr(lang, "警告：", "Warnings:")] + [f"  - [{w.code}] {w.text(lang)}" for w in d.warnings]
     if d.outcome == "undetermined":
-        lines += ["", "缺少的事实："]
+        lines += ["", tr(lang, "缺少的事实：", "Missing facts:")]
         for fact, ids in _unknown_by_fact(d).items():
-            lines.append(f"  - {fact}" + (f"（规则 {', '.join(ids)}）" if ids else ""))
+            lines.append(f"  - {fact_text(fact, lang)}" + (tr(lang, f"（规则 {', '.join(ids)}）", f" (rules {', '.join(ids)})") if ids else ""))
         if _calendar_uncertain(d):
-            lines.append("  - （结论取决于尚未公布的调休安排，见警告 calendar-uncertain）")
+            lines.append(tr(lang, "  - （结论取决于尚未公布的调休安排，见警告 calendar-uncertain）",
+                            "  - (the outcome turns on an unpublished holiday arrangement: see warning calendar-uncertain)"))
     if explain:
-        lines += ["", f"候选规则（按评估顺序，共{len(rules)}条）：" + ("" if rules else "无")]
+        lines += ["", tr(lang, f"候选规则（按评估顺序，共{len(rules)}条）：", f"Candidate rules ({len(rules)}, in order of evaluation):")
+                  + ("" if rules else tr(lang, "无", " none"))]
         for r in rules:
             rule = r.rule
-            lines.append(f"  [{STATUS_LABELS.get(r.status, r.status)}] {rule.id}  {rule.title.zh}"
-                         f"（{modality_label(rule.modality, rule.in_principle)}）")
-            lines += citation_lines(r, titles, "    ")
+            lines.append(f"  [{label(STATUS_LABELS, r.status, lang)}] {rule.id}  {_title(rule.title, lang)}"
+                         f"{tr(lang, '（', ' (')}{modality_label(rule.modality, rule.in_principle, lang)}{tr(lang, '）', ')')}")
+            lines += citation_lines(r, titles, "    ", lang)
             if rule.note:
-                lines.append(f"    解读说明：{one_line(rule.note)}")
+                lines.append(f"    {tr(lang, '解读说明：', 'Note: ')}{one_line(rule.note)}")
             if r.missing:
-                lines.append(f"    缺少：{', '.join(r.missing)}")
+                lines.append(f"    {tr(lang, '缺少：', 'Missing: ')}{_facts(r.missing, lang)}")
             if r.trace is not None:
-                lines.append(f"    {_condition_head(r)}：")
-                lines += ["      " + line for line in trace_lines(r.trace)]
-    lines += ["", f"规则包：{d.pack_id}（继承链 {' → '.join(d.pack_chain)}）", f"指纹：{d.pack_fingerprint}",
-              f"决定编号：{d.decision_id}"]
+                lines.append(f"    {_condition_head(r, lang)}{tr(lang, '：', ':')}")
+                lines += ["      " + line for line in trace_lines(r.trace, 0, lang)]
+    chain = " → ".join(d.pack_chain)
+    lines += ["", tr(lang, f"规则包：{d.pack_id}（继承链 {chain}）", f"Pack: {d.pack_id} (chain {chain})"),
+              f"{tr(lang, '指纹：', 'Fingerprint: ')}{d.pack_fingerprint}", f"{tr(lang, '决定编号：', 'Decision id: ')}{d.decision_id}"]
     return "\n".join(lines) + "\n"
 
 
 def decisions_text(decisions: Iterable[Decision], *, titles: Mapping[str, str] | None = None,
-                   explain: bool = False) -> str:
-    return "\n".join(decision_text(d, titles=titles, explain=explain) for d in decisions)
-
-
-# --- decision: Markdown ---------------------------------------------------------------------
-def _cell(text: Any) -> str:
-    return one_line(str(text)).replace("|", "\\|") or " "
-
-
-def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
-    out = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    return out + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-
-
-def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = None, explain: bool = False) -> str:
-    """The same content as ``decision_text``, as GitHub-flavoured Markdown."""
-    d = decision
-    q = QUESTION_LABELS.get(d.question, d.question)
-    label = _CALENDAR_UNCERTAIN if _calendar_uncertain(d) else OUTCOME_LABELS.get(d.outcome, d.outcome)
-    lines = [f"## {q}（`{d.question}`）：{label}", "",
-             f"- 结论：**{label}**（`{d.outcome}`）",
-             f"- 评估日期：{d.as_of.isoformat()}"]
-    if d.case_id:
-        lines.append(f"- 案例：{d.case_id}")
-    lines += [f"- 规则包：`{d.pack_id}`（继承链 {' → '.join(d.pack_chain)}）", f"- 指纹：`{d.pack_fingerprint}`",
-              f"- 决定编号：`{d.decision_id}`"]
-    rules = d.rules
-    fired = [r for r in rules if r.status == "fired"]
-    if rules or d.question != "deadlines":
-        lines += ["", "### 已触发的规则", ""] + ([] if fired else ["无", ""])
-        for r in fired:
-            rule = r.rule
-            lines += [f"#### `{rule.id}` {rule.title.zh}", "",
-                      f"- 规范：{modality_label(rule.modality, rule.in_principle)}"]
-            lines += ["- " + line for line in citation_lines(r, titles, "")] + [""]
-    if d.measures:
-        rows = []
-        for m in d.measures:
-            amount = ""
-            if m.base_amount is not None:
-                amount = f"基数 {money(m.base_amount)} 元" + (
-                    f"，最低 {money(m.min_amount)} 元" if m.min_amount is not None else "") + (
-                    f"，{'原则上' if m.in_principle else ''}最高 {money(m.max_amount)} 元" if m.max_amount is not None else "")
-            span = ""
-            if m.min_duration or m.max_duration:
-                span = (f"{period_label(*m.min_duration) if m.min_duration else '（不限）'} 至 "
-                        f"{period_label(*m.max_duration) if m.max_duration else '（不限）'}")
-            rows.append([f"`{m.measure_id}` {m.title.zh}", "应当（强制）" if m.mandatory else "可以（酌定）",
-                         amount, span, f"`{m.rule_id}`", _cited(m.cited_as, m.citation, titles)])
-        lines += ["", "### 处理措施", ""] + _table(["措施", "性质", "金额", "期限", "规则", "依据"], rows) + [""]
-    if d.deadlines:
-        rows = []
-        for dl in d.deadlines:
-            due = _due_label(dl) + (_estimate_note(dl) if dl.estimated else "") if dl.due else "无法计算"
-            if dl.rolled_from:
-                due += f"（由 {dl.rolled_from.isoformat()} 顺延）"
-            extra = f"，另加{dl.extra_days}日" if dl.extra_days else ""
-            extra += "，起算日计入" if dl.start_counted else ""
-            item = f"（{_item_label(dl)}）" if dl.item is not None else ""
-            rows.append([f"`{dl.key}` {dl.title.zh}{item}", modality_label(dl.modality, dl.in_principle),
-                         f"{dl.start_event.zh}（{_start_label(dl)}）",
-                         (f"{period_label(dl.length, dl.unit)}{'之后' if dl.direction == 'after' else '之前'}{extra}"
-                          if dl.unit != "date" else "文本所定日期" + (f"，自 {dl.opens_on.isoformat()} 起" if dl.opens_on else "")),
-                         due, _deadline_status(dl), dl.calendar, _cited(dl.cited_as, dl.citation, titles)])
-        lines += ["", "### 期限", ""] + _table(["规则", "规范", "起算", "期间", "届满日", "状态", "历法", "依据"], rows) + [""]
-        for dl in d.deadlines:
-            lines.append(f"- `{dl.key}` 原文：“{one_line(dl.citation.quote)}”")
-            if dl.missing:
-                lines.append(f"- `{dl.key}` 缺少：{', '.join(f'`{f}`' for f in dl.missing)}")
-    if d.combination:
-        lines += ["", "### 规则如何合并", ""] + [f"- {n}" for n in d.combination]
-    if d.warnings:
-        lines += ["", "### 警告", ""] + [f"- `{w.code}`：{w.message}" for w in d.warnings]
-    if d.outcome == "undetermined":
-        lines += ["", "### 缺少的事实", ""]
-        for fact, ids in _unknown_by_fact(d).items():
-            lines.append(f"- `{fact}`" + (f"（规则 {', '.join(f'`{i}`' for i in ids)}）" if ids else ""))
-        if _calendar_uncertain(d):
-            lines.append("- （结论取决于尚未公布的调休安排，见警告 `calendar-uncertain`）")
-    if explain:
-        lines += ["", "### 候选规则", ""] + ([] if rules else ["无"])
-        for r in rules:
-            rule = r.rule
-            lines += [f"#### [{STATUS_LABELS.get(r.status, r.status)}] `{rule.id}` {rule.title.zh}", "",
-                      f"- 规范：{modality_label(rule.modality, rule.in_principle)}"]
-            lines += ["- " + line for line in citation_lines(r, titles, "")]
-            if rule.note:
-                lines.append(f"- 解读说明：{one_line(rule.note)}")
-            if r.missing:
-                lines.append(f"- 缺少：{', '.join(f'`{f}`' for f in r.missing)}")
-            if r.trace is not None:
-                lines += [f"- {_condition_head(r)}：", "", "```text"] + trace_lines(r.trace) + ["```"]
-            lines.append("")
-    return "\n".join(squeeze(lines)).rstrip("\n") + "\n"
-
-
-def decisions_markdown(decisions: Iterable[Decision], *, titles: Mapping[str, str] | None = None,
-                       explain: bool = False) -> str:
-    return "\n".join(decision_markdown(d, titles=titles, explain=explain) for d in decisions)
+                   explain: bool = False, lang: str = "zh") -> str:
+    return "\n".join(decision_text(d, titles=titles, explain=explain, lang=lang) for d in decisions)
 
 
 # --- decision: JSON -------------------------------------------------------------------------
@@ -336,13 +302,16 @@ def decisions_json(decisions: Iterable[Decision], *, indent: int | None = 2) -> 
     return json.dumps(data, ensure_ascii=False, indent=indent, default=json_default) + "\n"
 
 
-def _estimate_note(d: DeadlineResult) -> str:
+def _estimate_note(d: DeadlineResult, lang: str = "zh") -> str:
     """（估算…）for a last day counted through a year whose 调休 is not yet published."""
     if d.earliest is None or d.latest is None:
-        return "（估算：该年调休未公布）"
+        return tr(lang, "（估算：该年调休未公布）", " (estimated: the year's holiday arrangement is not published)")
     if d.earliest == d.latest:
-        return "（估算：该年调休未公布，但任何调休安排下均为此日）"
-    return f"（估算：该年调休未公布，可能为 {d.earliest.isoformat()} 至 {d.latest.isoformat()}）"
+        return tr(lang, "（估算：该年调休未公布，但任何调休安排下均为此日）",
+                  " (estimated: the arrangement is not published, but every possible one gives this day)")
+    lo, hi = d.earliest.isoformat(), d.latest.isoformat()
+    return tr(lang, f"（估算：该年调休未公布，可能为 {lo} 至 {hi}）",
+              f" (estimated: the arrangement is not published; it may be {lo} to {hi})")
 
 
 _CALENDAR_UNCERTAIN = "无法确定（取决于尚未公布的调休安排）"

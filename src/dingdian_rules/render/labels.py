@@ -1,14 +1,20 @@
 """What the renderers say in Chinese: the labels of questions, outcomes, modalities, statuses, rule
 kinds and units, citations written the Chinese way (《办法》第十二条第（四）项), and the small
-formatting pieces (values, periods, amounts) that decision and pack views share."""
+formatting pieces (values, periods, amounts) that decision and pack views share.
+
+Views take ``lang``: ``zh`` (the default: the analysts who read them are Chinese) or ``en``. In
+English a label is its code in words (``conditions_met`` → conditions met), since codes were
+chosen to be read; ``tr`` picks one of a phrase's two wordings."""
 
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any, Mapping
 
 from pydantic import BaseModel
 
+from ..facts import FactEnum, fact_label
 from ..packs.articles import zh_numeral
 from ..packs.resolved import ResolvedPack
 from ..packs.schema import Citation
@@ -37,6 +43,10 @@ KIND_LABELS = {
 }
 UNIT_LABELS = {"days": "日", "working_days": "个工作日", "months": "个月", "years": "年", "count": "", "beds": "张",
                "percent": "%", "yuan": "元", "hours": "小时", "types": ""}
+LEVEL_LABELS = {"national": "国家", "province": "省级", "city": "市级", "agreement": "协议"}
+PACK_STATUS_LABELS = {"in_force": "现行有效", "draft": "征求意见稿", "expired": "已失效"}
+_UNIT_EN = {"days": " days", "working_days": " working days", "months": " months", "years": " years", "count": "",
+            "beds": " beds", "percent": "%", "yuan": " yuan", "hours": " hours", "types": ""}
 _DIGITS = "零一二三四五六七八九"
 _MAX_LIST = 6  # list values longer than this are shortened in text traces (JSON keeps them whole)
 
@@ -62,16 +72,37 @@ def cite(c: Citation, titles: Mapping[str, str] | None = None) -> str:
     return text
 
 
-def modality_label(modality: str, in_principle: bool) -> str:
+def tr(lang: str, zh: str, en: str) -> str:
+    """The Chinese or the English wording of one phrase."""
+    return en if lang == "en" else zh
+
+
+def label(table: Mapping[str, str], code: str, lang: str = "zh") -> str:
+    """A code's label: the table's Chinese, or in English the code in words."""
+    return code.replace("_", " ") if lang == "en" else table.get(code, code)
+
+
+def fact_text(path: str, lang: str = "zh", *, md: bool = False) -> str:
+    """A fact for people: 床位数（institution.beds）in Chinese, the path alone in English."""
+    shown = f"`{path}`" if md else path
+    name = fact_label(path) if lang != "en" else None
+    return f"{name}（{shown}）" if name else shown
+
+
+def modality_label(modality: str, in_principle: bool, lang: str = "zh") -> str:
+    if lang == "en":
+        return modality.replace("_", " ") + (" (in principle)" if in_principle else "")
     return MODALITY_LABELS.get(modality, modality) + ("（原则上）" if in_principle else "")
 
 
-def outcome_label(outcome: str) -> str:
-    label = OUTCOME_LABELS.get(outcome)
-    return f"{label}  [{outcome}]" if label else outcome
+def outcome_label(outcome: str, lang: str = "zh") -> str:
+    text = label(OUTCOME_LABELS, outcome, lang)
+    return f"{text}  [{outcome}]" if text != outcome else outcome
 
 
-def period_label(length: int, unit: str) -> str:
+def period_label(length: int, unit: str, lang: str = "zh") -> str:
+    if lang == "en":
+        return f"{length}{_UNIT_EN.get(unit, ' ' + unit)}"
     return f"{length}{UNIT_LABELS.get(unit, ' ' + unit)}"
 
 
@@ -96,27 +127,27 @@ def json_default(value: Any) -> Any:
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
-def value_text(v: Any) -> str:
-    """A trace value for people: 是/否/未知, ISO dates, short lists."""
+def value_text(v: Any, lang: str = "zh") -> str:
+    """A trace value for people: 是/否/未知 (true/false/unknown), ISO dates, short lists."""
     if v is True:
-        return "是"
+        return tr(lang, "是", "true")
     if v is False:
-        return "否"
+        return tr(lang, "否", "false")
     if v is None:
-        return "未知"
+        return tr(lang, "未知", "unknown")
     if isinstance(v, date):
         return v.isoformat()
     if isinstance(v, float):
         return money(v).replace(",", "")
     if isinstance(v, BaseModel):
         fields = v.model_dump(exclude_none=True)
-        return "{" + ", ".join(f"{k}: {value_text(getattr(v, k))}" for k in fields) + "}"
+        return "{" + ", ".join(f"{k}: {value_text(getattr(v, k), lang)}" for k in fields) + "}"
     if isinstance(v, (list, tuple, set, frozenset)):
         items = sorted(v, key=str) if isinstance(v, (set, frozenset)) else list(v)
         if len(items) == 2 and isinstance(items[0], int) and isinstance(items[1], str) and items[1] in UNIT_LABELS:
-            return period_label(items[0], items[1])  # a duration parameter, e.g. (3, 'months')
-        shown = ", ".join(value_text(x) for x in items[:_MAX_LIST])
-        more = f", …（共{len(items)}项）" if len(items) > _MAX_LIST else ""
+            return period_label(items[0], items[1], lang)  # a duration parameter, e.g. (3, 'months')
+        shown = ", ".join(value_text(x, lang) for x in items[:_MAX_LIST])
+        more = (f", …({len(items)} in all)" if lang == "en" else f", …（共{len(items)}项）") if len(items) > _MAX_LIST else ""
         return f"[{shown}{more}]"
     if hasattr(v, "value") and isinstance(v.value, str):
         return v.value
@@ -124,14 +155,31 @@ def value_text(v: Any) -> str:
 
 
 # --- resolved packs -------------------------------------------------------------------------
-def param_value(value: Any, unit: str) -> str:
+@lru_cache(maxsize=1)
+def _enum_labels() -> dict[str, str]:
+    """Code → Chinese label over every fact enum, for the codes that mean one thing only."""
+    seen: dict[str, set[str]] = {}
+    for enum in FactEnum.__subclasses__():
+        for m in enum:
+            seen.setdefault(m.value, set()).add(m.label)
+    return {code: next(iter(labels)) for code, labels in seen.items() if len(labels) == 1}
+
+
+def code_text(code: str, lang: str = "zh") -> str:
+    """An enum code for people: 诊所[clinic] in Chinese (the code alone when it has no one label)."""
+    name = _enum_labels().get(code) if lang != "en" else None
+    return f"{name}[{code}]" if name else code
+
+
+def param_value(value: Any, unit: str, lang: str = "zh") -> str:
     if isinstance(value, tuple):
-        return "、".join(value)
+        return (", " if lang == "en" else "、").join(code_text(v, lang) for v in value)
     if unit in ("days", "working_days", "months", "years"):
-        return period_label(value, unit)
+        return period_label(value, unit, lang)
     if unit == "percent":
         return f"{money(value)}%"
-    return f"{money(value) if isinstance(value, float) else value}{UNIT_LABELS.get(unit, '')}"
+    units = _UNIT_EN if lang == "en" else UNIT_LABELS
+    return f"{money(value) if isinstance(value, float) else value}{units.get(unit, '')}"
 
 
 def squeeze(lines: list[str]) -> list[str]:

@@ -8,7 +8,8 @@ from typing import Any, Mapping
 from ..evaluation.decision import basis_dict
 from ..packs.resolved import ResolvedNormDifference, ResolvedPack, cite_zh, join_zh
 from ..packs.schema import Citation
-from .labels import KIND_LABELS, cite, modality_label, one_line, outcome_label, param_value, period_label, source_titles, squeeze
+from .labels import (KIND_LABELS, LEVEL_LABELS, PACK_STATUS_LABELS, cite, label, modality_label, one_line, outcome_label,
+                     param_value, period_label, source_titles, squeeze, tr)
 
 def _citation_json(c: Citation, titles: Mapping[str, str]) -> dict[str, Any]:
     return {**c.model_dump(mode="json"), "label": cite(c, titles)}
@@ -57,106 +58,148 @@ def pack_dict(pack: ResolvedPack) -> dict[str, Any]:
     }
 
 
-def _pack_sections(pack: ResolvedPack) -> list[tuple[str, list[tuple[str, list[str]]]]]:
+def _pack_sections(pack: ResolvedPack, lang: str = "zh") -> list[tuple[str, list[tuple[str, list[str]]]]]:
     """(section heading, [(entry head, detail lines)]): the one layout text and Markdown share."""
     titles = source_titles(pack)
+    t = lambda zh, en: tr(lang, zh, en)  # noqa: E731
+    sep, rp = t("：", ": "), t("）", ")")
     sources = []
     for sid, s in pack.sources.items():
         doc = s.document
-        details = [f"发布：{doc.issuer}" + (f"，{doc.issued}" if doc.issued else ""),
-                   f"施行：{doc.in_force or '未定'}" + (f"，有效期至 {doc.expires}" if doc.expires else "")
-                   + f"；状态 {doc.status}", f"文本：{doc.file}（规则包 {s.pack}）"]
+        details = [t("发布：", "Issued by: ") + doc.issuer + (f"{t('，', ', ')}{doc.issued}" if doc.issued else ""),
+                   t("施行：", "In force: ") + f"{doc.in_force or t('未定', 'not set')}"
+                   + (t(f"，有效期至 {doc.expires}", f", valid to {doc.expires}") if doc.expires else "")
+                   + t(f"；状态：{label(PACK_STATUS_LABELS, doc.status, lang)}", f"; status {doc.status}"),
+                   t(f"文本：{doc.file}（规则包 {s.pack}）", f"Text: {doc.file} (pack {s.pack})")]
         sources.append((f"{sid}  《{doc.title}》" + (f"（{doc.number}）" if doc.number else ""), details))
-    params = [(f"{p.id} = {param_value(p.value, p.unit)}  {p.title.zh}",
-               [f"依据：{p.cited_as or cite(p.citation, titles)} “{one_line(p.citation.quote)}”"]
-               + ([f"取值说明：{one_line(p.derivation)}"] if p.derivation else [])
-               + [f"来历：{s.describe()}" for s in p.provenance] + ([f"说明：{one_line(p.note)}"] if p.note else []))
+    params = [(f"{p.id} = {param_value(p.value, p.unit, lang)}  {_title(p.title, lang)}",
+               [t("依据：", "Basis: ") + f"{p.cited_as or cite(p.citation, titles)} “{one_line(p.citation.quote)}”"]
+               + ([t("取值说明：", "Derivation: ") + one_line(p.derivation)] if p.derivation else [])
+               + [t("来历：", "Provenance: ") + s.describe(lang) for s in p.provenance]
+               + ([t("说明：", "Note: ") + one_line(p.note)] if p.note else []))
               for p in pack.parameters.values()]
-    sections = [("来源文件", sources), ("参数", params)]
-    for kind, label in KIND_LABELS.items():
+    sections = [(t("来源文件", "Source documents"), sources), (t("参数", "Parameters"), params)]
+    for kind, kind_label in KIND_LABELS.items():
         entries = []
         for r in (r for r in pack.rules if r.kind == kind):
-            details = [f"规范：{modality_label(r.modality, r.in_principle)}"]
-            for name, text, head in (("when", r.when, "条件（满足时触发）"), ("requires", r.requires, "要求（不满足时触发）"),
-                                     ("applies_when", r.applies_when, "适用条件")):
+            details = [t("规范：", "Modality: ") + modality_label(r.modality, r.in_principle, lang)]
+            for text, head in ((r.when, t("条件（满足时触发）", "Condition (fires when met)")),
+                               (r.requires, t("要求（不满足时触发）", "Requirement (fires when not met)")),
+                               (r.applies_when, t("适用条件", "Applies when"))):
                 if text:
-                    details.append(f"{head}：{one_line(text)}")
+                    details.append(f"{head}{sep}{one_line(text)}")
             if r.deadline:
-                dl = r.deadline
-                length = (f"{period_label(*r.deadline_length)}（{dl.length}）" if r.deadline_length and dl.length
-                          else f"届满日 {one_line(dl.on)}" if dl.on else dl.length)
-                details.append(f"期限：自{dl.start_event.zh}（{one_line(dl.start)}）{'之后' if dl.direction == 'after' else '之前'}"
-                               f" {length}" + ("，遇非工作日顺延" if dl.roll_to_working_day else "")
-                               + (f"，另加 {dl.extend_days} 日" if dl.extend_days else "")
-                               + (f"，完成日 {dl.done_on}" if dl.done_on else ""))
+                details.append(deadline_line(r, lang))
             for m in r.measures:
                 extra = ""
                 if m.measure.amount:
-                    extra += f"；金额基数 {m.measure.amount.base}，比例 {m.min_rate or 0:g}%–{m.max_rate or 0:g}%"
+                    extra += t(f"；金额基数 {m.measure.amount.base}，比例 {m.min_rate or 0:g}%–{m.max_rate or 0:g}%",
+                               f"; amount base {m.measure.amount.base}, rate {m.min_rate or 0:g}%–{m.max_rate or 0:g}%")
                 if m.min_duration or m.max_duration:
-                    extra += (f"；期限 {period_label(*m.min_duration) if m.min_duration else '（不限）'} 至 "
-                              f"{period_label(*m.max_duration) if m.max_duration else '（不限）'}")
-                details.append(f"措施：{m.measure.id} {m.measure.title.zh}{extra}")
+                    open_ = t("（不限）", "(no limit)")
+                    extra += (t("；期限 ", "; duration ") + (period_label(*m.min_duration, lang) if m.min_duration else open_)
+                              + t(" 至 ", " to ") + (period_label(*m.max_duration, lang) if m.max_duration else open_))
+                details.append(t("措施：", "Measure: ") + f"{m.measure.id} {_title(m.measure.title, lang)}{extra}")
             if r.tier:
-                details.append(f"档次：第{r.tier}档")
+                details.append(t(f"档次：第{r.tier}档", f"Tier: {r.tier}"))
             if r.outcome:
-                details.append(f"结论：{outcome_label(r.outcome)}")
+                details.append(t("结论：", "Outcome: ") + outcome_label(r.outcome, lang))
             if r.questions:
-                details.append(f"问题：{', '.join(r.questions)}")
-            details += [f"依据：{r.cited_as or cite(r.citation, titles)}", f"原文：“{one_line(r.citation.quote)}”"]
+                details.append(t("问题：", "Questions: ") + ", ".join(r.questions))
+            details += [t("依据：", "Basis: ") + (r.cited_as or cite(r.citation, titles)),
+                        t("原文：", "Text: ") + f"“{one_line(r.citation.quote)}”"]
             for b in r.basis[1:]:
-                details.append(f"上位规定（{ {'restated': '重述', 'overridden': '变更', 'defined': '原定'}[b.role]}，{b.pack}）："
-                               f"{cite_zh(b.citation, r.documents)} “{one_line(b.citation.quote)}”")
+                role = label({"restated": "重述", "overridden": "变更", "defined": "原定"}, b.role, lang)
+                details.append(t(f"上位规定（{role}，{b.pack}）：", f"Higher provision ({role}, {b.pack}): ")
+                               + f"{cite_zh(b.citation, r.documents)} “{one_line(b.citation.quote)}”")
             for c in r.also_cites:
-                details.append(f"并见：{cite_zh(c, r.documents)} “{one_line(c.quote)}”")
+                details.append(t("并见：", "See also: ") + f"{cite_zh(c, r.documents)} “{one_line(c.quote)}”")
             for lst in r.item_lists:
-                details += [f"所列情形 @{lst.id}：{cite_zh(i.citation, with_document=False)} “{one_line(i.citation.quote)}”"
-                            f"（条件 {one_line(i.when)}）" for i in lst.items]
-            details += [f"与上位规定不一致：{n.id}（{n.pack} 记录，适用{'上位' if n.prevails == 'higher' else '本级'}规定）"
+                details += [t(f"所列情形 @{lst.id}：", f"Listed item @{lst.id}: ")
+                            + f"{cite_zh(i.citation, with_document=False)} “{one_line(i.citation.quote)}”"
+                            + t("（条件 ", " (condition ") + one_line(i.when) + rp for i in lst.items]
+            details += [t(f"与上位规定不一致：{n.id}（{n.pack} 记录，适用{'上位' if n.prevails == 'higher' else '本级'}规定）",
+                          f"Differs from a higher provision: {n.id} (recorded by {n.pack}; the "
+                          f"{'higher' if n.prevails == 'higher' else 'lower'} provision applies)")
                         for n in r.norm_differences]
-            details += [f"来历：{s.describe()}" for s in r.provenance]
+            details += [t("来历：", "Provenance: ") + s.describe(lang) for s in r.provenance]
             if r.note:
-                details.append(f"说明：{one_line(r.note)}")
-            entries.append((f"{r.id}  {r.title.zh}（{r.title.en}）", details))
+                details.append(t("说明：", "Note: ") + one_line(r.note))
+            entries.append((f"{r.id}  {_title(r.title, lang)}", details))
         if entries:
-            sections.append((f"规则：{label}（{kind}）", entries))
-    repealed = [(f"{r.id}（由 {r.pack} 废止）", [f"理由：{one_line(r.reason)}", f"依据：{cite(r.citation, titles)}"]
-                 + [f"来历：{s.describe()}" for s in r.provenance]) for r in pack.repealed]
-    sections.append(("已废止的规则", repealed))
-    norms = [(f"{n.id}  由 {n.pack} 记录",
-              [f"本级：{n.lower_cited_as} " + "…".join(f"“{one_line(c.quote)}”" for c in n.lower),
-               f"上位：{n.higher_cited_as} " + "…".join(f"“{one_line(c.quote)}”" for c in n.higher),
-               f"适用：{'上位规定' if n.prevails == 'higher' else '本级规定'}；理由：{join_zh(n.reason)}"]
-              + ([f"理由依据：{n.reason_cited_as} " + "…".join(f"“{one_line(c.quote)}”" for c in n.reason_cites)]
-                 if n.reason_cites else [])
-              + [f"涉及规则：{', '.join(n.rules) or '无'}"]
-              + ([f"提示条件：{one_line(n.when)}"] if n.when else []) + [f"来历：{s.describe()}" for s in n.provenance]
-              + ([f"说明：{one_line(n.note)}"] if n.note else []))
-             for n in pack.norm_differences]
+            sections.append((t(f"规则：{kind_label}（{kind}）", f"Rules: {kind.replace('_', ' ')}"), entries))
+    repealed = [(f"{r.id}" + t(f"（由 {r.pack} 废止）", f" (repealed by {r.pack})"),
+                 [t("理由：", "Reason: ") + one_line(r.reason), t("依据：", "Basis: ") + cite(r.citation, titles)]
+                 + [t("来历：", "Provenance: ") + s.describe(lang) for s in r.provenance]) for r in pack.repealed]
+    sections.append((t("已废止的规则", "Repealed rules"), repealed))
+    norms = [_norm_entry(n, lang) for n in pack.norm_differences]
     if norms:
-        sections.append(("下位规定与上位规定不一致", norms))
+        sections.append((t("下位规定与上位规定不一致", "Lower provisions that differ from higher ones"), norms))
     return sections
 
 
-def pack_text(pack: ResolvedPack) -> str:
+def _title(text: Any, lang: str) -> str:
+    return text.en if lang == "en" and text.en else text.zh
+
+
+def deadline_line(r: Any, lang: str = "zh") -> str:
+    """A rule's time limit in one line: 期限：自…之后 3个月，遇非工作日顺延."""
+    dl = r.deadline
+    if r.deadline_length and dl.length:
+        length = f"{period_label(*r.deadline_length, lang)}{tr(lang, f'（{dl.length}）', f' ({dl.length})')}"
+    else:
+        length = tr(lang, f"届满日 {one_line(dl.on)}", f"last day {one_line(dl.on)}") if dl.on else dl.length
+    if lang == "en":
+        return (f"Deadline: {length} {dl.direction} {dl.start_event.en or dl.start_event.zh} ({one_line(dl.start)})"
+                + (", rolled to a working day" if dl.roll_to_working_day else "")
+                + (f", plus {dl.extend_days} days" if dl.extend_days else "") + (f", done on {dl.done_on}" if dl.done_on else ""))
+    return (f"期限：自{dl.start_event.zh}（{one_line(dl.start)}）{'之后' if dl.direction == 'after' else '之前'}"
+            f" {length}" + ("，遇非工作日顺延" if dl.roll_to_working_day else "")
+            + (f"，另加 {dl.extend_days} 日" if dl.extend_days else "") + (f"，完成日 {dl.done_on}" if dl.done_on else ""))
+
+
+def _norm_entry(n: ResolvedNormDifference, lang: str) -> tuple[str, list[str]]:
+    t = lambda zh, en: tr(lang, zh, en)  # noqa: E731
+    quotes = lambda cs: "…".join(f"“{one_line(c.quote)}”" for c in cs)  # noqa: E731
+    higher = n.prevails == "higher"
+    return (f"{n.id}  " + t(f"由 {n.pack} 记录", f"recorded by {n.pack}"),
+            [t("本级：", "Lower: ") + f"{n.lower_cited_as} {quotes(n.lower)}",
+             t("上位：", "Higher: ") + f"{n.higher_cited_as} {quotes(n.higher)}",
+             t(f"适用：{'上位规定' if higher else '本级规定'}；理由：", f"Applies: the {'higher' if higher else 'lower'} provision; reason: ")
+             + join_zh(n.reason)]
+            + ([t("理由依据：", "Reason cites: ") + f"{n.reason_cited_as} {quotes(n.reason_cites)}"] if n.reason_cites else [])
+            + [t("涉及规则：", "Rules: ") + (", ".join(n.rules) or t("无", "none"))]
+            + ([t("提示条件：", "When: ") + one_line(n.when)] if n.when else [])
+            + [t("来历：", "Provenance: ") + s.describe(lang) for s in n.provenance]
+            + ([t("说明：", "Note: ") + one_line(n.note)] if n.note else []))
+
+
+def pack_text(pack: ResolvedPack, lang: str = "zh") -> str:
     """The flattened pack for people: metadata, sources, parameters, rules by kind, repeals."""
-    lines = [f"规则包 {pack.id}：{pack.name.zh}（{pack.name.en}）", f"层级：{pack.level}",
-             f"继承链：{' → '.join(pack.chain)}", f"指纹：{pack.fingerprint}",
-             f"规则 {len(pack.rules)} 条，参数 {len(pack.parameters)} 个，已废止 {len(pack.repealed)} 条"]
-    for heading, entries in _pack_sections(pack):
-        lines += ["", f"{heading}（{len(entries)}）：" + ("" if entries else "无")]
+    t = lambda zh, en: tr(lang, zh, en)  # noqa: E731
+    chain = " → ".join(pack.chain)
+    counts = t(f"规则 {len(pack.rules)} 条，参数 {len(pack.parameters)} 个，已废止 {len(pack.repealed)} 条",
+               f"{len(pack.rules)} rules, {len(pack.parameters)} parameters, {len(pack.repealed)} repealed")
+    lines = [t(f"规则包 {pack.id}：{pack.name.zh}", f"Pack {pack.id}: {pack.name.en} ({pack.name.zh})"),
+             t("层级：", "Level: ") + label(LEVEL_LABELS, pack.level, lang),
+             t("继承链：", "Chain: ") + chain, t("指纹：", "Fingerprint: ") + pack.fingerprint, counts]
+    for heading, entries in _pack_sections(pack, lang):
+        lines += ["", f"{heading}{t('（', ' (')}{len(entries)}{t('）：', '): ')}" + ("" if entries else t("无", "none"))]
         for head, details in entries:
             lines.append(f"  - {head}")
             lines += [f"    {d}" for d in details]
     return "\n".join(lines) + "\n"
 
 
-def pack_markdown(pack: ResolvedPack) -> str:
-    lines = [f"# 规则包 `{pack.id}`：{pack.name.zh}", "", f"- 英文名：{pack.name.en}", f"- 层级：{pack.level}",
-             f"- 继承链：{' → '.join(pack.chain)}", f"- 指纹：`{pack.fingerprint}`",
-             f"- 规则 {len(pack.rules)} 条，参数 {len(pack.parameters)} 个，已废止 {len(pack.repealed)} 条"]
-    for heading, entries in _pack_sections(pack):
-        lines += ["", f"## {heading}（{len(entries)}）", ""] + ([] if entries else ["无"])
+def pack_markdown(pack: ResolvedPack, lang: str = "zh") -> str:
+    t = lambda zh, en: tr(lang, zh, en)  # noqa: E731
+    lines = [t(f"# 规则包 `{pack.id}`：{pack.name.zh}", f"# Pack `{pack.id}`: {pack.name.en}"), "",
+             t("- 层级：", "- Level: ") + label(LEVEL_LABELS, pack.level, lang),
+             t("- 继承链：", "- Chain: ") + " → ".join(pack.chain), t("- 指纹：", "- Fingerprint: ") + f"`{pack.fingerprint}`",
+             "- " + t(f"规则 {len(pack.rules)} 条，参数 {len(pack.parameters)} 个，已废止 {len(pack.repealed)} 条",
+                      f"{len(pack.rules)} rules, {len(pack.parameters)} parameters, {len(pack.repealed)} repealed")]
+    for heading, entries in _pack_sections(pack, lang):
+        lines += ["", f"## {heading}{t('（', ' (')}{len(entries)}{t('）', ')')}", ""] + ([] if entries else [t("无", "None")])
         for head, details in entries:
             ident, _, rest = head.partition("  ")
             lines += [f"### `{ident}` {rest}".rstrip(), ""] + [f"- {d}" for d in details] + [""]

@@ -57,7 +57,8 @@ def build_decision(pack: ResolvedPack, question: str, case: Case, today: date,
     except OverflowError:
         plan = pack.plans[question]  # type: ignore[index]
         warning = DecisionWarning("date-out-of-range", "a deadline or measure of this decision falls outside the "
-                                  "years 1-9999 and is left out; the outcome stands")
+                                  "years 1-9999 and is left out; the outcome stands",
+                                  "本决定的某一期限或处理措施超出公元1年至9999年的范围，已略去；结论不变")
         return Decision(question, decide_outcome(plan, statuses), today, pack.id, pack.chain,  # type: ignore[arg-type]
                         pack.fingerprint, case.case_id, (), (), (warning,), plan, case, tuple(statuses), None)
 
