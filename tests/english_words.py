@@ -7,14 +7,15 @@ What stays Latin, and why:
 - identifiers: dotted fact paths and rule ids (``institution.beds``, ``people[].role``), snake_case
   and kebab-case codes (``time_limit.x``, ``pack-expired``), ``$parameters``, hashes, uuids,
   dates and numbers, and field names as an input file writes them (``term_end=``);
+- acronyms in capitals (``DRG``, ``DIP``: payment methods the texts name that way);
 - file paths (anything with a ``/`` or a file extension) and a software name with its version
   (``chinesecalendar 1.11.0``);
 - names the system defines rather than sentences it writes (``names``): pack, document, measure,
   question, outcome and rule-kind codes and the CLI's verbs (``explain``);
 - code: conditions in the condition language, whose keywords are English (``not``, ``known``):
   Markdown code blocks, and in text the indented trace under a condition heading;
-- text a pack's author wrote (``authored``: rule notes, conditions, coverage reasons, warnings
-  quoted from the pack): the pack's data in the pack's language, not a sentence of the tool.
+- conditions a pack's author wrote (``authored``: ``when:`` and the other condition fields), which
+  are code. Notes, reasons, changes and derivations are prose for the analyst and are checked.
 """
 
 from __future__ import annotations
@@ -72,15 +73,18 @@ def english_words(text: str, names: Iterable[str] = (), authored: Iterable[str] 
                     line = line.replace(piece, " ")
         for pattern in _STRIP:
             line = pattern.sub(" ", line)
-        words = [w for w in _WORD.findall(line) if w not in allowed]
+        words = [w for w in _WORD.findall(line) if w not in allowed and not w.isupper()]  # DRG: an acronym
         if words:
             found.append(" ".join(words))
     return found
 
 
+CODE_KEYS = frozenset({"when", "unless", "list", "each", "base", "start", "on", "applies_when", "done", "checks"})
+
+
 def authored_texts(folders: Iterable[object]) -> set[str]:
-    """Every phrase (a string with a space) a pack's author wrote in the YAML files of ``folders``,
-    except English titles (``en:``), which Chinese output must not show."""
+    """Every condition (a string with a space under a key of ``CODE_KEYS``) a pack's author wrote
+    in the YAML files of ``folders``: the prose fields must be Chinese, so they are not exempt."""
     from pathlib import Path
 
     import yaml
@@ -94,7 +98,7 @@ def authored_texts(folders: Iterable[object]) -> set[str]:
         elif isinstance(node, list):
             for v in node:
                 walk(v, key)
-        elif isinstance(node, str) and key != "en" and " " in node.strip():
+        elif isinstance(node, str) and key in CODE_KEYS and " " in node.strip():
             out.add(node)
 
     for folder in folders:

@@ -21,7 +21,9 @@ import pytest
 import dingdian_rules as dr
 from dingdian_rules.cli import main
 from dingdian_rules.packs.schema import MEASURE_NAMES
-from dingdian_rules.render.labels import KIND_LABELS, OUTCOME_LABELS, QUESTION_LABELS
+from dingdian_rules.conditions.parser import FUNCTIONS, KEYWORDS, LIMIT_FUNCTIONS, QUANTIFIERS
+from dingdian_rules.render.labels import (DEADLINE_STATUS_LABELS, KIND_LABELS, MODALITY_LABELS, OUTCOME_LABELS,
+                                          QUESTION_LABELS)
 from english_words import authored_texts, english_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,8 +43,12 @@ def cli(*argv: str) -> str:
 
 @lru_cache(maxsize=1)
 def names() -> frozenset[str]:
-    """Codes the system defines: pack and document ids, questions, outcomes, rule kinds, measures, verbs."""
+    """Codes the system defines: pack and document ids, questions, outcomes, rule kinds, measures,
+    verbs, modality and deadline-status codes, and the condition language's words (a note that
+    explains a condition names them)."""
     found = set(PACKS) | set(QUESTION_LABELS) | set(OUTCOME_LABELS) | set(KIND_LABELS) | set(MEASURE_NAMES) | set(VERBS)
+    found |= set(MODALITY_LABELS) | set(DEADLINE_STATUS_LABELS)
+    found |= KEYWORDS | set(FUNCTIONS) | set(LIMIT_FUNCTIONS) | set(QUANTIFIERS)
     for p in PACKS:
         found |= set(dr.load_pack(p).sources)
     return frozenset(found)
@@ -156,3 +162,16 @@ def test_json_keeps_codes_and_gains_both_languages() -> None:
                             "--format", "json"))["decisions"][0]
     assert [t["en"] for t in breach["combination_text"]] == breach["combination"]
     assert breach["combination_text"][0]["zh"].startswith("触发了 2 条规则")
+
+
+def test_a_folded_line_break_inside_chinese_prose_is_no_space() -> None:
+    """A note wrapped in YAML (``note: >-``) reads as one Chinese sentence: the line break between
+    two Chinese characters is dropped at load, while the spaces around a Latin code stay."""
+    from dingdian_rules.packs.schema import fold_prose
+    assert fold_prose("可以中止，\n  因此不单独作出决定") == "可以中止，因此不单独作出决定"
+    assert fold_prose("理解为 agreement.renewal_agreed == false：\n未达成") == "理解为 agreement.renewal_agreed == false：未达成"
+    cjk_gap = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef] [\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+    for pid in PACKS:
+        pack = dr.load_pack(pid)
+        notes = [r.note for r in pack.rules if r.note] + [p.note for p in pack.parameters.values() if p.note]
+        assert notes and [n for n in notes if cjk_gap.search(n)] == [], pid

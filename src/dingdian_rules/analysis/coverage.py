@@ -34,6 +34,7 @@ from .coverage_status import (STATUSES, VIA_STATUS, CoverageReport, DocumentRepo
                               status_of)
 from ..errors import DiagnosticBag, Location, did_you_mean
 from ..packs.resolved import ResolvedPack, SourceText
+from ..packs.schema import Prose
 from ..reading.pydantic_errors import pydantic_diagnostics
 from ..reading.yaml_doc import YamlDoc, format_path
 from ..reading.yaml_reader import load_yaml_file
@@ -74,7 +75,7 @@ class ArticleEntry(BaseModel):
     model_config = _STRICT
     article: int = Field(ge=1, description="第N条 of the document.")
     class_: ArticleClass = Field(alias="class", description="What kind of provision it is.")
-    reason: str = Field(min_length=3, pattern=r"^[^\n]*$", description="One line, read from the text.")
+    reason: Prose = Field(min_length=3, pattern=r"^[^\n]*$", description="One line, read from the text.")
 
 
 class DocumentCoverage(BaseModel):
@@ -83,7 +84,7 @@ class DocumentCoverage(BaseModel):
     model_config = _STRICT
     forwards: str | None = Field(None, description="Id of an ancestor's document this one forwards unchanged; "
                                  "its articles are accounted for by that document's coverage.")
-    reason: str | None = Field(None, min_length=3, pattern=r"^[^\n]*$", description="Why, with `forwards`.")
+    reason: Prose | None = Field(None, min_length=3, pattern=r"^[^\n]*$", description="Why, with `forwards`.")
     articles: list[ArticleEntry] = []
 
 
@@ -92,7 +93,7 @@ class CoverageFile(BaseModel):
 
     model_config = _STRICT
     documents: dict[str, DocumentCoverage] = {}
-    note: str | None = None
+    note: Prose | None = None
 
 
 def _read_coverage_file(path: Path, bag: DiagnosticBag) -> tuple[CoverageFile | None, YamlDoc | None]:

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from .schema import (_STRICT, Citation, MeasureId, Modality, Question, RuleKind, RuleOutcome, RuleWarningCode, Text,
+from .schema import (_STRICT, Citation, MeasureId, Modality, Prose, Question, RuleKind, RuleOutcome, RuleWarningCode, Text,
                      Unit)
 from ..time.periods import MAX_PERIOD
 
@@ -29,10 +29,10 @@ class Parameter(BaseModel):
     value: Value
     unit: Unit
     citation: Citation
-    derivation: str | None = Field(
+    derivation: Prose | None = Field(
         None, description="How the value is derived from the quote when it does not stand there as written "
         "(半年 as 6 months, a cap read from two clauses): shown by resolve and in decisions.")
-    note: str | None = None
+    note: Prose | None = None
 
     @model_validator(mode="after")
     def _period_fits_the_calendar(self) -> "Parameter":
@@ -136,7 +136,7 @@ class Rule(BaseModel):
     modality_source: str | None = Field(
         None, description="Where the modality comes from when neither the quote nor a further citation has the "
         "modal word (e.g. 'the list's consequence 不予受理, stated once in the chapeau').")
-    derivation: str | None = Field(
+    derivation: Prose | None = Field(
         None, description="How numbers written in the rule (condition literals, measure rates) are derived when "
         "they do not stand in its quotes.")
     in_principle: bool = Field(False, description="The text qualifies the rule with 原则上 (in principle).")
@@ -149,7 +149,7 @@ class Rule(BaseModel):
     outcome: RuleOutcome | None = Field(None, description="What firing means; must suit the rule's kind "
                                         "(suspension → suspend, rescission → rescind, …).")
     questions: list[Question] = []
-    note: str | None = Field(None, description="How an ambiguity in the text was read.")
+    note: Prose | None = Field(None, description="How an ambiguity in the text was read.")
     warning: "RuleWarning | None" = Field(
         None, description="A warning every decision in which the rule fires carries (e.g. a drafting overlap "
         "between two articles that the rule's reading resolves).")
@@ -160,7 +160,7 @@ class RuleWarning(BaseModel):
 
     model_config = _STRICT
     code: RuleWarningCode
-    message: str = Field(min_length=3, description="The warning, quoting the texts concerned.")
+    message: Prose = Field(min_length=3, description="The warning, quoting the texts concerned.")
 
 
 Rule.model_rebuild()
@@ -171,13 +171,13 @@ class RuleOverride(BaseModel):
 
     model_config = _STRICT
     id: str
-    changes: str = Field(min_length=3, description="What the child's text changes, in one sentence.")
+    changes: Prose = Field(min_length=3, description="What the child's text changes, in one sentence.")
     citation: Citation
     also_cites: list[Citation] | None = None
     title: Text | None = None
     modality: Modality | None = None
     modality_source: str | None = None
-    derivation: str | None = None
+    derivation: Prose | None = None
     in_principle: bool | None = None
     when: str | None = None
     requires: str | None = None
@@ -186,7 +186,7 @@ class RuleOverride(BaseModel):
     measures: list[Measure] | None = None
     tier: int | None = None
     outcome: RuleOutcome | None = None
-    note: str | None = None
+    note: Prose | None = None
     warning: RuleWarning | None = None
 
 
@@ -200,7 +200,7 @@ class Restatement(BaseModel):
     parameter: str | None = Field(None, description="Id of the inherited parameter this provision restates.")
     citation: Citation
     also_cites: list[Citation] = []
-    note: str | None = Field(None, description="How the local wording relates to the inherited text.")
+    note: Prose | None = Field(None, description="How the local wording relates to the inherited text.")
 
 
 class ListedItem(BaseModel):
@@ -224,7 +224,7 @@ class ItemList(BaseModel):
     article: int = Field(ge=1)
     paragraph: int | None = Field(None, ge=1)
     items: list[ListedItem] = Field(min_length=1)
-    note: str | None = None
+    note: Prose | None = None
 
 
 class Repeal(BaseModel):
@@ -232,7 +232,7 @@ class Repeal(BaseModel):
 
     model_config = _STRICT
     id: str
-    reason: str = Field(min_length=3)
+    reason: Prose = Field(min_length=3)
     citation: Citation
 
 
@@ -243,8 +243,8 @@ class ParameterOverride(BaseModel):
     id: str
     value: Value
     citation: Citation
-    changes: str | None = None
-    derivation: str | None = Field(None, description="As for a parameter: how the value is derived from the quote.")
+    changes: Prose | None = None
+    derivation: Prose | None = Field(None, description="As for a parameter: how the value is derived from the quote.")
 
 
 class NormDifference(BaseModel):
@@ -261,12 +261,12 @@ class NormDifference(BaseModel):
     higher: list[Citation] = Field(min_length=1, description="The higher provision (first), with e.g. its "
                                    "chapeau; its documents must be an ancestor pack's.")
     prevails: Literal["higher", "lower"] = Field(description="Which provision the rules apply.")
-    reason: str = Field(min_length=3, description="Why it prevails, in Chinese (decisions quote it).")
+    reason: Prose = Field(min_length=3, description="Why it prevails, in Chinese (decisions quote it).")
     reason_cites: list[Citation] = Field([], description="Provisions that say which prevails (从其规定…).")
     when: str | None = Field(None, description="Optional condition on the case: a decision is warned only where it "
                              "holds or is unknown (e.g. request.kind == 'not_renew' when the lower provision speaks "
                              "of non-renewal only).")
-    note: str | None = Field(None, description="How the rules apply it, for pack readers.")
+    note: Prose | None = Field(None, description="How the rules apply it, for pack readers.")
 
 
 class RuleFile(BaseModel):

@@ -9,12 +9,26 @@ here (kinds, outcomes, measures, warning codes, units) are shared by all three.
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from ..conditions.types import DEADLINE_STATUSES
 from ..facts.values import IsoDate as date  # every date is written YYYY-MM-DD: no numbers, no datetimes
+
+# Between two Chinese characters or full-width marks, a space can only be a folded YAML line break.
+_BREAK_IN_CHINESE = re.compile(r"(?<=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]) (?=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])")
+
+
+def fold_prose(text: str) -> str:
+    """Prose (a note, a reason, a change) as a reader sees it, settled once at load: each run of
+    whitespace (a line break of a folded YAML block) is one space, and none is left between two
+    Chinese characters, where a line break is no space. Spaces beside Latin words are kept."""
+    return _BREAK_IN_CHINESE.sub("", " ".join(text.split()))
+
+
+Prose = Annotated[str, AfterValidator(fold_prose)]
 
 RuleKind = Literal[
     "institution_type",  # 可申请定点的医疗机构类型: requires
@@ -167,4 +181,4 @@ class PackMeta(BaseModel):
     not_encoded: str | None = Field(
         None, description="Set when this layer's own text is not encoded (e.g. the text is unavailable): the "
         "reason, repeated as a `layer-not-encoded` warning on every decision under this pack and its children.")
-    note: str | None = None
+    note: Prose | None = None
