@@ -43,12 +43,13 @@ def _facts(paths: Iterable[str], lang: str, md: bool = False) -> str:
     return tr(lang, "、", ", ").join(fact_text(f, lang, md=md) for f in paths)
 
 
-def _unknown_by_fact(decision: Decision) -> dict[str, list[str]]:
-    """Missing fact → ids of the unknown rules that need it."""
-    out: dict[str, list[str]] = {f: [] for f in decision.missing_facts}
+def rules_needing(decision: Decision) -> dict[str, list[RuleResult]]:
+    """Missing fact → the unknown rules that need it (what the fact, once given, would decide);
+    the text, Markdown and HTML views list missing facts from this one map."""
+    out: dict[str, list[RuleResult]] = {f: [] for f in decision.missing_facts}
     for r in decision.rules:
         for f in r.missing:
-            out.setdefault(f, []).append(r.id)
+            out.setdefault(f, []).append(r)
     return out
 
 
@@ -264,7 +265,8 @@ def decision_text(decision: Decision, *, titles: Mapping[str, str] | None = None
         lines += ["", tr(lang, "警告：", "Warnings:")] + [f"  - [{w.code}] {w.text(lang)}" for w in d.warnings]
     if d.outcome == "undetermined":
         lines += ["", tr(lang, "缺少的事实：", "Missing facts:")]
-        for fact, ids in _unknown_by_fact(d).items():
+        for fact, needing in rules_needing(d).items():
+            ids = [r.id for r in needing]
             lines.append(f"  - {fact_text(fact, lang)}" + (tr(lang, f"（规则 {', '.join(ids)}）", f" (rules {', '.join(ids)})") if ids else ""))
         if _calendar_uncertain(d):
             lines.append(tr(lang, "  - （结论取决于尚未公布的调休安排，见警告 calendar-uncertain）",

@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 
 from ..evaluation.decision import Decision
 from .decisions import (_amount, _calendar_uncertain, _cited, _condition_head, _deadline_status, _due_label,
-                        _estimate_note, _facts, _item_label, _outcome, _span, _start_label, _title, _unknown_by_fact,
+                        _estimate_note, _facts, _item_label, _outcome, _span, _start_label, _title, rules_needing,
                         citation_lines, trace_lines)
 from .labels import QUESTION_LABELS, STATUS_LABELS, fact_text, label, modality_label, one_line, period_label, squeeze, tr
 
@@ -63,7 +63,8 @@ def decision_markdown(decision: Decision, *, titles: Mapping[str, str] | None = 
                                                                   for w in d.warnings]
     if d.outcome == "undetermined":
         lines += ["", tr(lang, "### 缺少的事实", "### Missing facts"), ""]
-        for fact, ids in _unknown_by_fact(d).items():
+        for fact, needing in rules_needing(d).items():
+            ids = [r.id for r in needing]
             rules_ = ", ".join(f"`{i}`" for i in ids)
             lines.append(f"- {fact_text(fact, lang, md=True)}" + (tr(lang, f"（规则 {rules_}）", f" (rules {rules_})") if ids else ""))
         if _calendar_uncertain(d):

@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .labels import value_text
+from ..facts import fact_label as _fact_label
 
 if TYPE_CHECKING:
     from jinja2 import Environment
@@ -77,15 +78,9 @@ def ui_words(lang: str) -> dict[str, str]:
 
 
 def fact_label(path: str) -> str:
-    """A fact's Chinese label, or its dotted path when it has none.
-
-    TODO(merge): ``facts.fact_label`` is being added on a parallel branch; until it is merged this
-    falls back to the dotted path. Remove the fallback at merge."""
-    try:
-        from ..facts import fact_label as label  # type: ignore[attr-defined]
-    except ImportError:
-        return path
-    return label(path) or path
+    """A fact's Chinese label, or its dotted path when it has none (a path the fact models do not
+    define, such as a quantifier variable's)."""
+    return _fact_label(path) or path
 
 
 @lru_cache(maxsize=1)

@@ -14,6 +14,7 @@ from ..evaluation.decision import Decision, DeadlineResult, MeasureResult, RuleR
 from ..packs.articles import zh_numeral
 from ..packs.resolved import CitedProvision, ProvenanceStep, ResolvedPack, ResolvedParameter, cite_zh
 from ..packs.schema import Citation
+from .decisions import rules_needing
 from .html import fact_label, render_page, ui_words
 from .labels import (DEADLINE_STATUS_LABELS, KIND_LABELS, MODALITY_LABELS, OUTCOME_LABELS, QUESTION_LABELS,
                      STATUS_LABELS, money, one_line, param_value, period_label)
@@ -225,13 +226,9 @@ def _measure(m: MeasureResult, lang: str) -> dict[str, str]:
 # --- the decision -------------------------------------------------------------------------------
 def _missing(d: Decision, lang: str) -> list[MissingFact]:
     """Each missing fact with the unknown rules that need it, and what each would decide if it fired."""
-    need: dict[str, list[RuleResult]] = {f: [] for f in d.missing_facts}
-    for r in d.rules:
-        for f in r.missing:
-            need.setdefault(f, []).append(r)
     return [MissingFact(f, fact_label(f), [(r.id, r.rule.title.zh if lang == "zh" else r.rule.title.en,
                                             label(OUTCOME_LABELS, r.rule.outcome, lang)) for r in rules])
-            for f, rules in need.items()]
+            for f, rules in rules_needing(d).items()]
 
 
 def decision_view(d: Decision, pack: ResolvedPack, lang: str = "zh") -> dict[str, Any]:
