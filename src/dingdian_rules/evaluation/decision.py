@@ -366,6 +366,7 @@ class Decision(tuple):
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON form (see docs/decision.md and ``dingdian-rules schema``)."""
+        notes = self._combination()
         return {
             "schema_version": SCHEMA_VERSION,
             "question": self.question,
@@ -379,7 +380,7 @@ class Decision(tuple):
             "measures": [m.to_dict() for m in self.measures],
             "deadlines": [d.to_dict() for d in self.deadlines],
             "warnings": [w.to_dict() for w in self.warnings],
-            "combination": list(self.combination),
-            "combination_text": [{"zh": zh, "en": en} for zh, en in zip(self.combination_zh, self.combination)],
+            "combination": [en for _, en in notes],
+            "combination_text": [{"zh": zh, "en": en} for zh, en in notes],
             "rules": [r.to_dict() for r in self.rules],
         }

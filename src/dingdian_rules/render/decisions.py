@@ -178,9 +178,8 @@ def _item_label(d: DeadlineResult, lang: str = "zh") -> str:
     """Which item of a list a per-item deadline belongs to: agreement.suspensions[0]（started_on 2025-03-01）."""
     lst, i, key, value = d.item  # type: ignore[misc]
     shown = value.isoformat() if hasattr(value, "isoformat") else getattr(value, "value", value)
-    name = fact_text(f"{lst}[].{key}", lang).replace(f"{lst}[].{key}", key)
     shown = tr(lang, "未知", "unknown") if shown is None else shown
-    return f"{lst}[{i}]{tr(lang, '（', ' (')}{name} {shown}{tr(lang, '）', ')')}"
+    return f"{lst}[{i}]{tr(lang, '（', ' (')}{key} {shown}{tr(lang, '）', ')')}"
 
 
 def _start_label(d: DeadlineResult, lang: str = "zh") -> str:

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from ..facts import FactEnum, fact_label
 from ..packs.articles import zh_numeral
 from ..packs.resolved import ResolvedPack
-from ..packs.schema import Citation
+from ..packs.schema import LEVEL_ZH, Citation
 
 QUESTION_LABELS = {"application": "申请", "agreement": "协议", "request": "请求", "conduct": "违约处理",
                    "deadlines": "期限"}
@@ -43,7 +43,7 @@ KIND_LABELS = {
 }
 UNIT_LABELS = {"days": "日", "working_days": "个工作日", "months": "个月", "years": "年", "count": "", "beds": "张",
                "percent": "%", "yuan": "元", "hours": "小时", "types": ""}
-LEVEL_LABELS = {"national": "国家", "province": "省级", "city": "市级", "agreement": "协议"}
+LEVEL_LABELS = LEVEL_ZH
 PACK_STATUS_LABELS = {"in_force": "现行有效", "draft": "征求意见稿", "expired": "已失效"}
 _UNIT_EN = {"days": " days", "working_days": " working days", "months": " months", "years": " years", "count": "",
             "beds": " beds", "percent": "%", "yuan": " yuan", "hours": " hours", "types": ""}
