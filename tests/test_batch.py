@@ -76,10 +76,12 @@ def test_jsonl_file_through_the_command(tmp_path: Path) -> None:
     recs = records((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
     assert_expected(recs, NATIONAL)
     assert [r["line"] for r in recs] == list(range(1, len(NATIONAL) + 1))
-    summary = done.stderr
-    assert f"{len(NATIONAL)} rows" in summary and "0 errors" in summary and "rows/s" in summary
+    summary = done.stderr  # Chinese by default, each outcome's code beside its label
+    assert f"共 {len(NATIONAL)} 行" in summary and "出错 0 行" in summary and "每秒" in summary
     met = sum(o == "conditions_met" for e, o in NATIONAL if e["question"] == "application")
-    assert f"conditions_met {met}" in summary
+    assert f"申请（application）：" in summary and f"符合申请条件[conditions_met] {met}" in summary
+    english = cli("--input", "cases.jsonl", "--output", "out2.jsonl", "--lang", "en", cwd=tmp_path).stderr
+    assert f"{len(NATIONAL)} rows" in english and "0 errors" in english and f"conditions_met {met}" in english
     assert "\r" not in summary and "it/s" not in summary  # no progress bar when stderr is piped
     assert done.stdout == ""
 
@@ -189,7 +191,7 @@ def test_a_bad_entry_in_the_middle_is_an_error_record_and_the_rest_goes_on(tmp_p
     assert (recs[3]["line"], typed["line"], typed["path"]) == (4, 4, "case.institution.beds")
     assert lines[3][typed["column"] - 1:].startswith('"120"')
     assert_expected(recs[:2] + recs[4:], good, [1, 2, 5, 6, 7, 8])
-    assert "2 errors" in done.stderr and "line 3, line 4" in done.stderr
+    assert "出错 2 行" in done.stderr and "出错位置：第 3 行、第 4 行" in done.stderr
 
 
 def test_stdin_jsonl_and_json() -> None:
@@ -269,7 +271,7 @@ def test_whole_input_problems_and_usage() -> None:
     assert cli("--input", "-", "--jobs", "0", stdin="").returncode == 2
     assert cli(str(ROOT / "examples/application_clinic.yaml"), "--output", "x.jsonl").returncode == 2
     empty = cli("--input", "-", stdin="")
-    assert empty.returncode == 0 and empty.stdout == "" and "0 rows" in empty.stderr
+    assert empty.returncode == 0 and empty.stdout == "" and "共 0 行" in empty.stderr
 
 
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
@@ -293,7 +295,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert proc.wait(timeout=120) == 0
     os.close(master)
     text = seen.decode("utf-8", "replace")
-    assert "50 rows" in text and "rows/s" in text and "\r" in text  # tqdm redraws its line
+    assert "共 50 行" in text and "每秒" in text and "\r" in text  # a terminal: its line endings
 
 
 def test_a_json_list_is_read_in_constant_memory() -> None:

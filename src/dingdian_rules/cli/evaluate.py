@@ -173,17 +173,28 @@ def _usage(message: str) -> int:
     return c.EXIT_USAGE
 
 
-def _summary(rows: int, failed: int, errors: list[BatchResult], outcomes: dict[str, Counter], seconds: float) -> str:
-    """Rows, time and rate, outcomes per question, and where the first errors are."""
-    rate = f"{rows / seconds:,.0f} rows/s" if seconds > 0 else "-"
-    lines = [f"{c.plural(rows, 'row')} in {seconds:.2f} s ({rate}): {rows - failed} evaluated, "
-             f"{c.plural(failed, 'error')}"]
-    for question, counts in outcomes.items():
-        lines.append(f"  {question}: " + ", ".join(f"{o} {n}" for o, n in counts.most_common()))
-    if errors:
-        where = ", ".join(f"line {r.line}" if r.line else f"row {r.row}" if r.row else f"entry {r.entry}"
-                          for r in errors[:10])
-        lines.append(f"  errors at {where}{' …' if failed > 10 else ''}")
+def _summary(rows: int, failed: int, errors: list[BatchResult], outcomes: dict[str, Counter], seconds: float,
+             lang: str = "zh") -> str:
+    """Rows, time and rate, outcomes per question, and where the first errors are: Chinese by
+    default (outcome codes kept beside their labels, so a script can still read them)."""
+    where = [(r.line, "line", "第 {} 行") if r.line else (r.row, "row", "第 {} 行数据") if r.row else (r.entry, "entry", "第 {} 项")
+             for r in errors[:10]]
+    more = " …" if failed > 10 else ""
+    if lang == "en":
+        rate = f"{rows / seconds:,.0f} rows/s" if seconds > 0 else "-"
+        lines = [f"{c.plural(rows, 'row')} in {seconds:.2f} s ({rate}): {rows - failed} evaluated, "
+                 f"{c.plural(failed, 'error')}"]
+        lines += [f"  {q}: " + ", ".join(f"{o} {n}" for o, n in counts.most_common()) for q, counts in outcomes.items()]
+        if where:
+            lines.append("  errors at " + ", ".join(f"{kind} {n}" for n, kind, _ in where) + more)
+        return "\n".join(lines)
+    rate = f"每秒 {rows / seconds:,.0f} 行" if seconds > 0 else "-"
+    lines = [f"共 {rows} 行，用时 {seconds:.2f} 秒（{rate}）：已评估 {rows - failed} 行，出错 {failed} 行"]
+    for q, counts in outcomes.items():
+        lines.append(f"  {render.QUESTION_LABELS.get(q, q)}（{q}）：" + "，".join(
+            f"{render.OUTCOME_LABELS.get(o, o)}[{o}] {n}" for o, n in counts.most_common()))
+    if where:
+        lines.append("  出错位置：" + "、".join(zh.format(n) for n, _, zh in where) + more)
     return "\n".join(lines)
 
 
@@ -219,7 +230,7 @@ def run_batch(args: argparse.Namespace, log: DecisionLog | None = None) -> int:
     errors: list[BatchResult] = []  # the first ten, for the summary
     outcomes: dict[str, Counter] = {}
     rows = failed = 0
-    with open_writer(args.output, on_record=log_decisions if log is not None else None) as writer, _progress() as bar:
+    with open_writer(args.output, on_record=log_decisions if log is not None else None) as writer, _progress(args.lang) as bar:
         for result in evaluate_many(pack, entries, jobs=args.jobs, question=args.question, as_of=args.as_of):
             writer.write(result)
             rows += 1
@@ -230,11 +241,11 @@ def run_batch(args: argparse.Namespace, log: DecisionLog | None = None) -> int:
             for question, outcome in result.outcomes.items():
                 outcomes.setdefault(question, Counter())[outcome] += 1
             bar.update(1)
-    print(_summary(rows, failed, errors, outcomes, time.perf_counter() - start), file=sys.stderr)
+    print(_summary(rows, failed, errors, outcomes, time.perf_counter() - start, args.lang), file=sys.stderr)
     return c.EXIT_FAILED if failed else c.EXIT_OK
 
 
-def _progress() -> Any:
+def _progress(lang: str = "zh") -> Any:
     """A progress bar on a terminal (tqdm, on standard error); nothing when standard error is piped."""
     from tqdm import tqdm
-    return tqdm(unit=" rows", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True, mininterval=0.5)
+    return tqdm(unit=" rows" if lang == "en" else " 行", file=sys.stderr, disable=not sys.stderr.isatty(), dynamic_ncols=True, mininterval=0.5)
