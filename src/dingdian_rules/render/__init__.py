@@ -1,11 +1,14 @@
-"""Renderers: decisions and resolved packs as Chinese text, Markdown and JSON strings.
+"""Renderers: decisions and resolved packs as Chinese (or, with ``lang="en"``, English) text,
+Markdown, HTML and JSON strings.
 
 The library never prints; these functions only build strings, so the ``dingdian-rules`` command
 and library users show the same thing. Every view is read from the frozen ``Decision`` (or
 ``ResolvedPack``); nothing here evaluates a rule. Citations are written the Chinese way,
 《办法》第十二条第（四）项, using the titles of the pack's source documents when given
 (``source_titles(pack)``) and the document id otherwise. ``labels`` holds what the views say,
-``decisions`` and ``decisions_md`` the views of decisions, ``packs`` those of resolved packs, ``facts_doc`` docs/facts.md.
+``decisions`` and ``decisions_md`` the views of decisions, ``packs`` those of resolved packs, ``facts_doc`` docs/facts.md;
+``html``, ``html_decision`` and ``law_text`` the HTML page of decisions (Jinja2 templates in
+``templates/``, imported only when a page is asked for).
 
 May import: errors, reading, time, facts, conditions, packs, evaluation.
 """
