@@ -21,6 +21,7 @@ from jsonschema.exceptions import best_match  # noqa: E402
 
 from dingdian_rules.analysis.schemas import KINDS, SCHEMA_IDS, fact_paths, schemas  # noqa: E402
 from dingdian_rules.cli import main  # noqa: E402
+from dingdian_rules.evaluation.decision_schema import SCHEMA_VERSION  # noqa: E402
 from dingdian_rules.facts.models import Case  # noqa: E402
 from dingdian_rules.packs.plans import QUESTIONS  # noqa: E402
 from dingdian_rules.packs.schema import (MEASURE_NAMES, QUESTION_OUTCOMES, RULE_OUTCOMES,  # noqa: E402
@@ -73,7 +74,7 @@ def test_each_kind_is_one_valid_2020_12_schema_with_its_own_id(kind: str) -> Non
     schema = schemas(kind)
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == (SCHEMA_IDS[kind] if kind != "decision" else "urn:dingdian-rules:decision:5")
+    assert schema["$id"] == (SCHEMA_IDS[kind] if kind != "decision" else f"urn:dingdian-rules:decision:{SCHEMA_VERSION}")
     assert CJK.search(schema["description"])
     assert schemas(kind) == schema  # stable: the same text every time
 
