@@ -182,6 +182,14 @@ def _rebuild_expr(text: str, root: Any, size: int, fact_paths: dict, params: dic
     return CompiledExpr(text, root, size, fact_paths, params, calendar, name, item_var)
 
 
+def _new(cls: type, slots: dict[str, Any]) -> Any:
+    """An object of a class with ``__slots__``, its slots set (a ``LimitRef`` without its spec)."""
+    obj = cls.__new__(cls)
+    for name, value in slots.items():
+        object.__setattr__(obj, name, value)
+    return obj
+
+
 def _proxy(mapping: dict) -> MappingProxyType:
     return MappingProxyType(mapping)
 
@@ -191,7 +199,7 @@ _ALLOWED = {  # module -> names a stored pack may refer to, besides the package'
     "copyreg": {"__newobj__", "_reconstructor"},
     "datetime": {"date", "datetime", "timedelta", "time"},
     "pathlib": {"PosixPath", "WindowsPath", "Path", "PurePosixPath", "PureWindowsPath"},
-    __name__: {"_rebuild_expr", "_proxy", "_Fixed"},
+    __name__: {"_rebuild_expr", "_new", "_proxy", "_Fixed"},
 }
 
 
@@ -231,6 +239,12 @@ class _Pickler(pickle.Pickler):
 
     def reducer_override(self, obj: Any) -> Any:
         from ..conditions.compile import CompiledExpr
+        from .limits import LimitRef
+        if type(obj) is LimitRef:  # its spec (compiled functions) is built again on first use
+            state = {name: getattr(obj, name) for name in LimitRef.__slots__ if name != "_spec"}
+            state["_signature"] = obj.signature  # computed now: a callable cannot be stored
+            state["_spec"] = None
+            return _new, (LimitRef, state)
         if type(obj) is MappingProxyType:
             return _proxy, (dict(obj),)
         if type(obj) is CompiledExpr:  # its generated code is made again on first use
