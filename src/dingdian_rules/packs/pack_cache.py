@@ -52,9 +52,12 @@ _lock = threading.Lock()
 
 
 def _code_digest() -> str:
-    """SHA-256 of every module of the package: a resolved pack depends on the reader, the schema,
-    the condition compiler, the fact models and the calendar code alike."""
-    root = Path(__file__).resolve().parents[1]
+    """A digest of every module of the package (a resolved pack depends on the reader, the schema,
+    the condition compiler, the fact models and the calendar code alike): each file's path, size
+    and modification time, which is what Python itself checks before it runs a module's cached
+    bytecode, so an edit that Python sees is seen here (reading and hashing every source would
+    cost more than the rest of a cache hit)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     h = hashlib.sha256()
     stack = [root]
     while stack:
@@ -62,12 +65,11 @@ def _code_digest() -> str:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda e: e.name)
         for e in entries:
-            if e.is_dir() and e.name != "__pycache__":
-                stack.append(Path(e.path))
-            elif e.name.endswith(".py"):
-                h.update(os.path.relpath(e.path, root).encode() + b"\0")
-                with open(e.path, "rb") as f:
-                    h.update(f.read())
+            if e.name.endswith(".py"):
+                st = e.stat()
+                h.update(f"{e.path[len(root):]}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+            elif e.name != "__pycache__" and e.is_dir():
+                stack.append(e.path)
     return h.hexdigest()
 
 
