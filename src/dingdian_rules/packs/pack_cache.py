@@ -309,6 +309,8 @@ def store(ref: str | Path, roots: Sequence[Path], as_path: bool, holidays: Seque
         head = marshal.dumps(manifest)
         payload = len(head).to_bytes(4, "little") + head + buf.getvalue()
         blob = b"".join((_MAGIC, key, hashlib.sha256(payload).digest(), payload))
+        if len(blob) > parse_cache.MAX_ENTRY_BYTES:  # it would be refused when read
+            return
         folder.mkdir(parents=True, exist_ok=True)
         entry = folder / (key.hex() + _SUFFIX)
         tmp = entry.with_name(f"{entry.name}.{os.getpid()}-{threading.get_ident()}.tmp")
