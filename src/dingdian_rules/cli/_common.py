@@ -57,8 +57,8 @@ def wrap(text: str, width: int = 88) -> str:
 def pack_ref(text: str) -> str | Path:
     """Text written as a path (``./x``, ``/abs``, ``a/b``, ``.``) becomes an absolute path, so a
     pack named ``.`` still has a folder name and finds its parent beside it; anything else is a
-    pack id, whatever folders the working directory holds (``chain.is_path_ref``)."""
-    from ..packs.chain import is_path_ref
+    pack id, whatever folders the working directory holds (``finding.is_path_ref``)."""
+    from ..packs.finding import is_path_ref
     if is_path_ref(text):
         return Path(text).expanduser().resolve()
     return text

@@ -7,16 +7,18 @@ import sys
 import time
 from collections import Counter
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import render
 from ..facts.cases import load_case_file, read_case_file
-from ..batch.entries import BatchResult
 from ..errors import CaseError, Diagnostic, Location, did_you_mean
 from ..evaluation.evaluate import evaluate, evaluate_all
-from ..evaluation.records import DecisionLog
 from ..packs.plans import QUESTIONS
 from . import _common as c
+
+if TYPE_CHECKING:  # a single answer imports neither the batch machinery nor the decision log
+    from ..batch.entries import BatchResult
+    from ..evaluation.records import DecisionLog
 
 EVALUATE_EPILOG = """examples:
   dingdian-rules evaluate --pack national case.yaml
@@ -128,7 +130,10 @@ def _jobs(text: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    log = DecisionLog(args.log).open() if getattr(args, "log", None) else None  # a bad path fails before any work
+    log = None
+    if getattr(args, "log", None):  # a bad path fails before any work
+        from ..evaluation.records import DecisionLog
+        log = DecisionLog(args.log).open()
     try:
         return _run(args, log)
     finally:

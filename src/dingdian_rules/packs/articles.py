@@ -23,7 +23,22 @@ _NUMERAL = "[零〇一二两三四五六七八九十百千0-9０-９]+"
 # bookmark residue such as ``[bookmark: _GoBack]``, and whitespace; followed by whitespace
 # (also the ideographic space), closing ``**``, punctuation or the end of the line. A line that
 # merely begins with a sentence mentioning an article (``第九条情形之一的``) is not a heading.
-_HEADING = re.compile(
+class _Lazy:
+    """A pattern compiled on first use: the source texts are split only when a pack is loaded from
+    its files, and a decision imports this module for ``zh_numeral`` alone (issue 13, cold start)."""
+
+    __slots__ = ("_args", "_re")
+
+    def __init__(self, *args: object) -> None:
+        self._args, self._re = args, None
+
+    def __getattr__(self, name: str) -> object:
+        if self._re is None:
+            self._re = re.compile(*self._args)  # type: ignore[call-overload]
+        return getattr(self._re, name)
+
+
+_HEADING = _Lazy(
     r"^[ \t\u3000]*(?:(?:[#>*\-]+|\[bookmark:[^\]\n]*\])[ \t\u3000]*)*"
     rf"第(?P<num>{_NUMERAL})条(?:\*\*)?(?=[ \t\u3000:：、]|$)", re.MULTILINE)
 
@@ -139,11 +154,11 @@ def article_sequence_problems(articles: list[Article], file: str) -> list[Diagno
 # An item line starts with （一） or (一); a chapter or section heading (第二章 …, ## 第二章 …) inside
 # an article's span belongs to no article. A line continues the previous one when that one does
 # not end a sentence: the received texts break pages (and so lines) inside sentences.
-_ITEM = re.compile(r"^[（(]\s*(?P<num>[一二三四五六七八九十]+)\s*[)）]")
-_CHAPTER = re.compile(r"^(?:[#*\s]*)第[零〇一二两三四五六七八九十百]+[章节编](?:\s|$)")
-_MARKS_LINE = re.compile(r"^[#>*\-\s\u3000]+|\*\*")
+_ITEM = _Lazy(r"^[（(]\s*(?P<num>[一二三四五六七八九十]+)\s*[)）]")
+_CHAPTER = _Lazy(r"^(?:[#*\s]*)第[零〇一二两三四五六七八九十百]+[章节编](?:\s|$)")
+_MARKS_LINE = _Lazy(r"^[#>*\-\s\u3000]+|\*\*")
 _SENTENCE_END = ("。", "；", "：", ";", ":", "！", "？", "!", "?", "”")
-_SPACE = re.compile(r"[\s#*\-]+")
+_SPACE = _Lazy(r"[\s#*\-]+")
 
 
 @dataclass(frozen=True)

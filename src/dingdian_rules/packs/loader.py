@@ -18,23 +18,36 @@ from pathlib import Path
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
-from . import citations, compiling
-from .chain import _FILES, read_chain
+from typing import TYPE_CHECKING
+
 from .. import time as timecalc
-from .citations import normalize_text, source_text
 from ..errors import Diagnostic, DiagnosticBag, PackError
-from .inheritance import RawPack
-from .resolved import ResolvedPack
-from .resolving import resolve_chain
-from .salvage import REFERENCE_CODES, Gaps
+
+if TYPE_CHECKING:
+    from .inheritance import RawPack
+    from .resolved import ResolvedPack
+
+# Reading, checking and resolving (pydantic schema models, the condition compiler, the lint) are
+# imported when a pack is loaded from its files, so that a load served by the pack cache
+# (``pack_cache``) never imports them.
 
 __all__ = ["check_pack", "clear_caches", "inspect_pack", "load_pack", "normalize_text"]
+
+
+def __getattr__(name: str):  # normalize_text, kept importable from here
+    if name == "normalize_text":
+        from .citations import normalize_text
+        return normalize_text
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def clear_caches() -> None:
     """Forget every per-process cache of the loader (parsed files, compiled conditions, source
     texts, ancestor checks), e.g. to measure a cold load; correctness never needs it (every
-    cache is keyed by content, read afresh on each load)."""
+    cache is keyed by content, read afresh on each load). The on-disk pack cache is not
+    affected (``DINGDIAN_RULES_CACHE=off`` disables it)."""
+    from . import citations, compiling
+    from .chain import _FILES
     _FILES.clear()
     _ANCESTORS.clear()
     compiling.clear_caches()
@@ -92,6 +105,7 @@ _ANCESTORS: dict[tuple, tuple[Diagnostic, ...]] = {}  # errors of resolving exac
 def _chain_key(chain: list[RawPack]) -> tuple:
     """A chain's content: its parsed documents (one object per file content, from ``_FILES``;
     held here, so an id is never reused) and its source texts."""
+    from .citations import source_text
     docs = tuple(d for raw in chain for d in (raw.meta_doc, *(f.doc for f in raw.files)))
     texts = tuple(source_text(raw.folder / s.file) for raw in chain for s in raw.meta.sources)
     return docs, texts
@@ -109,6 +123,7 @@ def _check_ancestors(chain: list[RawPack], bag: DiagnosticBag) -> None:
     ancestors before they are checked, so a misquote, a bad condition or a bad value there
     would never be seen: a pack loads whole, ancestors included, or not at all. Each ancestor
     chain is resolved once per process and content (a clean full load counts too)."""
+    from .resolving import resolve_chain
     for k in range(1, len(chain)):
         if not _hides(chain[k:]):
             continue  # nothing of chain[:k] is replaced: the full resolution checks all of it
@@ -128,13 +143,16 @@ def _remember(key: tuple, errors: tuple[Diagnostic, ...]) -> None:
     _ANCESTORS[key] = errors
 
 
-def _load(ref: str | Path, search: Iterable[str | Path], holidays: Sequence[timecalc.YearArrangement]
-          ) -> tuple[ResolvedPack | None, list[Diagnostic]]:
+def _load(ref: str | Path, search: Iterable[str | Path], holidays: Sequence[timecalc.YearArrangement],
+          store: bool = False) -> tuple[ResolvedPack | None, list[Diagnostic]]:
     """Read and resolve as far as the mistakes allow; the pack (None after any error) and every
     diagnostic. Reading errors do not stop resolving: what failed the schema is left out, and
     when it is not known by name, errors about unknown names are held back (they may be false).
     Ancestors whose parts a child replaces are checked as if loaded alone (a child never hides
     an error of its parent)."""
+    from .chain import read_chain
+    from .resolving import resolve_chain
+    from .salvage import REFERENCE_CODES, Gaps
     bag, gaps = DiagnosticBag(), Gaps()
     pack = None
     with _gc_paused():
@@ -148,6 +166,10 @@ def _load(ref: str | Path, search: Iterable[str | Path], holidays: Sequence[time
                 bag.items[start:] = [d for d in bag.items[start:] if d.code not in REFERENCE_CODES]
             if pack is not None:
                 _remember(_chain_key(chain), ())
+    global _consult_disk
+    _consult_disk = False
+    if store and pack is not None:
+        _store(ref, search, holidays, chain, pack)
     return pack, _unique(bag.items)
 
 
@@ -158,17 +180,49 @@ def load_pack(ref: str | Path, *, search: Iterable[str | Path] = (),
     ``holidays`` supplies published arrangements for years the calendar package does not cover
     (e.g. 2027), so working days there are counted, not estimated; they enter the fingerprint.
     """
-    holidays = tuple(holidays)
+    holidays, search = tuple(holidays), tuple(search)
     for y in holidays:
         if not isinstance(y, timecalc.YearArrangement):
             raise TypeError(f"holidays must be dingdian_rules.YearArrangement objects, not {type(y).__name__}: "
                             "YearArrangement(year, holidays=frozenset(dates), makeup_workdays=frozenset(dates), source)")
     if len({y.year for y in holidays}) != len(holidays):
         raise ValueError("holidays gives two arrangements for the same year")
-    pack, diagnostics = _load(ref, search, holidays)
+    cached = _load_cached(ref, search, holidays)
+    if cached is not None:
+        return cached
+    pack, diagnostics = _load(ref, search, holidays, store=_consult_disk)
     if pack is None:
         raise PackError(diagnostics, f"pack '{ref}' did not load")
     return pack
+
+
+_consult_disk = True  # until this process resolves a pack itself (see pack_cache)
+
+
+def _load_cached(ref: str | Path, search: Iterable[str | Path], holidays: Sequence[timecalc.YearArrangement]
+                 ) -> ResolvedPack | None:
+    if not _consult_disk:
+        return None
+    from . import pack_cache
+    from .finding import bundled_root, is_path_ref
+    roots = [Path(s) for s in search] + [bundled_root()]
+    return pack_cache.fetch(ref, roots, is_path_ref(ref), holidays)
+
+
+def _store(ref: str | Path, search: Iterable[str | Path], holidays: Sequence[timecalc.YearArrangement],
+           chain: list[RawPack], pack: ResolvedPack) -> None:
+    """Put a pack just resolved from its files into the pack cache, with the manifest of exactly
+    the file contents this load read."""
+    from . import citations, pack_cache
+    from .chain import _FILES
+    from .finding import bundled_root, is_path_ref
+    from .rule_schema import RuleFile
+    from .schema import PackMeta
+    if citations.source_bytes_at.cache_info().currsize >= (citations.source_bytes_at.cache_info().maxsize or 0):
+        return  # some source text may have been read twice: the manifest could not be trusted
+    manifest = pack_cache.manifest_of(chain, _FILES, citations.source_bytes_at, (PackMeta, RuleFile))
+    roots = [Path(s) for s in search] + [bundled_root()]
+    pack_cache.store(ref, roots, is_path_ref(ref), holidays, pack, manifest)
 
 
 def check_pack(ref: str | Path, *, search: Iterable[str | Path] = ()) -> list[Diagnostic]:

@@ -163,7 +163,8 @@ class RuleWarning(BaseModel):
     message: Prose = Field(min_length=3, description="The warning, quoting the texts concerned.")
 
 
-Rule.model_rebuild()
+# Rule's forward reference to RuleWarning is resolved when Rule is first used (the models are
+# built on first use: ``defer_build`` in schema._STRICT), so no ``model_rebuild()`` here.
 
 
 class RuleOverride(BaseModel):

@@ -100,7 +100,7 @@ RuleWarningCode = Literal["drafting-overlap"]
 DeadlineStatus = Literal[DEADLINE_STATUSES]  # type: ignore[valid-type]
 Unit = Literal["days", "working_days", "months", "years", "count", "beds", "percent", "yuan", "types", "hours"]
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True)
+_STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
 
 class Text(BaseModel):

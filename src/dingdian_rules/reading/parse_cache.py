@@ -5,7 +5,8 @@ worker's start). A pack file that parsed without a single diagnostic is stored a
 values and packed locations (``marshal``), keyed by the SHA-256 of its bytes together with a hash
 of the YAML reader's code, PyYAML's version and the cache format; an edited file (or reader) has a
 new key, so a stale entry can never be read. Everything after parsing (schema validation, inheritance, citation
-checks, type-checking and compiling conditions) runs on every load, cached or not.
+checks, type-checking and compiling conditions) runs on every load, cached or not, unless the
+resolved pack itself is served by ``packs.pack_cache`` (which keeps its entries in this folder).
 
 Only pack files are cached, never case files (case data stays off the disk). Files with any
 diagnostic are parsed every time, so every error is reported from the source. The cache is an
