@@ -79,7 +79,7 @@ def test_jsonl_file_through_the_command(tmp_path: Path) -> None:
     summary = done.stderr  # Chinese by default, each outcome's code beside its label
     assert f"共 {len(NATIONAL)} 行" in summary and "出错 0 行" in summary and "每秒" in summary
     met = sum(o == "conditions_met" for e, o in NATIONAL if e["question"] == "application")
-    assert f"申请（application）：" in summary and f"符合申请条件[conditions_met] {met}" in summary
+    assert "申请（application）：" in summary and f"符合申请条件[conditions_met] {met}" in summary
     english = cli("--input", "cases.jsonl", "--output", "out2.jsonl", "--lang", "en", cwd=tmp_path).stderr
     assert f"{len(NATIONAL)} rows" in english and "0 errors" in english and f"conditions_met {met}" in english
     assert "\r" not in summary and "it/s" not in summary  # no progress bar when stderr is piped

@@ -8,6 +8,7 @@ gives what passed it (``salvage``), so the later steps still see it.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 from typing import Sequence
 
