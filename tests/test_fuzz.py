@@ -121,9 +121,15 @@ def test_the_pack_oracle_turns_a_wrong_answer_into_its_class(injected, claim, wa
 
 
 def test_the_long_run_prints_the_figures_table_and_exits_zero_without_defects(capsys):
+    import resource
+
     from bench.fuzz.__main__ import main
 
+    before = resource.getrlimit(resource.RLIMIT_AS)
     code = main(["--budget", "3", "--seed", "7", "--category", "cases", "--quiet"])
+    # the run's 4 GB address-space limit is the run's: a limit left on this process made every
+    # browser started later in the test session die at start-up (chromedriver: SIGTRAP)
+    assert resource.getrlimit(resource.RLIMIT_AS) == before
     out = capsys.readouterr().out
     assert "| category | inputs tried | accepted | clean errors | tracebacks | hangs | wrong acceptances |" in out
     assert "false rejections | unlocated diagnostics | inconsistent | lost decisions |" in out

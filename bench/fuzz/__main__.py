@@ -7,11 +7,13 @@ input with a defect (its full plan, to replay it); exits 1 when any defect class
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
 import tempfile
 import time
+from typing import Iterator
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,14 +33,33 @@ def main(argv: list[str] | None = None) -> int:
                         "'chunk seed' printed with a finding's input (draws the same inputs again)")
     args = parser.parse_args(argv)
 
-    if args.max_memory:
-        try:
-            import resource
+    with _address_space_limit(args.max_memory):
+        return _run(parser, args, argv)
 
-            limit = args.max_memory * 1024 * 1024
-            resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
-        except (ImportError, ValueError, OSError):  # not on this platform: run without a limit
+
+@contextlib.contextmanager
+def _address_space_limit(mb: int) -> Iterator[None]:
+    """Limit the address space for the run and restore the previous limit after it: ``main`` is
+    also called in-process (the tests), and a limit left behind makes later programs of that
+    process fail at start-up (Chromium's V8 reserves far more than 4 GB and dies with SIGTRAP)."""
+    try:
+        import resource
+        previous = resource.getrlimit(resource.RLIMIT_AS)
+    except ImportError:  # not on this platform: run without a limit
+        yield
+        return
+    if mb:
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (mb * 1024 * 1024, previous[1]))
+        except (ValueError, OSError):
             pass
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, previous)
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace, argv: list[str] | None) -> int:
     # a private parse cache, like the tests': the run never reads or writes the user's cache
     os.environ.setdefault("DINGDIAN_RULES_CACHE", tempfile.mkdtemp(prefix="dingdian-fuzz-cache-"))
     from bench.fuzz import CATEGORIES, replay_chunk, run_budget
