@@ -209,6 +209,17 @@ class RuleCompiler:
                 .when(unknowns > 0).then(_NONE_BOOL)
                 .otherwise(pl.lit(not decisive)))
 
+    def limit(self, node: A.Call) -> pl.Expr:
+        """The struct column of ``due(limit)``/``status(limit)`` (``limits.limit_column``)."""
+        from .limits import limit_column, why_not
+        if len(node.args) > 1 or self.depth:
+            raise self.unsupported(f"{node.name}(...) of a time limit counted from an item's date")
+        ref = node.args[0].ref  # type: ignore[attr-defined]
+        reason = why_not(ref)
+        if reason is not None:
+            raise self.unsupported(f"{node.name}(...) of {reason}")
+        return limit_column(ref, node.name, self.schema, self.today)
+
     # --- functions ---------------------------------------------------------------------------
     def _period(self, node: A.Node) -> tuple[int, str]:
         if not isinstance(node, A.Param):
@@ -221,7 +232,7 @@ class RuleCompiler:
     def _Call(self, node: A.Call) -> pl.Expr:
         name = node.name
         if name in ("due", "status"):
-            raise self.unsupported(f"{name}(...) of a time limit")
+            return self.limit(node).struct.field("text" if name == "status" else "date")
         if name in ("within", "elapsed"):
             d = self.value(node.args[0])
             first = first_day_within(self._period(node.args[1]), self.today)

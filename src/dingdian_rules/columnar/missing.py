@@ -40,6 +40,8 @@ class MissingFacts:
         v = self.c.value(node)
         if isinstance(node, A.Fact):
             return pl.when(v.is_null()).then(self.path(node)).otherwise(_EMPTY)
+        if isinstance(node, A.Call) and node.name in ("due", "status"):  # the facts the limit's count lacked
+            return pl.when(v.is_null()).then(self.c.limit(node).struct.field("missing")).otherwise(_EMPTY)
         if isinstance(node, A.Quant) and node.pred is not None:
             src = self.c.value(node.source)  # type: ignore[arg-type]
             return (pl.when(src.is_null()).then(self.walk(node.source))  # type: ignore[arg-type]
