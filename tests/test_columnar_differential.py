@@ -44,7 +44,7 @@ def _per_case(pack: dr.ResolvedPack, case: dr.Case, question: str, as_of: date) 
 
 
 # a few cases per example, fewer examples than the profile's (each example compiles a question)
-_FEW = settings(settings.default, max_examples=max(3, settings.default.max_examples // 15))
+_FEW = settings(settings.default, max_examples=max(3, settings.default.max_examples // 20))
 
 
 @pytest.mark.parametrize(("pack_id", "question"), SUPPORTED)
@@ -52,7 +52,7 @@ def test_every_row_gets_the_per_case_answer(pack_id: str, question: str) -> None
     pack = _pack(pack_id)
 
     @_FEW
-    @given(st.lists(dated_cases(question), min_size=1, max_size=10))
+    @given(st.lists(dated_cases(question), min_size=1, max_size=8))
     def check(pairs: list) -> None:
         frame = frame_from_cases(c for c, _ in pairs).with_columns(
             as_of=pl.Series([d for _, d in pairs], dtype=pl.Date))
