@@ -62,7 +62,7 @@ def test_every_row_gets_the_per_case_answer(pack_id: str, question: str) -> None
     check()
 
 
-def test_a_constant_day_dotted_columns_arrow_and_pandas_give_the_same_rows() -> None:
+def test_a_constant_day_dotted_columns_and_an_arrow_table_give_the_same_rows() -> None:
     pack, day = _pack("national"), date(2025, 6, 1)
 
     @settings(settings.default, max_examples=3)
