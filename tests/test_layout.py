@@ -40,7 +40,7 @@ PUBLIC = {
     "Case", "CaseError", "DeadlineResult", "Decision", "DecisionWarning", "Diagnostic", "DingdianError",
     "EvaluationError", "Location", "MeasureResult", "PackError", "QUESTIONS", "ResolvedPack", "ResolvedParameter",
     "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "evaluate",
-    "evaluate_all", "evaluate_many", "load_case_file", "load_pack", "parse_case", "render", "scenarios", "__version__",
+    "evaluate_all", "evaluate_frame", "evaluate_many", "load_case_file", "load_pack", "parse_case", "render", "scenarios", "__version__",
 }
 
 
@@ -307,6 +307,21 @@ def test_user_facing_paths_keep_working() -> None:
     assert callable(dr.load_pack) and callable(dr.evaluate) and callable(dr.render.decision_text)
     assert callable(dr.scenarios.run_scenarios) and isinstance(Supervisor, type)
     assert all(callable(f) for f in (cases, complete_cases, dated_cases))
+
+
+def test_the_core_library_does_not_import_polars() -> None:
+    # the columnar engine is an optional extra: importing and answering per case never loads it
+    code = ("import sys, dingdian_rules as dr; dr.evaluate(dr.load_pack('national'), {}, 'application'); "
+            "import dingdian_rules.columnar; "
+            "assert not any(m.split('.')[0] in ('polars', 'pyarrow') for m in sys.modules), 'polars loaded'; "
+            "assert callable(dr.evaluate_frame) and 'polars' in sys.modules")
+    done = subprocess_run(code)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def subprocess_run(code: str):
+    import subprocess
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
 
 
 def test_reading_events_and_answering_do_not_load_durable_rules() -> None:
