@@ -2,7 +2,7 @@
 
 ``registry_rows(n, seed=...)`` yields ``n`` rows in the batch verb's table form (one row one entry:
 ``id``, ``question``, ``as_of``, then one column per fact with a dotted name, ``COLUMNS``);
-``write_registry(path, n, seed=...)`` writes them as Parquet (native date, list and list-of-struct
+``arrow_table(rows)`` makes them a pyarrow Table, ``write_registry(path, n, seed=...)`` writes them as Parquet (native date, list and list-of-struct
 columns, pyarrow), JSON Lines (``{"id", "question", "as_of", "case"}`` entries) or CSV (lists as
 JSON text), chosen by the extension. The same seed gives the same rows, on any machine.
 
@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-__all__ = ["COLUMNS", "DEFAULT_AS_OF", "TYPE_SHARES", "as_entry", "registry_rows", "write_registry", "main"]
+__all__ = ["COLUMNS", "DEFAULT_AS_OF", "TYPE_SHARES", "arrow_table", "as_entry", "registry_rows", "write_registry", "main"]
 
 DEFAULT_AS_OF = date(2025, 6, 1)
 
@@ -214,6 +214,17 @@ def _arrow_type(pa: Any, kind: Any) -> Any:
     return {"str": pa.string(), "date": pa.date32(), "int": pa.int64(), "bool": pa.bool_()}[kind]
 
 
+def arrow_table(rows: list[dict[str, Any]]) -> Any:
+    """Rows of ``registry_rows`` as a ``pyarrow.Table`` with ``COLUMNS``' native types (for
+    ``polars.from_arrow`` or a Parquet file); needs pyarrow."""
+    import pyarrow as pa
+    return pa.Table.from_pylist(rows, schema=_arrow_schema(pa))
+
+
+def _arrow_schema(pa: Any) -> Any:
+    return pa.schema([(name, _arrow_type(pa, kind)) for name, kind in COLUMNS.items()])
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -245,16 +256,15 @@ def write_registry(path: str | Path, count: int, *, seed: int = 1, as_of: date =
         from ..batch.tables import pyarrow_parquet  # pyarrow only now; a missing extra is a CaseError naming it
         pq = pyarrow_parquet()
         import pyarrow as pa
-        schema = pa.schema([(name, _arrow_type(pa, kind)) for name, kind in COLUMNS.items()])
-        with pq.ParquetWriter(str(path), schema) as writer:
+        with pq.ParquetWriter(str(path), _arrow_schema(pa)) as writer:
             chunk: list[dict[str, Any]] = []
             for row in rows:
                 chunk.append(row)
                 if len(chunk) == chunk_rows:
-                    writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+                    writer.write_table(arrow_table(chunk))
                     chunk = []
             if chunk or count == 0:
-                writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
+                writer.write_table(arrow_table(chunk))
     elif suffix in (".jsonl", ".ndjson"):
         with path.open("w", encoding="utf-8") as f:
             for row in rows:
