@@ -114,3 +114,16 @@ def test_a_bad_extension_or_rate_is_refused(tmp_path: Path) -> None:
         list(registry_rows(1, unknown_rate=2))
     bad = run("dingdian_rules.testing.registry", "--count", "1", "--output", str(tmp_path / "r.txt"))
     assert bad.returncode == 2 and "parquet" in bad.stderr
+
+
+def test_a_section_as_one_struct_column_reads_like_its_dotted_columns(tmp_path: Path) -> None:
+    """docs/columnar.md: nested facts as structs or dotted names, the same entries either way."""
+    dotted = tmp_path / "dotted.parquet"
+    write_registry(dotted, 60, seed=17, unknown_rate=0.05)
+    table = pq.read_table(dotted)
+    fields = [n for n in table.column_names if n.startswith("institution.")]
+    struct = pa.StructArray.from_arrays([table.column(n).combine_chunks() for n in fields],
+                                        [n.split(".", 1)[1] for n in fields])
+    nested = table.drop_columns(fields).append_column("institution", struct)
+    pq.write_table(nested, tmp_path / "nested.parquet")
+    assert outcomes(tmp_path / "nested.parquet") == outcomes(dotted)
