@@ -37,7 +37,7 @@ from collections import Counter
 from datetime import date, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import polars as pl
 

@@ -127,3 +127,13 @@ def test_a_section_as_one_struct_column_reads_like_its_dotted_columns(tmp_path: 
     nested = table.drop_columns(fields).append_column("institution", struct)
     pq.write_table(nested, tmp_path / "nested.parquet")
     assert outcomes(tmp_path / "nested.parquet") == outcomes(dotted)
+
+
+def test_parquet_without_pyarrow_names_the_extra_and_jsonl_still_works(tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['pyarrow'] = None; sys.modules['pyarrow.parquet'] = None; "
+            "from dingdian_rules.testing.registry import main; "
+            "main(['--count', '3', '--output', 'r.jsonl']); main(['--count', '3', '--output', 'r.parquet'])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": SRC}, timeout=120)
+    assert done.returncode == 2 and "dingdian-rules[parquet]" in done.stderr and "Traceback" not in done.stderr
+    assert len((tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()) == 3

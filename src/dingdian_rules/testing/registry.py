@@ -32,6 +32,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from ..errors import CaseError
+
 __all__ = ["COLUMNS", "DEFAULT_AS_OF", "TYPE_SHARES", "arrow_table", "as_entry", "registry_rows", "write_registry", "main"]
 
 DEFAULT_AS_OF = date(2025, 6, 1)
@@ -297,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         write_registry(args.output, args.count, seed=args.seed, as_of=args.as_of, unknown_rate=args.unknown_rate,
                        agreement_share=args.agreement_share)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, CaseError) as exc:  # CaseError: Parquet without pyarrow, naming the extra
         ap.exit(2, f"error: {exc}\n")
     return 0
 
