@@ -101,7 +101,7 @@ def test_synopsis_names_only_real_options(shown: Shown) -> None:
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A working folder holding what the shown commands name: the repo's examples, packs and
-    fixtures, and the placeholder files the docs use (case.yaml, cases.jsonl, registry.csv …)."""
+    fixtures, and the placeholder files the docs use (case.yaml, cases.jsonl, registry.csv, registry.parquet …)."""
     d = tmp_path_factory.mktemp("docs")
     for name in ("examples", "rulepacks", "tests"):
         (d / name).symlink_to(ROOT / name)
@@ -114,6 +114,8 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (d / "cases.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     (d / "registry.csv").write_text("id,question,as_of,institution.type,institution.beds\n"
                                     "r1,application,2025-06-01,clinic,10\n", encoding="utf-8")
+    from dingdian_rules.testing.registry import write_registry
+    write_registry(d / "registry.parquet", 20, seed=1)  # the generated registry of docs/columnar.md
     # the project's reader: `on:` is an events key, not YAML 1.1's true
     events = load_yaml_file(ROOT / "tests" / "fixtures" / "events" / "year_national.yaml")[0].data
     shutil.copy(ROOT / "tests" / "fixtures" / "events" / "year_national.yaml", d / "events.yaml")

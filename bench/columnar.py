@@ -1,0 +1,219 @@
+"""Columnar evaluation (issue 15): a registry of N application rows through hand-written polars,
+the per-case evaluator, and ``dr.evaluate_frame`` when it exists, in one run (docs/performance.md,
+"Columnar (issue 15), baseline").
+
+    python -m bench.columnar --rows 1000000           # the issue's size (generation takes minutes)
+    python -m bench.columnar --rows 100000 --sample 5000
+
+Not timed: generating the registry (``dingdian_rules.testing.registry``, national application
+rows with ``--unknown-rate`` of facts unknown), writing it to Parquet and reading it into a polars
+DataFrame (the read is printed apart). Timed, each on the frame already in memory:
+
+- ``polars by hand``: the national application question (arts. 5, 6, 7, 9 para. 2 and 12 of
+  rulepacks/national/rules/application.yaml) written as polars expressions by hand, with the
+  evaluator's three-valued stages (docs/questions.md): Kleene and/or are polars' own, ``any``
+  over a list column is true if an item is true, unknown if none is and an item (or the list) is
+  unknown. Periods: with one ``as_of`` for every row, "within N years of d" is ``lo <= d <=
+  as_of`` and "N months elapsed since d" is ``d < hi``, with ``lo`` and ``hi`` found once by the
+  library's own Civil Code period functions (``dingdian_rules.time.periods``);
+- ``per-case evaluate``: ``dr.evaluate(pack, case, "application", as_of=..., trace=False)`` over
+  the first ``--sample`` rows (the rate is per case), once with the case as the dict of a parsed
+  batch entry (validation included, as the batch verb pays it) and once with ``Case`` objects
+  validated beforehand (the evaluator alone, as ``bench.run`` measures it);
+- ``evaluate_frame``: ``dr.evaluate_frame(pack, frame, "application", as_of=...)`` when the
+  library has it (the columnar branch), skipped with a message otherwise.
+
+Every variant's outcomes on the sample are checked equal to the per-case evaluator's before any
+rate is printed; a frame variant is timed --repeat times (median).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from collections import Counter
+from datetime import date, timedelta
+from itertools import islice
+from pathlib import Path
+from typing import Callable
+
+import polars as pl
+
+import dingdian_rules as dr
+from dingdian_rules.facts.models import Case
+from dingdian_rules.testing.registry import DEFAULT_AS_OF, as_entry, registry_rows, write_registry
+from dingdian_rules.time.periods import elapsed_period, within_period
+
+AS_OF = DEFAULT_AS_OF
+ELIGIBLE_TYPES = ["general_hospital", "tcm_hospital", "integrated_hospital", "ethnic_medicine_hospital",
+                  "specialty_hospital", "rehabilitation_hospital", "disease_prevention_institute",
+                  "maternal_child_health_hospital", "community_health_center", "central_health_center",
+                  "township_health_center", "subdistrict_health_center", "outpatient_department", "clinic",
+                  "health_station", "village_clinic", "emergency_center", "hospice_center", "dialysis_center",
+                  "nursing_home", "eldercare_medical_unit"]  # national parameters.yaml, eligible_institution_types
+ELIGIBLE_LICENCES = ["practice_licence", "tcm_clinic_record", "military_civilian_service"]
+MATERIALS = ["application_form", "licence_copy", "management_and_finance_rules", "it_system_materials",
+             "fund_use_forecast"]  # art. 7 (1)-(5); (6) only where the province requires it
+
+
+def c(name: str) -> pl.Expr:
+    return pl.col(name)
+
+
+def earliest_within(as_of: date, length: int, unit: str) -> date:
+    """The first event day d for which ``within(d, length unit)`` holds on ``as_of`` (monotone in d)."""
+    d = as_of - timedelta(days=366 * length + 3 if unit == "years" else 31 * length + 3)
+    while not within_period(d, as_of, length, unit):  # type: ignore[arg-type]
+        d += timedelta(days=1)
+    return d
+
+
+def first_not_elapsed(as_of: date, length: int, unit: str) -> date:
+    """The first event day d for which ``elapsed(d, length unit)`` no longer holds on ``as_of``."""
+    d = earliest_within(as_of, length, unit)
+    assert elapsed_period(d - timedelta(days=1), as_of, length, unit)  # type: ignore[arg-type]
+    return d
+
+
+def within(d: pl.Expr, as_of: date, years: int) -> pl.Expr:
+    return d.is_between(pl.lit(earliest_within(as_of, years, "years")), pl.lit(as_of))
+
+
+def elapsed(d: pl.Expr, as_of: date, length: int, unit: str) -> pl.Expr:
+    return d < pl.lit(first_not_elapsed(as_of, length, unit))
+
+
+def any_of(items: pl.Expr, test: pl.Expr) -> pl.Expr:
+    """Kleene ``any(x in items where test)``: ``test`` is written on ``pl.element()``."""
+    values = items.list.eval(test)
+    return (pl.when(items.is_null()).then(None).when(values.list.any()).then(True)
+            .when(values.list.eval(pl.element().is_null()).list.any()).then(None).otherwise(False))
+
+
+def handwritten_stages(as_of: date) -> list[pl.Expr]:
+    """Whether each stage of the national application question fails (null: unknown), by hand."""
+    e = pl.element()
+    field = e.struct.field
+    kind, internet = c("institution.type"), pl.lit("internet_hospital")
+    type_ok = ((kind.is_in(ELIGIBLE_TYPES) | ((kind == internet) & (c("application.is_internet_supplementary") == True)  # noqa: E712
+                                               & (c("institution.physical_institution_designated") == True)))  # noqa: E712
+               & c("institution.licence").is_in(ELIGIBLE_LICENCES))
+    grounds = [  # art. 5 (type and permit), art. 12 (1)-(9), art. 9 para. 2
+        ~type_ok, c("institution.main_scope_non_basic"), ~c("institution.basic_services_follow_price_policy"),
+        c("institution.has_unfulfilled_admin_penalty"),
+        any_of(c("history.fraudulent_application_found_on"), within(e, as_of, 3)),
+        any_of(c("history.rescissions"), (field("ground") == "violation_of_law") & (
+            within(field("on"), as_of, 3) | (elapsed(field("on"), as_of, 3, "years") & ~field("admin_penalty_fulfilled")))),
+        any_of(c("history.rescissions"), (field("ground") == "serious_breach") & (
+            within(field("on"), as_of, 1) | (elapsed(field("on"), as_of, 1, "years") & ~field("breach_liability_fulfilled")))),
+        any_of(c("institution.people"), any_of(field("serious_violation_rescissions"), within(e, as_of, 5))),
+        any_of(c("institution.people"), field("is_on_dishonesty_list")),
+        c("institution.other_statutory_non_acceptance_ground"),
+        any_of(c("history.evaluations"), field("is_reevaluation") & (field("result") == "failed")
+               & within(field("notified_on"), as_of, 1)),
+    ]
+    materials = c("application.materials")
+    complete = pl.all_horizontal([materials.list.contains(m) for m in MATERIALS]  # art. 7 (1)-(5), then (6)
+                                 + [~c("application.province_requires_other_materials")
+                                    | materials.list.contains("provincial_other_materials")])
+    i = "institution."
+    unmet = (~elapsed(c(i + "operating_since"), as_of, 3, "months") | ~(c(i + "physicians_first_registered_here") >= 1)
+             | ~(c(i + "principal_in_charge_of_insurance") & c(i + "has_insurance_staff"))
+             | ~((c(i + "beds") < 100) | (c(i + "has_insurance_department") & c(i + "has_full_time_insurance_staff")))
+             | ~c(i + "has_required_systems") | ~c(i + "has_it_connection") | ~c(i + "meets_other_statutory_conditions"))
+    return [pl.any_horizontal(grounds).alias("not_accepted"), (~complete).alias("materials_incomplete"),
+            unmet.alias("conditions_not_met")]
+
+
+def stage_outcome() -> pl.Expr:
+    """The outcome from the stage columns: a stage decides only if every earlier one passed."""
+    out = pl.when(False).then(None)
+    for stage in ("not_accepted", "materials_incomplete", "conditions_not_met"):
+        out = out.when(c(stage)).then(pl.lit(stage)).when(c(stage).is_null()).then(pl.lit("undetermined"))
+    return out.otherwise(pl.lit("conditions_met")).alias("outcome")
+
+
+def timed(fn: Callable[[], list[str]], repeat: int) -> tuple[float, list[str]]:
+    """The median wall time of ``repeat`` runs, and the outcomes."""
+    walls = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        got = fn()
+        walls.append(time.perf_counter() - start)
+    return sorted(walls)[len(walls) // 2], got
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.columnar", description=__doc__.split("\n")[0])
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--sample", type=int, default=20_000, help="rows for the per-case evaluator and the checks")
+    ap.add_argument("--seed", type=int, default=20250601)
+    ap.add_argument("--unknown-rate", type=float, default=0.01)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each frame variant; the median is printed")
+    args = ap.parse_args(argv)
+    sample_n = min(args.sample, args.rows)
+    pack = dr.load_pack("national")
+    options = dict(seed=args.seed, as_of=AS_OF, unknown_rate=args.unknown_rate, agreement_share=0.0)
+    entries = [as_entry(r) for r in islice(registry_rows(sample_n, **options), sample_n)]  # type: ignore[arg-type]
+    with tempfile.TemporaryDirectory(prefix="dingdian-columnar-") as tmp:
+        path = Path(tmp) / "registry.parquet"
+        t0 = time.perf_counter()
+        write_registry(path, args.rows, **options)  # type: ignore[arg-type]
+        t1 = time.perf_counter()
+        frame = pl.read_parquet(path)
+        t2 = time.perf_counter()
+        print(f"{args.rows:,} national application rows ({path.stat().st_size / 1e6:.1f} MB Parquet), "
+              f"{os.cpu_count()} CPUs, polars {pl.__version__}; generated in {t1 - t0:.1f} s, "
+              f"read into polars in {t2 - t1:.2f} s")
+        stages, outcome = handwritten_stages(AS_OF), stage_outcome()
+
+        cases = [Case.model_validate(e["case"]) for e in entries]
+
+        def per_case() -> list[str]:
+            return [dr.evaluate(pack, e["case"], "application", as_of=AS_OF, trace=False).outcome for e in entries]
+
+        def per_model() -> list[str]:
+            return [dr.evaluate(pack, case, "application", as_of=AS_OF, trace=False).outcome for case in cases]
+
+        def by_hand() -> list[str]:
+            return frame.select(stages).select(outcome)["outcome"].to_list()
+
+        def columnar() -> list[str]:
+            result = dr.evaluate_frame(pack, frame, "application", as_of=AS_OF)  # type: ignore[attr-defined]
+            return pl.from_arrow(result)["outcome"].to_list() if not isinstance(result, pl.DataFrame) \
+                else result["outcome"].to_list()
+
+        runs: list[tuple[str, Callable[[], list[str]], int]] = [
+            ("per-case evaluate, dict cases", per_case, sample_n), ("per-case evaluate, Case objects", per_model, sample_n),
+            ("polars by hand", by_hand, args.rows)]
+        if hasattr(dr, "evaluate_frame"):
+            runs.append(("dr.evaluate_frame", columnar, args.rows))
+        else:
+            print("dr.evaluate_frame: not in this build of dingdian_rules, skipped")
+        for e in entries[:200]:  # warm up: the pack's compiled plans and caches, as a long batch has them
+            dr.evaluate(pack, e["case"], "application", as_of=AS_OF, trace=False)
+        base: list[str] = []
+        rates: dict[str, float] = {}
+        frame.head(100).select(stages).select(outcome)  # warm up polars' thread pool
+        print(f"{'variant':34} {'rows':>10} {'wall s':>8} {'rows/s':>12} {'vs by hand':>10}")
+        for name, fn, n in runs:
+            wall, got = timed(fn, 1 if name.startswith("per-case") else args.repeat)
+            if not base:
+                base = got
+            mismatches = [i for i, (a, b) in enumerate(zip(got[:sample_n], base)) if a != b]
+            assert not mismatches, f"{name}: {len(mismatches)} outcomes differ from evaluate, first rows " \
+                                   f"{[(entries[i]['id'], got[i], base[i]) for i in mismatches[:5]]}"
+            rates[name] = n / wall
+            ratio = f"{rates[name] / rates['polars by hand']:9.2f}×" if "polars by hand" in rates else ""
+            print(f"{name:34} {n:10,} {wall:8.2f} {rates[name]:12,.0f} {ratio:>10}", flush=True)
+        if "polars by hand" in rates:
+            print(f"polars by hand / per-case: {rates['polars by hand'] / rates['per-case evaluate, Case objects']:,.0f}× "
+                  "the per-case evaluator on Case objects")
+        print("sample outcomes:", dict(sorted(Counter(base).items())))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
