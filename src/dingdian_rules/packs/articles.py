@@ -214,8 +214,10 @@ def _normal(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-def split_article(article: Article) -> ArticleText:
-    """Paragraphs and items of one article (see the module notes on line continuation)."""
+def article_lines(article: Article) -> list[str]:
+    """The article's text as a reader sees it: one line per paragraph or item, Markdown marks and
+    chapter headings dropped, a line broken mid-sentence joined to the one before (see the module
+    notes on line continuation). Paragraphs, items and the HTML page's article all start here."""
     lines: list[str] = []
     for raw in article.body.splitlines():
         line = _MARKS_LINE.sub("", raw).strip()
@@ -225,6 +227,12 @@ def split_article(article: Article) -> ArticleText:
             lines[-1] += line
         else:
             lines.append(line)
+    return lines
+
+
+def split_article(article: Article) -> ArticleText:
+    """Paragraphs and items of one article (see the module notes on line continuation)."""
+    lines = article_lines(article)
     numbers: list[int | None] = []
     for line in lines:
         m = _ITEM.match(line)

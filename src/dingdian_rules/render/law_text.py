@@ -15,19 +15,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from ..packs.articles import Article, extract_articles
+from ..packs.articles import Article, article_lines, extract_articles
 from ..packs.citations import normalize_text, source_bytes_at
 from ..packs.resolved import ResolvedPack
 
 __all__ = ["ArticleView", "Segment", "article_paragraphs", "quoted_article"]
 
-# How a displayed line is cleaned and joined, as ``packs.articles.split_article`` reads the texts:
-# Markdown marks dropped, chapter headings skipped, a line that does not end a sentence continued
-# by the next (the received texts break pages inside sentences), item lines kept apart.
-_MARKS_LINE = re.compile(r"^[#>*\-\s\u3000]+|\*\*")
-_CHAPTER = re.compile(r"^(?:[#*\s]*)第[零〇一二两三四五六七八九十百]+[章节编](?:\s|$)")
-_ITEM = re.compile(r"^[（(]\s*[一二三四五六七八九十]+\s*[)）]")
-_SENTENCE_END = ("。", "；", "：", ";", ":", "！", "？", "!", "?", "”")
 _DROPPED = re.compile(r"[\s#*\-]")  # what normalize_text removes, one character at a time
 
 
@@ -56,17 +49,9 @@ class ArticleView:
 
 
 def article_paragraphs(article: Article) -> list[str]:
-    """The article's text as displayed: one string per paragraph or item line."""
-    lines: list[str] = []
-    for raw in article.body.splitlines():
-        line = _MARKS_LINE.sub("", raw).strip()
-        if not line or _CHAPTER.match(line):
-            continue
-        if lines and not lines[-1].endswith(_SENTENCE_END) and not _ITEM.match(line):
-            lines[-1] += line
-        else:
-            lines.append(line)
-    return lines
+    """The article's text as displayed: one string per paragraph or item line, joined as
+    ``packs.articles`` reads the texts for citations (so a quote found there is found here)."""
+    return article_lines(article)
 
 
 @lru_cache(maxsize=16)
