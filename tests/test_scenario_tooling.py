@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
+import dingdian_rules as dr
 from dingdian_rules.analysis.scenario_base import merge_case
 from dingdian_rules.analysis.scenario_filter import KeywordError, keyword_matcher
 from dingdian_rules.analysis.scenarios import load_scenario_file, run_scenarios
@@ -398,3 +399,15 @@ def test_nantong_copies_stay_equal_to_their_jiangsu_scenarios():
         assert broken == [] and ours, copy
         for item in ours:
             assert item.scenario == theirs.get(item.name), f"{copy.name}: {item.name}"
+
+
+@pytest.mark.parametrize("pack_id", dr.bundled_pack_ids())
+def test_every_bundled_pack_keeps_full_rule_coverage(pack_id: str) -> None:
+    """Issue 14's bar, held: each rule of every bundled pack is seen fired by a passing scenario
+    and seen not fired by another, so a new rule without scenarios fails here, naming it."""
+    from dingdian_rules.analysis.scenario_coverage import rule_coverage
+    pack = dr.load_pack(pack_id)
+    results = run_scenarios(pack)
+    assert all(r.passed for r in results)
+    coverage = rule_coverage(pack, results)
+    assert (coverage.never_fired, coverage.never_not_fired) == ([], []) and coverage.meets(100)
