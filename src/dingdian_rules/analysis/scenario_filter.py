@@ -86,23 +86,21 @@ def keyword_matcher(expression: str) -> Matcher:
             return lambda words: any(needle in w.lower() for w in words)
         raise KeywordError(f"expected a word, 'not' or '(', got {value or kind!r}", at)
 
-    def both() -> Matcher:
+    def joined(word: str, operand: Callable[[], Matcher], join: Callable[[bool, bool], bool]) -> Matcher:
+        """Operands joined by ``word`` (and / or), left to right."""
         nonlocal pos
-        left = expect_operand()
-        while peek() == "and":
+        left = operand()
+        while peek() == word:
             pos += 1
-            right, first = expect_operand(), left
-            left = lambda words, a=first, b=right: a(words) and b(words)  # noqa: E731
+            right, first = operand(), left
+            left = lambda words, a=first, b=right: join(a(words), b(words))  # noqa: E731
         return left
 
+    def both() -> Matcher:
+        return joined("and", expect_operand, lambda x, y: x and y)
+
     def either() -> Matcher:
-        nonlocal pos
-        left = both()
-        while peek() == "or":
-            pos += 1
-            right, first = both(), left
-            left = lambda words, a=first, b=right: a(words) or b(words)  # noqa: E731
-        return left
+        return joined("or", both, lambda x, y: x or y)
 
     matcher = either()
     if pos < len(tokens):
