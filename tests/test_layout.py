@@ -39,8 +39,8 @@ MAX_LINES = 400
 PUBLIC = {
     "Case", "CaseError", "DeadlineResult", "Decision", "DecisionWarning", "Diagnostic", "DingdianError",
     "EvaluationError", "Location", "MeasureResult", "PackError", "QUESTIONS", "ResolvedPack", "ResolvedParameter",
-    "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "evaluate",
-    "evaluate_all", "evaluate_frame", "evaluate_many", "load_case_file", "load_pack", "parse_case", "render", "scenarios", "__version__",
+    "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "compare_frame",
+    "evaluate", "evaluate_all", "evaluate_frame", "evaluate_many", "load_case_file", "load_pack", "parse_case", "render", "scenarios", "__version__",
 }
 
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .analysis import scenarios
     from .batch.evaluating import evaluate_many
     from .columnar.frames import evaluate_frame
+    from .population.compare import compare_frame
     from .conditions.trace import TraceNode
     from .errors import CaseError, DingdianError, Diagnostic, EvaluationError, Location, PackError
     from .evaluation.decision import Decision, DeadlineResult, DecisionWarning, MeasureResult, RuleResult
@@ -39,7 +40,7 @@ __version__ = "0.1.0"  # equal to evaluation.identity.ENGINE_VERSION, which deci
 __all__ = [
     "Case", "CaseError", "DeadlineResult", "Decision", "DecisionWarning", "Diagnostic", "DingdianError",
     "EvaluationError", "Location", "MeasureResult", "PackError", "QUESTIONS", "ResolvedPack", "ResolvedParameter",
-    "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "evaluate", "evaluate_all", "evaluate_frame",
+    "ResolvedRule", "RuleResult", "TraceNode", "YearArrangement", "bundled_pack_ids", "check_pack", "compare_frame", "evaluate", "evaluate_all", "evaluate_frame",
     "evaluate_many", "load_case_file", "load_pack", "parse_case", "render", "scenarios", "__version__",
 ]
 
@@ -55,6 +56,7 @@ _EXPORTS: dict[str, str] = {
     **dict.fromkeys(["Decision", "DeadlineResult", "DecisionWarning", "MeasureResult", "RuleResult"], ".evaluation.decision"),
     "evaluate": ".evaluation.evaluate", "evaluate_all": ".evaluation.evaluate", "evaluate_many": ".batch.evaluating",
     "evaluate_frame": ".columnar.frames",  # needs the columnar extra (polars)
+    "compare_frame": ".population.compare",  # needs the columnar extra (polars)
 }
 _MODULES = {"render": ".render", "scenarios": ".analysis.scenarios"}
 

@@ -1,7 +1,7 @@
 """The ``dingdian-rules`` command: one module per verb, all printing done here.
 
 Verbs: ``validate``, ``evaluate``, ``explain``, ``resolve``, ``schema``, ``test``, ``coverage``,
-``diff``, ``replay``, ``serve``, ``verify`` (see
+``diff``, ``compare``, ``replay``, ``serve``, ``verify`` (see
 docs/cli.md). Bad input never ends in a traceback: a ``PackError`` exits 3 and a ``CaseError``
 exits 4, with every diagnostic printed to standard error as ``file:line:col: error[code]: …``.
 
@@ -36,6 +36,7 @@ EPILOG = """examples:
   dingdian-rules test
   dingdian-rules coverage
   dingdian-rules diff national jiangsu --format md
+  dingdian-rules compare --packs national,jiangsu --input registry.parquet --question application
   dingdian-rules replay --pack national events.yaml
   dingdian-rules serve --port 8000
   dingdian-rules verify audit.jsonl
@@ -58,6 +59,7 @@ VERBS: dict[str, tuple[str, str]] = {
     "test": ("test", "run the scenario cases of packs (tests/*.yaml)"),
     "coverage": ("coverage", "account for every article of the packs' source documents"),
     "diff": ("diff", "compare two resolved packs: parameters, rules added / overridden / repealed"),
+    "compare": ("compare", "answer one question for a whole registry under several packs; report what differs"),
     "replay": ("replay", "replay supervision events; print the decisions that came due and each timeline"),
     "serve": ("serve", "serve the packs over HTTP (JSON): evaluate, explain, batches, packs, diffs, schemas"),
     "verify": ("verify", "re-run a decision log with today's packs; report what would differ"),
