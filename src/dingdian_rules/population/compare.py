@@ -25,7 +25,7 @@ from ..columnar.frames import compile_question, evaluate_frame
 from ..errors import EvaluationError
 from ..packs.plans import QUESTIONS
 from ..packs.resolved import ResolvedPack
-from .tables import CHUNK_ROWS, RowsWriter, iter_frames
+from .tables import CHUNK_ROWS, RowsWriter, fit_frame, iter_frames
 from .views import comparison_dict, comparison_json, comparison_markdown, comparison_text, outcome_order
 
 __all__ = ["PopulationComparison", "Transition", "compare_file", "compare_frame", "SAMPLE_ROWS", "TOP_RULES"]
@@ -225,7 +225,7 @@ def compare_frame(packs: Sequence[ResolvedPack | str], frame: Any, question: str
     _compiles(loaded, question)
     start = time.perf_counter()
     tally = _Tally(loaded, question, as_of)
-    differing = tally.add(_as_polars(frame))
+    differing = tally.add(fit_frame(_as_polars(frame)))
     return tally.result(seconds=time.perf_counter() - start, differing_rows=differing)
 
 

@@ -28,7 +28,7 @@ from ..errors import CaseError, Diagnostic, Location
 from ..facts.models import Case
 from ..reading.pydantic_errors import pydantic_diagnostics
 
-__all__ = ["CHUNK_ROWS", "OUTPUT_FORMATS", "RowsWriter", "iter_frames", "output_format"]
+__all__ = ["CHUNK_ROWS", "OUTPUT_FORMATS", "RowsWriter", "fit_frame", "iter_frames", "output_format"]
 
 CHUNK_ROWS = 100_000
 OUTPUT_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
@@ -69,6 +69,11 @@ def _parquet_frames(pfile: Any, fit: list[pl.Expr], source: str, chunk_rows: int
         except pl.exceptions.PolarsError as exc:  # e.g. an as_of text that is not a date
             raise CaseError([Diagnostic("bad-value", str(exc).splitlines()[0], Location(source), "",
                                         "write dates as YYYY-MM-DD")], f"{source}: a value cannot be read") from None
+
+
+def fit_frame(frame: pl.DataFrame, source: str = "<frame>") -> pl.DataFrame:
+    """A frame given in memory checked and fitted as a Parquet chunk is (``_fitting``)."""
+    return frame.select(_fitting(dict(frame.schema), source))
 
 
 class _Mismatch(Exception):
