@@ -189,13 +189,17 @@ SAME_FAILURE = [
         ["validate", "nosuch"], ["evaluate", "--pack", "nosuch", "case.yaml"], ["explain", "--pack", "nosuch", "case.yaml"],
         ["evaluate", "--pack", "nosuch", "--input", "cases.jsonl"], ["resolve", "nosuch"], ["test", "nosuch"],
         ["coverage", "nosuch"], ["diff", "nosuch", "national"], ["diff", "national", "nosuch"],
+        ["compare", "--packs", "national,nosuch", "--input", "registry.parquet", "--question", "application"],
         ["replay", "--pack", "nosuch", "events.yaml"], ["serve", "--pack", "nosuch", "--port", "1"]], 3),
     ("an input file that does not exist", [
         ["evaluate", "--pack", "national", "missing.yaml"], ["explain", "--pack", "national", "missing.yaml"],
         ["evaluate", "--pack", "national", "--input", "missing.jsonl"], ["replay", "--pack", "national", "missing.yaml"],
-        ["verify", "missing.jsonl"]], 4),
+        ["verify", "missing.jsonl"],
+        ["compare", "--packs", "national,jiangsu", "--input", "missing.parquet", "--question", "application"],
+        ["compare", "--packs", "national,jiangsu", "--input", "missing.jsonl", "--question", "application"]], 4),
     ("an option the verb does not have", [[verb, "--no-such-option"] for verb in (
-        "validate", "evaluate", "explain", "resolve", "schema", "test", "coverage", "diff", "replay", "serve", "verify")], 2),
+        "validate", "evaluate", "explain", "resolve", "schema", "test", "coverage", "diff", "compare", "replay", "serve",
+        "verify")], 2),
 ]
 
 
