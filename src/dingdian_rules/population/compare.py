@@ -129,8 +129,8 @@ def _compiles(packs: Iterable[ResolvedPack], question: str) -> None:
 class _Tally:
     """Counts, transitions and a sample, added up one chunk of rows at a time."""
 
-    def __init__(self, packs: tuple[ResolvedPack, ...], question: str, as_of: date | None) -> None:
-        self.packs, self.question, self.as_of = packs, question, as_of
+    def __init__(self, packs: tuple[ResolvedPack, ...], question: str, as_of: date | None, facts: bool = True) -> None:
+        self.packs, self.question, self.as_of, self.facts = packs, question, as_of, facts
         self.rows = self.skipped = self.differing = self.seen = 0
         self.outcomes: list[Counter] = [Counter() for _ in packs]
         self.pairs: dict[tuple[int, int, str, str], list[Any]] = {}
@@ -162,7 +162,7 @@ class _Tally:
             counter.update(dict(result.get_column(f"{p.id}.outcome").value_counts().iter_rows()))
         ids = [p.id for p in self.packs]
         differ = pl.any_horizontal([pl.col(f"{i}.outcome") != pl.col(f"{ids[0]}.outcome") for i in ids[1:]])
-        facts = [c for c in frame.columns if c not in ("row", "id", "as_of")]
+        facts = [c for c in frame.columns if c not in ("row", "id", "as_of")] if self.facts else []
         head = ["row", "id"] + (["as_of"] if "as_of" in frame.columns else [])
         wide = pl.concat([frame.select(head), *results, frame.select(facts)], how="horizontal").filter(differ)
         self.differing += wide.height
@@ -242,7 +242,7 @@ def compare_file(packs: Sequence[ResolvedPack | str], path: str, question: str, 
         output_format(output)
     frames: Iterator[pl.DataFrame] = iter_frames(path, chunk_rows)
     start = time.perf_counter()
-    tally = _Tally(loaded, question, as_of)
+    tally = _Tally(loaded, question, as_of, facts=output is not None)  # the facts only go to the file
     writer = RowsWriter(output) if output is not None else None
     try:
         for frame in frames:
