@@ -271,3 +271,13 @@ def test_importing_the_population_package_does_not_load_polars() -> None:
             "assert not any(m.split('.')[0] in ('polars', 'pyarrow') for m in sys.modules), 'polars loaded'")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def test_the_chinese_report_has_no_english_sentences(files: dict[str, Path]) -> None:
+    """The analyst's report is Chinese: what stays Latin is codes, ids, pack ids and paths
+    (tests/english_words.py says which)."""
+    from english_words import english_words
+    names = frozenset(PACKS) | set(dr.render.OUTCOME_LABELS) | set(dr.QUESTIONS) | {"compare", "id"}
+    for fmt in ("text", "md"):
+        code, out, _ = _cli(_args(files, "--format", fmt))
+        assert code == 0 and english_words(out, names, frozenset()) == [], fmt
