@@ -1,8 +1,7 @@
 """A batch table read as frames of facts, a chunk at a time, and the differing rows written out.
 
 ``iter_frames(path, chunk_rows)`` is the one reader ``compare`` uses (kept behind this one function
-so that a shared chunked reader can replace it). Parquet is read a record batch at a time straight
-into polars; its header is checked against the fact models (an unknown fact, overlapping columns or
+so that a shared chunked reader can replace it). Parquet is read a slice at a time by polars; its header is checked against the fact models (an unknown fact, overlapping columns or
 a type the fact cannot take is a ``bad-column`` error, as the batch reader says) and each column
 fitted to its fact's column type, a struct or list item lacking some fields getting them as nulls
 (unknown). JSON Lines, JSON, CSV and a Parquet ``case`` column of JSON text go through the batch
@@ -42,32 +41,35 @@ def iter_frames(path: str, chunk_rows: int = CHUNK_ROWS) -> Iterator[pl.DataFram
     ``CaseError`` now; a bad entry raises it when its chunk is read."""
     fmt = input_format(path)
     if fmt == "parquet":
-        pq = pyarrow_parquet()
         if not os.path.isfile(path):
             problem = "not a regular file" if os.path.exists(path) else "no such file"
             raise CaseError([Diagnostic("file-unreadable", f"cannot read file: {problem}", Location(path), "",
                                         "check the path and the file permissions")], f"{path}: not readable")
         try:
-            pfile = pq.ParquetFile(path)
-        except (OSError, ValueError) as exc:
-            raise CaseError([Diagnostic("file-unreadable", f"not a readable Parquet file: {exc}", Location(path), "",
-                                        "give a Parquet file (or name the file after its format)")],
+            lazy = pl.scan_parquet(path)
+            schema = dict(lazy.collect_schema())
+            rows = lazy.select(pl.len()).collect().item()  # from the footer, no data read
+        except (pl.exceptions.PolarsError, OSError) as exc:
+            raise CaseError([Diagnostic("file-unreadable", f"not a readable Parquet file: {str(exc).splitlines()[0]}",
+                                        Location(path), "", "give a Parquet file (or name the file after its format)")],
                             f"{path}: not Parquet") from None
-        schema = dict(pl.from_arrow(pfile.schema_arrow.empty_table()).schema)  # type: ignore[union-attr]
         if schema.get("case") != pl.String:
-            return _parquet_frames(pfile, _fitting(schema, path), path, chunk_rows)
+            return _parquet_frames(lazy, rows, _fitting(schema, path), path, chunk_rows)
     if fmt == "stdin":
         raise CaseError([Diagnostic("unknown-format", "compare reads a file, not standard input", Location(path), "",
                                     "save the entries to a .jsonl, .csv or .parquet file")], "standard input")
     return _entry_frames(read_entries(path), chunk_rows)
 
 
-def _parquet_frames(pfile: Any, fit: list[pl.Expr], source: str, chunk_rows: int) -> Iterator[pl.DataFrame]:
-    for batch in pfile.iter_batches(batch_size=chunk_rows):
+def _parquet_frames(lazy: pl.LazyFrame, rows: int, fit: list[pl.Expr], source: str,
+                    chunk_rows: int) -> Iterator[pl.DataFrame]:
+    """Slices of the file read by polars (only the row groups a slice needs; about twice as fast as
+    pyarrow's batches here), fitted to the facts."""
+    for start in range(0, rows, chunk_rows):
         try:
-            yield pl.from_arrow(batch).select(fit)  # type: ignore[union-attr]
+            yield lazy.slice(start, chunk_rows).select(fit).collect()
         except pl.exceptions.PolarsError as exc:  # e.g. an as_of text that is not a date
-            raise CaseError([Diagnostic("bad-value", str(exc).splitlines()[0], Location(source), "",
+            raise CaseError([Diagnostic("bad-value", str(exc).splitlines()[0], Location(source, start + 1), "",
                                         "write dates as YYYY-MM-DD")], f"{source}: a value cannot be read") from None
 
 
