@@ -173,14 +173,17 @@ class _Tally:
         return wide
 
     def _transitions(self, wide: pl.DataFrame, ids: list[str]) -> None:
-        def deciding(i: str) -> pl.Expr:  # tagged by how they decide, so a rule fired on one side and
-            undetermined = pl.col(f"{i}.outcome") == "undetermined"  # unknown on the other counts on both
+        # each pack's deciding rules, tagged by how they decide (so that a rule fired on one side and
+        # unknown on the other counts on both), computed once for every pair
+        def deciding(i: str) -> pl.Expr:
+            undetermined = pl.col(f"{i}.outcome") == "undetermined"
             return pl.when(undetermined).then(pl.col(f"{i}.undetermined").list.eval(pl.element() + _UNKNOWN)) \
-                .otherwise(pl.col(f"{i}.fired").list.eval(pl.element() + _FIRED))
+                .otherwise(pl.col(f"{i}.fired").list.eval(pl.element() + _FIRED)).alias(f"__d.{i}")
+        tagged = wide.select(*[pl.col(f"{i}.outcome") for i in ids], *[deciding(i) for i in ids])
         for (x, a), (y, b) in combinations(enumerate(ids), 2):
-            oa, ob = f"{a}.outcome", f"{b}.outcome"
-            d = wide.filter(pl.col(oa) != pl.col(ob)).select(
-                oa, ob, ra=deciding(a).list.set_difference(deciding(b)), rb=deciding(b).list.set_difference(deciding(a)))
+            oa, ob, da, db = f"{a}.outcome", f"{b}.outcome", pl.col(f"__d.{a}"), pl.col(f"__d.{b}")
+            d = tagged.filter(pl.col(oa) != pl.col(ob)).select(
+                oa, ob, ra=da.list.set_difference(db), rb=db.list.set_difference(da))
             for va, vb, n in d.group_by(oa, ob).len().iter_rows():
                 self.pairs.setdefault((x, y, va, vb), [0, Counter(), Counter()])[0] += n
             for side, col in ((1, "ra"), (2, "rb")):
