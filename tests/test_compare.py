@@ -281,3 +281,16 @@ def test_the_chinese_report_has_no_english_sentences(files: dict[str, Path]) -> 
     for fmt in ("text", "md"):
         code, out, _ = _cli(_args(files, "--format", fmt))
         assert code == 0 and english_words(out, names, frozenset()) == [], fmt
+
+
+def test_a_given_as_of_wins_over_the_rows_own(packs: dict) -> None:
+    """``--as-of`` / ``as_of=``: every row is evaluated on that day, as ``dr.evaluate`` is told it."""
+    from datetime import date
+    day = date(2027, 3, 1)  # the registry's rows say 2025-06-01; periods and bars move with the day
+    rows = [r for r in registry_rows(50, seed=SEED + 1, unknown_rate=0.03) if r["question"] == QUESTION]
+    result = dr.compare_frame([packs["national"], packs["guangdong_foshan"]], arrow_table(rows), QUESTION, as_of=day)
+    for p in ("national", "guangdong_foshan"):
+        expected = Counter(dr.evaluate(packs[p], dr.parse_case(as_entry(r)["case"]), QUESTION, as_of=day,
+                                       trace=False).outcome for r in rows)
+        assert result.outcomes[p] == dict(expected), p
+    assert result.as_of == day and json.loads(result.to_json())["as_of"] == "2027-03-01"
