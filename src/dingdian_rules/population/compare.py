@@ -28,10 +28,9 @@ from ..packs.resolved import ResolvedPack
 from .tables import CHUNK_ROWS, RowsWriter, fit_frame, iter_frames
 from .views import comparison_dict, comparison_json, comparison_markdown, comparison_text, outcome_order
 
-__all__ = ["PopulationComparison", "Transition", "compare_file", "compare_frame", "SAMPLE_ROWS", "TOP_RULES"]
+__all__ = ["PopulationComparison", "Transition", "compare_file", "compare_frame", "SAMPLE_ROWS"]
 
 SAMPLE_ROWS = 20  # differing rows kept in the report (all of them go to the output file)
-TOP_RULES = 5  # rules named per side of a transition in the human views (JSON has every one)
 RESULT = ("outcome", "fired", "undetermined", "missing_facts")
 _FIRED, _UNKNOWN = "\x00!", "\x00?"  # two characters each
 

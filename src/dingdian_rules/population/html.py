@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..render.html import render_page
-from ..render.labels import OUTCOME_LABELS, QUESTION_LABELS, label, tr
-from .views import all_outcomes, sample_rows
+from ..render.labels import OUTCOME_LABELS, QUESTION_LABELS, label
+from .views import all_outcomes, rules_kind, sample_rows
 
 __all__ = ["WORDS", "comparison_html"]
 
@@ -59,9 +59,7 @@ def comparison_html(cmp: Any, lang: str = "zh") -> str:
         sides = []
         for pid, o, rules in ((t.b, t.outcome_b, t.rules_b), (t.a, t.outcome_a, t.rules_a)):
             if rules:
-                kind = tr(lang, "未确定的规则" if o == "undetermined" else "触发的规则",
-                          "undetermined rules" if o == "undetermined" else "fired rules")
-                sides.append({"pack": pid, "kind": kind, "more": max(0, len(rules) - HTML_RULES),
+                sides.append({"pack": pid, "kind": rules_kind(o, lang), "more": max(0, len(rules) - HTML_RULES),
                               "rules": [{"id": r, "title": title(pid, r), "rows": n} for r, n in rules[:HTML_RULES]]})
         transitions.append({"a": t.a, "b": t.b, "from": outcome(t.outcome_a), "to": outcome(t.outcome_b), "rows": t.rows,
                             "sides": sides})

@@ -16,7 +16,9 @@ from ..render.labels import OUTCOME_LABELS, QUESTION_LABELS, label, tr
 # ``compare`` imports this module, which must not import it back.
 
 __all__ = ["all_outcomes", "comparison_dict", "comparison_json", "comparison_markdown", "comparison_text",
-           "outcome_order", "outcome_text", "rule_text", "sample_rows"]
+           "outcome_order", "outcome_text", "rule_text", "rules_kind", "sample_rows", "TOP_RULES"]
+
+TOP_RULES = 5  # rules named per side of an outcome change in text and Markdown (JSON has every one)
 
 
 def outcome_order(question: str) -> list[str]:
@@ -106,7 +108,8 @@ def _transition_title(cmp: Any, t: Any, lang: str) -> str:
             f"{t.a} {outcome_text(t.outcome_a, lang)} → {t.b} {outcome_text(t.outcome_b, lang)}: {_n(t.rows)} rows")
 
 
-def _rules_kind(outcome: str, lang: str) -> str:
+def rules_kind(outcome: str, lang: str) -> str:
+    """What decided an outcome: the fired rules, or the undetermined ones when it is undetermined."""
     undetermined = outcome == "undetermined"
     return tr(lang, "未确定的规则" if undetermined else "触发的规则", "undetermined rules" if undetermined else "fired rules")
 
@@ -119,7 +122,7 @@ def _side_rules(cmp: Any, t: Any, lang: str, top: int) -> list[tuple[str, str]]:
         if rules:
             shown = [f"{rule_text(packs[pid], r, lang)} {_n(n)}" + tr(lang, " 行", " rows") for r, n in rules[:top]]
             more = tr(lang, f"，另 {len(rules) - top} 条", f"; {len(rules) - top} more") if len(rules) > top else ""
-            out.append((f"{pid} {_rules_kind(outcome, lang)}", tr(lang, "；", "; ").join(shown) + more))
+            out.append((f"{pid} {rules_kind(outcome, lang)}", tr(lang, "；", "; ").join(shown) + more))
     return out
 
 
@@ -144,14 +147,14 @@ def sample_rows(cmp: Any, lang: str) -> list[dict[str, Any]]:
             outcome = r[f"{p.id}.outcome"]
             undetermined = outcome == "undetermined"
             rules = r[f"{p.id}.undetermined" if undetermined else f"{p.id}.fired"] or []
-            kind = _rules_kind(outcome, lang)
+            kind = rules_kind(outcome, lang)
             per.append({"pack": p.id, "outcome": outcome, "outcome_text": outcome_text(outcome, lang), "kind": kind,
                         "rules": [rule_text(p, x, lang) for x in rules]})
         rows.append({"row": r["row"], "id": r["id"], "packs": per})
     return rows
 
 
-def comparison_text(cmp: Any, lang: str = "zh", top: int = 5) -> str:
+def comparison_text(cmp: Any, lang: str = "zh", top: int = TOP_RULES) -> str:
     ids = cmp.pack_ids
     lines = [tr(lang, "规则包在同一人群上的比较：", "Packs compared on one population:")]
     lines += [f"  {_ljust(p.id, max(map(len, ids)))}  {_pack_name(p, lang)}" for p in cmp.packs]
@@ -185,7 +188,7 @@ def _md(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
-def comparison_markdown(cmp: Any, lang: str = "zh", top: int = 5) -> str:
+def comparison_markdown(cmp: Any, lang: str = "zh", top: int = TOP_RULES) -> str:
     ids = cmp.pack_ids
     out = [f"# {tr(lang, '规则包在同一人群上的比较', 'Packs compared on one population')}", ""]
     out += [f"- `{p.id}` {_md(_pack_name(p, lang))}" for p in cmp.packs] + [""]
