@@ -107,6 +107,39 @@ def test_without_unknown_facts_every_application_is_decided() -> None:
         assert decision.outcome != "undetermined", (row["id"], decision.missing_facts)
 
 
+# Sections a registry row leaves out by design: it describes an institution's standing, not a
+# pending request (请求中止/解除) or a change filing in progress.
+PROCEDURAL = ("request.", "information_change.")
+
+
+@pytest.mark.parametrize("question", ["application", "agreement"])
+def test_every_fact_a_bundled_pack_reads_is_a_column(question: str) -> None:
+    # Comparing packs on a registry must compare their rules, not facts the generator never fills
+    # (Jiangsu's art. 6 conditions were left unknown, so Jiangsu never decided conditions_met).
+    from dingdian_rules.packs.finding import bundled_pack_ids
+    uncovered = {}
+    for name in bundled_pack_ids():
+        plan = dr.load_pack(name).plans.get(question)
+        for rule in plan.rules if plan is not None else ():
+            for path in (rule.condition.fact_paths.values() if rule.condition is not None else ()):
+                path = str(path).replace("[]", "")
+                if not path.startswith(PROCEDURAL) and path not in ("request", "information_change") and not any(
+                        path == c or path.startswith(c + ".") for c in COLUMNS):
+                    uncovered.setdefault(path, set()).add(name)
+    assert not uncovered, uncovered
+
+
+def test_without_unknown_facts_every_bundled_pack_decides_most_applications() -> None:
+    rows = [as_entry(r) for r in registry_rows(400, seed=5, unknown_rate=0.0)]
+    entries = [e for e in rows if e["question"] == "application"]
+    for name in ("jiangsu", "jiangsu_nantong", "guangdong_foshan", "guangdong_zhongshan"):
+        pack = dr.load_pack(name)
+        outcomes = Counter(dr.evaluate(pack, e["case"], "application", as_of=e["as_of"], trace=False).outcome
+                           for e in entries)
+        assert outcomes["conditions_met"] > len(entries) // 4, (name, outcomes)
+        assert outcomes["undetermined"] <= len(entries) // 50, (name, outcomes)
+
+
 def test_a_bad_extension_or_rate_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="parquet"):
         write_registry(tmp_path / "registry.xlsx", 1)

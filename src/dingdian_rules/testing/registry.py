@@ -59,12 +59,32 @@ _YES = ("principal_in_charge_of_insurance", "has_insurance_staff", "has_insuranc
         "has_full_time_insurance_staff", "has_required_systems", "has_it_connection",
         "meets_other_statutory_conditions", "basic_services_follow_price_policy")
 _NO = ("main_scope_non_basic", "has_unfulfilled_admin_penalty", "other_statutory_non_acceptance_ground")
+# Conditions only provincial and city packs read (Jiangsu art. 6), so that comparing packs on a
+# registry compares their rules, not facts the generator left unknown.
+_YES_LOCAL = ("has_insurance_policy_rules", "can_upgrade_it_system", "can_bear_civil_liability")
+# The 互联网+ conditions of Guangdong's and Jiangsu's packs: an internet hospital's, unknown for others.
+_INTERNET_PLUS = ("internet_plus_approved", "internet_plus_data_exchange_and_payment", "internet_plus_data_exchange_ready",
+                  "internet_plus_full_traceability", "internet_plus_insurance_code_full_process",
+                  "internet_plus_real_name_auth", "internet_plus_separates_online_business",
+                  "internet_plus_verifies_follow_up")
 _CONDUCT = ("breached_agreement", "major_fund_risk", "data_not_provided_or_false", "agreement_requires_suspension",
             "law_requires_suspension", "obtained_designation_by_fraud", "insurance_fraud_confirmed",
             "settled_for_non_designated", "obstructed_supervision_seriously", "major_change_not_registered",
             "closure_not_reported", "major_violation_major_loss", "principal_unable_or_dishonest",
             "admin_penalty_decision_unfulfilled", "agreement_requires_rescission", "law_requires_rescission",
             "licence_revoked", "licence_cancelled")
+# Grounds only provincial and city packs read (Jiangsu, Qinghai, Zhongshan), each as rare as a national one.
+_CONDUCT_LOCAL = ("falsified_records", "fictitious_services", "induced_false_treatment",
+                  "licence_cancelled_for_sector_violation", "licence_reissued_for_violation", "major_violation_of_law",
+                  "major_violation_possible_loss", "media_exposure_major_opinion", "no_longer_meets_conditions",
+                  "other_fund_fraud", "particularly_serious", "refused_or_obstructed_supervision",
+                  "serious_breach_of_agreement", "settled_for_other_institution", "change_info_inconsistent",
+                  "egregious_nature", "fraud_purpose", "large_social_impact", "larger_fund_loss",
+                  "law_requires_termination", "major_fund_loss", "major_fund_risk_inspection",
+                  "major_violation_caused_major_loss", "serious_social_impact", "false_information_in_change_filing",
+                  "licence_expired")
+_AGREEMENT_LOCAL = ("renewal_delayed_by_agency", "renewal_refused_by_institution",
+                    "force_majeure_prevents_performance")  # Qinghai arts. 83-85
 
 _PERSON = {"role": "str", "is_on_dishonesty_list": "bool", "serious_violation_rescissions": "list<date>"}
 _RESCISSION = {"on": "date", "ground": "str", "admin_penalty_fulfilled": "bool", "breach_liability_fulfilled": "bool"}
@@ -79,17 +99,22 @@ COLUMNS: dict[str, Any] = {
     "institution.name": "str", "institution.type": "str", "institution.licence": "str",
     "institution.is_public": "bool", "institution.operating_since": "date", "institution.beds": "int",
     "institution.physicians_first_registered_here": "int",
-    **{f"institution.{f}": "bool" for f in _YES + _NO + ("physical_institution_designated",)},
+    **{f"institution.{f}": "bool" for f in _YES + _NO + _YES_LOCAL + _INTERNET_PLUS + ("physical_institution_designated",)},
     "institution.people": _PERSON,
     "application.submitted_on": "date", "application.materials_received_on": "date",
     "application.accepted_on": "date", "application.materials": "list<str>", "application.supplement_days": "int",
     "application.is_internet_supplementary": "bool", "application.province_requires_other_materials": "bool",
-    "application.failed_evaluation_notified_on": "date",
+    "application.failed_evaluation_notified_on": "date", "application.permits_verifiable_by_data_sharing": "bool",
+    "application.publicity_started_on": "date", "application.publicity_art9_ground_confirmed": "bool",
+    "application.objection_review_failed": "bool",
     "history.fraudulent_application_found_on": "list<date>", "history.rescissions": _RESCISSION,
     "history.evaluations": _EVALUATION,
     "agreement.term_start": "date", "agreement.term_end": "date", "agreement.renewal_agreed": "bool",
     "agreement.is_home_region": "bool", "agreement.home_region_action": "str", "agreement.suspensions": _SUSPENSION,
-    **{f"conduct.{f}": "bool" for f in _CONDUCT}, "conduct.licence_revoked_or_cancelled": "bool",
+    "agreement.other_region_action": "str", "agreement.other_region_in_province": "bool",
+    **{f"agreement.{f}": "bool" for f in _AGREEMENT_LOCAL},
+    **{f"conduct.{f}": "bool" for f in _CONDUCT + _CONDUCT_LOCAL + ("self_found_and_corrected",)},
+    "conduct.breach_items": "list<str>", "conduct.licence_revoked_or_cancelled": "bool",
     "information_change.is_major": "bool", "claim.declared_on": "date",
 }
 
@@ -145,7 +170,9 @@ class _Registry:
                "institution.operating_since": k(since), "institution.beds": k(beds),
                "institution.physicians_first_registered_here": k(0 if bad() else r.randint(1, 5 + beds // 20)),
                "institution.physical_institution_designated": k(not bad()) if kind == "internet_hospital" else None}
-        out.update({f"institution.{f}": k(not bad()) for f in _YES})
+        out.update({f"institution.{f}": k(not bad()) for f in _YES + _YES_LOCAL})
+        online = kind == "internet_hospital"
+        out.update({f"institution.{f}": k(not bad()) if online else None for f in _INTERNET_PLUS})
         out.update({f"institution.{f}": k(bad()) for f in _NO})
         people = [{"role": role, "is_on_dishonesty_list": k(bad()),
                    "serious_violation_rescissions": k([self.days_back(0, 8 * 365)] if bad() else [])}
@@ -156,9 +183,10 @@ class _Registry:
     def application(self, kind: str, bad: Callable[[], bool]) -> dict[str, Any]:
         r, k = self.r, self.known
         received = self.days_back(0, 90)
-        materials = list(_NATIONAL_MATERIALS) + [m for m in _CITY_MATERIALS if r.random() < 0.5]
+        # every material some bundled pack asks for (a registry is not one city's): one missing for a troubled few
+        materials = list(_NATIONAL_MATERIALS) + list(_CITY_MATERIALS)
         if bad():
-            materials.remove(r.choice(_NATIONAL_MATERIALS))
+            materials.remove(r.choice(materials))
         history = {
             "history.fraudulent_application_found_on": k([self.days_back(0, 6 * 365)] if bad() else []),
             "history.rescissions": k([{"on": self.days_back(0, 6 * 365),
@@ -174,6 +202,12 @@ class _Registry:
                 "application.is_internet_supplementary": k(kind == "internet_hospital" and not bad()),
                 "application.province_requires_other_materials": k(r.random() < 0.7),
                 "application.failed_evaluation_notified_on": self.days_back(0, 200) if r.random() < 0.05 else None,
+                "application.permits_verifiable_by_data_sharing": k(r.random() < 0.5),
+                # publicity (公示) follows a passed evaluation: begun for a few, with rare upheld objections
+                **({"application.publicity_started_on": k(received + timedelta(days=r.randint(30, 80))),
+                    "application.publicity_art9_ground_confirmed": k(bad()),
+                    "application.objection_review_failed": k(bad())}
+                   if r.random() < 0.1 and received + timedelta(days=80) <= self.as_of else {}),
                 **history}
 
     def agreement(self, bad: Callable[[], bool], adversity: float) -> dict[str, Any]:
@@ -191,10 +225,18 @@ class _Registry:
                "agreement.home_region_action": k("none" if not bad() else r.choice(("suspended", "rescinded"))),
                "agreement.suspensions": k(suspensions), "information_change.is_major": k(bad()),
                "claim.declared_on": k(self.days_back(0, 60))}
-        conduct = {f: k(r.random() < adversity / 3) for f in _CONDUCT}  # 18 grounds: each rarer
+        region = r.random()
+        out["agreement.other_region_action"] = k("none" if region < 0.9 or not bad() else r.choice(("suspended", "rescinded")))
+        out["agreement.other_region_in_province"] = k(region < 0.97)
+        out.update({f"agreement.{f}": k(bad()) for f in _AGREEMENT_LOCAL})
+        conduct = {f: k(r.random() < adversity / 3) for f in _CONDUCT + _CONDUCT_LOCAL}  # many grounds: each rarer
         parts = (conduct["licence_revoked"], conduct["licence_cancelled"])
         either = True if True in parts else None if None in parts else False  # the combined fact is their `or`
         out.update({f"conduct.{f}": v for f, v in conduct.items()})
+        # Qinghai's breach items ('article.item', arts. 63-67): none for most, one for a troubled few
+        items = [f"{a}.{r.randint(1, 12)}" for a in (r.choice((63, 64, 65, 66, 67)),)] if bad() else []
+        out["conduct.breach_items"] = k(items)
+        out["conduct.self_found_and_corrected"] = k(bool(items) and r.random() < 0.3)
         out["conduct.licence_revoked_or_cancelled"] = either
         return out
 
