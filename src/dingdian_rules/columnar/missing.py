@@ -18,11 +18,14 @@ _NO = pl.lit(None, dtype=pl.String)
 # ``frames`` on those rows only.
 Part = tuple[pl.Expr, "str | pl.Expr"]
 _ALWAYS = pl.lit(True)
+ALWAYS = _ALWAYS  # the condition of a part that holds on every row
 
 
 def only_if(cond: pl.Expr, parts: list[Part]) -> list[Part]:
-    """The parts, kept on rows where ``cond`` holds."""
-    return [(cond & e, what) for e, what in parts]
+    """The parts, kept on rows where ``cond`` holds (``_ALWAYS``: every row)."""
+    if cond is _ALWAYS:
+        return parts
+    return [(cond if e is _ALWAYS else cond & e, what) for e, what in parts]
 
 
 def as_list(parts: list[Part]) -> pl.Expr:
@@ -53,21 +56,25 @@ class MissingFacts:
     def path(self, node: A.Fact) -> str:
         return self.c.cexpr.fact_paths[node.idx]
 
-    def walk(self, node: A.Node) -> list[Part]:
-        """What the per-case ``walk`` adds for ``node`` (outside any quantifier)."""
+    def walk(self, node: A.Node, unknown: pl.Expr | None = None) -> list[Part]:
+        """What the per-case ``walk`` adds for ``node`` (outside any quantifier). ``unknown``:
+        whether ``node`` is unknown, when the caller has it (``ALWAYS`` on rows already kept
+        to those where it is), instead of computing the node again."""
         if isinstance(node, _CONSTANT) or (isinstance(node, A.ListLit)):
             return []
-        v = self.c.value(node)
+        if unknown is None:
+            unknown = self.c.value(node).is_null()
         if isinstance(node, A.Fact):
-            return [(v.is_null(), self.path(node))]
+            return [(unknown, self.path(node))]
         if isinstance(node, A.Call) and node.name in ("due", "status"):  # the facts the limit's count lacked
-            return only_if(v.is_null(), [(_ALWAYS, self.c.limit(node).struct.field("missing"))])
+            return only_if(unknown, [(_ALWAYS, self.c.limit(node).struct.field("missing"))])
         if isinstance(node, A.Quant) and node.pred is not None:
             src = self.c.value(node.source)  # type: ignore[arg-type]
+            listed = src.is_not_null() if unknown is _ALWAYS else src.is_not_null() & unknown
             return (only_if(src.is_null(), self.walk(node.source))  # type: ignore[arg-type]
-                    + only_if(src.is_not_null() & v.is_null(), [(_ALWAYS, self.quantified(node))]))
+                    + only_if(listed, [(_ALWAYS, self.quantified(node))]))
         kids = [p for k in A.children(node) for p in self.walk(k)]
-        return only_if(v.is_null(), kids)
+        return only_if(unknown, kids)
 
     def _in_items(self, node: A.Quant, body) -> tuple[pl.Expr, pl.Expr]:
         """(source, ``body()`` per item, compiled with the quantifier's variable bound)."""
