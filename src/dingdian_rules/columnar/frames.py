@@ -15,6 +15,7 @@ fact paths they lack (one bit a path), a quantifier's own list only where it cou
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 from typing import Any, Iterable
 
@@ -29,6 +30,7 @@ from .missing import ALWAYS, MissingFacts, Part
 OUTPUT = ("outcome", "fired", "undetermined", "missing_facts")
 _NO_NAMES = pl.lit([], dtype=pl.List(pl.String))
 _U64 = pl.UInt64
+_FEW_CHUNKS = 8  # a frame read from a few row groups is read as it is; beyond, it is rechunked first
 _PER_KEY = 32  # rule statuses packed in one UInt64 key column, two bits each: 0 false, 1 true, 2 unknown
 
 
@@ -61,6 +63,21 @@ def _compile(pack: ResolvedPack, question: str, schema: dict[str, pl.DataType] |
         parts = MissingFacts(c).walk(rule.condition.root, ALWAYS if on_unknown_rows else None)  # type: ignore[union-attr]
         out.append((status, parts))
     return out
+
+
+_CACHE: "weakref.WeakKeyDictionary[Plan, dict]" = weakref.WeakKeyDictionary()
+
+
+def _compiled(pack: ResolvedPack, plan: Plan, question: str, schema: Any, today: date) -> list:
+    """``_compile`` for ``_evaluate_on``, kept per plan, frame schema and day: a registry read
+    in chunks, or evaluated again, compiles its question once."""
+    by_plan = _CACHE.setdefault(plan, {})
+    key = (question, tuple(schema.items()), today)
+    if key not in by_plan:
+        if len(by_plan) >= 64:  # many days of an as_of column: keep the memory bounded
+            by_plan.clear()
+        by_plan[key] = _compile(pack, question, dict(schema), today, on_unknown_rows=True)
+    return by_plan[key]
 
 
 def _outcome(plan: Plan, s: list[pl.Expr]) -> pl.Expr:
@@ -156,9 +173,10 @@ def _by_combination(plan: Plan, combos: pl.DataFrame, outputs: Iterable[str]) ->
     return table.with_columns(**lists)
 
 
-def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, at: pl.Series) -> pl.Series:
-    """The sorted missing facts of the rows ``at`` (row numbers, ascending: the rows with an
-    unknown rule) of ``rows`` (the frame with its status keys). A rule's parts are computed
+def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, unknown: pl.Series,
+             at: pl.Series) -> pl.Series:
+    """The sorted missing facts of the rows of ``rows`` (the frame with its status keys) where
+    ``unknown`` holds (a rule is unknown; ``at``: their row numbers). A rule's parts are computed
     only on the rows where that rule is unknown, each fact path as one bit of a key, so the
     lists of paths are built once per distinct combination of bits; a quantifier's or a time
     limit's own list is computed only where it counts, and merged in there."""
@@ -176,21 +194,21 @@ def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, at:
             for c in x.meta.root_names()}
     columns = [c for c in rows.columns if c in read or c.startswith("__k")]
     # the rows with an unknown rule, and only the columns the parts read, once
-    indexed = rows.select(columns)[at].with_columns(__i=at).lazy()
+    indexed = rows.select(columns).filter(pl.lit(unknown)).with_columns(__i=at).lazy()  # a filter: chunks stay
     flagged, listed = [], []
     for i, ((_, ps), by_path) in enumerate(zip(compiled, scalar)):
-        unknown = indexed.filter(_unknown_of(i))
+        these = indexed.filter(_unknown_of(i))
         if by_path:
             terms: dict[str, list[pl.Expr]] = {k: [] for k in keys}
             for p, conds in by_path.items():
                 j = bit[p]
                 terms[keys[j // 64]].append(pl.when(pl.any_horizontal(conds).fill_null(False))
                                             .then(pl.lit(1 << (j % 64), dtype=_U64)).otherwise(pl.lit(0, dtype=_U64)))
-            flagged.append(unknown.select("__i", *[(pl.sum_horizontal(t) if t else pl.lit(0, dtype=_U64)).alias(k)
+            flagged.append(these.select("__i", *[(pl.sum_horizontal(t) if t else pl.lit(0, dtype=_U64)).alias(k)
                                                    for k, t in terms.items()]))
         for e, what in ps:
             if not isinstance(what, str):
-                listed.append(unknown.filter(e.fill_null(False)).select("__i", what.alias("name")).explode("name"))
+                listed.append(these.filter(e.fill_null(False)).select("__i", what.alias("name")).explode("name"))
     todo: list[pl.LazyFrame] = []
     if flagged:
         todo.append(pl.concat(flagged).group_by("__i").agg(pl.col(k).bitwise_or() for k in keys))
@@ -220,8 +238,13 @@ def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, at:
 
 def _evaluate_on(pack: ResolvedPack, plan: Plan, frame: pl.DataFrame, question: str, today: date,
                  outputs: tuple[str, ...] = OUTPUT) -> pl.DataFrame:
-    compiled = _compile(pack, question, dict(frame.schema), today, on_unknown_rows=True)
+    compiled = _compiled(pack, plan, question, frame.schema, today)
     n = frame.height
+    read = {c for st, ps in compiled for e in (st, *(x for p in ps for x in p)) if isinstance(e, pl.Expr)
+            for c in e.meta.root_names()}
+    frame = frame.select([c for c in frame.columns if c in read] or frame.columns[:1])
+    if max(frame.n_chunks("all"), default=1) > _FEW_CHUNKS:  # list and struct columns in many chunks are
+        frame = frame.rechunk()                                # read an order of magnitude slower
     if not compiled:  # a question without rules: its default on every row
         return pl.DataFrame({"outcome": [_plan_default(plan)] * n}).with_columns(
             **{k: _NO_NAMES for k in OUTPUT[1:]}).select(outputs)
@@ -238,7 +261,7 @@ def _evaluate_on(pack: ResolvedPack, plan: Plan, frame: pl.DataFrame, question: 
     if "missing_facts" in outputs:
         unknown = answers.get_column("__unknown")
         at = pl.select(pl.int_range(n, dtype=pl.UInt32).filter(pl.lit(unknown))).to_series()
-        found = _missing(compiled, work, at)
+        found = _missing(compiled, work, unknown, at)
         # rows without an unknown rule lack nothing: their index points past ``found``, at an empty list
         where = pl.select(pl.when(pl.lit(unknown)).then(pl.lit(unknown).cast(pl.UInt32).cum_sum() - 1)
                           .otherwise(pl.lit(found.len(), dtype=pl.UInt32))).to_series()
@@ -253,18 +276,18 @@ def _plan_default(plan: Plan) -> str:
 
 def _names_where(work: pl.DataFrame, named: list[tuple[str, pl.Expr]]) -> pl.Series:
     """Per row, the names whose condition holds, in the given order. Built long (unpivot,
-    filter, group) rather than by ``concat_list``, which is an order of magnitude slower for
-    many short lists."""
+    filter, group) as one lazy query, rather than by ``concat_list``, which is slower for many
+    short lists."""
     if not named:
         return pl.Series([[]] * work.height, dtype=pl.List(pl.String))
-    indexed = work.with_row_index("__i")
+    indexed = work.lazy().with_row_index("__i")
     flags = indexed.select("__i", *[e.fill_null(False).alias(f"__n{j}") for j, (_, e) in enumerate(named)])
-    labels = pl.DataFrame({"variable": [f"__n{j}" for j in range(len(named))], "name": [n for n, _ in named]})
+    labels = pl.LazyFrame({"variable": [f"__n{j}" for j in range(len(named))], "name": [n for n, _ in named]})
     long = flags.unpivot(index="__i").filter(pl.col("value")).join(
         labels, on="variable", maintain_order="left").select("__i", "name")
     grouped = long.group_by("__i", maintain_order=True).agg(pl.col("name"))
-    names = indexed.select("__i").join(grouped, on="__i", how="left", maintain_order="left").get_column("name")
-    return names.fill_null(_NO_NAMES)
+    return indexed.select("__i").join(grouped, on="__i", how="left", maintain_order="left").select(
+        pl.col("name").fill_null(_NO_NAMES)).collect().to_series()
 
 
 def evaluate_frame(pack: ResolvedPack | str, frame: Any, question: str, *, as_of: date | str,
@@ -283,7 +306,7 @@ def evaluate_frame(pack: ResolvedPack | str, frame: Any, question: str, *, as_of
         from ..packs.loader import load_pack
         pack = load_pack(pack)
     plan = _plan(pack, question)
-    frame = _as_polars(frame).rechunk()  # struct fields of a frame in many chunks are read far slower
+    frame = _as_polars(frame)
     if isinstance(as_of, date):
         return _evaluate_on(pack, plan, frame, question, as_of, wanted)
     days = frame.get_column(as_of)
