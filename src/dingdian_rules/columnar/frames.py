@@ -152,6 +152,11 @@ def _unknown_of(i: int) -> pl.Expr:
     return (pl.col(f"__k{i // _PER_KEY}") & pl.lit(2 << (2 * (i % _PER_KEY)), dtype=_U64)) != 0
 
 
+def _flag_of(j: int) -> pl.Expr:
+    """Whether flag ``j`` (a missing path) is set, from the flag keys."""
+    return (pl.col(f"__m{j // 64}") & pl.lit(1 << (j % 64), dtype=_U64)) != 0
+
+
 def _by_combination(plan: Plan, combos: pl.DataFrame, outputs: Iterable[str]) -> pl.DataFrame:
     """The outcome, fired and undetermined rules of each distinct combination of rule statuses
     (a row of ``combos``), and whether a rule is unknown in it."""
@@ -219,9 +224,7 @@ def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, unk
     if flagged:
         bits = wanted.join(done[0], on="__i", how="left", maintain_order="left").fill_null(0)
         combos = bits.select(keys).unique()
-        combos = combos.with_columns(__names=_names_where(
-            combos, [(p, (pl.col(keys[j // 64]) & pl.lit(1 << (j % 64), dtype=_U64)) != 0)
-                     for j, p in enumerate(paths)]))
+        combos = combos.with_columns(__names=_names_where(combos, [(p, _flag_of(j)) for j, p in enumerate(paths)]))
         names = bits.select(keys).join(combos, on=keys, how="left", maintain_order="left").get_column("__names")
     else:
         names = pl.Series([[]] * len(at), dtype=pl.List(pl.String))
