@@ -119,9 +119,12 @@ def handwritten_stages(as_of: date) -> list[pl.Expr]:
                & within(field("notified_on"), as_of, 1)),
     ]
     materials = c("application.materials")
-    complete = pl.all_horizontal([materials.list.contains(m) for m in MATERIALS]  # art. 7 (1)-(5), then (6)
+
+    def has(m: str) -> pl.Expr:  # count_matches: null on a null list, as list.contains, and 3x faster
+        return materials.list.count_matches(pl.lit(m)) > 0
+    complete = pl.all_horizontal([has(m) for m in MATERIALS]  # art. 7 (1)-(5), then (6)
                                  + [~c("application.province_requires_other_materials")
-                                    | materials.list.contains("provincial_other_materials")])
+                                    | has("provincial_other_materials")])
     i = "institution."
     unmet = (~elapsed(c(i + "operating_since"), as_of, 3, "months") | ~(c(i + "physicians_first_registered_here") >= 1)
              | ~(c(i + "principal_in_charge_of_insurance") & c(i + "has_insurance_staff"))

@@ -25,7 +25,7 @@ from ..errors import EvaluationError
 from ..packs.plans import QUESTIONS, Plan
 from ..packs.resolved import ResolvedPack
 from .expressions import RuleCompiler
-from .missing import ALWAYS, MissingFacts, Part
+from .missing import ALWAYS, MissingFacts, Part, only_if
 
 OUTPUT = ("outcome", "fired", "undetermined", "missing_facts")
 _NO_NAMES = pl.lit([], dtype=pl.List(pl.String))
@@ -178,64 +178,48 @@ def _by_combination(plan: Plan, combos: pl.DataFrame, outputs: Iterable[str]) ->
     return table.with_columns(**lists)
 
 
-def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, unknown: pl.Series,
-             at: pl.Series) -> pl.Series:
+def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, unknown: pl.Series) -> pl.Series:
     """The sorted missing facts of the rows of ``rows`` (the frame with its status keys) where
-    ``unknown`` holds (a rule is unknown; ``at``: their row numbers). A rule's parts are computed
-    only on the rows where that rule is unknown, each fact path as one bit of a key, so the
-    lists of paths are built once per distinct combination of bits; a quantifier's or a time
-    limit's own list is computed only where it counts, and merged in there."""
-    scalar: list[dict[str, list[pl.Expr]]] = []
-    for _, ps in compiled:
-        by_path: dict[str, list[pl.Expr]] = {}
-        for e, what in ps:
+    ``unknown`` holds (a rule is unknown), in order. Each fact path is a bit of a key, so the lists
+    of paths are built once per distinct combination of bits; a quantifier's or a time limit's own
+    list is computed only on the rows where it counts, and merged in there."""
+    by_path: dict[str, list[pl.Expr]] = {}
+    listed: list[tuple[pl.Expr, pl.Expr]] = []
+    for i, (_, ps) in enumerate(compiled):
+        for e, what in only_if(_unknown_of(i), ps):  # the parts hold where rule i is unknown
             if isinstance(what, str):
                 by_path.setdefault(what, []).append(e)
-        scalar.append(by_path)
-    paths = sorted({p for by_path in scalar for p in by_path})
-    bit = {p: j for j, p in enumerate(paths)}
-    keys = [f"__m{g}" for g in range((len(paths) + 63) // 64)]
+            else:
+                listed.append((e, what))
+    paths = sorted(by_path)
+    flags = _packed([pl.any_horizontal(by_path[p]).fill_null(False) for p in paths], 1, "__m")
+    keys = [f"__m{g}" for g in range(len(flags))]
     read = {c for _, ps in compiled for e, what in ps for x in (e, what) if isinstance(x, pl.Expr)
             for c in x.meta.root_names()}
-    columns = [c for c in rows.columns if c in read or c.startswith("__k")]
-    # the rows with an unknown rule, and only the columns the parts read, once
-    indexed = rows.select(columns).filter(pl.lit(unknown)).with_columns(__i=at).lazy()  # a filter: chunks stay
-    flagged, listed = [], []
-    for i, ((_, ps), by_path) in enumerate(zip(compiled, scalar)):
-        these = indexed.filter(_unknown_of(i))
-        if by_path:
-            terms: dict[str, list[pl.Expr]] = {k: [] for k in keys}
-            for p, conds in by_path.items():
-                j = bit[p]
-                terms[keys[j // 64]].append(pl.when(pl.any_horizontal(conds).fill_null(False))
-                                            .then(pl.lit(1 << (j % 64), dtype=_U64)).otherwise(pl.lit(0, dtype=_U64)))
-            flagged.append(these.select("__i", *[(pl.sum_horizontal(t) if t else pl.lit(0, dtype=_U64)).alias(k)
-                                                   for k, t in terms.items()]))
-        for e, what in ps:
-            if not isinstance(what, str):
-                listed.append(these.filter(e.fill_null(False)).select("__i", what.alias("name")).explode("name"))
-    todo: list[pl.LazyFrame] = []
-    if flagged:
-        todo.append(pl.concat(flagged).group_by("__i").agg(pl.col(k).bitwise_or() for k in keys))
+    # the rows with an unknown rule and the columns the parts read, once (a filter keeps chunks)
+    sub = rows.select([c for c in rows.columns if c in read or c.startswith("__k")]).filter(pl.lit(unknown))
+    indexed = sub.lazy().with_row_index("__i")
+    todo = [indexed.select(flags)] if flags else []
     if listed:
-        todo.append(pl.concat(listed).drop_nulls())
+        todo.append(pl.concat([indexed.filter(e.fill_null(False)).select("__i", what.alias("name")).explode("name")
+                               for e, what in listed]).drop_nulls())
     done = pl.collect_all(todo)
-    wanted = at.to_frame("__i")
-    if flagged:
-        bits = wanted.join(done[0], on="__i", how="left", maintain_order="left").fill_null(0)
-        combos = bits.select(keys).unique()
+    if flags:
+        combos = done[0].unique()
         combos = combos.with_columns(__names=_names_where(combos, [(p, _flag_of(j)) for j, p in enumerate(paths)]))
-        names = bits.select(keys).join(combos, on=keys, how="left", maintain_order="left").get_column("__names")
+        names = done[0].join(combos, on=keys, how="left", maintain_order="left").get_column("__names")
     else:
-        names = pl.Series([[]] * len(at), dtype=pl.List(pl.String))
+        names = pl.Series([[]] * sub.height, dtype=pl.List(pl.String))
     if not listed or done[-1].height == 0:
         return names
     # where a list part counts: the fact paths and those lists together, sorted and distinct
     extra = done[-1]
-    mine = wanted.with_columns(name=names).filter(pl.col("__i").is_in(extra.get_column("__i").unique().implode()))
+    mine = names.to_frame("name").with_row_index("__i").filter(
+        pl.col("__i").is_in(extra.get_column("__i").unique().implode()))
     long = (pl.concat([mine.explode("name").drop_nulls(), extra]).unique().sort("__i", "name")
             .group_by("__i", maintain_order=True).agg("name"))
-    merged = wanted.join(long, on="__i", how="left", maintain_order="left").get_column("name")
+    merged = pl.int_range(sub.height, dtype=pl.UInt32, eager=True).to_frame("__i").join(
+        long, on="__i", how="left", maintain_order="left").get_column("name")
     return pl.select(pl.when(merged.is_null()).then(pl.lit(names)).otherwise(pl.lit(merged))).to_series()
 
 
@@ -263,8 +247,7 @@ def _evaluate_on(pack: ResolvedPack, plan: Plan, frame: pl.DataFrame, question: 
     out = answers.select(pl.col("__outcome").alias("outcome"), *[c for c in ("fired", "undetermined") if c in outputs])
     if "missing_facts" in outputs:
         unknown = answers.get_column("__unknown")
-        at = pl.select(pl.int_range(n, dtype=pl.UInt32).filter(pl.lit(unknown))).to_series()
-        found = _missing(compiled, work, unknown, at)
+        found = _missing(compiled, work, unknown)
         # rows without an unknown rule lack nothing: their index points past ``found``, at an empty list
         where = pl.select(pl.when(pl.lit(unknown)).then(pl.lit(unknown).cast(pl.UInt32).cum_sum() - 1)
                           .otherwise(pl.lit(found.len(), dtype=pl.UInt32))).to_series()
