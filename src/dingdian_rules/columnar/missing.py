@@ -72,7 +72,7 @@ class MissingFacts:
             src = self.c.value(node.source)  # type: ignore[arg-type]
             listed = src.is_not_null() if unknown is _ALWAYS else src.is_not_null() & unknown
             return (only_if(src.is_null(), self.walk(node.source))  # type: ignore[arg-type]
-                    + only_if(listed, [(_ALWAYS, self.quantified(node))]))
+                    + only_if(listed, self.quantified(node)))
         kids = [p for k in A.children(node) for p in self.walk(k)]
         return only_if(unknown, kids)
 
@@ -89,10 +89,12 @@ class MissingFacts:
             c.depth -= 1
         return src, per_item
 
-    def quantified(self, node: A.Quant) -> pl.Expr:
-        src, per_item = self._in_items(node, lambda: as_list(only_if(
-            self.c.value(node.pred).is_null(), self.unknown_in(node.pred))))  # type: ignore[arg-type]
-        return _flat(src.list.eval(per_item))
+    def quantified(self, node: A.Quant) -> list[Part]:
+        """What an unknown quantifier lacks: for each item whose predicate is unknown, its unknown
+        facts (on rows where the quantifier is unknown and its list known)."""
+        src, per_item = self._in_items(node, lambda: only_if(
+            self.c.value(node.pred).is_null(), self.unknown_in(node.pred)))  # type: ignore[arg-type]
+        return _over_items(src, per_item)
 
     def unknown_in(self, node: A.Node) -> list[Part]:
         """Every unknown fact below ``node`` for one item, decisive or not (``_unknown_in``)."""
@@ -101,7 +103,21 @@ class MissingFacts:
         if isinstance(node, A.Fact):
             return [(self.c.value(node).is_null(), self.path(node))]
         if isinstance(node, A.Quant) and node.pred is not None:
-            src, per_item = self._in_items(node, lambda: as_list(self.unknown_in(node.pred)))  # type: ignore[arg-type]
+            src, per_item = self._in_items(node, lambda: self.unknown_in(node.pred))  # type: ignore[arg-type]
             return (only_if(src.is_null(), self.unknown_in(node.source))  # type: ignore[arg-type]
-                    + only_if(src.is_not_null(), [(_ALWAYS, _flat(src.list.eval(per_item)))]))
+                    + only_if(src.is_not_null(), _over_items(src, per_item)))
         return [p for k in A.children(node) for p in self.unknown_in(k)]
+
+
+def _over_items(src: pl.Expr, per_item: list[Part]) -> list[Part]:
+    """The parts of each item of the list ``src``, as parts of the row: a path is missing where
+    some item has it (one boolean per path, which the caller packs as a bit), or, when a part is
+    itself a list, the items' lists flattened."""
+    if any(not isinstance(what, str) for _, what in per_item):
+        return [(_ALWAYS, _flat(src.list.eval(as_list(per_item))))]
+    by_path: dict[str, list[pl.Expr]] = {}
+    for e, what in per_item:
+        by_path.setdefault(what, []).append(e)  # type: ignore[arg-type]
+    return [(src.list.eval(pl.any_horizontal(conds).fill_null(False)).list.any()
+             if not any(e is _ALWAYS for e in conds) else src.list.len() > 0, path)
+            for path, conds in sorted(by_path.items())]
