@@ -53,10 +53,12 @@ def test_an_as_of_column_of_one_day_answers_as_the_constant_day(national, regist
     assert dr.evaluate_frame(national, frame, "application", as_of="as_of").to_dicts() == want
 
 
-def test_a_frame_in_many_chunks_gives_the_same_rows(national, registry) -> None:
+def test_a_frame_in_chunks_gives_the_same_rows(national, registry, monkeypatch) -> None:
     frame, want = registry
     chunked = pl.concat([frame.slice(i, 20) for i in range(0, frame.height, 20)], rechunk=False)
     assert max(chunked.n_chunks("all")) > 10
+    assert dr.evaluate_frame(national, chunked, "application", as_of=DAY).to_dicts() == want  # rechunked
+    monkeypatch.setattr(frames, "_CHUNK_ROWS", 1)  # read in its chunks (as a Parquet file's row groups)
     assert dr.evaluate_frame(national, chunked, "application", as_of=DAY).to_dicts() == want
 
 

@@ -30,6 +30,7 @@ from .missing import ALWAYS, MissingFacts, Part, only_if
 OUTPUT = ("outcome", "fired", "undetermined", "missing_facts")
 _NO_NAMES = pl.lit([], dtype=pl.List(pl.String))
 _U64 = pl.UInt64
+_CHUNK_ROWS = 50_000  # rows a chunk holds on average, at least, for a frame to be read as it is
 _PER_KEY = 32  # rule statuses packed in one UInt64 key column, two bits each: 0 false, 1 true, 2 unknown
 
 
@@ -197,10 +198,14 @@ def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, unk
     keys = [f"__m{g}" for g in range(len(flags))]
     read = {c for _, ps in compiled for e, what in ps for x in (e, what) if isinstance(x, pl.Expr)
             for c in x.meta.root_names()}
-    # the rows with an unknown rule and the columns the parts read, once (a gather: a filter of a
-    # list column reads every row of it)
-    at = pl.select(pl.int_range(len(unknown), dtype=pl.UInt32).filter(pl.lit(unknown))).to_series()
-    sub = rows.select([c for c in rows.columns if c in read or c.startswith("__k")])[at]
+    # the rows with an unknown rule and the columns the parts read, once: a gather from one chunk
+    # (a filter reads every row of a list column), a filter of several (a gather across chunks is
+    # slower still)
+    columns = rows.select([c for c in rows.columns if c in read or c.startswith("__k")])
+    if max(columns.n_chunks("all"), default=1) > 1:
+        sub = columns.filter(pl.lit(unknown))
+    else:
+        sub = columns[pl.select(pl.int_range(len(unknown), dtype=pl.UInt32).filter(pl.lit(unknown))).to_series()]
     indexed = sub.lazy().with_row_index("__i")
     todo = [indexed.select(flags)] if flags else []
     if listed:
@@ -233,8 +238,9 @@ def _evaluate_on(pack: ResolvedPack, plan: Plan, frame: pl.DataFrame, question: 
     read = {c for st, ps in compiled for e in (st, *(x for p in ps for x in p)) if isinstance(e, pl.Expr)
             for c in e.meta.root_names()}
     frame = frame.select([c for c in frame.columns if c in read] or frame.columns[:1])
-    if max(frame.n_chunks("all"), default=1) > 1:  # list and struct columns in many chunks are read, and
-        frame = frame.rechunk()                      # rows of them gathered, an order of magnitude slower
+    chunks = max(frame.n_chunks("all"), default=1)
+    if chunks > 1 and frame.height < chunks * _CHUNK_ROWS:  # list and struct columns in many small
+        frame = frame.rechunk()                             # chunks are read 10x slower
     if not compiled:  # a question without rules: its default on every row
         return pl.DataFrame({"outcome": [_plan_default(plan)] * n}).with_columns(
             **{k: _NO_NAMES for k in OUTPUT[1:]}).select(outputs)
