@@ -202,22 +202,23 @@ def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, unk
     # (a filter reads every row of a list column), a filter of several (a gather across chunks is
     # slower still)
     columns = rows.select([c for c in rows.columns if c in read or c.startswith("__k")])
-    if max(columns.n_chunks("all"), default=1) > 1:
-        sub = columns.filter(pl.lit(unknown))
+    if max(columns.n_chunks("all"), default=1) > 1:  # filtered and flagged chunk by chunk, in one query
+        indexed = columns.with_columns(__u=unknown).lazy().filter("__u").with_row_index("__i")
     else:
-        sub = columns[pl.select(pl.int_range(len(unknown), dtype=pl.UInt32).filter(pl.lit(unknown))).to_series()]
-    indexed = sub.lazy().with_row_index("__i")
-    todo = [indexed.select(flags)] if flags else []
+        at = pl.select(pl.int_range(len(unknown), dtype=pl.UInt32).filter(pl.lit(unknown))).to_series()
+        indexed = columns[at].lazy().with_row_index("__i")
+    todo = [indexed.select(flags)] if flags else [indexed.select(pl.len())]
     if listed:
         todo.append(pl.concat([indexed.filter(e.fill_null(False)).select("__i", what.alias("name")).explode("name")
                                for e, what in listed]).drop_nulls())
     done = pl.collect_all(todo)
+    height = done[0].height if flags else done[0].item()
     if flags:
         combos = done[0].unique()
         combos = combos.with_columns(__names=_names_where(combos, [(p, _flag_of(j)) for j, p in enumerate(paths)]))
         names = done[0].join(combos, on=keys, how="left", maintain_order="left").get_column("__names")
     else:
-        names = pl.Series([[]] * sub.height, dtype=pl.List(pl.String))
+        names = pl.Series([[]] * height, dtype=pl.List(pl.String))
     if not listed or done[-1].height == 0:
         return names
     # where a list part counts: the fact paths and those lists together, sorted and distinct
@@ -226,7 +227,7 @@ def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, unk
         pl.col("__i").is_in(extra.get_column("__i").unique().implode()))
     long = (pl.concat([mine.explode("name").drop_nulls(), extra]).unique().sort("__i", "name")
             .group_by("__i", maintain_order=True).agg("name"))
-    merged = pl.int_range(sub.height, dtype=pl.UInt32, eager=True).to_frame("__i").join(
+    merged = pl.int_range(height, dtype=pl.UInt32, eager=True).to_frame("__i").join(
         long, on="__i", how="left", maintain_order="left").get_column("name")
     return pl.select(pl.when(merged.is_null()).then(pl.lit(names)).otherwise(pl.lit(merged))).to_series()
 
