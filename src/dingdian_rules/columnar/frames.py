@@ -154,6 +154,13 @@ def _unknown_of(i: int) -> pl.Expr:
     return (pl.col(f"__k{i // _PER_KEY}") & pl.lit(2 << (2 * (i % _PER_KEY)), dtype=_U64)) != 0
 
 
+def _grouped(parts: list[tuple[pl.Expr, str]]) -> dict[str, list[pl.Expr]]:
+    out: dict[str, list[pl.Expr]] = {}
+    for e, path in parts:
+        out.setdefault(path, []).append(e)
+    return out
+
+
 def _flag_of(j: int) -> pl.Expr:
     """Whether flag ``j`` (a missing path) is set, from the flag keys."""
     return (pl.col(f"__m{j // 64}") & pl.lit(1 << (j % 64), dtype=_U64)) != 0
@@ -186,16 +193,28 @@ def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, unk
     of paths are built once per distinct combination of bits; a quantifier's or a time limit's own
     list is computed only on the rows where it counts, and merged in there."""
     by_path: dict[str, list[pl.Expr]] = {}
-    listed: list[tuple[pl.Expr, pl.Expr]] = []
+    per_rule: dict[int, list[tuple[pl.Expr, str]]] = {}  # a list item's facts: read per item, so kept
+    listed: list[tuple[pl.Expr, pl.Expr]] = []           # to the rows where their rule is unknown
     for i, (_, ps) in enumerate(compiled):
-        for e, what in only_if(_unknown_of(i), ps):  # the parts hold where rule i is unknown
-            if isinstance(what, str):
-                by_path.setdefault(what, []).append(e)
+        for e, what in ps:
+            if not isinstance(what, str):
+                listed.append((_unknown_of(i) & e, what))
+            elif "[]" in what:
+                per_rule.setdefault(i, []).append((e, what))
             else:
-                listed.append((e, what))
-    paths = sorted(by_path)
-    flags = _packed([pl.any_horizontal(by_path[p]).fill_null(False) for p in paths], 1, "__m")
-    keys = [f"__m{g}" for g in range(len(flags))]
+                by_path.setdefault(what, []).append(_unknown_of(i) & e)
+    paths = sorted(set(by_path) | {w for parts in per_rule.values() for _, w in parts})
+    bit = {p: j for j, p in enumerate(paths)}
+    keys = [f"__m{g}" for g in range((len(paths) + 63) // 64)]
+
+    def flags(named: dict[str, list[pl.Expr]]) -> list[pl.Expr]:
+        """The paths' bits, one UInt64 sum a key."""
+        terms: dict[str, list[pl.Expr]] = {k: [] for k in keys}
+        for path, conds in named.items():
+            j = bit[path]
+            terms[keys[j // 64]].append(pl.when(pl.any_horizontal(conds).fill_null(False))
+                                        .then(pl.lit(1 << (j % 64), dtype=_U64)).otherwise(pl.lit(0, dtype=_U64)))
+        return [(pl.sum_horizontal(t) if t else pl.lit(0, dtype=_U64)).alias(k) for k, t in terms.items()]
     read = {c for _, ps in compiled for e, what in ps for x in (e, what) if isinstance(x, pl.Expr)
             for c in x.meta.root_names()}
     # the rows with an unknown rule and the columns the parts read, once: a gather from one chunk
@@ -207,13 +226,21 @@ def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, unk
     else:
         at = pl.select(pl.int_range(len(unknown), dtype=pl.UInt32).filter(pl.lit(unknown))).to_series()
         indexed = columns[at].lazy().with_row_index("__i")
-    todo = [indexed.select(flags)] if flags else [indexed.select(pl.len())]
+    todo = [indexed.select("__i", *flags(by_path))]
+    if per_rule:
+        items = [indexed.filter(_unknown_of(i)).select("__i", *flags(_grouped(parts))) for i, parts in per_rule.items()]
+        todo.append(pl.concat(items).group_by("__i").agg(pl.col(k).bitwise_or() for k in keys))
     if listed:
         todo.append(pl.concat([indexed.filter(e.fill_null(False)).select("__i", what.alias("name")).explode("name")
                                for e, what in listed]).drop_nulls())
     done = pl.collect_all(todo)
-    height = done[0].height if flags else done[0].item()
-    if flags:
+    height = done[0].height
+    bits = done[0]
+    if per_rule:
+        bits = bits.join(done[1], on="__i", how="left", maintain_order="left", suffix="__r").select(
+            [(pl.col(k) | pl.col(k + "__r").fill_null(0)).alias(k) for k in keys])
+    done[0] = bits.select(keys)
+    if keys:
         combos = done[0].unique()
         combos = combos.with_columns(__names=_names_where(combos, [(p, _flag_of(j)) for j, p in enumerate(paths)]))
         names = done[0].join(combos, on=keys, how="left", maintain_order="left").get_column("__names")
