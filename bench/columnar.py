@@ -1,6 +1,6 @@
 """Columnar evaluation (issue 15): a registry of N application rows through hand-written polars,
 the per-case evaluator, and ``dr.evaluate_frame`` when it exists, in one run (docs/performance.md,
-"Columnar (issue 15), baseline").
+"Columnar (issue 15)").
 
     python -m bench.columnar --rows 1000000           # the issue's size (generation takes minutes)
     python -m bench.columnar --rows 100000 --sample 5000
