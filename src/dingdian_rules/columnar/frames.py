@@ -6,11 +6,12 @@ Each rule's status and missing facts come from its checked condition compiled to
 converting rules that did not give the outcome, as ``Decision.fired`` does.
 
 Why it is fast: a row's outcome, fired and undetermined rules depend on its rule statuses only,
-and a registry has few distinct combinations of them (about 5,000 in 200,000 rows, most rows
-fully known and firing no rule). So the statuses are packed into integer keys (two bits a rule),
-the outcome and the lists are computed once per distinct key, and joined back. Missing facts
-are computed only on the rows with an unknown rule, again once per distinct combination of the
-fact paths they lack (one bit a path), a quantifier's own list only where it counts.
+and a registry has few distinct combinations of them (about 15,000 in a million generated rows,
+most rows fully known and firing no rule). So the statuses are packed into integer keys (two bits
+a rule), the outcome and the lists are computed once per distinct key, and gathered back. Missing
+facts are computed only on the rows with an unknown rule, again once per distinct combination of
+the fact paths they lack (one bit a path); a list item's facts only where their rule is unknown.
+docs/performance.md ("Columnar") has the measurements.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ..errors import EvaluationError
 from ..packs.plans import QUESTIONS, Plan
 from ..packs.resolved import ResolvedPack
 from .expressions import RuleCompiler
-from .missing import ALWAYS, MissingFacts, Part, only_if
+from .missing import ALWAYS, MissingFacts, Part
 
 OUTPUT = ("outcome", "fired", "undetermined", "missing_facts")
 _NO_NAMES = pl.lit([], dtype=pl.List(pl.String))
@@ -60,7 +61,8 @@ def _compile(pack: ResolvedPack, question: str, schema: dict[str, pl.DataType] |
     for rule in _plan(pack, question).rules:
         c = RuleCompiler(rule.id, rule.condition, schema, today)  # type: ignore[arg-type]
         status = c.value(rule.condition.root)  # type: ignore[union-attr]
-        parts = MissingFacts(c).walk(rule.condition.root, ALWAYS if on_unknown_rows else None)  # type: ignore[union-attr]
+        root = rule.condition.root  # type: ignore[union-attr]
+        parts = MissingFacts(c).walk(root, ALWAYS if on_unknown_rows else None)
         out.append((status, parts))
     return out
 
@@ -290,7 +292,8 @@ def _evaluate_on(pack: ResolvedPack, plan: Plan, frame: pl.DataFrame, question: 
         # rows without an unknown rule lack nothing: their index points past ``found``, at an empty list
         where = pl.select(pl.when(pl.lit(unknown)).then(pl.lit(unknown).cast(pl.UInt32).cum_sum() - 1)
                           .otherwise(pl.lit(found.len(), dtype=pl.UInt32))).to_series()
-        everything = pl.concat([found, pl.Series([[]], dtype=pl.List(pl.String))], rechunk=True)  # one chunk: a fast gather
+        empty = pl.Series([[]], dtype=pl.List(pl.String))
+        everything = pl.concat([found, empty], rechunk=True)  # one chunk: a fast gather
         out = out.with_columns(missing_facts=everything.gather(where))
     return out.select(outputs)
 
@@ -323,8 +326,9 @@ def evaluate_frame(pack: ResolvedPack | str, frame: Any, question: str, *, as_of
     ids) and ``missing_facts`` (sorted dotted paths), equal to ``evaluate(..., trace=False)``'s
     ``outcome``, ``fired``, ``unknown`` and ``missing_facts``. ``outputs`` asks for only some of
     these columns (e.g. ``("outcome",)`` to count outcomes): what is not asked is not computed."""
-    wanted = tuple(c for c in OUTPUT if c in set(outputs))
-    unknown_columns = set(outputs) - set(OUTPUT)
+    asked = set(outputs)
+    wanted = tuple(c for c in OUTPUT if c in asked)
+    unknown_columns = asked - set(OUTPUT)
     if unknown_columns or not wanted:
         raise EvaluationError(f"outputs must be some of {', '.join(OUTPUT)}, not {sorted(unknown_columns) or 'none'}")
     if isinstance(pack, str):
