@@ -1,6 +1,6 @@
 """Columnar evaluation (issue 15): a registry of N application rows through hand-written polars,
 the per-case evaluator, and ``dr.evaluate_frame`` when it exists, in one run (docs/performance.md,
-"Columnar (issue 15), baseline").
+"Columnar (issue 15)").
 
     python -m bench.columnar --rows 1000000           # the issue's size (generation takes minutes)
     python -m bench.columnar --rows 100000 --sample 5000
@@ -21,10 +21,15 @@ DataFrame (the read is printed apart). Timed, each on the frame already in memor
   batch entry (validation included, as the batch verb pays it) and once with ``Case`` objects
   validated beforehand (the evaluator alone, as ``bench.run`` measures it);
 - ``evaluate_frame``: ``dr.evaluate_frame(pack, frame, "application", as_of=...)`` when the
-  library has it (the columnar branch), skipped with a message otherwise.
+  library has it, twice: with ``outputs=("outcome",)`` (the same output as the hand-written
+  version: the fair ratio) and with all four columns (outcome, fired and undetermined rules,
+  missing facts: more work than the hand-written version does).
 
-Every variant's outcomes on the sample are checked equal to the per-case evaluator's before any
-rate is printed; a frame variant is timed --repeat times (median).
+Every variant's answers on the sample are checked equal to the per-case evaluator's before its
+rate is printed (the outcome; for evaluate_frame's four columns also the fired and undetermined
+rules and the missing facts); the frame variants are then timed in turns, --repeat rounds (the median round
+of each printed, wall and CPU time of all threads), the result frame in memory (turning it into
+Python lists for the check is not timed).
 """
 
 from __future__ import annotations
@@ -115,9 +120,12 @@ def handwritten_stages(as_of: date) -> list[pl.Expr]:
                & within(field("notified_on"), as_of, 1)),
     ]
     materials = c("application.materials")
-    complete = pl.all_horizontal([materials.list.contains(m) for m in MATERIALS]  # art. 7 (1)-(5), then (6)
+
+    def has(m: str) -> pl.Expr:  # count_matches: null on a null list, as list.contains, and 3x faster
+        return materials.list.count_matches(pl.lit(m)) > 0
+    complete = pl.all_horizontal([has(m) for m in MATERIALS]  # art. 7 (1)-(5), then (6)
                                  + [~c("application.province_requires_other_materials")
-                                    | materials.list.contains("provincial_other_materials")])
+                                    | has("provincial_other_materials")])
     i = "institution."
     unmet = (~elapsed(c(i + "operating_since"), as_of, 3, "months") | ~(c(i + "physicians_first_registered_here") >= 1)
              | ~(c(i + "principal_in_charge_of_insurance") & c(i + "has_insurance_staff"))
@@ -135,14 +143,39 @@ def stage_outcome() -> pl.Expr:
     return out.otherwise(pl.lit("conditions_met")).alias("outcome")
 
 
-def timed(fn: Callable[[], list[str]], repeat: int) -> tuple[float, list[str]]:
-    """The median wall time of ``repeat`` runs, and the outcomes."""
-    walls = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        got = fn()
-        walls.append(time.perf_counter() - start)
-    return sorted(walls)[len(walls) // 2], got
+Answer = tuple  # (outcome, fired, undetermined, missing facts) of one row; fields a variant lacks are None
+
+
+def decided(d: dr.Decision) -> Answer:
+    return d.outcome, list(d.fired), list(d.unknown), list(d.missing_facts)
+
+
+def answers(frame: pl.DataFrame, n: int) -> list[Answer]:
+    """The first ``n`` rows of a result frame as answers (columns it lacks as None)."""
+    head = frame.head(n)
+    cols = [head[c].to_list() if c in head.columns else [None] * head.height
+            for c in ("outcome", "fired", "undetermined", "missing_facts")]
+    return list(zip(*cols))
+
+
+def differences(name: str, got: list[Answer], want: list[Answer], ids: list[str]) -> list[str]:
+    """Where a variant's answers differ from the evaluator's, on the fields it gives."""
+    fields = ("outcome", "fired", "undetermined", "missing_facts")
+    out = []
+    for i, (g, w) in enumerate(zip(got, want)):
+        for f, a, b in zip(fields, g, w):
+            if a is not None and a != b:
+                out.append(f"{ids[i]} {f}: {a!r} != evaluate's {b!r}")
+    if len(got) != len(want):
+        out.append(f"{name}: {len(got)} rows checked, {len(want)} expected")
+    return out
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, float, object]:
+    """One run's wall and CPU time (all threads of the process), and its result."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    got = fn()
+    return time.perf_counter() - wall, time.process_time() - cpu, got
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -151,67 +184,94 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=20_000, help="rows for the per-case evaluator and the checks")
     ap.add_argument("--seed", type=int, default=20250601)
     ap.add_argument("--unknown-rate", type=float, default=0.01)
-    ap.add_argument("--repeat", type=int, default=3, help="runs of each frame variant; the median is printed")
+    ap.add_argument("--repeat", type=int, default=5,
+                    help="rounds of the frame variants, in turns; the median round of each is printed")
+    ap.add_argument("--registry", type=Path, default=None,
+                    help="a Parquet file to reuse: written there (with these options) when absent, read when present")
     args = ap.parse_args(argv)
     sample_n = min(args.sample, args.rows)
     pack = dr.load_pack("national")
     options = dict(seed=args.seed, as_of=AS_OF, unknown_rate=args.unknown_rate, agreement_share=0.0)
     entries = [as_entry(r) for r in islice(registry_rows(sample_n, **options), sample_n)]  # type: ignore[arg-type]
+    ids = [e["id"] for e in entries]
     with tempfile.TemporaryDirectory(prefix="dingdian-columnar-") as tmp:
-        path = Path(tmp) / "registry.parquet"
+        path = args.registry or Path(tmp) / "registry.parquet"
         t0 = time.perf_counter()
-        write_registry(path, args.rows, **options)  # type: ignore[arg-type]
+        reused = path.exists()
+        if not reused:
+            write_registry(path, args.rows, **options)  # type: ignore[arg-type]
         t1 = time.perf_counter()
         frame = pl.read_parquet(path)
         t2 = time.perf_counter()
+        if frame.height != args.rows:
+            raise SystemExit(f"{path} has {frame.height:,} rows, not --rows {args.rows:,}")
         print(f"{args.rows:,} national application rows ({path.stat().st_size / 1e6:.1f} MB Parquet), "
-              f"{os.cpu_count()} CPUs, polars {pl.__version__}; generated in {t1 - t0:.1f} s, "
+              f"{os.cpu_count()} CPUs, polars {pl.__version__}; "
+              f"{f'reused {path}' if reused else f'generated in {t1 - t0:.1f} s'}, "
               f"read into polars in {t2 - t1:.2f} s")
         stages, outcome = handwritten_stages(AS_OF), stage_outcome()
 
         cases = [Case.model_validate(e["case"]) for e in entries]
 
-        def per_case() -> list[str]:
-            return [dr.evaluate(pack, e["case"], "application", as_of=AS_OF, trace=False).outcome for e in entries]
+        def per_case() -> list[Answer]:
+            return [decided(dr.evaluate(pack, e["case"], "application", as_of=AS_OF, trace=False)) for e in entries]
 
-        def per_model() -> list[str]:
-            return [dr.evaluate(pack, case, "application", as_of=AS_OF, trace=False).outcome for case in cases]
+        def per_model() -> list[Answer]:
+            return [decided(dr.evaluate(pack, case, "application", as_of=AS_OF, trace=False)) for case in cases]
 
-        def by_hand() -> list[str]:
-            return frame.select(stages).select(outcome)["outcome"].to_list()
+        def by_hand() -> pl.DataFrame:
+            return frame.select(stages).select(outcome)
 
-        def columnar() -> list[str]:
-            result = dr.evaluate_frame(pack, frame, "application", as_of=AS_OF)  # type: ignore[attr-defined]
-            return pl.from_arrow(result)["outcome"].to_list() if not isinstance(result, pl.DataFrame) \
-                else result["outcome"].to_list()
+        def columnar(outputs: tuple[str, ...]) -> Callable[[], pl.DataFrame]:
+            return lambda: dr.evaluate_frame(pack, frame, "application", as_of=AS_OF,  # type: ignore[attr-defined]
+                                             outputs=outputs)
 
-        runs: list[tuple[str, Callable[[], list[str]], int]] = [
-            ("per-case evaluate, dict cases", per_case, sample_n), ("per-case evaluate, Case objects", per_model, sample_n),
-            ("polars by hand", by_hand, args.rows)]
+        # (name, run, rows)
+        runs: list[tuple[str, Callable[[], object], int]] = [
+            ("per-case evaluate, dict cases", per_case, sample_n),
+            ("per-case evaluate, Case objects", per_model, sample_n),
+            ("polars by hand (outcome)", by_hand, args.rows)]
         if hasattr(dr, "evaluate_frame"):
-            runs.append(("dr.evaluate_frame", columnar, args.rows))
+            runs += [("evaluate_frame, outcome only", columnar(("outcome",)), args.rows),
+                     ("evaluate_frame, all four columns", columnar(("outcome", "fired", "undetermined",
+                                                                     "missing_facts")), args.rows)]
         else:
             print("dr.evaluate_frame: not in this build of dingdian_rules, skipped")
         for e in entries[:200]:  # warm up: the pack's compiled plans and caches, as a long batch has them
             dr.evaluate(pack, e["case"], "application", as_of=AS_OF, trace=False)
-        base: list[str] = []
+        want: list[Answer] = []
         rates: dict[str, float] = {}
         frame.head(100).select(stages).select(outcome)  # warm up polars' thread pool
-        print(f"{'variant':34} {'rows':>10} {'wall s':>8} {'rows/s':>12} {'vs by hand':>10}")
+        hand = "polars by hand (outcome)"
+        # check every variant once, then time the frame variants in turns (``--repeat`` rounds), so
+        # that a busy spell of a shared machine hits each of them alike; the median round is printed
+        times: dict[str, list[tuple[float, float]]] = {}
         for name, fn, n in runs:
-            wall, got = timed(fn, 1 if name.startswith("per-case") else args.repeat)
-            if not base:
-                base = got
-            mismatches = [i for i, (a, b) in enumerate(zip(got[:sample_n], base)) if a != b]
-            assert not mismatches, f"{name}: {len(mismatches)} outcomes differ from evaluate, first rows " \
-                                   f"{[(entries[i]['id'], got[i], base[i]) for i in mismatches[:5]]}"
+            wall, cpu, result = timed(fn)
+            got = result if isinstance(result, list) else answers(result, sample_n)  # type: ignore[arg-type]
+            if not want:
+                want = got
+            wrong = differences(name, got, want, ids)
+            assert not wrong, f"{name}: {len(wrong)} answers differ from evaluate on the sample, first {wrong[:5]}"
+            times[name] = [(wall, cpu)]
+        frames = [(name, fn) for name, fn, n in runs if not name.startswith("per-case")]
+        for _ in range(args.repeat - 1):
+            for name, fn in frames:
+                wall, cpu, _result = timed(fn)
+                times[name].append((wall, cpu))
+        print(f"{'variant':34} {'rows':>10} {'wall s':>8} {'CPU s':>7} {'rows/s':>12} {'vs by hand':>10}")
+        for name, fn, n in runs:
+            wall, cpu = sorted(times[name])[len(times[name]) // 2]
             rates[name] = n / wall
-            ratio = f"{rates[name] / rates['polars by hand']:9.2f}×" if "polars by hand" in rates else ""
-            print(f"{name:34} {n:10,} {wall:8.2f} {rates[name]:12,.0f} {ratio:>10}", flush=True)
-        if "polars by hand" in rates:
-            print(f"polars by hand / per-case: {rates['polars by hand'] / rates['per-case evaluate, Case objects']:,.0f}× "
+            ratio = f"{rates[name] / rates[hand]:9.2f}×" if hand in rates else ""
+            print(f"{name:34} {n:10,} {wall:8.2f} {cpu:7.2f} {rates[name]:12,.0f} {ratio:>10}", flush=True)
+        print(f"checked on the first {sample_n:,} rows against evaluate(..., trace=False): the outcome for "
+              "every variant; fired, undetermined and missing facts too for evaluate_frame's four columns. "
+              "The hand-written polars gives the outcome only.")
+        if hand in rates:
+            print(f"polars by hand / per-case: {rates[hand] / rates['per-case evaluate, Case objects']:,.0f}× "
                   "the per-case evaluator on Case objects")
-        print("sample outcomes:", dict(sorted(Counter(base).items())))
+        print("sample outcomes:", dict(sorted(Counter(a[0] for a in want).items())))
     return 0
 
 
