@@ -6,7 +6,14 @@ Unknown is null. polars' ``&`` and ``|`` on nullable booleans are Kleene's and/o
 null, a comparison with null is null; ``is known`` is ``is_not_null``. ``within``/``elapsed``
 with a natural period compare the start with one threshold day found once per ``as_of`` (the last
 day of a period grows with its start), so they vectorise exactly; other date helpers run once per
-distinct value. Quantifiers run their predicate over list columns with ``list.eval``.
+distinct value. Quantifiers run their predicate over list columns with ``list.eval``; one whose
+predicate reads a fact outside its item, or a counted date (``due(limit, s.started_on)``, ``add``),
+lays its items out as rows instead (``items``).
+
+Working-day counts that reach a year no published arrangement covers are estimated; a rule that
+counts any (``touches_calendar``) is compiled a second and third time with every count at its
+earliest and latest possible day (``mode``, ``timecalc.counting_at``), which is what the per-case
+``calendar_check`` runs to decide whether such a decision's outcome is undetermined.
 """
 
 from __future__ import annotations
@@ -65,21 +72,74 @@ def _map_distinct(expr: pl.Expr, fn: Callable[[Any], Any], dtype: pl.DataType) -
 
 
 class _Var:
-    __slots__ = ("name", "type", "depth")
+    __slots__ = ("name", "type", "depth", "column")
 
-    def __init__(self, name: str, t: Type, depth: int) -> None:
-        self.name, self.type, self.depth = name, t, depth
+    def __init__(self, name: str, t: Type, depth: int, column: pl.Expr | None = None) -> None:
+        """``column``: the item is a row of a frame of items (``items``), read from that column."""
+        self.name, self.type, self.depth, self.column = name, t, depth, column
+
+
+_ELEMENTWISE = {"within", "elapsed", "days_between"}  # functions list.eval can run on an item's field
+
+
+def _working_days(params: dict[str, Any], node: A.Node) -> bool:
+    return isinstance(node, A.Param) and node.name in params and params[node.name].type.name == "duration" \
+        and params[node.name].value[1] == "working_days"
+
+
+def touches_calendar(expr: CompiledExpr, _seen: set[int] | None = None) -> bool:
+    """Whether a working-day count may run in ``expr`` (directly, or inside a time limit it reads):
+    only such a rule's status can move under ``counting_at``."""
+    seen = set() if _seen is None else _seen
+    stack = [expr.root]
+    while stack:
+        node = stack.pop()
+        stack.extend(A.children(node))
+        if not isinstance(node, A.Call):
+            continue
+        if node.name in ("add", "sub", "within", "elapsed") and _working_days(expr._params, node.args[1]):
+            return True
+        if node.name in ("due", "status"):
+            ref = node.args[0].ref  # type: ignore[attr-defined]
+            if id(ref) in seen:
+                continue
+            seen.add(id(ref))
+            spec = ref.spec
+            if spec.roll or spec.unit == "working_days":
+                return True
+            r = spec.rule
+            if any(e is not None and touches_calendar(e, seen) for e in (
+                    r.condition, r.deadline_start, r.deadline_extend, r.deadline_done)):
+                return True
+    return False
 
 
 class RuleCompiler:
     """Compiles one rule's condition for one frame schema and one ``as_of`` day."""
 
-    def __init__(self, rule_id: str, expr: CompiledExpr, schema: dict[str, pl.DataType], today: date) -> None:
-        self.rule_id, self.cexpr, self.schema, self.today = rule_id, expr, schema, today
+    def __init__(self, rule_id: str, expr: CompiledExpr, schema: dict[str, pl.DataType], today: date,
+                 mode: str | None = None) -> None:
+        self.rule_id, self.cexpr, self.schema, self.today, self.mode = rule_id, expr, schema, today, mode
         self.params = expr._params
+        self.calendar = expr._calendar
         self.vars: dict[str, _Var] = {}
         self.depth = 0  # how many list.eval levels the node being compiled is inside
         self.count_bounds: dict[int, tuple[pl.Expr, pl.Expr]] = {}
+        # in a compiler of one quantifier's items laid out as rows (``items``): the columns holding
+        # the facts read from outside the item, by node
+        self.outer: dict[int, pl.Expr] | None = None
+        self.rows: dict[int, Any] = {}  # quantifiers whose items are laid out as rows, by node
+
+    def moded(self, fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """``fn`` run with working-day counts at this compiler's end of the possible calendars."""
+        mode = self.mode
+        if mode is None:
+            return fn
+
+        def at_bound(x: Any) -> Any:
+            with timecalc.counting_at(mode):  # type: ignore[arg-type]
+                return fn(x)
+        return at_bound
 
     def unsupported(self, construct: str) -> ColumnarUnsupported:
         return ColumnarUnsupported(self.rule_id, construct)
@@ -122,11 +182,15 @@ class RuleCompiler:
         return type_at(Case, node.path)
 
     def _Fact(self, node: A.Fact) -> pl.Expr:
+        if self.outer is not None and node.idx in self.outer:
+            if self.depth:
+                raise self.unsupported(f"the fact {'.'.join(node.path)} inside a nested quantifier")
+            return self.outer[node.idx]
         if node.var is not None:
             var = self.vars[node.var]
             if var.depth != self.depth:
                 raise self.unsupported(f"the outer item '{node.var}' inside a nested quantifier")
-            expr = pl.element()
+            expr = var.column if var.column is not None else pl.element()
             for seg in node.path[1:]:
                 expr = expr.struct.field(seg)
             return expr
@@ -194,6 +258,20 @@ class RuleCompiler:
     def _Quant(self, node: A.Quant) -> pl.Expr:
         if node.pred is None:
             return self.value(node.source).list.len()  # type: ignore[arg-type]
+        if needs_rows(node, self.params):
+            if self.depth or self.outer is not None:
+                raise self.unsupported("a quantifier reading a fact outside its item, or a counted date, "
+                                       "inside another quantifier")
+            from .items import ItemRows
+            rows = self.rows.get(node.idx)
+            if rows is None:
+                rows = self.rows[node.idx] = ItemRows(self, node)
+            if node.kind != "count":
+                return rows.value()
+            bounds = rows.value()
+            lo, unk = bounds.struct.field("lo"), bounds.struct.field("unk")
+            self.count_bounds[node.idx] = (lo, unk)
+            return pl.when(unk == 0).then(lo).otherwise(pl.lit(None, dtype=pl.Int64))
         src, preds = self.quant_parts(node)
         trues = preds.list.eval(pl.element().fill_null(False)).list.sum()
         unknowns = preds.list.eval(pl.element().is_null()).list.sum()
@@ -212,27 +290,64 @@ class RuleCompiler:
     def limit(self, node: A.Call) -> pl.Expr:
         """The struct column of ``due(limit)``/``status(limit)`` (``limits.limit_column``)."""
         from .limits import limit_column, why_not
-        if len(node.args) > 1 or self.depth:
-            raise self.unsupported(f"{node.name}(...) of a time limit counted from an item's date")
         ref = node.args[0].ref  # type: ignore[attr-defined]
+        if len(node.args) > 1 or self.depth or self.outer is not None:
+            raise self.unsupported(f"{node.name}(...) of a time limit counted from the case "
+                                   f"{'inside a quantifier' if len(node.args) == 1 else 'and a date of its own'}")
         reason = why_not(ref)
         if reason is not None:
             raise self.unsupported(f"{node.name}(...) of {reason}")
-        return limit_column(ref, node.name, self.schema, self.today)
+        return limit_column(ref, node.name, self.schema, self.today, self.mode)
+
+    def due_from(self, node: A.Call) -> pl.Expr:
+        """``due(limit, d)`` on an item's date: the limit's own count from ``d`` (``LimitRef.due_from``),
+        once per distinct day. Only where its missing facts are those of ``d`` (a quantifier's
+        item laid out as a row; a limit without days added, whose count reads nothing else)."""
+        from .limits import count_from
+        ref = node.args[0].ref  # type: ignore[attr-defined]
+        if self.outer is None or self.depth:
+            raise self.unsupported(f"due(...) of a time limit counted from a date outside a quantifier's item")
+        if ref.hours or ref.named_day or ref.spec.rule.deadline_extend is not None:
+            raise self.unsupported(f"due(...) of the time limit {ref.rule_id} (in hours, on a named day, "
+                                   f"or with days added) from an item's date")
+        return _map_distinct(self.value(node.args[1]), self.moded(count_from(ref, self.today)), pl.Date)
 
     # --- functions ---------------------------------------------------------------------------
-    def _period(self, node: A.Node) -> tuple[int, str]:
+    def _period(self, node: A.Node, working: bool = False) -> tuple[int, str]:
         if not isinstance(node, A.Param):
             raise self.unsupported("a period that is not a parameter")
         length, unit = self.params[node.name].value  # type: ignore[misc]
-        if unit not in ("days", "months", "years"):
+        if unit not in ("days", "months", "years") and not (working and unit == "working_days"):
             raise self.unsupported(f"a period in {unit}")
         return length, unit
 
+    def _working_within(self, node: A.Call) -> pl.Expr:
+        """``within``/``elapsed`` with a period in working days, as ``codegen`` writes them: the
+        period's last day counted once per distinct start (9999-12-31 past the calendar's end)."""
+        if self.depth:
+            raise self.unsupported(f"{node.name}(...) in working days inside a quantifier's predicate")
+        length, _ = self._period(node.args[1], working=True)
+        calendar = self.calendar
+
+        def last_day(d: date) -> date:  # codegen._working_last_day
+            try:
+                return calendar.add_working_days(d, length).value
+            except timecalc.DateOutOfRange:
+                return date.max
+        d = self.value(node.args[0])
+        end = _map_distinct(d, self.moded(last_day), pl.Date)
+        today = pl.lit(self.today, dtype=pl.Date)
+        body = (d <= today) & (today <= end) if node.name == "within" else today > end
+        return pl.when(d.is_null()).then(_NONE_BOOL).otherwise(body)
+
     def _Call(self, node: A.Call) -> pl.Expr:
         name = node.name
+        if name == "due" and len(node.args) > 1:
+            return self.due_from(node)
         if name in ("due", "status"):
             return self.limit(node).struct.field("text" if name == "status" else "date")
+        if name in ("within", "elapsed") and _working_days(self.params, node.args[1]):
+            return self._working_within(node)
         if name in ("within", "elapsed"):
             d = self.value(node.args[0])
             first = first_day_within(self._period(node.args[1]), self.today)
@@ -246,21 +361,54 @@ class RuleCompiler:
         if self.depth:
             raise self.unsupported(f"{name}(...) inside a quantifier's predicate")
         if name in ("add", "sub"):
-            length, unit = self._period(node.args[1])
-            fn = timecalc.add_period if name == "add" else timecalc.subtract_period
+            length, unit = self._period(node.args[1], working=True)
+            fn, calendar = (timecalc.add_period if name == "add" else timecalc.subtract_period), self.calendar
 
-            def shifted(d: date) -> date | None:
+            def shifted(d: date) -> date | None:  # codegen._shifted, _working_day_end
                 try:
-                    return fn(d, length, unit).value
+                    return fn(d, length, unit, calendar).value  # type: ignore[arg-type]
                 except timecalc.DateOutOfRange:
                     return None
-            return _map_distinct(self.value(node.args[0]), shifted, pl.Date)
+            return _map_distinct(self.value(node.args[0]), self.moded(shifted), pl.Date)
         if name in ("year_end", "quarter_start", "quarter_end", "next_month_start"):
             return _map_distinct(self.value(node.args[0]), getattr(timecalc, name), pl.Date)
         if name in ("day_before", "day_after"):
             step = -1 if name == "day_before" else 1
             return _map_distinct(self.value(node.args[0]), lambda d: timecalc.shift_days(d, step), pl.Date)
         raise self.unsupported(f"the function {name}(...)")
+
+
+def needs_rows(node: A.Quant, params: dict[str, Any]) -> bool:
+    """Whether the quantifier's predicate (nested ones included) reads anything ``list.eval`` cannot
+    reach: a fact outside the items it binds, a time limit, or a date helper counted per value."""
+    bound: set[str] = set()
+    stack: list[A.Node] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, A.Quant) and n.pred is not None:
+            bound.add(n.var or "")
+            stack.append(n.pred)
+            if n is not node:
+                stack.append(n.source)  # type: ignore[arg-type]
+            continue
+        if isinstance(n, A.Fact) and (n.var is None or n.var not in bound):
+            return True
+        if isinstance(n, A.Call) and (n.name not in _ELEMENTWISE or _working_days(params, n.args[1])):
+            return True
+        stack.extend(A.children(n))
+    return False
+
+
+def calendar_bounds(rules: Any, schema: dict[str, pl.DataType], today: date) -> dict[int, tuple[pl.Expr, pl.Expr]]:
+    """For each rule (by its index in ``rules``) whose condition counts working days: its status
+    with every count at its earliest and at its latest possible day, as ``calendar_check`` asks."""
+    out = {}
+    for i, rule in enumerate(rules):
+        cond = rule.condition
+        if cond is not None and touches_calendar(cond):
+            out[i] = tuple(RuleCompiler(rule.id, cond, schema, today, mode).value(cond.root)
+                           for mode in ("earliest", "latest"))
+    return out  # type: ignore[return-value]
 
 
 _MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}

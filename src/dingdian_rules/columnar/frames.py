@@ -16,7 +16,7 @@ import polars as pl
 from ..errors import EvaluationError
 from ..packs.plans import QUESTIONS, Plan
 from ..packs.resolved import ResolvedPack
-from .expressions import RuleCompiler
+from .expressions import RuleCompiler, calendar_bounds
 from .missing import MissingFacts, Part, only_if
 
 OUTPUT = ("outcome", "fired", "undetermined", "missing_facts")
@@ -76,6 +76,18 @@ def _outcome(plan: Plan, s: list[pl.Expr]) -> pl.Expr:
     return last if chain is None else chain.otherwise(last)
 
 
+def _calendar_checked(plan: Plan, s: list[pl.Expr], bounds: dict[int, tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
+    """The outcome, undetermined where ``calendar_check`` makes it so: a decided outcome that
+    differs with every working-day count at its earliest or at its latest possible day (only
+    counts through a year without a published arrangement can move)."""
+    outcome = _outcome(plan, s)
+    if not bounds:
+        return outcome
+    moved = [_outcome(plan, [bounds[i][k] if i in bounds else x for i, x in enumerate(s)]).ne(outcome)
+             for k in (0, 1)]
+    return pl.when(outcome.ne("undetermined") & pl.any_horizontal(moved)).then(pl.lit("undetermined")).otherwise(outcome)
+
+
 def _as_polars(frame: Any) -> pl.DataFrame:
     if isinstance(frame, pl.DataFrame):
         return frame
@@ -92,8 +104,10 @@ def _evaluate_on(pack: ResolvedPack, plan: Plan, frame: pl.DataFrame, question: 
     compiled = compile_question(pack, question, dict(frame.schema), today)
     names = [f"__s{i}" for i in range(len(compiled))]
     s = [pl.col(n) for n in names]
-    work = frame.with_columns([st.alias(n) for n, (st, _) in zip(names, compiled)]).with_columns(
-        _outcome(plan, s).alias("__outcome"))
+    bounds = calendar_bounds(plan.rules, dict(frame.schema), today)  # statuses at both ends of 调休 not yet published
+    at_ends = [e.alias(f"__b{i}_{k}") for i, pair in bounds.items() for k, e in enumerate(pair)]
+    work = frame.with_columns([st.alias(n) for n, (st, _) in zip(names, compiled)] + at_ends).with_columns(
+        _calendar_checked(plan, s, {i: (pl.col(f"__b{i}_0"), pl.col(f"__b{i}_1")) for i in bounds}).alias("__outcome"))
     fired = []
     for i, rule in enumerate(plan.rules):
         fires = s[i].eq(rule.fires_on).fill_null(False)

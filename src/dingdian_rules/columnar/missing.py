@@ -83,6 +83,9 @@ class MissingFacts:
         return src, per_item
 
     def quantified(self, node: A.Quant) -> pl.Expr:
+        rows = self.c.rows.get(node.idx)  # a quantifier whose items were laid out as rows (items.py)
+        if rows is not None:
+            return rows.missing()
         src, per_item = self._in_items(node, lambda: as_list(only_if(
             self.c.value(node.pred).is_null(), self.unknown_in(node.pred))))  # type: ignore[arg-type]
         return _flat(src.list.eval(per_item))
