@@ -8,12 +8,10 @@ with a natural period compare the start with one threshold day found once per ``
 day of a period grows with its start), so they vectorise exactly; other date helpers run once per
 distinct value. Quantifiers run their predicate over list columns with ``list.eval``; one whose
 predicate reads a fact outside its item, or a counted date (``due(limit, s.started_on)``, ``add``),
-lays its items out as rows instead (``items``).
+lays its items out as rows instead (``items.Compiler``, the compiler ``frames`` uses).
 
-Working-day counts that reach a year no published arrangement covers are estimated; a rule that
-counts any (``touches_calendar``) is compiled a second and third time with every count at its
-earliest and latest possible day (``mode``, ``timecalc.counting_at``), which is what the per-case
-``calendar_check`` runs to decide whether such a decision's outcome is undetermined.
+A ``mode`` ("earliest"/"latest") runs every working-day count at that end of the calendars a year
+without a published arrangement still allows (``timecalc.counting_at``; ``estimates``).
 """
 
 from __future__ import annotations
@@ -85,33 +83,6 @@ _ELEMENTWISE = {"within", "elapsed", "days_between"}  # functions list.eval can 
 def _working_days(params: dict[str, Any], node: A.Node) -> bool:
     return isinstance(node, A.Param) and node.name in params and params[node.name].type.name == "duration" \
         and params[node.name].value[1] == "working_days"
-
-
-def touches_calendar(expr: CompiledExpr, _seen: set[int] | None = None) -> bool:
-    """Whether a working-day count may run in ``expr`` (directly, or inside a time limit it reads):
-    only such a rule's status can move under ``counting_at``."""
-    seen = set() if _seen is None else _seen
-    stack = [expr.root]
-    while stack:
-        node = stack.pop()
-        stack.extend(A.children(node))
-        if not isinstance(node, A.Call):
-            continue
-        if node.name in ("add", "sub", "within", "elapsed") and _working_days(expr._params, node.args[1]):
-            return True
-        if node.name in ("due", "status"):
-            ref = node.args[0].ref  # type: ignore[attr-defined]
-            if id(ref) in seen:
-                continue
-            seen.add(id(ref))
-            spec = ref.spec
-            if spec.roll or spec.unit == "working_days":
-                return True
-            r = spec.rule
-            if any(e is not None and touches_calendar(e, seen) for e in (
-                    r.condition, r.deadline_start, r.deadline_extend, r.deadline_done)):
-                return True
-    return False
 
 
 class RuleCompiler:
@@ -258,20 +229,6 @@ class RuleCompiler:
     def _Quant(self, node: A.Quant) -> pl.Expr:
         if node.pred is None:
             return self.value(node.source).list.len()  # type: ignore[arg-type]
-        if needs_rows(node, self.params):
-            if self.depth or self.outer is not None:
-                raise self.unsupported("a quantifier reading a fact outside its item, or a counted date, "
-                                       "inside another quantifier")
-            from .items import ItemRows
-            rows = self.rows.get(node.idx)
-            if rows is None:
-                rows = self.rows[node.idx] = ItemRows(self, node)
-            if node.kind != "count":
-                return rows.value()
-            bounds = rows.value()
-            lo, unk = bounds.struct.field("lo"), bounds.struct.field("unk")
-            self.count_bounds[node.idx] = (lo, unk)
-            return pl.when(unk == 0).then(lo).otherwise(pl.lit(None, dtype=pl.Int64))
         src, preds = self.quant_parts(node)
         trues = preds.list.eval(pl.element().fill_null(False)).list.sum()
         unknowns = preds.list.eval(pl.element().is_null()).list.sum()
@@ -291,26 +248,12 @@ class RuleCompiler:
         """The struct column of ``due(limit)``/``status(limit)`` (``limits.limit_column``)."""
         from .limits import limit_column, why_not
         ref = node.args[0].ref  # type: ignore[attr-defined]
-        if len(node.args) > 1 or self.depth or self.outer is not None:
-            raise self.unsupported(f"{node.name}(...) of a time limit counted from the case "
-                                   f"{'inside a quantifier' if len(node.args) == 1 else 'and a date of its own'}")
+        if len(node.args) > 1 or self.depth or self.outer is not None:  # due(limit, d): due_from
+            raise self.unsupported(f"{node.name}(...) of the time limit {ref.rule_id} inside a quantifier's predicate")
         reason = why_not(ref)
         if reason is not None:
             raise self.unsupported(f"{node.name}(...) of {reason}")
         return limit_column(ref, node.name, self.schema, self.today, self.mode)
-
-    def due_from(self, node: A.Call) -> pl.Expr:
-        """``due(limit, d)`` on an item's date: the limit's own count from ``d`` (``LimitRef.due_from``),
-        once per distinct day. Only where its missing facts are those of ``d`` (a quantifier's
-        item laid out as a row; a limit without days added, whose count reads nothing else)."""
-        from .limits import count_from
-        ref = node.args[0].ref  # type: ignore[attr-defined]
-        if self.outer is None or self.depth:
-            raise self.unsupported(f"due(...) of a time limit counted from a date outside a quantifier's item")
-        if ref.hours or ref.named_day or ref.spec.rule.deadline_extend is not None:
-            raise self.unsupported(f"due(...) of the time limit {ref.rule_id} (in hours, on a named day, "
-                                   f"or with days added) from an item's date")
-        return _map_distinct(self.value(node.args[1]), self.moded(count_from(ref, self.today)), pl.Date)
 
     # --- functions ---------------------------------------------------------------------------
     def _period(self, node: A.Node, working: bool = False) -> tuple[int, str]:
@@ -342,8 +285,6 @@ class RuleCompiler:
 
     def _Call(self, node: A.Call) -> pl.Expr:
         name = node.name
-        if name == "due" and len(node.args) > 1:
-            return self.due_from(node)
         if name in ("due", "status"):
             return self.limit(node).struct.field("text" if name == "status" else "date")
         if name in ("within", "elapsed") and _working_days(self.params, node.args[1]):
@@ -376,39 +317,6 @@ class RuleCompiler:
             step = -1 if name == "day_before" else 1
             return _map_distinct(self.value(node.args[0]), lambda d: timecalc.shift_days(d, step), pl.Date)
         raise self.unsupported(f"the function {name}(...)")
-
-
-def needs_rows(node: A.Quant, params: dict[str, Any]) -> bool:
-    """Whether the quantifier's predicate (nested ones included) reads anything ``list.eval`` cannot
-    reach: a fact outside the items it binds, a time limit, or a date helper counted per value."""
-    bound: set[str] = set()
-    stack: list[A.Node] = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, A.Quant) and n.pred is not None:
-            bound.add(n.var or "")
-            stack.append(n.pred)
-            if n is not node:
-                stack.append(n.source)  # type: ignore[arg-type]
-            continue
-        if isinstance(n, A.Fact) and (n.var is None or n.var not in bound):
-            return True
-        if isinstance(n, A.Call) and (n.name not in _ELEMENTWISE or _working_days(params, n.args[1])):
-            return True
-        stack.extend(A.children(n))
-    return False
-
-
-def calendar_bounds(rules: Any, schema: dict[str, pl.DataType], today: date) -> dict[int, tuple[pl.Expr, pl.Expr]]:
-    """For each rule (by its index in ``rules``) whose condition counts working days: its status
-    with every count at its earliest and at its latest possible day, as ``calendar_check`` asks."""
-    out = {}
-    for i, rule in enumerate(rules):
-        cond = rule.condition
-        if cond is not None and touches_calendar(cond):
-            out[i] = tuple(RuleCompiler(rule.id, cond, schema, today, mode).value(cond.root)
-                           for mode in ("earliest", "latest"))
-    return out  # type: ignore[return-value]
 
 
 _MIRROR = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}

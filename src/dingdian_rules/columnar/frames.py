@@ -16,7 +16,8 @@ import polars as pl
 from ..errors import EvaluationError
 from ..packs.plans import QUESTIONS, Plan
 from ..packs.resolved import ResolvedPack
-from .expressions import RuleCompiler, calendar_bounds
+from .estimates import calendar_bounds
+from .items import Compiler
 from .missing import MissingFacts, Part, only_if
 
 OUTPUT = ("outcome", "fired", "undetermined", "missing_facts")
@@ -39,7 +40,7 @@ def compile_question(pack: ResolvedPack, question: str, schema: dict[str, pl.Dat
         schema = case_schema()
     out = []
     for rule in _plan(pack, question).rules:
-        c = RuleCompiler(rule.id, rule.condition, schema, today)  # type: ignore[arg-type]
+        c = Compiler(rule.id, rule.condition, schema, today)  # type: ignore[arg-type]
         status = c.value(rule.condition.root)  # type: ignore[union-attr]
         out.append((status, MissingFacts(c).walk(rule.condition.root)))  # type: ignore[union-attr]
     return out

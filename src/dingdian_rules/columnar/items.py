@@ -1,5 +1,6 @@
-"""A quantifier's items laid out as rows, for a predicate ``list.eval`` cannot run: one that reads
-a fact outside the item (``s.ended_on > agreement.term_end``) or counts a date per value
+"""``Compiler``: the rule compiler ``frames`` uses, ``expressions.RuleCompiler`` plus quantifiers
+whose items are laid out as rows, for a predicate ``list.eval`` cannot run: one that reads a fact
+outside the item (``s.ended_on > agreement.term_end``) or counts a date per value
 (``due(time_limit.suspension_resume_application, s.started_on)``, ``add(...)``).
 
 The list column is exploded with the row's index, the predicate is compiled as ordinary columns
@@ -15,15 +16,75 @@ operand settled for every item was never read, and is not named).
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Any, Callable
 
 import polars as pl
 
 from ..conditions import ast as A
-from .expressions import RuleCompiler, _Var
+from .expressions import _ELEMENTWISE, RuleCompiler, _map_distinct, _Var, _working_days
 from .missing import MissingFacts, Part, as_list, only_if
 
 _BOUNDS = pl.Struct({"lo": pl.Int64, "unk": pl.Int64})
+
+
+def needs_rows(node: A.Quant, params: dict[str, Any]) -> bool:
+    """Whether the quantifier's predicate (nested ones included) reads anything ``list.eval`` cannot
+    reach: a fact outside the items it binds, a time limit, or a date helper counted per value."""
+    bound: set[str] = set()
+    stack: list[A.Node] = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, A.Quant) and n.pred is not None:
+            bound.add(n.var or "")
+            stack.append(n.pred)
+            if n is not node:
+                stack.append(n.source)  # type: ignore[arg-type]
+            continue
+        if isinstance(n, A.Fact) and (n.var is None or n.var not in bound):
+            return True
+        if isinstance(n, A.Call) and (n.name not in _ELEMENTWISE or _working_days(params, n.args[1])):
+            return True
+        stack.extend(A.children(n))
+    return False
+
+
+class Compiler(RuleCompiler):
+    """``RuleCompiler``, with a quantifier ``list.eval`` cannot run laid out as rows (``ItemRows``)
+    and ``due(limit, d)`` counted from an item's date there."""
+
+    def _Quant(self, node: A.Quant) -> pl.Expr:
+        if node.pred is None or not needs_rows(node, self.params):
+            return super()._Quant(node)
+        if self.depth or self.outer is not None:
+            raise self.unsupported("a quantifier reading a fact outside its item, or a counted date, "
+                                   "inside another quantifier")
+        rows = self.rows.get(node.idx)
+        if rows is None:
+            rows = self.rows[node.idx] = ItemRows(self, node)
+        if node.kind != "count":
+            return rows.value()
+        bounds = rows.value()
+        lo, unk = bounds.struct.field("lo"), bounds.struct.field("unk")
+        self.count_bounds[node.idx] = (lo, unk)
+        return pl.when(unk == 0).then(lo).otherwise(pl.lit(None, dtype=pl.Int64))
+
+    def _Call(self, node: A.Call) -> pl.Expr:
+        if node.name == "due" and len(node.args) > 1:
+            return self.due_from(node)
+        return super()._Call(node)
+
+    def due_from(self, node: A.Call) -> pl.Expr:
+        """``due(limit, d)`` on an item's date: the limit's own count from ``d`` (``LimitRef.due_from``),
+        once per distinct day. Only where its missing facts are those of ``d`` (a quantifier's
+        item laid out as a row; a limit without days added, whose count reads nothing else)."""
+        from .limits import count_from
+        ref = node.args[0].ref  # type: ignore[attr-defined]
+        if self.outer is None or self.depth:
+            raise self.unsupported(f"due(...) of the time limit {ref.rule_id} from a date outside a quantifier")
+        if ref.hours or ref.named_day or ref.spec.rule.deadline_extend is not None:
+            raise self.unsupported(f"due(...) of the time limit {ref.rule_id} (in hours, on a named day, "
+                                   f"or with days added) from an item's date")
+        return _map_distinct(self.value(node.args[1]), self.moded(count_from(ref, self.today)), pl.Date)
 
 
 def _outer_facts(node: A.Quant) -> list[A.Fact]:
@@ -81,7 +142,7 @@ class _ItemMissing(MissingFacts):
 class ItemRows:
     """One quantifier of a rule (compiled by ``c``), its items laid out as rows."""
 
-    def __init__(self, c: RuleCompiler, node: A.Quant) -> None:
+    def __init__(self, c: Compiler, node: A.Quant) -> None:
         self.c, self.node = c, node
         self.source = c.value(node.source)  # type: ignore[arg-type]
         elem = c.fact_type(node.source).elem if isinstance(node.source, A.Fact) else None
@@ -89,7 +150,7 @@ class ItemRows:
             raise c.unsupported("a quantifier over a computed list")
         self.outer = _outer_facts(node)
         self.inputs = [c.value(f).alias(f"__o{f.idx}") for f in self.outer]
-        sub = RuleCompiler(c.rule_id, c.cexpr, {}, c.today, c.mode)
+        sub = Compiler(c.rule_id, c.cexpr, {}, c.today, c.mode)
         sub.vars = dict(c.vars)
         sub.vars[node.var or ""] = _Var(node.var or "", elem, 0, pl.col("__item"))
         sub.outer = {f.idx: pl.col(f"__o{f.idx}") for f in self.outer}
