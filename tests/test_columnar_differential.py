@@ -113,6 +113,11 @@ def test_a_fact_the_frame_lacks_is_unknown_and_named_missing() -> None:
     assert row["outcome"] == "undetermined"  # missing facts fail closed
     assert "institution.licence" in row["missing_facts"]
     assert "institution_type.eligible_types" in row["undetermined"]
+    # a quantifier over a list the frame lacks (agreement.suspensions, its items laid out as rows)
+    alike = dr.parse_case({"institution": {"type": "general_hospital"}})
+    for question in ("agreement", "application"):
+        got = dr.evaluate_frame(pack, frame, question, as_of=date(2025, 6, 1)).row(0, named=True)
+        assert got == _per_case(pack, alike, question, date(2025, 6, 1))
 
 
 def test_every_bundled_pack_is_a_pack_of_the_differential_test() -> None:

@@ -21,6 +21,7 @@ from typing import Any, Callable
 import polars as pl
 
 from ..conditions import ast as A
+from .columns import fact_column
 from .expressions import _ELEMENTWISE, RuleCompiler, _map_distinct, _Var, _working_days
 from .missing import MissingFacts, Part, as_list, only_if
 
@@ -148,6 +149,9 @@ class ItemRows:
         elem = c.fact_type(node.source).elem if isinstance(node.source, A.Fact) else None
         if elem is None:
             raise c.unsupported("a quantifier over a computed list")
+        # a list the frame lacks is unknown on every row: no items to lay out (and a literal
+        # source would give one value, not one a row)
+        self.absent = node.source.var is None and fact_column(c.schema, node.source.path) is None  # type: ignore[union-attr]
         self.outer = _outer_facts(node)
         self.inputs = [c.value(f).alias(f"__o{f.idx}") for f in self.outer]
         sub = Compiler(c.rule_id, c.cexpr, {}, c.today, c.mode)
@@ -169,6 +173,8 @@ class ItemRows:
             back = rows.select("__row", pl.col("__src").is_null().alias("__unknown")).join(
                 per_item(items), on="__row", how="left", maintain_order="left")
             return back.select(finish(pl.col("__unknown"), pl.col("__v")).alias("__v")).to_series()
+        if self.absent:
+            return finish(pl.lit(True), pl.lit(None, dtype=dtype))
         packed = pl.struct([self.source.alias("__src"), *self.inputs])
         return packed.map_batches(run, return_dtype=dtype)
 
