@@ -292,3 +292,18 @@ rules:
     assert "termination.kid_read_or_not" in unread.unknown and fact not in unread.missing_facts
     assert "agreement.suspensions[].rectified_as_required" in unread.missing_facts
     assert "termination.kid_read_or_not" in read.unknown and fact in read.missing_facts
+
+
+def test_a_registry_of_dotted_columns_gets_the_batch_answers() -> None:
+    # the synthetic registry gives sections as dotted columns (information_change.is_major, no
+    # approved_on) and suspensions as a list of structs without every field: a section is known
+    # when one of its cells is given, as the batch reader builds it, and a field the items lack is unknown
+    from dingdian_rules.testing.registry import arrow_table, as_entry, registry_rows
+    rows = list(registry_rows(300, seed=3, unknown_rate=0.05, agreement_share=1.0))
+    frame = pl.from_arrow(arrow_table(rows))
+    for pack_id in ("national", "qinghai_agreement"):
+        pack = _pack(pack_id)
+        got = dr.evaluate_frame(pack, frame, "agreement", as_of="as_of").to_dicts()
+        for g, row in zip(got, rows):
+            entry = as_entry(row)
+            assert g == _per_case(pack, dr.parse_case(entry["case"]), "agreement", entry["as_of"]), entry

@@ -28,7 +28,7 @@ from ..conditions.compile import CompiledExpr
 from ..conditions.types import Type
 from ..facts.models import Case
 from ..time.periods import natural_last_day
-from .columns import dtype_of, fact_column, type_at
+from .columns import dtype_of, fact_column, fact_dtype, field_dtype, type_at
 
 
 class ColumnarUnsupported(EvaluationError):
@@ -100,6 +100,7 @@ class RuleCompiler:
         # the facts read from outside the item, by node
         self.outer: dict[int, pl.Expr] | None = None
         self.rows: dict[int, Any] = {}  # quantifiers whose items are laid out as rows, by node
+        self.item_dtypes: dict[str, pl.DataType | None] = {}  # the frame's type of each bound item
 
     def moded(self, fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """``fn`` run with working-day counts at this compiler's end of the possible calendars."""
@@ -161,6 +162,8 @@ class RuleCompiler:
             var = self.vars[node.var]
             if var.depth != self.depth:
                 raise self.unsupported(f"the outer item '{node.var}' inside a nested quantifier")
+            if field_dtype(self.item_dtypes.get(node.var), node.path[1:]) is None:  # a field the frame lacks
+                return pl.lit(None, dtype=dtype_of(self.fact_type(node)))
             expr = var.column if var.column is not None else pl.element()
             for seg in node.path[1:]:
                 expr = expr.struct.field(seg)
@@ -219,12 +222,24 @@ class RuleCompiler:
         if elem is None:
             raise self.unsupported("a quantifier over a computed list")
         self.vars[node.var or ""] = _Var(node.var or "", elem, self.depth + 1)
+        self.item_dtypes[node.var or ""] = self.item_dtype(node)
         self.depth += 1
         try:
             pred = self.value(node.pred)  # type: ignore[arg-type]
         finally:
             self.depth -= 1
         return src, src.list.eval(pred)
+
+    def item_dtype(self, node: A.Quant) -> pl.DataType | None:
+        """The frame's type of the quantifier's items (None: the frame lacks the list)."""
+        src = node.source
+        if not isinstance(src, A.Fact):
+            return None
+        if src.var is None:
+            dtype = fact_dtype(self.schema, src.path)
+        else:
+            dtype = field_dtype(self.item_dtypes.get(src.var), src.path[1:])
+        return dtype.inner if isinstance(dtype, pl.List) else None  # type: ignore[attr-defined]
 
     def _Quant(self, node: A.Quant) -> pl.Expr:
         if node.pred is None:

@@ -157,6 +157,8 @@ class ItemRows:
         sub = Compiler(c.rule_id, c.cexpr, {}, c.today, c.mode)
         sub.vars = dict(c.vars)
         sub.vars[node.var or ""] = _Var(node.var or "", elem, 0, pl.col("__item"))
+        sub.item_dtypes = dict(c.item_dtypes)
+        sub.item_dtypes[node.var or ""] = c.item_dtype(node)
         sub.outer = {f.idx: pl.col(f"__o{f.idx}") for f in self.outer}
         self.sub = sub
         self.pred = sub.value(node.pred)  # type: ignore[arg-type]  # compiled now: unsupported fails at compile time
