@@ -46,6 +46,24 @@ def type_at(model: type[BaseModel], path: Iterable[str]) -> Type:
     return t
 
 
+def fact_dtype(frame_schema: dict[str, pl.DataType], path: tuple[str, ...]) -> pl.DataType | None:
+    """The frame's type of the fact at ``path`` (as ``fact_column`` reads it); None when the frame lacks it."""
+    for cut in range(len(path), 0, -1):
+        name = ".".join(path[:cut])
+        if name in frame_schema:
+            return field_dtype(frame_schema[name], path[cut:])
+    return None
+
+
+def field_dtype(dtype: pl.DataType | None, path: Iterable[str]) -> pl.DataType | None:
+    """The type of the struct field at ``path`` below ``dtype``; None when there is none."""
+    for seg in path:
+        if not isinstance(dtype, pl.Struct):
+            return None
+        dtype = {f.name: f.dtype for f in dtype.fields}.get(seg)
+    return dtype
+
+
 def fact_column(frame_schema: dict[str, pl.DataType], path: tuple[str, ...]) -> pl.Expr | None:
     """The expression reading ``path`` from a frame with ``frame_schema``: the longest dotted
     column that is a prefix of the path, then struct fields; None when the frame lacks it."""
@@ -61,7 +79,22 @@ def fact_column(frame_schema: dict[str, pl.DataType], path: tuple[str, ...]) -> 
                     return None
                 expr, dtype = expr.struct.field(seg), fields[seg]
             return expr
-    return None
+    return _dotted_struct(frame_schema, ".".join(path))
+
+
+def _dotted_struct(frame_schema: dict[str, pl.DataType], prefix: str) -> pl.Expr | None:
+    """A section given as dotted columns (``information_change.is_major``, ...) read whole: a
+    struct of them, unknown when every one is null, as the batch reader, which skips null cells,
+    builds the section only from the cells given."""
+    subs = list(dict.fromkeys(n[len(prefix) + 1:].split(".")[0] for n in frame_schema if n.startswith(prefix + ".")))
+    if not subs:
+        return None
+    parts = []
+    for seg in subs:
+        name = f"{prefix}.{seg}"
+        part = pl.col(name) if name in frame_schema else _dotted_struct(frame_schema, name)
+        parts.append(part.alias(seg))  # type: ignore[union-attr]
+    return pl.when(pl.any_horizontal([p.is_not_null() for p in parts])).then(pl.struct(parts))
 
 
 def _plain(v: Any) -> Any:

@@ -6,7 +6,12 @@ Unknown is null. polars' ``&`` and ``|`` on nullable booleans are Kleene's and/o
 null, a comparison with null is null; ``is known`` is ``is_not_null``. ``within``/``elapsed``
 with a natural period compare the start with one threshold day found once per ``as_of`` (the last
 day of a period grows with its start), so they vectorise exactly; other date helpers run once per
-distinct value. Quantifiers run their predicate over list columns with ``list.eval``.
+distinct value. Quantifiers run their predicate over list columns with ``list.eval``; one whose
+predicate reads a fact outside its item, or a counted date (``due(limit, s.started_on)``, ``add``),
+lays its items out as rows instead (``items.Compiler``, the compiler ``frames`` uses).
+
+A ``mode`` ("earliest"/"latest") runs every working-day count at that end of the calendars a year
+without a published arrangement still allows (``timecalc.counting_at``; ``estimates``).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from ..conditions.compile import CompiledExpr
 from ..conditions.types import Type
 from ..facts.models import Case
 from ..time.periods import natural_last_day
-from .columns import dtype_of, fact_column, type_at
+from .columns import dtype_of, fact_column, fact_dtype, field_dtype, type_at
 
 
 class ColumnarUnsupported(EvaluationError):
@@ -65,21 +70,48 @@ def _map_distinct(expr: pl.Expr, fn: Callable[[Any], Any], dtype: pl.DataType) -
 
 
 class _Var:
-    __slots__ = ("name", "type", "depth")
+    __slots__ = ("name", "type", "depth", "column")
 
-    def __init__(self, name: str, t: Type, depth: int) -> None:
-        self.name, self.type, self.depth = name, t, depth
+    def __init__(self, name: str, t: Type, depth: int, column: pl.Expr | None = None) -> None:
+        """``column``: the item is a row of a frame of items (``items``), read from that column."""
+        self.name, self.type, self.depth, self.column = name, t, depth, column
+
+
+_ELEMENTWISE = {"within", "elapsed", "days_between"}  # functions list.eval can run on an item's field
+
+
+def _working_days(params: dict[str, Any], node: A.Node) -> bool:
+    return isinstance(node, A.Param) and node.name in params and params[node.name].type.name == "duration" \
+        and params[node.name].value[1] == "working_days"
 
 
 class RuleCompiler:
     """Compiles one rule's condition for one frame schema and one ``as_of`` day."""
 
-    def __init__(self, rule_id: str, expr: CompiledExpr, schema: dict[str, pl.DataType], today: date) -> None:
-        self.rule_id, self.cexpr, self.schema, self.today = rule_id, expr, schema, today
+    def __init__(self, rule_id: str, expr: CompiledExpr, schema: dict[str, pl.DataType], today: date,
+                 mode: str | None = None) -> None:
+        self.rule_id, self.cexpr, self.schema, self.today, self.mode = rule_id, expr, schema, today, mode
         self.params = expr._params
+        self.calendar = expr._calendar
         self.vars: dict[str, _Var] = {}
         self.depth = 0  # how many list.eval levels the node being compiled is inside
         self.count_bounds: dict[int, tuple[pl.Expr, pl.Expr]] = {}
+        # in a compiler of one quantifier's items laid out as rows (``items``): the columns holding
+        # the facts read from outside the item, by node
+        self.outer: dict[int, pl.Expr] | None = None
+        self.rows: dict[int, Any] = {}  # quantifiers whose items are laid out as rows, by node
+        self.item_dtypes: dict[str, pl.DataType | None] = {}  # the frame's type of each bound item
+
+    def moded(self, fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """``fn`` run with working-day counts at this compiler's end of the possible calendars."""
+        mode = self.mode
+        if mode is None:
+            return fn
+
+        def at_bound(x: Any) -> Any:
+            with timecalc.counting_at(mode):  # type: ignore[arg-type]
+                return fn(x)
+        return at_bound
 
     def unsupported(self, construct: str) -> ColumnarUnsupported:
         return ColumnarUnsupported(self.rule_id, construct)
@@ -122,11 +154,17 @@ class RuleCompiler:
         return type_at(Case, node.path)
 
     def _Fact(self, node: A.Fact) -> pl.Expr:
+        if self.outer is not None and node.idx in self.outer:
+            if self.depth:
+                raise self.unsupported(f"the fact {'.'.join(node.path)} inside a nested quantifier")
+            return self.outer[node.idx]
         if node.var is not None:
             var = self.vars[node.var]
             if var.depth != self.depth:
                 raise self.unsupported(f"the outer item '{node.var}' inside a nested quantifier")
-            expr = pl.element()
+            if field_dtype(self.item_dtypes.get(node.var), node.path[1:]) is None:  # a field the frame lacks
+                return pl.lit(None, dtype=dtype_of(self.fact_type(node)))
+            expr = var.column if var.column is not None else pl.element()
             for seg in node.path[1:]:
                 expr = expr.struct.field(seg)
             return expr
@@ -187,12 +225,24 @@ class RuleCompiler:
         if elem is None:
             raise self.unsupported("a quantifier over a computed list")
         self.vars[node.var or ""] = _Var(node.var or "", elem, self.depth + 1)
+        self.item_dtypes[node.var or ""] = self.item_dtype(node)
         self.depth += 1
         try:
             pred = self.value(node.pred)  # type: ignore[arg-type]
         finally:
             self.depth -= 1
         return src, src.list.eval(pred)
+
+    def item_dtype(self, node: A.Quant) -> pl.DataType | None:
+        """The frame's type of the quantifier's items (None: the frame lacks the list)."""
+        src = node.source
+        if not isinstance(src, A.Fact):
+            return None
+        if src.var is None:
+            dtype = fact_dtype(self.schema, src.path)
+        else:
+            dtype = field_dtype(self.item_dtypes.get(src.var), src.path[1:])
+        return dtype.inner if isinstance(dtype, pl.List) else None  # type: ignore[attr-defined]
 
     def _Quant(self, node: A.Quant) -> pl.Expr:
         if node.pred is None:
@@ -215,27 +265,48 @@ class RuleCompiler:
     def limit(self, node: A.Call) -> pl.Expr:
         """The struct column of ``due(limit)``/``status(limit)`` (``limits.limit_column``)."""
         from .limits import limit_column, why_not
-        if len(node.args) > 1 or self.depth:
-            raise self.unsupported(f"{node.name}(...) of a time limit counted from an item's date")
         ref = node.args[0].ref  # type: ignore[attr-defined]
+        if len(node.args) > 1 or self.depth or self.outer is not None:  # due(limit, d): due_from
+            raise self.unsupported(f"{node.name}(...) of the time limit {ref.rule_id} inside a quantifier's predicate")
         reason = why_not(ref)
         if reason is not None:
             raise self.unsupported(f"{node.name}(...) of {reason}")
-        return limit_column(ref, node.name, self.schema, self.today)
+        return limit_column(ref, node.name, self.schema, self.today, self.mode)
 
     # --- functions ---------------------------------------------------------------------------
-    def _period(self, node: A.Node) -> tuple[int, str]:
+    def _period(self, node: A.Node, working: bool = False) -> tuple[int, str]:
         if not isinstance(node, A.Param):
             raise self.unsupported("a period that is not a parameter")
         length, unit = self.params[node.name].value  # type: ignore[misc]
-        if unit not in ("days", "months", "years"):
+        if unit not in ("days", "months", "years") and not (working and unit == "working_days"):
             raise self.unsupported(f"a period in {unit}")
         return length, unit
+
+    def _working_within(self, node: A.Call) -> pl.Expr:
+        """``within``/``elapsed`` with a period in working days, as ``codegen`` writes them: the
+        period's last day counted once per distinct start (9999-12-31 past the calendar's end)."""
+        if self.depth:
+            raise self.unsupported(f"{node.name}(...) in working days inside a quantifier's predicate")
+        length, _ = self._period(node.args[1], working=True)
+        calendar = self.calendar
+
+        def last_day(d: date) -> date:  # codegen._working_last_day
+            try:
+                return calendar.add_working_days(d, length).value
+            except timecalc.DateOutOfRange:
+                return date.max
+        d = self.value(node.args[0])
+        end = _map_distinct(d, self.moded(last_day), pl.Date)
+        today = pl.lit(self.today, dtype=pl.Date)
+        body = (d <= today) & (today <= end) if node.name == "within" else today > end
+        return pl.when(d.is_null()).then(_NONE_BOOL).otherwise(body)
 
     def _Call(self, node: A.Call) -> pl.Expr:
         name = node.name
         if name in ("due", "status"):
             return self.limit(node).struct.field("text" if name == "status" else "date")
+        if name in ("within", "elapsed") and _working_days(self.params, node.args[1]):
+            return self._working_within(node)
         if name in ("within", "elapsed"):
             d = self.value(node.args[0])
             first = first_day_within(self._period(node.args[1]), self.today)
@@ -249,15 +320,15 @@ class RuleCompiler:
         if self.depth:
             raise self.unsupported(f"{name}(...) inside a quantifier's predicate")
         if name in ("add", "sub"):
-            length, unit = self._period(node.args[1])
-            fn = timecalc.add_period if name == "add" else timecalc.subtract_period
+            length, unit = self._period(node.args[1], working=True)
+            fn, calendar = (timecalc.add_period if name == "add" else timecalc.subtract_period), self.calendar
 
-            def shifted(d: date) -> date | None:
+            def shifted(d: date) -> date | None:  # codegen._shifted, _working_day_end
                 try:
-                    return fn(d, length, unit).value
+                    return fn(d, length, unit, calendar).value  # type: ignore[arg-type]
                 except timecalc.DateOutOfRange:
                     return None
-            return _map_distinct(self.value(node.args[0]), shifted, pl.Date)
+            return _map_distinct(self.value(node.args[0]), self.moded(shifted), pl.Date)
         if name in ("year_end", "quarter_start", "quarter_end", "next_month_start"):
             return _map_distinct(self.value(node.args[0]), getattr(timecalc, name), pl.Date)
         if name in ("day_before", "day_after"):

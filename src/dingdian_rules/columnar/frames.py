@@ -25,7 +25,8 @@ import polars as pl
 from ..errors import EvaluationError
 from ..packs.plans import QUESTIONS, Plan
 from ..packs.resolved import ResolvedPack
-from .expressions import RuleCompiler
+from .estimates import calendar_bounds
+from .items import Compiler
 from .missing import ALWAYS, MissingFacts, Part
 
 OUTPUT = ("outcome", "fired", "undetermined", "missing_facts")
@@ -59,7 +60,7 @@ def _compile(pack: ResolvedPack, question: str, schema: dict[str, pl.DataType] |
         schema = case_schema()
     out = []
     for rule in _plan(pack, question).rules:
-        c = RuleCompiler(rule.id, rule.condition, schema, today)  # type: ignore[arg-type]
+        c = Compiler(rule.id, rule.condition, schema, today)  # type: ignore[arg-type]
         status = c.value(rule.condition.root)  # type: ignore[union-attr]
         root = rule.condition.root  # type: ignore[union-attr]
         parts = MissingFacts(c).walk(root, ALWAYS if on_unknown_rows else None)
@@ -70,15 +71,17 @@ def _compile(pack: ResolvedPack, question: str, schema: dict[str, pl.DataType] |
 _CACHE: "weakref.WeakKeyDictionary[Plan, dict]" = weakref.WeakKeyDictionary()
 
 
-def _compiled(pack: ResolvedPack, plan: Plan, question: str, schema: Any, today: date) -> list:
-    """``_compile`` for ``_evaluate_on``, kept per plan, frame schema and day: a registry read
-    in chunks, or evaluated again, compiles its question once."""
+def _compiled(pack: ResolvedPack, plan: Plan, question: str, schema: Any, today: date) -> tuple[list, dict]:
+    """``_compile`` for ``_evaluate_on``, and the statuses at both ends of an unpublished 调休
+    (``estimates.calendar_bounds``), kept per plan, frame schema and day: a registry read in
+    chunks, or evaluated again, compiles its question once."""
     by_plan = _CACHE.setdefault(plan, {})
     key = (question, tuple(schema.items()), today)
     if key not in by_plan:
         if len(by_plan) >= 64:  # many days of an as_of column: keep the memory bounded
             by_plan.clear()
-        by_plan[key] = _compile(pack, question, dict(schema), today, on_unknown_rows=True)
+        by_plan[key] = (_compile(pack, question, dict(schema), today, on_unknown_rows=True),
+                        calendar_bounds(plan.rules, dict(schema), today))
     return by_plan[key]
 
 
@@ -111,6 +114,18 @@ def _outcome(plan: Plan, s: list[pl.Expr]) -> pl.Expr:
         unknown_before = unknown_before | unknown
     last = pl.when(unknown_before).then(pl.lit("undetermined")).otherwise(pl.lit(plan.default))
     return last if chain is None else chain.otherwise(last)
+
+
+def _calendar_checked(plan: Plan, s: list[pl.Expr], bounds: dict[int, tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
+    """The outcome, undetermined where ``calendar_check`` makes it so: a decided outcome that
+    differs with every working-day count at its earliest or at its latest possible day (only
+    counts through a year without a published arrangement can move)."""
+    outcome = _outcome(plan, s)
+    if not bounds:
+        return outcome
+    moved = [_outcome(plan, [bounds[i][k] if i in bounds else x for i, x in enumerate(s)]).ne(outcome)
+             for k in (0, 1)]
+    return pl.when(outcome.ne("undetermined") & pl.any_horizontal(moved)).then(pl.lit("undetermined")).otherwise(outcome)
 
 
 def _as_polars(frame: Any) -> pl.DataFrame:
@@ -168,13 +183,17 @@ def _flag_of(j: int) -> pl.Expr:
     return (pl.col(f"__m{j // 64}") & pl.lit(1 << (j % 64), dtype=_U64)) != 0
 
 
-def _by_combination(plan: Plan, combos: pl.DataFrame, outputs: Iterable[str]) -> pl.DataFrame:
+def _by_combination(plan: Plan, combos: pl.DataFrame, outputs: Iterable[str], bounded: list[int]) -> pl.DataFrame:
     """The outcome, fired and undetermined rules of each distinct combination of rule statuses
-    (a row of ``combos``), and whether a rule is unknown in it."""
-    names = [f"__s{i}" for i in range(len(plan.rules))]
+    (a row of ``combos``), and whether a rule is unknown in it. The statuses of the ``bounded``
+    rules at both ends of an unpublished 调休 follow the rules' own in the keys."""
+    n = len(plan.rules)
+    names = [f"__s{i}" for i in range(n + 2 * len(bounded))]
     table = combos.with_columns([_status_of(i).alias(c) for i, c in enumerate(names)])
-    s = [pl.col(c) for c in names]
-    table = table.with_columns(__outcome=_outcome(plan, s), __unknown=pl.any_horizontal([x.is_null() for x in s]))
+    s = [pl.col(c) for c in names[:n]]
+    ends = {i: (pl.col(names[n + 2 * j]), pl.col(names[n + 2 * j + 1])) for j, i in enumerate(bounded)}
+    table = table.with_columns(__outcome=_calendar_checked(plan, s, ends),
+                               __unknown=pl.any_horizontal([x.is_null() for x in s]))
     lists = {}
     if "fired" in outputs:
         fired = []
@@ -263,10 +282,12 @@ def _missing(compiled: list[tuple[pl.Expr, list[Part]]], rows: pl.DataFrame, unk
 
 def _evaluate_on(pack: ResolvedPack, plan: Plan, frame: pl.DataFrame, question: str, today: date,
                  outputs: tuple[str, ...] = OUTPUT) -> pl.DataFrame:
-    compiled = _compiled(pack, plan, question, frame.schema, today)
+    compiled, bounds = _compiled(pack, plan, question, frame.schema, today)
+    bounded = sorted(bounds)
+    ends = [e for i in bounded for e in bounds[i]]
     n = frame.height
     read = {c for st, ps in compiled for e in (st, *(x for p in ps for x in p)) if isinstance(e, pl.Expr)
-            for c in e.meta.root_names()}
+            for c in e.meta.root_names()} | {c for e in ends for c in e.meta.root_names()}
     frame = frame.select([c for c in frame.columns if c in read] or frame.columns[:1])
     chunks = max(frame.n_chunks("all"), default=1)
     if chunks > 1 and frame.height < chunks * _CHUNK_ROWS:  # list and struct columns in many small
@@ -274,11 +295,12 @@ def _evaluate_on(pack: ResolvedPack, plan: Plan, frame: pl.DataFrame, question: 
     if not compiled:  # a question without rules: its default on every row
         return pl.DataFrame({"outcome": [_plan_default(plan)] * n}).with_columns(
             **{k: _NO_NAMES for k in OUTPUT[1:]}).select(outputs)
-    names = [f"__s{i}" for i in range(len(compiled))]
+    statuses = [st for st, _ in compiled] + ends  # the rules', then the bounded rules' at both ends
+    names = [f"__s{i}" for i in range(len(statuses))]
     status_keys = _packed([pl.col(c) for c in names], 2, "__k")
     keys = [f"__k{g}" for g in range(len(status_keys))]
-    work = frame.with_columns([st.alias(c) for c, (st, _) in zip(names, compiled)]).with_columns(status_keys)
-    combos = _by_combination(plan, work.select(keys).unique(), outputs).rechunk()
+    work = frame.with_columns([st.alias(c) for c, st in zip(names, statuses)]).with_columns(status_keys)
+    combos = _by_combination(plan, work.select(keys).unique(), outputs, bounded).rechunk()
     # each row's combination as a row number, then a gather (a join would copy the lists slower)
     which = work.select(keys).join(combos.select(keys).with_row_index("__c"), on=keys, how="left",
                                    maintain_order="left").get_column("__c")

@@ -1,18 +1,22 @@
-"""``due(limit)`` and ``status(limit)`` on columns: the limit's own count (``packs.limits.LimitRef``),
-run once per distinct combination of the facts the limit reads, never a second count of it.
+"""``due(limit)``, ``status(limit)`` and ``due(limit, d)`` on columns: the limit's own count
+(``packs.limits.LimitRef``), run once per distinct combination of the facts (or the start day) it
+reads, never a second count of it.
 
-A limit counted in working days, rolled to a working day, per item, in hours or on a named day
-is not expressed (its count may estimate a calendar year, which can change a decision's outcome
-through ``calendar_check``, or needs an item of a list): ``ColumnarUnsupported``.
+A count in working days or rolled to one (民法典 art. 203) runs as it does per case; with a
+``mode`` it runs inside ``timecalc.counting_at(mode)``, giving the earliest or latest day a year
+without a published arrangement allows (``expressions.calendar_bounds``). A per-item limit without
+its item's start, a period in hours and a named day are not expressed: ``ColumnarUnsupported``.
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date
-from typing import Any
+from typing import Any, Callable
 
 import polars as pl
 
+from .. import time as timecalc
 from ..conditions import ast as A
 from ..conditions.compile import CompiledExpr
 from ..facts.models import Case
@@ -37,15 +41,22 @@ def why_not(ref: LimitRef) -> str | None:
     """What keeps the limit from being counted here, or None."""
     if ref.per_item or ref.hours or ref.named_day:
         return f"the time limit {ref.rule_id} (per item, in hours or on a named day)"
-    spec = ref.spec
-    if spec.roll or spec.unit == "working_days":
-        return f"the time limit {ref.rule_id} (counted in or rolled to working days)"
     return None
 
 
-def limit_column(ref: LimitRef, kind: str, schema: dict[str, Any], today: date) -> pl.Expr:
+def count_from(ref: LimitRef, today: date) -> Callable[[date], date | None]:
+    """``LimitRef.due_from`` of one start day (a limit whose count reads no other fact)."""
+    empty = Case()
+
+    def due(start: date) -> date | None:
+        return ref.due_from(start, empty, today, set())
+    return due
+
+
+def limit_column(ref: LimitRef, kind: str, schema: dict[str, Any], today: date, mode: str | None = None) -> pl.Expr:
     """A struct column {date (due), text (status), missing}: the limit on each row, computed once
-    per distinct value of the facts it reads; ``missing`` as ``LimitRef.missing`` gives them."""
+    per distinct value of the facts it reads; ``missing`` as ``LimitRef.missing`` gives them.
+    With a ``mode``, working-day counts land at that end of the possible calendars."""
     rule = ref.spec.rule
     paths: set[tuple[str, ...]] = set()
     for e in (rule.condition, rule.deadline_start, rule.deadline_extend, rule.deadline_done):
@@ -66,12 +77,13 @@ def limit_column(ref: LimitRef, kind: str, schema: dict[str, Any], today: date) 
             node[path[-1]] = v
         case = Case.model_validate(data)
         est: set[int] = set()
-        if kind == "status":
-            text, due = ref.status(case, today, est), None
-        else:
-            text, due = None, ref.due(case, today, est)
+        with timecalc.counting_at(mode) if mode is not None else nullcontext():  # type: ignore[arg-type]
+            if kind == "status":
+                text, due = ref.status(case, today, est), None
+            else:
+                text, due = None, ref.due(case, today, est)
         known = text is not None or due is not None
-        return {"date": due, "text": text, "missing": [] if known else list(ref.missing(case, today, True))}
+        return {"date": due, "text": text, "missing": [] if known or mode is not None else list(ref.missing(case, today, True))}
 
     if not present:
         return pl.lit(pl.Series([one(())], dtype=_RESULT)).first()

@@ -92,6 +92,9 @@ class MissingFacts:
     def quantified(self, node: A.Quant) -> list[Part]:
         """What an unknown quantifier lacks: for each item whose predicate is unknown, its unknown
         facts (on rows where the quantifier is unknown and its list known)."""
+        rows = self.c.rows.get(node.idx)  # a quantifier whose items were laid out as rows (items.py)
+        if rows is not None:
+            return [(_ALWAYS, rows.missing())]
         src, per_item = self._in_items(node, lambda: only_if(
             self.c.value(node.pred).is_null(), self.unknown_in(node.pred)))  # type: ignore[arg-type]
         return _over_items(src, per_item)
