@@ -207,7 +207,7 @@ def check_parquet_columns(path: str) -> None:
             continue
         why = _fits(actual, expected, name)
         if why:
-            problems.append(Diagnostic("type-mismatch", f"column {name}: {why}", Location(path, 0, i), name,
+            problems.append(Diagnostic("type-mismatch", f"column {why}", Location(path, 0, i), name,
                                        "write the column with the fact's type (docs/columnar.md, 'Facts as columns'), "
                                        "or use --engine case for an error record per row"))
     if problems:
