@@ -10,7 +10,8 @@ way, so a consumer can switch engines and a test can compare them.
 
 A question the columnar compiler cannot express raises ``Unanswerable`` (the question, and the
 ``ColumnarUnsupported`` naming rule and construct); any other evaluation error of a frame (a date outside the calendar's range) sends
-that frame's rows to the per-case evaluator, which gives each its decisions or its error record.
+that frame's rows to the per-case evaluator (the cases read back from the frame), which gives
+each its decisions or its error record.
 """
 
 from __future__ import annotations
@@ -18,14 +19,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Iterable, Iterator
 
+import polars as pl
+import pydantic
+
 from ..columnar import ColumnarUnsupported, evaluate_frame
 from ..columnar.columns import case_schema
-from ..errors import CaseError, Diagnostic, DingdianError
+from ..errors import CaseError, Diagnostic, DingdianError, Location
 from ..evaluation.decision import Decision
 from ..evaluation.evaluate import evaluate
+from ..facts.models import Case
 from ..packs.plans import QUESTIONS
 from ..packs.resolved import ResolvedPack
-from .entries import BatchResult, Prepared
+from .entries import BatchResult
 from .frames import Chunk
 
 __all__ = ["DECISION_KEYS", "Unanswerable", "check_compiles", "decision_record", "evaluate_chunk", "evaluate_chunks"]
@@ -59,25 +64,23 @@ def check_compiles(pack: ResolvedPack, question: str, today: date | None = None)
         raise Unanswerable(pack, question, exc) from None
 
 
-def _head(ready: Prepared) -> dict[str, Any]:
-    e = ready.entry
-    return {"entry": e.number, "line": e.line, "row": e.row, "id": ready.id, "ok": True}
-
-
-def _per_case(pack: ResolvedPack, rows: Iterable[Prepared], question: str,
+def _per_case(pack: ResolvedPack, chunk: Chunk, rows: pl.DataFrame, question: str,
               decided: dict[int, dict[str, dict[str, Any]]], failed: dict[int, BatchResult]) -> None:
-    """The rows a frame could not answer, one by one with the per-case evaluator (as ``run_entry``)."""
-    for ready in rows:
-        e = ready.entry
+    """Rows a frame could not answer, one by one with the per-case evaluator, as ``run_entry``
+    would: the cases are read back from the frame's columns."""
+    sections = list(case_schema())
+    for row in rows.iter_rows(named=True):
+        number, here = row["entry"], Location(chunk.source, row["line"] or row["row"] or 0, 1 if row["line"] else 0)
         try:
-            d = evaluate(pack, ready.case, question, as_of=ready.as_of, trace=False)
+            case = Case.model_validate({k: row[k] for k in sections})
+            d = evaluate(pack, case, question, as_of=row["as_of"], trace=False)
         except CaseError as exc:
-            failed[e.number] = BatchResult(e.number, e.line, e.row, ready.id, errors=tuple(exc.diagnostics))
-        except DingdianError as exc:
-            failed[e.number] = BatchResult(e.number, e.line, e.row, ready.id,
-                                           errors=(Diagnostic("not-evaluated", str(exc), e.here()),))
+            failed[number] = BatchResult(number, row["line"], row["row"], row["id"], errors=tuple(exc.diagnostics))
+        except (DingdianError, pydantic.ValidationError) as exc:
+            failed[number] = BatchResult(number, row["line"], row["row"], row["id"],
+                                         errors=(Diagnostic("not-evaluated", str(exc), here),))
         else:
-            decided[e.number][question] = decision_record(d)
+            decided[number][question] = decision_record(d)
 
 
 def evaluate_chunk(pack: ResolvedPack, chunk: Chunk) -> list[dict[str, Any] | BatchResult]:
@@ -85,20 +88,20 @@ def evaluate_chunk(pack: ResolvedPack, chunk: Chunk) -> list[dict[str, Any] | Ba
     the ``BatchResult`` of each entry with errors. Raises ``Unanswerable`` for a question the
     columnar engine cannot express."""
     frame = chunk.frame
-    decided: dict[int, dict[str, dict[str, Any]]] = {r.entry.number: {} for r in chunk.prepared}
+    numbers = frame.get_column("entry").to_list()
+    decided: dict[int, dict[str, dict[str, Any]]] = {n: {} for n in numbers}
     failed: dict[int, BatchResult] = {}
     facts = [name for name in frame.columns if name in case_schema()] + ["as_of"]
-    present = set(frame.get_column("questions").explode().drop_nulls().unique().to_list()) if frame.height else set()
+    asked = frame.get_column("questions")
+    present = set(asked.explode().drop_nulls().unique().to_list()) if frame.height else set()
     for question in (q for q in QUESTIONS if q in present):
-        mask = frame.get_column("questions").list.contains(question)
-        sub = frame.filter(mask)
+        sub = frame.filter(asked.list.contains(question))
         try:
             out = evaluate_frame(pack, sub.select(facts), question, as_of="as_of")
         except ColumnarUnsupported as exc:
             raise Unanswerable(pack, question, exc) from None
         except DingdianError:
-            rows = [r for r, m in zip(chunk.prepared, mask.to_list()) if m]
-            _per_case(pack, rows, question, decided, failed)
+            _per_case(pack, chunk, sub, question, decided, failed)
             continue
         for entry, day, outcome, fired, missing, unknown in zip(
                 sub.get_column("entry").to_list(), sub.get_column("as_of").to_list(), out.get_column("outcome").to_list(),
@@ -107,14 +110,13 @@ def evaluate_chunk(pack: ResolvedPack, chunk: Chunk) -> list[dict[str, Any] | Ba
             decided[entry][question] = {"question": question, "outcome": outcome, "as_of": day.isoformat(),
                                         "fired": fired, "missing_facts": missing, "undetermined": unknown}
     results: list[dict[str, Any] | BatchResult] = list(chunk.errors)
-    for ready, questions in zip(chunk.prepared, frame.get_column("questions").to_list()):
-        number = ready.entry.number
+    for number, line, row, ident, questions in zip(numbers, *(frame.get_column(n).to_list()
+                                                             for n in ("line", "row", "id", "questions"))):
         if number in failed:
             results.append(failed[number])
         else:
-            record = _head(ready)
-            record["decisions"] = [decided[number][q] for q in questions]
-            results.append(record)
+            results.append({"entry": number, "line": line, "row": row, "id": ident, "ok": True,
+                            "decisions": [decided[number][q] for q in questions]})
     if chunk.errors:
         results.sort(key=lambda r: r.entry if isinstance(r, BatchResult) else r["entry"])
     return results

@@ -33,7 +33,8 @@ from ..packs.plans import QUESTIONS
 from .entries import SETTINGS, BatchResult, Entry, Prepared, prepare_entry
 from .readers import input_format, read_entries
 
-__all__ = ["DEFAULT_CHUNK_ROWS", "HEAD", "Chunk", "asked", "check_parquet_columns", "iter_chunks", "iter_frames"]
+__all__ = ["DEFAULT_CHUNK_ROWS", "HEAD", "Chunk", "asked", "check_parquet_columns", "entries_chunk", "iter_chunks",
+           "iter_frames"]
 
 DEFAULT_CHUNK_ROWS = 20_000
 # The columns of a chunk's frame before the case sections (``case_schema()``'s struct columns).
@@ -49,12 +50,12 @@ class Chunk:
     ``line``, ``row`` and ``id`` as in a case-engine record, ``questions`` (what is asked: the
     entry's or ``--question``, else every question the case gives facts for, as ``evaluate_all``
     asks them), ``as_of`` (a date on every row), then one struct column per case section
-    (``columnar.columns.case_schema()``). ``prepared`` holds the same rows as validated cases, for
-    a row the frame cannot answer; ``errors`` the entries that could not be read or validated."""
+    (``columnar.columns.case_schema()``). ``errors`` holds the entries that could not be read or
+    validated, ``source`` the file's name as diagnostics give it."""
 
     frame: pl.DataFrame
-    prepared: tuple[Prepared, ...]
     errors: tuple[BatchResult, ...]
+    source: str = "<entries>"
 
     @property
     def rows(self) -> int:
@@ -93,13 +94,14 @@ def _frame(ready: list[Prepared]) -> pl.DataFrame:
     return pl.from_arrow(pa.table(columns)).cast(HEAD, strict=True)  # type: ignore[union-attr]
 
 
-def _chunk(entries: Iterable[Entry], question: str | None, as_of: date | None) -> Chunk:
+def entries_chunk(entries: Iterable[Entry], question: str | None, as_of: date | None, source: str) -> Chunk:
+    """Entries as a chunk: each validated as the case engine does (``prepare_entry``)."""
     ready: list[Prepared] = []
     errors: list[BatchResult] = []
     for entry in entries:
         done = prepare_entry(entry, question, as_of)
         (errors if isinstance(done, BatchResult) else ready).append(done)  # type: ignore[arg-type]
-    return Chunk(_frame(ready), tuple(ready), tuple(errors))
+    return Chunk(_frame(ready), tuple(errors), source)
 
 
 def iter_chunks(path: str, chunk_rows: int = DEFAULT_CHUNK_ROWS, *, question: str | None = None,
@@ -111,15 +113,21 @@ def iter_chunks(path: str, chunk_rows: int = DEFAULT_CHUNK_ROWS, *, question: st
     Parquet column no fact can be read from) raises ``CaseError`` now, before any chunk."""
     if chunk_rows < 1:
         raise ValueError("chunk_rows must be at least 1")
+    source = "<stdin>" if path == "-" else path
     if input_format(path) == "parquet":
         check_parquet_columns(path)
+        from .parquet_frames import parquet_chunks
+        table = parquet_chunks(path, chunk_rows, question, as_of)
+        if table is not None:
+            return table
     entries = read_entries(path, chunk_size=min(chunk_rows, 4096))
-    return _chunks(entries, chunk_rows, question, as_of)
+    return _chunks(entries, chunk_rows, question, as_of, source)
 
 
-def _chunks(entries: Iterator[Entry], chunk_rows: int, question: str | None, as_of: date | None) -> Iterator[Chunk]:
+def _chunks(entries: Iterator[Entry], chunk_rows: int, question: str | None, as_of: date | None,
+            source: str) -> Iterator[Chunk]:
     while group := list(islice(entries, chunk_rows)):
-        yield _chunk(group, question, as_of)
+        yield entries_chunk(group, question, as_of, source)
 
 
 def iter_frames(path: str, chunk_rows: int = DEFAULT_CHUNK_ROWS, *, question: str | None = None,
