@@ -9,7 +9,6 @@ and ``import dingdian_rules`` never load polars."""
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import subprocess

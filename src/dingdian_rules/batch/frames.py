@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from itertools import islice
-from typing import Any, Iterable, Iterator
+from typing import Iterable, Iterator
 
 import polars as pl
 import pyarrow as pa
@@ -29,7 +29,6 @@ import pyarrow as pa
 from ..columnar.columns import case_schema, dtype_of, type_at
 from ..errors import CaseError, Diagnostic, Location, did_you_mean
 from ..facts.models import Case
-from ..packs.plans import QUESTIONS
 from .entries import SETTINGS, BatchResult, Entry, Prepared, prepare_entry
 from .readers import input_format, read_entries
 

@@ -33,10 +33,13 @@ batch files (one entry a line/row/item, each like a case file, with an optional 
   dingdian-rules evaluate --pack national --input cases.jsonl --output decisions.jsonl
   dingdian-rules evaluate --pack national --input registry.csv --output decisions.parquet --jobs 4
   cat cases.jsonl | dingdian-rules evaluate --pack national --input - > decisions.jsonl
+  dingdian-rules evaluate --pack national --input registry.parquet --output out.parquet --engine columnar --question application
 
 --input is .jsonl, .json (a list of entries), .csv (dotted fact columns: institution.beds) or
 .parquet, or - for JSON Lines/JSON on standard input; --output is .jsonl or .parquet, or standard
 output. A bad entry becomes an error record and the batch goes on; exit 1 when any entry had one.
+--engine columnar (polars) answers a chunk of rows at a time: per row the outcome, fired and
+undetermined rules and missing facts; a question it cannot express yet is refused (exit 2).
 """
 
 EXPLAIN_EPILOG = """examples:
@@ -52,6 +55,7 @@ and （未求值） a part that short-circuit evaluation did not need.
 def register(sub: argparse._SubParsersAction) -> None:
     case_exits = {4: "the case file is not a valid case (its diagnostics are printed)"}
     batch_exits = {1: "a batch entry had an error (an error record; the others were evaluated)",
+                   2: "usage error (bad command line; with --engine columnar, a question it cannot express)",
                    4: "the case file is not a valid case, or the batch input cannot be read (diagnostics are printed)"}
     for name, explain, help_, desc, epilog in (
         ("evaluate", False, "answer questions about a case under a pack",
@@ -273,12 +277,11 @@ def run_columnar(args: argparse.Namespace, log: DecisionLog | None = None) -> in
     if log is not None or args.jobs != 1:
         return _usage("--log and --jobs go with --engine case: the columnar engine makes no full decisions to log, "
                       "and polars already uses every core")
-    try:
-        import polars  # noqa: F401
-        import pyarrow  # noqa: F401
-    except ImportError:
+    from importlib.util import find_spec
+    if find_spec("polars") is None or find_spec("pyarrow") is None:
+        code = _usage("--engine columnar needs polars and pyarrow (the columnar extra)")
         print("  hint: pip install 'dingdian-rules[columnar]'", file=sys.stderr)
-        return _usage("--engine columnar needs polars and pyarrow (the columnar extra)")
+        return code
     from ..batch import open_writer
     from ..batch.columnar_run import Unanswerable, check_compiles, evaluate_chunk
     from ..batch.frames import DEFAULT_CHUNK_ROWS, iter_chunks
