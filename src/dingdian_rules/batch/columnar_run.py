@@ -31,7 +31,7 @@ from ..facts.models import Case
 from ..packs.plans import QUESTIONS
 from ..packs.resolved import ResolvedPack
 from .entries import BatchResult
-from .frames import Chunk
+from .chunks import Chunk
 
 __all__ = ["DECISION_KEYS", "Unanswerable", "check_compiles", "decision_record", "evaluate_chunk", "evaluate_chunks"]
 

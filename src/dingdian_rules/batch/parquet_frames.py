@@ -7,7 +7,7 @@ or exactly the case engine's error records.
 The check mirrors what the fact models refuse in a value a column's type lets through: an enum
 code that is not one, a number outside its bounds, a non-finite number, date text that is not
 ``YYYY-MM-DD``, a question that is not one, an ``as_of`` that is not a date. The column types
-themselves were checked before (``frames.check_parquet_columns``). A file this path cannot lay
+themselves were checked before (``chunks.check_parquet_columns``). A file this path cannot lay
 out (a ``case`` column of JSON text, an ``id`` that is neither text nor an integer, date-times
 or nested dates written as text) is read entry by entry instead: the same results, slower.
 
@@ -31,7 +31,7 @@ from ..columnar.columns import case_schema
 from ..facts.models import Case
 from ..packs.plans import QUESTIONS
 from .entries import SETTINGS
-from .frames import HEAD, Chunk, entries_chunk
+from .chunks import HEAD, Chunk, entries_chunk
 
 __all__ = ["parquet_chunks"]
 
