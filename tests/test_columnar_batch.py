@@ -51,7 +51,7 @@ def _rows() -> list[dict[str, Any]]:
     out = []
     for row in registry_rows(80, seed=7, unknown_rate=0.1, agreement_share=0.4):
         if row["question"] in QUESTIONS:
-            row["as_of"] = date(2025, 6, 1) - timedelta(days=97 * (len(out) % 4))
+            row["as_of"] = date(2025, 6, 1) - timedelta(days=97 * (len(out) % 2))
             out.append(row)
     return out
 
@@ -107,7 +107,7 @@ def reference(record: dict[str, Any]) -> dict[str, Any]:
     return cut
 
 
-def both(tmp_path: Path, source: Path, *args: str, chunk: str = "20") -> tuple[list[dict], list[dict], int, int]:
+def both(tmp_path: Path, source: Path, *args: str, chunk: str = "30") -> tuple[list[dict], list[dict], int, int]:
     case_out, col_out = tmp_path / f"{source.name}.case.jsonl", tmp_path / f"{source.name}.col.jsonl"
     rc_case = run("--input", str(source), "-o", str(case_out), *args)
     rc_col = run("--input", str(source), "-o", str(col_out), "--engine", "columnar", "--chunk-rows", chunk, *args)
@@ -122,7 +122,7 @@ def test_both_engines_agree_row_by_row_in_every_input_format(tmp_path: Path, suf
     assert len(got) == len(ROWS) and got == expected
     assert {d["outcome"] for r in got for d in r["decisions"]} >= {"undetermined"}  # unknown facts occurred
     assert any(r["decisions"][0]["missing_facts"] for r in got)
-    assert len({r["decisions"][0]["as_of"] for r in got}) == 4
+    assert len({r["decisions"][0]["as_of"] for r in got}) == 2
 
 
 @pytest.mark.skipif("application" not in QUESTIONS or not compiles("deadlines"), reason="needs application and deadlines")
