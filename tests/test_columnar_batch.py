@@ -282,5 +282,6 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert run("--input", str(source), "--chunk-rows", "5") == 2  # goes with --engine columnar
     assert run("--input", str(source), "--engine", "columnar", "--jobs", "2") == 2
     assert run("--input", str(source), "--engine", "columnar", "--log", str(tmp_path / "log.jsonl")) == 2
+    assert not (tmp_path / "log.jsonl").exists()
     assert run("--input", str(source), "--engine", "columnar", "--chunk-rows", "0") == 2
     assert "--chunk-rows" in capsys.readouterr().err

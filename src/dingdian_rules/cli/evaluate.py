@@ -146,6 +146,9 @@ _jobs = _positive("processes")
 
 def run(args: argparse.Namespace) -> int:
     log = None
+    if getattr(args, "log", None) and getattr(args, "engine", "case") == "columnar":  # before the log is created
+        return _usage("--log goes with --engine case: a log record holds the full decision, which the columnar "
+                      "engine does not make")
     if getattr(args, "log", None):  # a bad path fails before any work
         from ..evaluation.records import DecisionLog
         log = DecisionLog(args.log).open()
@@ -242,7 +245,7 @@ def run_batch(args: argparse.Namespace, log: DecisionLog | None = None) -> int:
         return _usage("--log needs --jobs 1: decisions made in other processes reach this one as JSON, "
                       "without the validated case a log record holds")
     if args.engine == "columnar":
-        return run_columnar(args, log)
+        return run_columnar(args)
     if args.chunk_rows is not None:
         return _usage("--chunk-rows goes with --engine columnar")
     pack = c.load(args.pack)
@@ -271,12 +274,11 @@ def run_batch(args: argparse.Namespace, log: DecisionLog | None = None) -> int:
     return c.EXIT_FAILED if failed else c.EXIT_OK
 
 
-def run_columnar(args: argparse.Namespace, log: DecisionLog | None = None) -> int:
+def run_columnar(args: argparse.Namespace) -> int:
     """``evaluate --input FILE --engine columnar``: the batch a chunk at a time through
     ``evaluate_frame``; the same summary, records cut to the columnar fields (docs/cli.md)."""
-    if log is not None or args.jobs != 1:
-        return _usage("--log and --jobs go with --engine case: the columnar engine makes no full decisions to log, "
-                      "and polars already uses every core")
+    if args.jobs != 1:
+        return _usage("--jobs goes with --engine case: polars already uses every core")
     from importlib.util import find_spec
     if find_spec("polars") is None or find_spec("pyarrow") is None:
         code = _usage("--engine columnar needs polars and pyarrow (the columnar extra)")
