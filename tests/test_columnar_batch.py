@@ -218,6 +218,21 @@ def test_a_question_the_compiler_cannot_express_is_a_usage_error(tmp_path: Path,
     assert "cannot answer 'application' under pack national" in capsys.readouterr().err
 
 
+def test_a_frame_that_fails_to_evaluate_falls_back_to_the_case_engine(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # any other evaluation error of a frame (a date beyond the calendar) must not lose its rows:
+    # they are evaluated one by one from the frame's columns, as the case engine would
+    import dingdian_rules.batch.columnar_run as run_mod
+
+    def fail(*args: Any, **kw: Any) -> Any:
+        raise dr.EvaluationError("a frame-wide failure")
+    monkeypatch.setattr(run_mod, "evaluate_frame", fail)
+    rows = ROWS[:12]
+    for suffix in (".jsonl", ".parquet"):
+        expected, got, rc_case, rc_col = both(tmp_path, write(tmp_path / f"f{suffix}", rows), chunk="5")
+        assert rc_case == rc_col == 0 and got == expected
+
+
 @pytest.mark.skipif("application" not in QUESTIONS, reason="application does not compile")
 def test_parquet_output_and_stdin_match_the_case_engine(tmp_path: Path) -> None:
     rows = [r for r in ROWS if r["question"] == "application"][:15]
