@@ -25,7 +25,7 @@ from ..reading.json_reader import load_json
 from ..reading.pydantic_errors import pydantic_diagnostics
 from ..reading.yaml_doc import Path_, YamlDoc
 
-__all__ = ["Entry", "BatchResult", "SETTINGS", "run_entry", "shift"]
+__all__ = ["Entry", "BatchResult", "Prepared", "SETTINGS", "evaluate_prepared", "prepare_entry", "run_entry", "shift"]
 
 # Keys an entry may hold beside ``case`` (those of a case file, plus an id for the caller's records).
 SETTINGS = ("id", "question", "as_of", "name", "note")
@@ -168,9 +168,21 @@ def _entry_id(data: Any) -> str | None:
     return None
 
 
-def run_entry(pack: ResolvedPack, entry: Entry, question: str | None = None, as_of: date | None = None) -> BatchResult:
-    """Evaluate one entry: what ``evaluate --format json`` gives for the same case file, or the
-    located diagnostics of what is wrong with it (never an exception for bad data)."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """An entry read and validated, ready to be evaluated: what ``run_entry`` evaluates, and what
+    the columnar engine lays out as a row (``batch.frames``)."""
+
+    entry: Entry
+    id: str | None
+    question: str | None  # None: every question the case gives facts for
+    as_of: date
+    case: Case
+
+
+def prepare_entry(entry: Entry, question: str | None = None, as_of: date | None = None) -> Prepared | BatchResult:
+    """The entry's case, question and date as a case file gives them, or the error record of what
+    is wrong with it (never an exception for bad data)."""
     data = entry.data
     ident = _entry_id(data)
     try:
@@ -185,13 +197,32 @@ def run_entry(pack: ResolvedPack, entry: Entry, question: str | None = None, as_
             case = Case.model_validate(raw)
         except pydantic.ValidationError as exc:
             raise CaseError(pydantic_diagnostics(exc, Case, entry.doc(), base), "not a valid case") from None
-        if q:
-            decisions: tuple[Decision, ...] = (evaluate(pack, case, q, as_of=day, trace=False),)
+    except CaseError as exc:
+        return BatchResult(entry.number, entry.line, entry.row, ident, errors=tuple(exc.diagnostics))
+    return Prepared(entry, ident, q, day, case)
+
+
+def run_entry(pack: ResolvedPack, entry: Entry, question: str | None = None, as_of: date | None = None) -> BatchResult:
+    """Evaluate one entry: what ``evaluate --format json`` gives for the same case file, or the
+    located diagnostics of what is wrong with it (never an exception for bad data)."""
+    ready = prepare_entry(entry, question, as_of)
+    if isinstance(ready, BatchResult):
+        return ready
+    return evaluate_prepared(pack, ready)
+
+
+def evaluate_prepared(pack: ResolvedPack, ready: Prepared) -> BatchResult:
+    """The decisions of a prepared entry, or a ``not-evaluated`` error record (e.g. a date outside
+    the calendar's range)."""
+    entry, case, day = ready.entry, ready.case, ready.as_of
+    try:
+        if ready.question:
+            decisions: tuple[Decision, ...] = (evaluate(pack, case, ready.question, as_of=day, trace=False),)
         else:
             decisions = tuple(evaluate_all(pack, case, as_of=day, trace=False).values())
     except CaseError as exc:
-        return BatchResult(entry.number, entry.line, entry.row, ident, errors=tuple(exc.diagnostics))
+        return BatchResult(entry.number, entry.line, entry.row, ready.id, errors=tuple(exc.diagnostics))
     except DingdianError as exc:  # e.g. a date outside the calendar's range
-        return BatchResult(entry.number, entry.line, entry.row, ident,
+        return BatchResult(entry.number, entry.line, entry.row, ready.id,
                            errors=(Diagnostic("not-evaluated", str(exc), entry.here()),))
-    return BatchResult(entry.number, entry.line, entry.row, ident, decisions)
+    return BatchResult(entry.number, entry.line, entry.row, ready.id, decisions)

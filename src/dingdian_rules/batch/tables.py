@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import csv
 import re
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from ..errors import CaseError, Diagnostic, Location
 from ..reading.json_reader import parse_json
 from .entries import SETTINGS, Entry
 
-__all__ = ["csv_entries", "parquet_entries", "cell_value", "pyarrow_parquet", "PARQUET_HINT"]
+__all__ = ["batch_entries", "csv_entries", "parquet_entries", "cell_value", "pyarrow_parquet", "PARQUET_HINT"]
 
 PARQUET_HINT = "Parquet needs pyarrow: pip install 'dingdian-rules[parquet]'"
 _JSON_CELL = re.compile(r'-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|["\[{].*', re.S)
@@ -175,20 +175,25 @@ def _parquet_rows(pfile: Any, names: list[str], paths: list[tuple[str, ...]], so
                   batch_size: int) -> Iterator[Entry]:
     row = 0
     for batch in pfile.iter_batches(batch_size=batch_size):
-        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
-        for r in range(batch.num_rows):
-            row += 1
-            values, problems = {}, []
-            locations = {(): Location(source, row, 0), ("case",): Location(source, row, 0)}
-            for i, (name, path) in enumerate(zip(names, paths), 1):
-                locations[path] = Location(source, row, i)
-                value = columns[i - 1][r]
-                if value is None:
-                    continue
-                if path == ("case",) and isinstance(value, str):
-                    value, diags = parse_json(value, source)
-                    problems += [Diagnostic(d.code, f"column case: {d.message}", Location(source, row, i), "case",
-                                            d.hint) for d in diags]
-                values[path] = _plain(value) if path[0] not in SETTINGS else str(value) if path[0] == "id" else value
-            yield _entry(values, source, row, None, row, locations, problems)
+        yield from batch_entries(batch, names, paths, source, range(row + 1, row + batch.num_rows + 1))
+        row += batch.num_rows
 
+
+def batch_entries(batch: Any, names: list[str], paths: list[tuple[str, ...]], source: str,
+                  rows: Iterable[int]) -> Iterator[Entry]:
+    """The entries of an Arrow record batch (or table) whose rows are rows ``rows`` of the file."""
+    columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+    for r, row in enumerate(rows):
+        values, problems = {}, []
+        locations = {(): Location(source, row, 0), ("case",): Location(source, row, 0)}
+        for i, (name, path) in enumerate(zip(names, paths), 1):
+            locations[path] = Location(source, row, i)
+            value = columns[i - 1][r]
+            if value is None:
+                continue
+            if path == ("case",) and isinstance(value, str):
+                value, diags = parse_json(value, source)
+                problems += [Diagnostic(d.code, f"column case: {d.message}", Location(source, row, i), "case",
+                                        d.hint) for d in diags]
+            values[path] = _plain(value) if path[0] not in SETTINGS else str(value) if path[0] == "id" else value
+        yield _entry(values, source, row, None, row, locations, problems)

@@ -37,6 +37,10 @@ class BatchWriter:
     def write(self, result: BatchResult) -> None:
         self._store(self.record(result))
 
+    def write_record(self, record: dict[str, Any]) -> None:
+        """Write a record made elsewhere (the columnar engine's, docs/cli.md), as it is."""
+        self._store(record)
+
     def _store(self, record: dict[str, Any]) -> None:
         raise NotImplementedError
 

@@ -57,7 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                            "A question a pack's rules do not compile to columnar expressions for is refused "
                            "before any row is read, naming the rule and the construct."),
         epilog=EPILOG + "\n" + c.exit_codes_help({
-            1: "a pack's question does not compile to columnar expressions (the rule and construct are named)",
+            2: "a pack's question does not compile to columnar expressions (the rule and construct are named), "
+               "as for evaluate --engine columnar",
             4: "the input cannot be read, or a row is not a valid case (diagnostics are printed)"}),
         formatter_class=c.Formatter)
     p.add_argument("--packs", "-p", required=True, type=_packs, metavar="A,B[,C…]",
@@ -106,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: {exc}", file=sys.stderr)
             print("hint: the columnar engine cannot answer this question under this pack yet; evaluate the "
                   "registry per case instead: dingdian-rules evaluate --pack PACK --input FILE", file=sys.stderr)
-            return c.EXIT_FAILED
+            return c.EXIT_USAGE  # as evaluate --engine columnar: the engine cannot do what was asked
     result.source = c.display_path(args.input)
     if args.format == "json":
         text = result.to_json()

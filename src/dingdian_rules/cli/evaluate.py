@@ -33,10 +33,13 @@ batch files (one entry a line/row/item, each like a case file, with an optional 
   dingdian-rules evaluate --pack national --input cases.jsonl --output decisions.jsonl
   dingdian-rules evaluate --pack national --input registry.csv --output decisions.parquet --jobs 4
   cat cases.jsonl | dingdian-rules evaluate --pack national --input - > decisions.jsonl
+  dingdian-rules evaluate --pack national --input registry.parquet --output out.parquet --engine columnar --question application
 
 --input is .jsonl, .json (a list of entries), .csv (dotted fact columns: institution.beds) or
 .parquet, or - for JSON Lines/JSON on standard input; --output is .jsonl or .parquet, or standard
 output. A bad entry becomes an error record and the batch goes on; exit 1 when any entry had one.
+--engine columnar (polars) answers a chunk of rows at a time: per row the outcome, fired and
+undetermined rules and missing facts; a question it cannot express yet is refused (exit 2).
 """
 
 EXPLAIN_EPILOG = """examples:
@@ -52,6 +55,7 @@ and （未求值） a part that short-circuit evaluation did not need.
 def register(sub: argparse._SubParsersAction) -> None:
     case_exits = {4: "the case file is not a valid case (its diagnostics are printed)"}
     batch_exits = {1: "a batch entry had an error (an error record; the others were evaluated)",
+                   2: "usage error (bad command line; with --engine columnar, a question it cannot express)",
                    4: "the case file is not a valid case, or the batch input cannot be read (diagnostics are printed)"}
     for name, explain, help_, desc, epilog in (
         ("evaluate", False, "answer questions about a case under a pack",
@@ -93,6 +97,12 @@ def _batch_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--output", "-o", metavar="FILE", help="where a batch's records go: .jsonl or .parquet "
                    "(default: standard output, JSON Lines); with one case and --format html, the page")
     p.add_argument("--jobs", "-j", type=_jobs, default=1, metavar="N", help="evaluate a batch in N processes (default: 1)")
+    p.add_argument("--engine", choices=("case", "columnar"), default="case",
+                   help="how a batch is evaluated: case (default; one evaluation per entry, full decisions) or "
+                   "columnar (a chunk of rows at a time with polars; outcome, fired and undetermined rules, "
+                   "missing facts)")
+    p.add_argument("--chunk-rows", type=_positive("rows"), default=None, metavar="N",
+                   help="with --engine columnar, the rows read and evaluated at a time (default: 20000)")
 
 
 def _file_setting(path: str, key: str, problem: str, hint: str) -> CaseError:
@@ -119,18 +129,26 @@ def _settings(args: argparse.Namespace, extras: dict[str, Any]) -> tuple[str | N
     return question, as_of or date.today()
 
 
-def _jobs(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r} (write 1 or more)")
-    return n
+def _positive(what: str) -> Any:
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise argparse.ArgumentTypeError(f"not a number of {what}: {text!r} (write 1 or more)")
+        return n
+    return parse
+
+
+_jobs = _positive("processes")
 
 
 def run(args: argparse.Namespace) -> int:
     log = None
+    if getattr(args, "log", None) and getattr(args, "engine", "case") == "columnar":  # before the log is created
+        return _usage("--log goes with --engine case: a log record holds the full decision, which the columnar "
+                      "engine does not make")
     if getattr(args, "log", None):  # a bad path fails before any work
         from ..evaluation.records import DecisionLog
         log = DecisionLog(args.log).open()
@@ -145,8 +163,10 @@ def _run(args: argparse.Namespace, log: DecisionLog | None) -> int:
     if not args.explain:
         if args.input is not None or args.case_file is None:
             return run_batch(args, log)
-        if (args.output is not None and args.format != "html") or args.jobs != 1:
-            return _usage("--output and --jobs go with --input (a batch file); --output also with --format html")
+        if (args.output is not None and args.format != "html") or args.jobs != 1 or args.engine != "case" \
+                or args.chunk_rows is not None:
+            return _usage("--output, --jobs, --engine and --chunk-rows go with --input (a batch file); --output also "
+                          "with --format html")
         args.format = args.format or "text"
     pack = c.load(args.pack)
     case, extras = load_case_file(args.case_file)
@@ -224,6 +244,10 @@ def run_batch(args: argparse.Namespace, log: DecisionLog | None = None) -> int:
     if log is not None and args.jobs != 1:
         return _usage("--log needs --jobs 1: decisions made in other processes reach this one as JSON, "
                       "without the validated case a log record holds")
+    if args.engine == "columnar":
+        return run_columnar(args)
+    if args.chunk_rows is not None:
+        return _usage("--chunk-rows goes with --engine columnar")
     pack = c.load(args.pack)
     entries = read_entries(args.input)
     pack_ref = c.pack_ref(args.pack)
@@ -246,6 +270,51 @@ def run_batch(args: argparse.Namespace, log: DecisionLog | None = None) -> int:
             for question, outcome in result.outcomes.items():
                 outcomes.setdefault(question, Counter())[outcome] += 1
             bar.update(1)
+    print(_summary(rows, failed, errors, outcomes, time.perf_counter() - start, args.lang), file=sys.stderr)
+    return c.EXIT_FAILED if failed else c.EXIT_OK
+
+
+def run_columnar(args: argparse.Namespace) -> int:
+    """``evaluate --input FILE --engine columnar``: the batch a chunk at a time through
+    ``evaluate_frame``; the same summary, records cut to the columnar fields (docs/cli.md)."""
+    if args.jobs != 1:
+        return _usage("--jobs goes with --engine case: polars already uses every core")
+    from importlib.util import find_spec
+    if find_spec("polars") is None or find_spec("pyarrow") is None:
+        code = _usage("--engine columnar needs polars and pyarrow (the columnar extra)")
+        print("  hint: pip install 'dingdian-rules[columnar]'", file=sys.stderr)
+        return code
+    from ..batch import open_writer
+    from ..batch.columnar_run import Unanswerable, check_compiles, evaluate_chunk
+    from ..batch.frames import DEFAULT_CHUNK_ROWS, iter_chunks
+    pack = c.load(args.pack)
+    start = time.perf_counter()
+    errors: list[BatchResult] = []
+    outcomes: dict[str, Counter] = {}
+    rows = failed = 0
+    try:
+        if args.question:
+            check_compiles(pack, args.question, args.as_of)
+        chunks = iter_chunks(args.input, args.chunk_rows or DEFAULT_CHUNK_ROWS, question=args.question,
+                             as_of=args.as_of)
+        with open_writer(args.output) as writer, _progress(args.lang) as bar:
+            for chunk in chunks:
+                for result in evaluate_chunk(pack, chunk):
+                    rows += 1
+                    if isinstance(result, dict):
+                        writer.write_record(result)
+                        for d in result["decisions"]:
+                            outcomes.setdefault(d["question"], Counter())[d["outcome"]] += 1
+                        continue
+                    writer.write(result)
+                    failed += 1
+                    if len(errors) < 10:
+                        errors.append(result)
+                bar.update(chunk.rows)
+    except Unanswerable as exc:
+        stopped = f" (stopped after {rows} rows, whose records were written)" if rows else ""
+        return _usage(f"{exc}{stopped}; evaluate it with --engine case"
+                      + ("" if args.question else ", or ask another question with --question"))
     print(_summary(rows, failed, errors, outcomes, time.perf_counter() - start, args.lang), file=sys.stderr)
     return c.EXIT_FAILED if failed else c.EXIT_OK
 
