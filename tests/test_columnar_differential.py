@@ -235,6 +235,9 @@ def test_an_outcome_resting_on_an_estimated_working_day_is_undetermined_as_per_c
     uncertain = [d for d in decisions if "calendar-uncertain" in [w.code for w in d.warnings]]
     assert uncertain and all(d.outcome == "undetermined" for d in uncertain)  # the rows test the check
     assert any(d.outcome != "undetermined" for d in decisions)
+    flagged = dr.evaluate_frame(pack, frame_from_cases(found), question, as_of=as_of,
+                                outputs=("outcome", "calendar_uncertain")).get_column("calendar_uncertain").to_list()
+    assert flagged == ["calendar-uncertain" in [w.code for w in d.warnings] for d in decisions]
 
 
 def test_a_fact_outside_the_item_is_missing_only_where_the_predicate_read_it() -> None:

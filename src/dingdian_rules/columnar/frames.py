@@ -30,6 +30,9 @@ from .items import Compiler
 from .missing import ALWAYS, MissingFacts, Part
 
 OUTPUT = ("outcome", "fired", "undetermined", "missing_facts")
+# Asked for by name only: whether the calendar check made the row's outcome undetermined (the
+# per-case decision then carries the ``calendar-uncertain`` warning, docs/columnar.md).
+OPTIONAL = ("calendar_uncertain",)
 _NO_NAMES = pl.lit([], dtype=pl.List(pl.String))
 _U64 = pl.UInt64
 _CHUNK_ROWS = 50_000  # rows a chunk holds on average, at least, for a frame to be read as it is
@@ -116,16 +119,19 @@ def _outcome(plan: Plan, s: list[pl.Expr]) -> pl.Expr:
     return last if chain is None else chain.otherwise(last)
 
 
-def _calendar_checked(plan: Plan, s: list[pl.Expr], bounds: dict[int, tuple[pl.Expr, pl.Expr]]) -> pl.Expr:
+def _calendar_checked(plan: Plan, s: list[pl.Expr],
+                      bounds: dict[int, tuple[pl.Expr, pl.Expr]]) -> tuple[pl.Expr, pl.Expr]:
     """The outcome, undetermined where ``calendar_check`` makes it so: a decided outcome that
     differs with every working-day count at its earliest or at its latest possible day (only
-    counts through a year without a published arrangement can move)."""
+    counts through a year without a published arrangement can move); and whether it did so (the
+    per-case ``calendar-uncertain`` warning)."""
     outcome = _outcome(plan, s)
     if not bounds:
-        return outcome
+        return outcome, pl.lit(False)
     moved = [_outcome(plan, [bounds[i][k] if i in bounds else x for i, x in enumerate(s)]).ne(outcome)
              for k in (0, 1)]
-    return pl.when(outcome.ne("undetermined") & pl.any_horizontal(moved)).then(pl.lit("undetermined")).otherwise(outcome)
+    uncertain = outcome.ne("undetermined") & pl.any_horizontal(moved)
+    return pl.when(uncertain).then(pl.lit("undetermined")).otherwise(outcome), uncertain
 
 
 def _as_polars(frame: Any) -> pl.DataFrame:
@@ -192,7 +198,8 @@ def _by_combination(plan: Plan, combos: pl.DataFrame, outputs: Iterable[str], bo
     table = combos.with_columns([_status_of(i).alias(c) for i, c in enumerate(names)])
     s = [pl.col(c) for c in names[:n]]
     ends = {i: (pl.col(names[n + 2 * j]), pl.col(names[n + 2 * j + 1])) for j, i in enumerate(bounded)}
-    table = table.with_columns(__outcome=_calendar_checked(plan, s, ends),
+    outcome, uncertain = _calendar_checked(plan, s, ends)
+    table = table.with_columns(__outcome=outcome, calendar_uncertain=uncertain,
                                __unknown=pl.any_horizontal([x.is_null() for x in s]))
     lists = {}
     if "fired" in outputs:
@@ -294,7 +301,7 @@ def _evaluate_on(pack: ResolvedPack, plan: Plan, frame: pl.DataFrame, question: 
         frame = frame.rechunk()                             # chunks are read 10x slower
     if not compiled:  # a question without rules: its default on every row
         return pl.DataFrame({"outcome": [_plan_default(plan)] * n}).with_columns(
-            **{k: _NO_NAMES for k in OUTPUT[1:]}).select(outputs)
+            **{k: _NO_NAMES for k in OUTPUT[1:]}, calendar_uncertain=pl.lit(False)).select(outputs)
     statuses = [st for st, _ in compiled] + ends  # the rules', then the bounded rules' at both ends
     names = [f"__s{i}" for i in range(len(statuses))]
     status_keys = _packed([pl.col(c) for c in names], 2, "__k")
@@ -304,7 +311,7 @@ def _evaluate_on(pack: ResolvedPack, plan: Plan, frame: pl.DataFrame, question: 
     # each row's combination as a row number, then a gather (a join would copy the lists slower)
     which = work.select(keys).join(combos.select(keys).with_row_index("__c"), on=keys, how="left",
                                    maintain_order="left").get_column("__c")
-    lists = [c for c in ("fired", "undetermined") if c in outputs]
+    lists = [c for c in ("fired", "undetermined", "calendar_uncertain") if c in outputs]
     gathered = ["__outcome", *lists] + (["__unknown"] if "missing_facts" in outputs else [])
     answers = combos.select(gathered)[which]
     out = answers.select(pl.col("__outcome").alias("outcome"), *lists)
@@ -347,12 +354,16 @@ def evaluate_frame(pack: ResolvedPack | str, frame: Any, question: str, *, as_of
     a date column. Returns one row per input row: ``outcome``, ``fired``, ``undetermined`` (rule
     ids) and ``missing_facts`` (sorted dotted paths), equal to ``evaluate(..., trace=False)``'s
     ``outcome``, ``fired``, ``unknown`` and ``missing_facts``. ``outputs`` asks for only some of
-    these columns (e.g. ``("outcome",)`` to count outcomes): what is not asked is not computed."""
+    these columns (e.g. ``("outcome",)`` to count outcomes): what is not asked is not computed;
+    ``calendar_uncertain`` (asked for by name) is true where the outcome is undetermined because it
+    rests on working days of a year whose 调休 is not published (the per-case decision's
+    ``calendar-uncertain`` warning)."""
     asked = set(outputs)
-    wanted = tuple(c for c in OUTPUT if c in asked)
-    unknown_columns = asked - set(OUTPUT)
+    wanted = tuple(c for c in OUTPUT + OPTIONAL if c in asked)
+    unknown_columns = asked - set(OUTPUT + OPTIONAL)
     if unknown_columns or not wanted:
-        raise EvaluationError(f"outputs must be some of {', '.join(OUTPUT)}, not {sorted(unknown_columns) or 'none'}")
+        raise EvaluationError(f"outputs must be some of {', '.join(OUTPUT + OPTIONAL)}, "
+                              f"not {sorted(unknown_columns) or 'none'}")
     if isinstance(pack, str):
         from ..packs.loader import load_pack
         pack = load_pack(pack)
