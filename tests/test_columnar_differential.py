@@ -133,14 +133,20 @@ def test_every_question_of_every_bundled_pack_compiles(pack_id: str) -> None:
         assert len(compile_question(pack, question)) == len(pack.plans[question].rules)
 
 
-def test_an_unsupported_construct_fails_at_compile_time_naming_rule_and_construct(tmp_path) -> None:
-    # a rule of a child pack reading a named day of a year (day_in_year), which the columnar engine
-    # does not express yet: it says so when the question is compiled, never answering differently
+def _child_of_national(tmp_path, rules: str):
+    """A city pack ``kid`` extending national with one rule file; its folder."""
     folder = tmp_path / "kid"
     (folder / "rules").mkdir(parents=True)
     (folder / "pack.yaml").write_text("id: kid\nname: {zh: 子, en: kid}\nlevel: city\nextends: national\n",
                                       encoding="utf-8")
-    (folder / "rules" / "x.yaml").write_text("""\
+    (folder / "rules" / "x.yaml").write_text(rules, encoding="utf-8")
+    return folder
+
+
+def test_an_unsupported_construct_fails_at_compile_time_naming_rule_and_construct(tmp_path) -> None:
+    # a rule of a child pack reading a named day of a year (day_in_year), which the columnar engine
+    # does not express yet: it says so when the question is compiled, never answering differently
+    folder = _child_of_national(tmp_path, """\
 rules:
   - id: eligibility.kid_half_beds
     kind: eligibility
@@ -152,7 +158,7 @@ rules:
     requires: institution.operating_since <= day_in_year(institution.operating_since, 6, 30)
     derivation: 测试用的6月30日
     outcome: conditions_not_met
-""", encoding="utf-8")
+""")
     pack = dr.load_pack(folder)
     with pytest.raises(ColumnarUnsupported) as caught:
         compile_question(pack, "application")
@@ -264,11 +270,7 @@ def test_an_outside_fact_no_item_read_is_not_missing(tmp_path) -> None:
     # the per-case trace keeps one value per node: agreement.force_majeure_prevents_performance (no
     # national rule reads it) is read below only for an item requested by the institution, so with
     # none such it is not named, though unknown; with one, it is
-    folder = tmp_path / "kid"
-    (folder / "rules").mkdir(parents=True)
-    (folder / "pack.yaml").write_text("id: kid\nname: {zh: 子, en: kid}\nlevel: city\nextends: national\n",
-                                      encoding="utf-8")
-    (folder / "rules" / "x.yaml").write_text("""\
+    folder = _child_of_national(tmp_path, """\
 rules:
   - id: termination.kid_read_or_not
     kind: termination
@@ -280,7 +282,7 @@ rules:
                                              and agreement.force_majeure_prevents_performance)
           or s.rectified_as_required)
     outcome: terminate
-""", encoding="utf-8")
+""")
     pack = dr.load_pack(folder)
     items = [{"requested_by_institution": False}, {"requested_by_institution": True},
              {"requested_by_institution": None}, {"rectified_as_required": True}]

@@ -139,14 +139,12 @@ def _expected(path: tuple[str, ...]) -> pl.DataType | None:
 def check_parquet_columns(path: str) -> None:
     """Every column of a Parquet file must name a setting or a fact whose type it can hold;
     ``CaseError`` naming each column that does not (as ``batch.tables`` refuses a bad header)."""
-    from .tables import _columns, pyarrow_parquet
+    from .tables import _columns, pyarrow_parquet, unreadable_parquet
     pq = pyarrow_parquet()
     try:
         schema = pq.read_schema(path)
     except (OSError, ValueError) as exc:
-        raise CaseError([Diagnostic("file-unreadable", f"not a readable Parquet file: {exc}", Location(path), "",
-                                    "give a Parquet file (or name the file after its format)")],
-                        f"{path}: not Parquet") from None
+        raise unreadable_parquet(path, exc) from None
     names = list(schema.names)
     paths = _columns(names, path, 0)
     types = pl.from_arrow(schema.empty_table()).schema  # type: ignore[union-attr]

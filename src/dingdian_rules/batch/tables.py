@@ -22,7 +22,8 @@ from ..errors import CaseError, Diagnostic, Location
 from ..reading.json_reader import parse_json
 from .entries import SETTINGS, Entry
 
-__all__ = ["batch_entries", "csv_entries", "parquet_entries", "cell_value", "pyarrow_parquet", "PARQUET_HINT"]
+__all__ = ["batch_entries", "csv_entries", "parquet_entries", "cell_value", "pyarrow_parquet", "PARQUET_HINT",
+           "unreadable_parquet"]
 
 PARQUET_HINT = "Parquet needs pyarrow: pip install 'dingdian-rules[parquet]'"
 _JSON_CELL = re.compile(r'-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|["\[{].*', re.S)
@@ -157,15 +158,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def unreadable_parquet(path: str, exc: Exception) -> CaseError:
+    """The error of a file that pyarrow cannot open as Parquet."""
+    return CaseError([Diagnostic("file-unreadable", f"not a readable Parquet file: {exc}", Location(path), "",
+                                 "give a Parquet file (or name the file after its format)")], f"{path}: not Parquet")
+
+
 def parquet_entries(path: str, batch_size: int = 1024) -> Iterator[Entry]:
     """The rows of a Parquet file, read a row group at a time in batches of ``batch_size`` rows."""
     pq = pyarrow_parquet()
     try:
         pfile = pq.ParquetFile(path)
     except (OSError, ValueError) as exc:
-        raise CaseError([Diagnostic("file-unreadable", f"not a readable Parquet file: {exc}", Location(path), "",
-                                    "give a Parquet file (or name the file after its format)")],
-                        f"{path}: not Parquet") from None
+        raise unreadable_parquet(path, exc) from None
     names = list(pfile.schema_arrow.names)
     paths = _columns(names, path, 0)
     return _parquet_rows(pfile, names, paths, path, batch_size)
