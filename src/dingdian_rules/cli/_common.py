@@ -9,7 +9,7 @@ import textwrap
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, TextIO
+from typing import TYPE_CHECKING, Callable, Iterable, TextIO
 
 from ..errors import Diagnostic, Location, PackError
 
@@ -161,3 +161,16 @@ def add_lang(parser: argparse.ArgumentParser) -> None:
 def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("text", "json", "md")) -> None:
     parser.add_argument("--format", "-f", choices=choices, default="text",
                         help=f"output format: {', '.join(choices)} (default: text)")
+
+
+def positive(what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number of ``what`` (rows, processes), 1 or more."""
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise argparse.ArgumentTypeError(f"not a number of {what}: {text!r} (write 1 or more)")
+        return n
+    return parse

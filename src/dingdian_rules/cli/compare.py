@@ -35,16 +35,6 @@ def _packs(text: str) -> list[str]:
     return refs
 
 
-def _rows(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"not a number of rows: {text!r} (write 1 or more)")
-    return n
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "compare", help="answer one question for a whole registry under several packs; report what differs",
@@ -71,7 +61,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--output", "-o", metavar="FILE", help="write the differing rows to FILE: .parquet, .jsonl or .csv")
     c.add_format(p, ("text", "md", "json", "html"))
     p.add_argument("--report", metavar="FILE", help="write the report to FILE instead of standard output")
-    p.add_argument("--chunk-rows", type=_rows, default=100_000, metavar="N",
+    p.add_argument("--chunk-rows", type=c.positive("rows"), default=100_000, metavar="N",
                    help="rows read and compared at a time (default: 100000); memory grows with it")
     c.add_lang(p)
     p.set_defaults(run=run)

@@ -101,7 +101,7 @@ def _batch_options(p: argparse.ArgumentParser) -> None:
                    help="how a batch is evaluated: case (default; one evaluation per entry, full decisions) or "
                    "columnar (a chunk of rows at a time with polars; outcome, fired and undetermined rules, "
                    "missing facts)")
-    p.add_argument("--chunk-rows", type=_positive("rows"), default=None, metavar="N",
+    p.add_argument("--chunk-rows", type=c.positive("rows"), default=None, metavar="N",
                    help="with --engine columnar, the rows read and evaluated at a time (default: 20000)")
 
 
@@ -129,19 +129,7 @@ def _settings(args: argparse.Namespace, extras: dict[str, Any]) -> tuple[str | N
     return question, as_of or date.today()
 
 
-def _positive(what: str) -> Any:
-    def parse(text: str) -> int:
-        try:
-            n = int(text)
-        except ValueError:
-            n = 0
-        if n < 1:
-            raise argparse.ArgumentTypeError(f"not a number of {what}: {text!r} (write 1 or more)")
-        return n
-    return parse
-
-
-_jobs = _positive("processes")
+_jobs = c.positive("processes")
 
 
 def run(args: argparse.Namespace) -> int:
