@@ -406,3 +406,34 @@ def test_unknown_question_is_an_evaluation_error(base):
         evaluate(base, {}, "renewal", as_of=ON)
     for q in ("application", "agreement", "request", "conduct", "deadlines"):
         assert q in str(info.value)
+
+
+def test_a_pack_may_be_named_by_id_or_folder_and_anything_else_is_a_clear_error() -> None:
+    # evaluate_frame takes a pack id; evaluate raised AttributeError ('str' object has no attribute 'plans')
+    import pytest as _pytest
+    from pathlib import Path as _Path
+    import dingdian_rules as _dr
+    from dingdian_rules.errors import EvaluationError as _EvaluationError
+    case = {"institution": {"type": "clinic", "beds": 0}}
+    loaded = _dr.evaluate(_dr.load_pack("national"), case, "application", as_of="2025-06-01")
+    folder = _Path(__file__).resolve().parents[1] / "rulepacks" / "national"
+    for named in ("national", folder, str(folder)):
+        got = _dr.evaluate(named, case, "application", as_of="2025-06-01")
+        assert (got.outcome, got.fired, got.missing_facts) == (loaded.outcome, loaded.fired, loaded.missing_facts)
+    assert set(_dr.evaluate_all("national", case, as_of="2025-06-01")) == {"application", "deadlines"}
+    with _pytest.raises(_EvaluationError, match="pack must be a loaded pack"):
+        _dr.evaluate(42, case, "application", as_of="2025-06-01")
+
+
+@pytest.mark.parametrize("bad", ["2025/06/01", "20250601", 20250601, "2025-02-30"])
+def test_as_of_is_a_day_or_its_iso_text_and_anything_else_is_a_clear_error(bad: object) -> None:
+    # a string as_of raised TypeError ('<' not supported between 'str' and 'datetime.date') deep inside
+    from datetime import datetime
+    pack = load_pack("national")
+    case = {"institution": {"type": "clinic", "beds": 0}}
+    by_text = evaluate(pack, case, "application", as_of="2025-06-01")
+    by_day = evaluate(pack, case, "application", as_of=date(2025, 6, 1))
+    assert (by_text.outcome, by_text.as_of, by_text.fired) == (by_day.outcome, by_day.as_of, by_day.fired)
+    for wrong in (bad, datetime(2025, 6, 1, 8, 0)):
+        with pytest.raises(EvaluationError, match="as_of must be a day"):
+            evaluate(pack, case, "application", as_of=wrong)

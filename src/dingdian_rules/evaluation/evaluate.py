@@ -11,6 +11,7 @@ they are reported as options (measures the agency may take).
 from __future__ import annotations
 
 import math
+import os
 from datetime import date
 from typing import Any, Mapping
 
@@ -130,19 +131,47 @@ def _warnings(pack: ResolvedPack, today: date) -> tuple[DecisionWarning, ...]:
     return hit
 
 
-def evaluate(pack: ResolvedPack, case: Case | Mapping[str, Any], question: str, *,
-             as_of: date | None = None, trace: bool = True) -> Decision:
+def _as_pack(pack: Any) -> ResolvedPack:
+    """A pack given by id or folder, loaded; an ``EvaluationError`` for anything else."""
+    if isinstance(pack, ResolvedPack):
+        return pack
+    if isinstance(pack, (str, os.PathLike)):
+        from ..packs.loader import load_pack
+        return load_pack(pack)
+    raise EvaluationError(f"pack must be a loaded pack (dingdian_rules.load_pack(...)), a pack id or a folder, "
+                          f"not {type(pack).__name__}")
+
+
+def _as_day(value: Any) -> date:
+    """``as_of`` given as ``YYYY-MM-DD`` text, read; an ``EvaluationError`` for anything else (a
+    date-time included: a decision is made as of a day)."""
+    from ..facts.values import parse_iso_date
+    if isinstance(value, str):
+        try:
+            return parse_iso_date(value)
+        except ValueError:
+            pass
+    raise EvaluationError(f"as_of must be a day (datetime.date or 'YYYY-MM-DD'), not {value!r}")
+
+
+def evaluate(pack: ResolvedPack | str, case: Case | Mapping[str, Any], question: str, *,
+             as_of: date | str | None = None, trace: bool = True) -> Decision:
     """Answer ``question`` about ``case`` under ``pack`` on ``as_of`` (default: today).
 
     ``trace=False`` skips recording node values; explanations of unknown rules are then rebuilt
     on demand. Raises ``EvaluationError`` for an unknown question and ``CaseError`` for bad data.
+    ``pack`` may also be a pack id or folder (loaded once per process), as ``evaluate_frame`` takes it.
     """
+    if type(pack) is not ResolvedPack:
+        pack = _as_pack(pack)
     plan = pack.plans.get(question)  # type: ignore[union-attr]
     if plan is None:
         raise EvaluationError(f"unknown question '{question}'; ask one of: {', '.join(QUESTIONS)}")
     if not isinstance(case, Case):
         case = parse_case(case)
     today = as_of or date.today()
+    if type(today) is not date:
+        today = _as_day(today)
     est: set[int] = set()
     slots = None
     if trace:
@@ -239,9 +268,10 @@ def _count_warnings(est: set[int]) -> tuple[DecisionWarning, ...]:
     return tuple(out)
 
 
-def evaluate_all(pack: ResolvedPack, case: Case | Mapping[str, Any], *, as_of: date | None = None,
+def evaluate_all(pack: ResolvedPack | str, case: Case | Mapping[str, Any], *, as_of: date | None = None,
                  trace: bool = True) -> dict[str, Decision]:
     """Ask every question whose facts the case gives (application, agreement, request, conduct) plus deadlines."""
+    pack = _as_pack(pack)
     if not isinstance(case, Case):
         case = parse_case(case)
     wanted = [q for q, section in (("application", case.application), ("agreement", case.agreement),
