@@ -102,7 +102,9 @@ def reference(record: dict[str, Any]) -> dict[str, Any]:
     cut = {k: record[k] for k in ("entry", "line", "row", "id", "ok")}
     cut["decisions"] = [{"question": d["question"], "outcome": d["outcome"], "as_of": d["as_of"], "fired": d["fired"],
                          "missing_facts": d["missing_facts"],
-                         "undetermined": [r["id"] for r in d["rules"] if r["status"] == "unknown"]}
+                         "undetermined": [r["id"] for r in d["rules"] if r["status"] == "unknown"],
+                         **({"calendar_uncertain": True}
+                            if any(w["code"] == "calendar-uncertain" for w in d["warnings"]) else {})}
                         for d in record["decisions"]]
     return cut
 
@@ -300,3 +302,22 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert not (tmp_path / "log.jsonl").exists()
     assert run("--input", str(source), "--engine", "columnar", "--chunk-rows", "0") == 2
     assert "--chunk-rows" in capsys.readouterr().err
+
+
+def test_a_decision_resting_on_an_unpublished_calendar_is_flagged_as_the_case_engine_warns(tmp_path: Path) -> None:
+    # national art. 40: a major change not applied for within 30 working days; counts through 2027's
+    # Spring Festival, whose 调休 the bundled calendar does not have, are estimated
+    from oracles import NAT_FALSE
+    source = tmp_path / "calendar.jsonl"
+    with source.open("w", encoding="utf-8") as f:
+        for k in range(40):
+            approved = date(2026, 12, 1) + timedelta(days=k)
+            case = {"agreement": {"term_start": "2026-07-01", "term_end": "2027-06-30", "suspensions": [],
+                                  "is_home_region": True},
+                    "conduct": NAT_FALSE, "information_change": {"is_major": True, "approved_on": approved.isoformat()}}
+            f.write(json.dumps({"id": f"C{k}", "question": "agreement", "as_of": "2027-02-05", "case": case}) + "\n")
+    expected, got, rc_case, rc_col = both(tmp_path, source)
+    assert rc_case == rc_col == 0 and got == expected
+    flagged = [r for r in got if r["decisions"][0].get("calendar_uncertain")]
+    assert flagged and all(r["decisions"][0]["outcome"] == "undetermined" for r in flagged)
+    assert any("calendar_uncertain" not in r["decisions"][0] for r in got)

@@ -37,6 +37,9 @@ __all__ = ["DECISION_KEYS", "Unanswerable", "check_compiles", "decision_record",
 
 # The keys of a columnar decision, in the order ``Decision.to_dict()`` has them (``undetermined`` last).
 DECISION_KEYS = ("question", "outcome", "as_of", "fired", "missing_facts", "undetermined")
+# Given (true) only on a decision whose outcome is undetermined because it rests on working days of
+# a year whose 调休 is not published: the case engine's ``calendar-uncertain`` warning.
+CALENDAR_UNCERTAIN, CALENDAR_UNCERTAIN_KEY = "calendar-uncertain", "calendar_uncertain"
 
 
 class Unanswerable(DingdianError):
@@ -50,8 +53,11 @@ class Unanswerable(DingdianError):
 
 def decision_record(d: Decision) -> dict[str, Any]:
     """A case-engine decision cut to what the columnar engine records (``DECISION_KEYS``)."""
-    return {"question": d.question, "outcome": d.outcome, "as_of": d.as_of.isoformat(), "fired": list(d.fired),
-            "missing_facts": list(d.missing_facts), "undetermined": list(d.unknown)}
+    out = {"question": d.question, "outcome": d.outcome, "as_of": d.as_of.isoformat(), "fired": list(d.fired),
+           "missing_facts": list(d.missing_facts), "undetermined": list(d.unknown)}
+    if any(w.code == CALENDAR_UNCERTAIN for w in d.warnings):
+        out[CALENDAR_UNCERTAIN_KEY] = True
+    return out
 
 
 def check_compiles(pack: ResolvedPack, question: str, today: date | None = None) -> None:
@@ -97,18 +103,21 @@ def evaluate_chunk(pack: ResolvedPack, chunk: Chunk) -> list[dict[str, Any] | Ba
     for question in (q for q in QUESTIONS if q in present):
         sub = frame.filter(asked.list.contains(question))
         try:
-            out = evaluate_frame(pack, sub.select(facts), question, as_of="as_of")
+            out = evaluate_frame(pack, sub.select(facts), question, as_of="as_of",
+                                 outputs=("outcome", "fired", "undetermined", "missing_facts", "calendar_uncertain"))
         except ColumnarUnsupported as exc:
             raise Unanswerable(pack, question, exc) from None
         except DingdianError:
             _per_case(pack, chunk, sub, question, decided, failed)
             continue
-        for entry, day, outcome, fired, missing, unknown in zip(
+        for entry, day, outcome, fired, missing, unknown, uncertain in zip(
                 sub.get_column("entry").to_list(), sub.get_column("as_of").to_list(), out.get_column("outcome").to_list(),
                 out.get_column("fired").to_list(), out.get_column("missing_facts").to_list(),
-                out.get_column("undetermined").to_list()):
+                out.get_column("undetermined").to_list(), out.get_column("calendar_uncertain").to_list()):
             decided[entry][question] = {"question": question, "outcome": outcome, "as_of": day.isoformat(),
                                         "fired": fired, "missing_facts": missing, "undetermined": unknown}
+            if uncertain:
+                decided[entry][question][CALENDAR_UNCERTAIN_KEY] = True
     results: list[dict[str, Any] | BatchResult] = list(chunk.errors)
     for number, line, row, ident, questions in zip(numbers, *(frame.get_column(n).to_list()
                                                              for n in ("line", "row", "id", "questions"))):
