@@ -24,14 +24,20 @@ _CLASSES: dict[tuple[str, tuple[str, ...]], type["Twin"]] = {}
 class Twin:
     """Base of the twin classes; ``twin_class`` makes one per model (name and field names)."""
 
-    __slots__ = ()
     _model: str = ""
     _fields: tuple[str, ...] = ()
 
     def __init__(self, *values: Any) -> None:
-        setter = object.__setattr__
-        for name, value in zip(self._fields, values, strict=True):
-            setter(self, name, value)
+        if len(values) != len(self._fields):
+            raise TypeError(f"{self._model} has {len(self._fields)} fields, not {len(values)}")
+        object.__setattr__(self, "__dict__", dict(zip(self._fields, values)))
+
+    @classmethod
+    def _of(cls, fields: dict[str, Any]) -> "Twin":
+        """The twin holding ``fields``, a dict of every field in order, taken as it is (no copy)."""
+        twin = object.__new__(cls)
+        object.__setattr__(twin, "__dict__", fields)
+        return twin
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise TypeError(f"{self._model} is frozen: '{name}' cannot be set")
@@ -40,7 +46,7 @@ class Twin:
         raise TypeError(f"{self._model} is frozen: '{name}' cannot be deleted")
 
     def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, f) for f in self._fields)
+        return tuple(self.__dict__.values())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Twin):
@@ -105,7 +111,7 @@ def twin_class(model: str, fields: tuple[str, ...]) -> type[Twin]:
     key = (model, fields)
     cls = _CLASSES.get(key)
     if cls is None:
-        cls = type(model, (Twin,), {"__slots__": fields, "_model": model, "_fields": fields,
+        cls = type(model, (Twin,), {"_model": model, "_fields": fields,
                                     "__module__": __name__, "__qualname__": f"Twin[{model}]"})
         _CLASSES[key] = cls
     return cls

@@ -18,7 +18,7 @@ from ..errors import CaseError, Diagnostic, DingdianError, Location, did_you_mea
 from ..evaluation.decision import Decision
 from ..evaluation.evaluate import evaluate, evaluate_all
 from ..facts.models import Case
-from ..facts.values import parse_iso_date
+from ..facts.written import parse_iso_date
 from ..packs.plans import QUESTIONS
 from ..packs.resolved import ResolvedPack
 from ..reading.json_reader import load_json

@@ -86,7 +86,7 @@ def load_or_report(ref: str) -> ResolvedPack | None:
 
 def iso_date(text: str) -> date:
     """argparse type for ``--as-of``: a YYYY-MM-DD date."""
-    from ..facts.values import parse_iso_date
+    from ..facts.written import parse_iso_date
     try:
         return parse_iso_date(text)
     except ValueError:
@@ -96,7 +96,7 @@ def iso_date(text: str) -> date:
 def file_date(raw: object) -> date:
     """A date setting read from a case or events file (``as_of``): a date, or text ``YYYY-MM-DD``;
     ValueError for anything else (``20250601``, a number, a datetime)."""
-    from ..facts.values import parse_iso_date
+    from ..facts.written import parse_iso_date
     if isinstance(raw, date) and not isinstance(raw, datetime):
         return raw
     return parse_iso_date(raw)  # type: ignore[arg-type]

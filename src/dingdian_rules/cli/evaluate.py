@@ -10,7 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from .. import render
-from ..facts.cases import load_case_file, read_case_file
+from ..facts.cases import load_case, read_case_file
 from ..errors import CaseError, Diagnostic, Location, did_you_mean
 from ..evaluation.evaluate import evaluate, evaluate_all
 from ..packs.plans import QUESTIONS
@@ -157,7 +157,7 @@ def _run(args: argparse.Namespace, log: DecisionLog | None) -> int:
                           "with --format html")
         args.format = args.format or "text"
     pack = c.load(args.pack)
-    case, extras = load_case_file(args.case_file)
+    case, extras = load_case(args.case_file)
     question, as_of = _settings(args, extras)
     trace = args.explain  # evaluate prints no traces; explain (and its JSON) carries them
     if question:

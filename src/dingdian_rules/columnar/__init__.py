@@ -7,7 +7,7 @@ inside this subpackage, and ``import dingdian_rules`` never imports it. ``Column
 is raised at compile time for a construct the compiler cannot yet express, naming the rule and
 the construct, never a silent difference.
 
-May import: errors, reading, time, facts, conditions, packs, evaluation.
+May import: errors, twins, reading, time, facts, conditions, packs, evaluation.
 """
 
 from __future__ import annotations

@@ -11,6 +11,8 @@ from typing import Any, Iterable
 import polars as pl
 from pydantic import BaseModel
 
+from ..twins import Twin
+
 from ..conditions.types import Type, field_types
 from ..facts.models import Case
 
@@ -100,6 +102,8 @@ def _dotted_struct(frame_schema: dict[str, pl.DataType], prefix: str) -> pl.Expr
 def _plain(v: Any) -> Any:
     if isinstance(v, Enum):
         return v.value
+    if isinstance(v, Twin):
+        return {k: _plain(getattr(v, k)) for k in v._fields}
     if isinstance(v, BaseModel):
         return {k: _plain(getattr(v, k)) for k in type(v).model_fields}
     if isinstance(v, (list, tuple)):

@@ -4,15 +4,17 @@ calendar it was counted on, and the range of days an unpublished 调休 leaves p
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..conditions.trace import missing_facts
-from ..facts.models import Case
 from ..packs.limits import Counted, DeadlineSpec, count_last_day, count_moment
 from ..packs.plans import Plan, decide_outcome
 from ..packs.resolved import ResolvedPack
 from .. import time as timecalc
 from .decision import DecisionWarning, DeadlineResult
+
+if TYPE_CHECKING:
+    from ..facts.models import Case
 
 _CALENDAR_NAMES: dict[tuple[int, str, int | None, int | None], tuple[str, str]] = {}
 _UNIT_ZH = {"months": "月", "years": "年"}

@@ -13,17 +13,20 @@ from __future__ import annotations
 import math
 import os
 from datetime import date
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .. import time as timecalc
-from ..facts.cases import parse_case
+from ..facts.cases import read_case
+from ..facts.plain import is_case
 from ..packs.plans import QUESTIONS, Plan, decide_outcome
 from .deadlines import calendar_check, deadline_result, other_deadlines
 from .decision import Decision, DecisionWarning, DeadlineResult, MeasureResult
 from ..errors import EvaluationError
-from ..facts.models import Case
 from ..packs.resolved import ResolvedPack
 from ..conditions.trace import missing_facts
+
+if TYPE_CHECKING:  # a case is read without pydantic when it can be (facts.plain)
+    from ..facts.models import Case
 
 MANDATORY = frozenset({"shall", "shall_not", "effect"})  # modalities that bind the agency
 
@@ -145,7 +148,7 @@ def _as_pack(pack: Any) -> ResolvedPack:
 def _as_day(value: Any) -> date:
     """``as_of`` given as ``YYYY-MM-DD`` text, read; an ``EvaluationError`` for anything else (a
     date-time included: a decision is made as of a day)."""
-    from ..facts.values import parse_iso_date
+    from ..facts.written import parse_iso_date
     if isinstance(value, str):
         try:
             return parse_iso_date(value)
@@ -167,8 +170,8 @@ def evaluate(pack: ResolvedPack | str, case: Case | Mapping[str, Any], question:
     plan = pack.plans.get(question)  # type: ignore[union-attr]
     if plan is None:
         raise EvaluationError(f"unknown question '{question}'; ask one of: {', '.join(QUESTIONS)}")
-    if not isinstance(case, Case):
-        case = parse_case(case)
+    if not is_case(case):
+        case = read_case(case)
     today = as_of or date.today()
     if type(today) is not date:
         today = _as_day(today)
@@ -272,8 +275,8 @@ def evaluate_all(pack: ResolvedPack | str, case: Case | Mapping[str, Any], *, as
                  trace: bool = True) -> dict[str, Decision]:
     """Ask every question whose facts the case gives (application, agreement, request, conduct) plus deadlines."""
     pack = _as_pack(pack)
-    if not isinstance(case, Case):
-        case = parse_case(case)
+    if not is_case(case):
+        case = read_case(case)
     wanted = [q for q, section in (("application", case.application), ("agreement", case.agreement),
                                    ("request", case.request), ("conduct", case.conduct)) if section is not None]
     if not wanted and case.institution is not None:

@@ -18,16 +18,19 @@ import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from ..errors import CaseError, Diagnostic, Location
-from ..facts.cases import parse_case
-from ..facts.models import Case
-from ..facts.values import parse_iso_date
+from ..facts.cases import read_case
+from ..facts.plain import is_case
+from ..facts.written import parse_iso_date
 from ..packs.plans import QUESTIONS
 from ..time import YearArrangement
 from .decision import Decision
 from .identity import canonical_case
+
+if TYPE_CHECKING:
+    from ..facts.models import Case
 
 __all__ = ["LOG_VERSION", "DecisionLog", "LogEntry", "log_record", "read_log"]
 
@@ -49,8 +52,8 @@ def log_record(decision: Decision, *, case: Case | Mapping[str, Any] | None = No
     to the case the decision was made on."""
     if case is None:
         case = decision._case
-    elif not isinstance(case, Case):
-        case = parse_case(case)
+    elif not is_case(case):
+        case = read_case(case)
     if pack_ref is None:
         ref = decision.pack_id
     elif isinstance(pack_ref, Path) or not isinstance(pack_ref, str):
@@ -215,7 +218,7 @@ def _entry(raw: bytes, file: str, n: int) -> LogEntry | Diagnostic:
     except (TypeError, ValueError, AttributeError) as exc:
         return _bad(file, n, f"input.holidays: {exc}", "input.holidays")
     try:
-        parsed = parse_case(case, source=file)
+        parsed = read_case(case, source=file)
     except CaseError as exc:
         d = exc.diagnostics[0]
         more = f" (and {len(exc.diagnostics) - 1} more)" if len(exc.diagnostics) > 1 else ""

@@ -10,66 +10,8 @@ from datetime import date
 
 from pydantic import Field
 
-from .values import FactEnum, FactModel
-
-
-class InstitutionType(FactEnum):
-    """Institution types, after national art. 5 items (一)–(六) plus internet hospitals."""
-
-    general_hospital = "general_hospital", "综合医院"  # (5.1)
-    tcm_hospital = "tcm_hospital", "中医医院"  # (5.1)
-    integrated_hospital = "integrated_hospital", "中西医结合医院"  # (5.1)
-    ethnic_medicine_hospital = "ethnic_medicine_hospital", "民族医医院"  # (5.1)
-    specialty_hospital = "specialty_hospital", "专科医院"  # (5.1)
-    rehabilitation_hospital = "rehabilitation_hospital", "康复医院"  # (5.1)
-    disease_prevention_institute = "disease_prevention_institute", "专科疾病防治院（所、站）"  # (5.2)
-    maternal_child_health_hospital = "maternal_child_health_hospital", "妇幼保健院"  # (5.2)
-    community_health_center = "community_health_center", "社区卫生服务中心（站）"  # (5.3)
-    central_health_center = "central_health_center", "中心卫生院"  # (5.3)
-    township_health_center = "township_health_center", "乡镇卫生院"  # (5.3)
-    subdistrict_health_center = "subdistrict_health_center", "街道卫生院"  # (5.3)
-    outpatient_department = "outpatient_department", "门诊部"  # (5.3)
-    clinic = "clinic", "诊所"  # (5.3)
-    health_station = "health_station", "卫生所（站）"  # (5.3)
-    village_clinic = "village_clinic", "村卫生室（所）"  # (5.3)
-    emergency_center = "emergency_center", "独立设置的急救中心"  # (5.4)
-    hospice_center = "hospice_center", "安宁疗护中心"  # (5.5)
-    dialysis_center = "dialysis_center", "血液透析中心"  # (5.5)
-    nursing_home = "nursing_home", "护理院"  # (5.5)
-    eldercare_medical_unit = "eldercare_medical_unit", "养老机构内设的医疗机构"  # (5.6)
-    internet_hospital = "internet_hospital", "互联网医院"  # (art. 5, last paragraph)
-    other = "other", "其他类型"  # any type art. 5 does not list
-
-
-class Licence(FactEnum):
-    """The permit the institution holds (national art. 5 opening sentence; art. 7 item 2)."""
-
-    practice_licence = "practice_licence", "医疗机构执业许可证"
-    tcm_clinic_record = "tcm_clinic_record", "中医诊所备案证"
-    clinic_record = "clinic_record", "诊所备案凭证"  # (Jiangsu art. 5)
-    military_civilian_service = "military_civilian_service", "军队医疗机构为民服务许可证"
-    none = "none", "无上述证照"  # holds none of these
-
-
-class Material(FactEnum):
-    """Application materials (national art. 7 items; packs may require more)."""
-
-    application_form = "application_form", "定点医疗机构申请表"  # (7.1)
-    licence_copy = "licence_copy", "许可证照复印件"  # (7.2)
-    management_and_finance_rules = "management_and_finance_rules", "内部管理制度和财务制度文本"  # (7.3)
-    it_system_materials = "it_system_materials", "信息系统相关材料"  # (7.4)
-    fund_use_forecast = "fund_use_forecast", "使用医疗保障基金的预测性分析报告"  # (7.5)
-    provincial_other_materials = "provincial_other_materials", "省级要求的其他材料"  # (7.6)
-    staff_roster = "staff_roster", "人员名单（花名册）"  # (city packs)
-    equipment_list = "equipment_list", "设备清单"  # (city packs)
-    internet_service_materials = "internet_service_materials", "“互联网+”医疗服务相关材料"  # (city packs)
-    internal_management_rules = "internal_management_rules", "与医保政策对应的内部管理制度文本"  # (Jiangsu art. 8(3))
-
-
-class PersonRole(FactEnum):
-    legal_representative = "legal_representative", "法定代表人"
-    principal = "principal", "主要负责人"
-    actual_controller = "actual_controller", "实际控制人"
+from .enums import EvaluationResult, InstitutionType, Licence, Material, PersonRole, RegionAction, RescissionGround
+from .values import FactModel
 
 
 class Person(FactModel):
@@ -175,11 +117,6 @@ class Application(FactModel):
         None, title="公示期间收到的线索经核查属于不予受理情形", description="A tip received during publicity was verified to be a non-acceptance ground (收到线索经核查且属于第九条情形之一, Jiangsu art. 13 para. 2).")
 
 
-class EvaluationResult(FactEnum):
-    passed = "passed", "合格"
-    failed = "failed", "不合格"
-
-
 class Evaluation(FactModel):
     """One evaluation of an earlier application (art. 9)."""
 
@@ -188,12 +125,6 @@ class Evaluation(FactModel):
     is_reevaluation: bool | None = Field(None, title="整改后再次评估", description="The evaluation after the 3-month rectification (整改3个月后再次组织评估).")
     procedure_terminated_on: date | None = Field(
         None, title="终结本次申请程序日期", description="Date the application procedure was ended (终结本次申请程序之日) after this evaluation (Foshan art. 10(3): the 1-year bar runs from it).")
-
-
-class RescissionGround(FactEnum):
-    violation_of_law = "violation_of_law", "因违法违规"  # (art. 12(5))
-    serious_breach = "serious_breach", "因严重违反医保协议约定"  # (art. 12(6))
-    other = "other", "其他原因"
 
 
 class Rescission(FactModel):
@@ -233,12 +164,6 @@ class Suspension(FactModel):
         "resume from the first day of the next month (Zhongshan art. 44 para. 3: 次月恢复).")
     resume_verified: bool | None = Field(
         None, title="经核查确认改正有效", description="The agency verified the rectification after a resume application (核查确认改正有效); false = verification failed (Zhongshan art. 44 para. 3).")
-
-
-class RegionAction(FactEnum):
-    none = "none", "未中止也未解除"  # the home agency has neither suspended nor rescinded
-    suspended = "suspended", "已中止"
-    rescinded = "rescinded", "已解除"
 
 
 class Agreement(FactModel):

@@ -13,17 +13,15 @@ history, agreement) in ``institution``. This module holds the sections about wha
 
 from __future__ import annotations
 
-import re
-import types
-import typing
 from datetime import date, datetime
-from functools import lru_cache
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .institution import Agreement, Application, History, Institution
-from .values import FactEnum, FactModel
+from .enums import RequestKind
+from .plain import enum_label, fact_label
+from .values import FactModel
 
 
 class DrugSale(FactModel):
@@ -148,12 +146,6 @@ class Conduct(FactModel):
     drug_sales: list[DrugSale] | None = Field(None, title="药品购销价格", description="Drugs with purchase and sale prices, for mark-up limits (青海 art. 44).")
 
 
-class RequestKind(FactEnum):
-    suspend = "suspend", "中止"
-    rescind = "rescind", "解除"
-    not_renew = "not_renew", "不再续签"
-
-
 class Request(FactModel):
     """The institution's request to suspend, rescind or not renew its agreement (art. 44)."""
 
@@ -208,47 +200,5 @@ class Case(FactModel):
 
 Question = Literal["application", "agreement", "request", "conduct", "deadlines"]
 
-
-_INDEX = re.compile(r"\[[0-9]*\]")
-
-
-def _unwrap(annotation: Any) -> Any:
-    """The type a field holds, without ``| None`` and without ``list[...]``."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
-    if typing.get_origin(annotation) is list:
-        annotation = typing.get_args(annotation)[0]
-    return annotation
-
-
-@lru_cache(maxsize=1024)
-def _field(path: str) -> Any:
-    """The pydantic field a dotted fact path names, or None. List items may be written
-    ``people[]``, ``people[0]`` or plain ``people`` (decisions write ``institution.people[].role``)."""
-    model: Any = Case
-    info = None
-    for seg in _INDEX.sub("", path).split("."):
-        if not (isinstance(model, type) and issubclass(model, BaseModel)) or seg not in model.model_fields:
-            return None
-        info = model.model_fields[seg]
-        model = _unwrap(info.annotation)
-    return info
-
-
-def fact_label(path: str) -> str | None:
-    """The Chinese label of the fact at a dotted path (``institution.beds`` → 床位数), for
-    showing missing facts and traces to people; None for a path that names no fact."""
-    info = _field(path)
-    return info.title if info is not None else None
-
-
-def enum_label(path: str, value: str) -> str | None:
-    """The Chinese label of one value of an enum fact (``institution.type``, ``clinic`` → 诊所);
-    None when the path is not an enum fact or the value is not one of its codes."""
-    info = _field(path)
-    kind = _unwrap(info.annotation) if info is not None else None
-    if not (isinstance(kind, type) and issubclass(kind, FactEnum)):
-        return None
-    member = kind._value2member_map_.get(value)
-    return member.label if member is not None else None  # type: ignore[attr-defined]
-
+__all__ = ["Case", "Claim", "Conduct", "DrugSale", "InformationChange", "ItemisedAmount", "Question", "Request",
+           "RequestKind", "enum_label", "fact_label"]

@@ -1,50 +1,25 @@
-"""How fact values are written and read, and the base classes of the fact models.
+"""The pydantic side of fact values: ``IsoDate`` and ``FactModel``, the base of every section model.
 
-Values are read strictly (``WRITTEN_FORMS``): pydantic's lax mode would turn ``n`` into false,
-``0`` into 1970-01-01 and ``'12'`` into 12, and a wrong fact gives a wrong decision with no
-diagnostic. ``IsoDate`` is the one date type of cases, packs and events.
-
-``FactModel`` and ``FactEnum`` are the bases of every section model (``institution``, ``models``).
+Values are read strictly (``written.WRITTEN_FORMS``): pydantic's lax mode would turn ``n`` into
+false, ``0`` into 1970-01-01 and ``'12'`` into 12, and a wrong fact gives a wrong decision with no
+diagnostic. ``IsoDate`` is the one date type of cases, packs and events. ``FactEnum`` (in
+``enums``) and the readers of written dates (in ``written``) are re-exported here.
 """
 
 from __future__ import annotations
 
-import re
 import types
 import typing
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
-from pydantic_core import PydanticCustomError, core_schema
+from pydantic_core import PydanticCustomError
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-# A date-time as a case writes it: the day, T or one space, hours and minutes, optional seconds;
-# Beijing time, no zone, no fraction (a period in hours runs from it, 民法典 art. 201 para. 2).
-_ISO_DATETIME = re.compile(r"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?")
+from .enums import FactEnum
+from .written import WRITTEN_FORMS, parse_iso_date, parse_iso_datetime
 
-# How each kind of value is written in a case (YAML or JSON), for docs/facts.md and the hints.
-WRITTEN_FORMS: tuple[tuple[str, str, str], ...] = (
-    ("bool", "`true` or `false`", "`yes`, `n`, `0`, `1`, `'true'`"),
-    ("int", "a whole number: `12`", "`12.0`, `1e3`, `'12'`, `true`"),
-    ("number", "a finite number: `12`, `12.5`", "`.inf`, `.nan`, `'12.5'`, `true`"),
-    ("date", "`YYYY-MM-DD`, from `0001-01-01` to `9999-12-31` (quoted or not)",
-     "`20250601`, `0` and other numbers (they are not Unix timestamps), `2025-06-01T00:00:00`, `2025/06/01`"),
-    ("date-time", "`YYYY-MM-DDTHH:MM` or `YYYY-MM-DD HH:MM`, seconds optional (`…T08:30:15`), Beijing time; "
-     "quote it in YAML", "a zone (`Z`, `+08:00`), a fraction of a second, `24:00`, a date alone, a number"),
-    ("text", "text; quote it when it would read as a number or `true`/`false`", "a number or `true` unquoted"),
-    ("enum", "one of the listed values, exactly", "another spelling or case"),
-    ("list", "a list `[...]` of the item type; `[]` is known empty", "a single value without `[...]`"),
-)
-
-
-def parse_iso_date(text: str) -> date:
-    """The day written ``YYYY-MM-DD``; ValueError for anything else. (Python 3.11's
-    ``date.fromisoformat`` also reads ``20250601`` and ``2025-W23-1``, which nobody means here.)"""
-    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
-        raise ValueError(f"not a date written YYYY-MM-DD: {text!r}")
-    return date.fromisoformat(text)
+__all__ = ["FactEnum", "FactModel", "IsoDate", "WRITTEN_FORMS", "parse_iso_date", "parse_iso_datetime"]
 
 
 def _written_date(value: Any) -> Any:
@@ -63,16 +38,6 @@ def _written_date(value: Any) -> Any:
 IsoDate = Annotated[date, BeforeValidator(_written_date)]
 
 
-def parse_iso_datetime(text: str) -> datetime:
-    """The moment written ``YYYY-MM-DDTHH:MM[:SS]`` (or with one space for ``T``), Beijing time
-    without a zone; ValueError for anything else (a zone, a fraction, 24:00, a date alone)."""
-    m = _ISO_DATETIME.fullmatch(text) if isinstance(text, str) else None
-    if m is None:
-        raise ValueError(f"not a date-time written YYYY-MM-DDTHH:MM[:SS]: {text!r}")
-    day = date.fromisoformat(m.group(1))
-    return datetime(day.year, day.month, day.day, int(m.group(2)), int(m.group(3)), int(m.group(4) or 0))
-
-
 def _item_datetime(value: Any) -> Any:
     """Before strict validation of a date-time field: its text read by ``parse_iso_datetime``;
     anything else stays as given, and strict validation refuses it at the field (``bad-date``,
@@ -83,27 +48,6 @@ def _item_datetime(value: Any) -> Any:
         except ValueError:
             pass
     return value
-
-
-class FactEnum(StrEnum):
-    """Base of the fact enums: their values are matched exactly even in the strict fact models
-    (strict pydantic accepts only enum members, and a case is written as text). Each member is
-    declared ``name = "code", "中文"``: the code is the value cases and JSON use, the Chinese label
-    (``.label``) is what a person reads."""
-
-    label: str
-
-    def __new__(cls, value: str, label: str = "") -> FactEnum:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label = label
-        return member
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> core_schema.CoreSchema:
-        schema = handler(source)
-        schema["strict"] = False  # lax enum validation: the exact values, as text
-        return schema
 
 
 _DATE_FIELDS: dict[type, dict[str, bool | None]] = {}

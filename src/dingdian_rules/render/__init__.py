@@ -10,7 +10,7 @@ and library users show the same thing. Every view is read from the frozen ``Deci
 ``html``, ``html_decision`` and ``law_text`` the HTML page of decisions (Jinja2 templates in
 ``templates/``, imported only when a page is asked for).
 
-May import: errors, reading, time, facts, conditions, packs, evaluation.
+May import: errors, twins, reading, time, facts, conditions, packs, evaluation.
 """
 
 from __future__ import annotations

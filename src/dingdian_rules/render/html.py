@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .labels import value_text
-from ..facts import fact_label as _fact_label
+from ..facts.plain import fact_label as _fact_label
 
 if TYPE_CHECKING:
     from jinja2 import Environment

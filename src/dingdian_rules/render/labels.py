@@ -12,9 +12,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Mapping
 
-from pydantic import BaseModel
-
-from ..facts import FactEnum, fact_label
+from ..facts.enums import FactEnum
+from ..facts.plain import fact_label
+from ..twins import is_model
 from ..packs.articles import zh_numeral
 from ..packs.resolved import ResolvedPack
 from ..packs.schema import LEVEL_ZH, Citation
@@ -116,7 +116,7 @@ def one_line(text: str) -> str:
 
 def json_default(value: Any) -> Any:
     """``json.dumps`` fallback for values a trace may hold (fact models, dates, sets, enums)."""
-    if isinstance(value, BaseModel):
+    if is_model(value):
         return value.model_dump(mode="json", exclude_none=True)
     if isinstance(value, date):
         return value.isoformat()
@@ -139,7 +139,7 @@ def value_text(v: Any, lang: str = "zh") -> str:
         return v.isoformat()
     if isinstance(v, float):
         return money(v).replace(",", "")
-    if isinstance(v, BaseModel):
+    if is_model(v):
         fields = v.model_dump(exclude_none=True)
         return "{" + ", ".join(f"{k}: {value_text(getattr(v, k), lang)}" for k in fields) + "}"
     if isinstance(v, (list, tuple, set, frozenset)):

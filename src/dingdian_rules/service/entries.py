@@ -20,7 +20,7 @@ import pydantic
 
 from ..errors import Diagnostic, did_you_mean
 from ..facts.models import Case
-from ..facts.values import parse_iso_date
+from ..facts.written import parse_iso_date
 from ..packs.plans import QUESTIONS
 from ..reading.json_reader import MAX_BYTES, json_lines, load_json, parse_json_document
 from ..reading.pydantic_errors import pydantic_diagnostics
