@@ -42,7 +42,6 @@ import stat
 import threading
 import time
 from functools import lru_cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -76,13 +75,18 @@ def _salt() -> bytes:
 
 
 def _version() -> str:
+    from importlib import metadata
     try:
         return metadata.version("dingdian-rules")
     except metadata.PackageNotFoundError:  # pragma: no cover
         return "source"
 
 
-_SALT = _salt()
+@lru_cache(maxsize=1)
+def _salt_once() -> bytes:
+    """The salt, made when a pack file is first parsed: a process that only answers from the
+    resolved-pack cache reads no reader sources for it (issue 13 item 4)."""
+    return _salt()
 
 
 def cache_dir() -> Path | None:
@@ -103,7 +107,7 @@ def _absolute(value: str) -> Path:
 
 
 def _key(raw: bytes) -> bytes:
-    return hashlib.sha256(_SALT + raw).digest()
+    return hashlib.sha256(_salt_once() + raw).digest()
 
 
 def _entry(folder: Path, raw: bytes) -> Path:
