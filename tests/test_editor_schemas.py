@@ -379,7 +379,9 @@ def test_the_chinese_descriptions_of_closed_vocabularies_name_every_value() -> N
 def test_case_schema_carries_the_fact_models_titles_and_descriptions() -> None:
     import dingdian_rules.facts as facts
     defs = schemas("case")["$defs"]
-    models = [m for m in vars(facts).values() if isinstance(m, type) and issubclass(m, facts.FactModel)
+    # facts imports its names on first use, so walk its public names, not its (growing) namespace.
+    public = [getattr(facts, name) for name in facts.__all__]
+    models = [m for m in public if isinstance(m, type) and issubclass(m, facts.FactModel)
               and m is not facts.FactModel]
     assert Case in models and len(models) >= 15
     for model in models:
