@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from ..facts.values import parse_iso_date
+from ..facts.written import parse_iso_date
 from ..reading.slips import iso_date, slip_hint
 from . import ast as A
 from .compile import MAX_CODE_LEVELS, MAX_CODE_LOOPS, code_nesting

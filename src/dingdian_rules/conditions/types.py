@@ -12,8 +12,10 @@ import typing
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ def type_of_annotation(annotation: object) -> Type:
             return DATETIME
         if issubclass(annotation, date):
             return DATE
+        from pydantic import BaseModel  # a fact model's field: pydantic is loaded already
         if issubclass(annotation, BaseModel):
             return Type("object", model=annotation)
     raise TypeError(f"fact annotation {annotation!r} has no condition-language type")

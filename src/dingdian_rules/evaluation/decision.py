@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..packs.limits import deadline_status, moment_status
 from ..packs.resolved import CitedProvision, ResolvedParameter, ResolvedRule, format_citation
-from ..packs.schema import Citation, Text
 from ..conditions.trace import TraceNode, build_trace, missing_facts
 from .combination import COMBINATION_RULES, QUESTION_OF_KIND, combination_notes  # noqa: F401 (re-exported)
 from .identity import format_id, input_digest, new_decision_id, record_dict
 
 if TYPE_CHECKING:
+    from ..packs.schema import Citation, Text
     from ..packs.plans import Plan
 
 SCHEMA_VERSION = 6  # 2: nearest-first citations (cited_as, basis), cited items, parameters; 3: deadline status, done_on;

@@ -3,10 +3,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .schema import Citation, SourceDocument
+if TYPE_CHECKING:
+    from .schema import Citation, SourceDocument
+
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,18 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..conditions.compile import CompiledExpr
 from ..conditions.parser import param_names
 from ..errors import Diagnostic, Location
-from .rule_schema import Deadline, Measure
 from .citing import CitedProvision, basis_zh, cite_zh, format_citation, provision_zh  # noqa: F401 (re-exported)
-from .schema import LEVEL_ZH, Citation, PackMeta, SourceDocument, Text
+from .vocabulary import LEVEL_ZH
 from ..time.periods import WorkdayCalendar
+
+if TYPE_CHECKING:
+    from .schema import Citation, PackMeta, SourceDocument, Text
+    from .rule_schema import Deadline, Measure
 
 Action = Literal["defined", "inherited", "restated", "overridden", "repealed"]
 CITING_ACTIONS = ("restated", "overridden", "defined")  # the steps whose provisions a decision cites

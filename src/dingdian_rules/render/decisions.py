@@ -5,15 +5,17 @@ in Chinese or, with ``lang="en"``, English; and the JSON of ``decisions_json``."
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..conditions.trace import TraceNode
 from ..evaluation.decision import Decision, DeadlineResult, MeasureResult, RuleResult
 from ..packs.resolved import cite_zh
-from ..packs.schema import Citation, Text
 from .labels import (DEADLINE_STATUS_LABELS, OUTCOME_LABELS, QUESTION_LABELS, STATUS_LABELS, cite, fact_text,
                      json_default, label, modality_label, money, one_line, outcome_label, param_value, period_label,
                      squeeze, tr, value_text)
+
+if TYPE_CHECKING:
+    from ..packs.schema import Citation, Text
 
 
 # --- traces ---------------------------------------------------------------------------------

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..evaluation.decision import Decision, DeadlineResult, MeasureResult, RuleResult
 from ..packs.articles import zh_numeral
 from ..packs.resolved import CitedProvision, ProvenanceStep, ResolvedPack, ResolvedParameter, cite_zh
-from ..packs.schema import Citation
 from .decisions import rules_needing
 from .html import fact_label, render_page, ui_words
 from .labels import (DEADLINE_STATUS_LABELS, KIND_LABELS, MODALITY_LABELS, OUTCOME_LABELS, QUESTION_LABELS,
                      STATUS_LABELS, money, one_line, param_value, period_label)
 from .law_text import ArticleView, quoted_article
+
+if TYPE_CHECKING:
+    from ..packs.schema import Citation
 
 __all__ = ["CitationGroup", "DeadlineView", "MissingFact", "RuleView", "basis_citations", "citation_groups", "decision_view",
            "decisions_html", "label", "provenance_steps"]

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..facts.enums import FactEnum
 from ..facts.plain import fact_label
 from ..twins import is_model
 from ..packs.articles import zh_numeral
 from ..packs.resolved import ResolvedPack
-from ..packs.schema import LEVEL_ZH, Citation
+from ..packs.vocabulary import LEVEL_ZH
+
+if TYPE_CHECKING:
+    from ..packs.schema import Citation
 
 QUESTION_LABELS = {"application": "申请", "agreement": "协议", "request": "请求", "conduct": "违约处理",
                    "deadlines": "期限"}

@@ -3,13 +3,15 @@ with every parameter and rule, its citation and its provenance."""
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..evaluation.decision import basis_dict
 from ..packs.resolved import ResolvedNormDifference, ResolvedPack, cite_zh, join_zh
-from ..packs.schema import Citation
 from .labels import (KIND_LABELS, LEVEL_LABELS, PACK_STATUS_LABELS, cite, label, modality_label, one_line, outcome_label,
                      param_value, period_label, source_titles, squeeze, tr)
+
+if TYPE_CHECKING:
+    from ..packs.schema import Citation
 
 def _citation_json(c: Citation, titles: Mapping[str, str]) -> dict[str, Any]:
     return {**c.model_dump(mode="json"), "label": cite(c, titles)}
