@@ -4,7 +4,7 @@ building its models is more than half of a cold answer's CPU).
 
 A twin has the model's field names as attributes, in the model's order, holding the values
 pydantic would hold (nested models as twins), and the part of the pydantic model API the package
-uses on data: ``model_dump(mode=..., exclude_none=..., exclude=...)``, equality, hashing,
+uses on data: ``model_dump(mode=..., exclude_none=..., exclude=...)``, ``model_dump_json``, equality, hashing,
 ``repr``. It is immutable, as the frozen models are, and pickles by model name and values (the
 pack cache stores resolved packs made of twins). Twins are made in two places: the resolved pack
 converts its pydantic pack-file objects once at load (``packs.twinning``), and a case read from
@@ -76,6 +76,13 @@ class Twin:
                 continue
             out[name] = _dump(value, json, exclude_none)
         return out
+
+    def model_dump_json(self, *, exclude_none: bool = False) -> str:
+        """The fields as compact JSON, as pydantic's ``model_dump_json`` writes them (field order
+        kept, no spaces, Chinese unescaped)."""
+        import json
+        return json.dumps(self.model_dump(mode="json", exclude_none=exclude_none), ensure_ascii=False,
+                          separators=(",", ":"))
 
     @property
     def model_fields_set(self) -> set[str]:

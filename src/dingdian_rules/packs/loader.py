@@ -166,6 +166,8 @@ def _load(ref: str | Path, search: Iterable[str | Path], holidays: Sequence[time
                 bag.items[start:] = [d for d in bag.items[start:] if d.code not in REFERENCE_CODES]
             if pack is not None:
                 _remember(_chain_key(chain), ())
+                from .twinning import twin_pack
+                twin_pack(pack)  # the pack's parts are twins however it was loaded (pack_cache)
     global _consult_disk
     _consult_disk = False
     if store and pack is not None:

@@ -42,7 +42,7 @@ from .finding import find_folder
 from ..reading import parse_cache
 from ..reading.yaml_reader import read_regular_file
 
-FORMAT = 1
+FORMAT = 2  # 2: the pack's pack-file parts are twins (packs.twinning)
 MAX_ENTRIES = 64  # older entries are pruned when a new one is written
 MAX_FILE_BYTES = 64_000_000  # the loader's limit for a source text; pack files are far smaller
 _SUFFIX = ".packc"
@@ -79,13 +79,30 @@ _salt_value: bytes | None = None
 def _salt() -> bytes:
     global _salt_value
     if _salt_value is None:
-        import pydantic
         import yaml
 
         from ..time.workdays import calendar_versions
-        _salt_value = repr((FORMAT, _code_digest(), sys.version, pydantic.VERSION, yaml.__version__,
+        _salt_value = repr((FORMAT, _code_digest(), sys.version, _pydantic_version(), yaml.__version__,
                             sorted(calendar_versions().items()))).encode()
     return _salt_value
+
+
+def _pydantic_version() -> bytes:
+    """pydantic's ``version.py`` as installed (its own version and the pydantic-core version it
+    requires), read without importing pydantic: a cache hit must not import it (issue 13 item 4)."""
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None:
+        origin = pydantic.__file__
+    else:
+        import importlib.util
+        spec = importlib.util.find_spec("pydantic")
+        origin = spec.origin if spec is not None else None
+    if not origin:
+        return b"?"
+    try:
+        return Path(origin).with_name("version.py").read_bytes()
+    except OSError:
+        return b"?"
 
 
 def _key(folder: Path, roots: Sequence[Path], holidays: Sequence[Any]) -> bytes:
@@ -202,6 +219,7 @@ _ALLOWED = {  # module -> names a stored pack may refer to, besides the package'
     "datetime": {"date", "datetime", "timedelta", "time"},
     "pathlib": {"PosixPath", "WindowsPath", "Path", "PurePosixPath", "PureWindowsPath"},
     __name__: {"_rebuild_expr", "_new", "_proxy", "_Fixed"},
+    "dingdian_rules.twins": {"_rebuild"},
 }
 
 
