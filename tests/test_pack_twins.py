@@ -26,6 +26,7 @@ from dingdian_rules.evaluation.evaluate import evaluate
 from dingdian_rules.packs.chain import read_chain
 from dingdian_rules.packs.finding import bundled_root
 from dingdian_rules.packs.loader import clear_caches
+from dingdian_rules.packs import resolving
 from dingdian_rules.packs.resolving import resolve_chain
 from dingdian_rules.packs.twinning import twin_pack
 from dingdian_rules.render.packs import pack_dict, pack_text
@@ -49,14 +50,16 @@ def _parts(obj: object) -> list[tuple[str, object]]:
         if isinstance(o, (pydantic.BaseModel, Twin)):
             out.append((path, o))
             continue
-        if id(o) in seen:
-            continue
-        seen.add(id(o))
+        # Containers are walked wherever they are held (the conversion may replace a shared tuple
+        # by one per holder); other objects once, which also stops at the graph's cycles.
         if isinstance(o, (dict, MappingProxyType)):
             stack += [(f"{path}[{k!r}]", v) for k, v in o.items()]
         elif isinstance(o, (list, tuple, set, frozenset)):
             stack += [(f"{path}[{i}]", v) for i, v in enumerate(o)]
+        elif id(o) in seen:
+            continue
         else:
+            seen.add(id(o))
             attrs = dict(getattr(o, "__dict__", {}))
             for klass in type(o).__mro__:
                 for name in klass.__dict__.get("__slots__", ()):
@@ -66,19 +69,22 @@ def _parts(obj: object) -> list[tuple[str, object]]:
     return out
 
 
-def _resolved_with_models(pack_id: str):
-    """The pack as the resolver builds it, before the loader turns its parts into twins."""
-    clear_caches()  # no compiled condition converted by an earlier load
+def _resolved_with_models(pack_id: str, monkeypatch: pytest.MonkeyPatch):
+    """The pack as the resolver would build it without turning its parts into twins."""
+    clear_caches()  # no compiled condition shared with an earlier load
+    monkeypatch.setattr(resolving, "twin_rules", lambda rules: None)
+    monkeypatch.setattr(resolving, "twin_pack", lambda pack, rules=True: None)
     bag = DiagnosticBag()
     chain = read_chain(pack_id, [], bag)
     pack = resolve_chain(chain, bag)
+    monkeypatch.undo()
     assert pack is not None, [d.format() for d in bag.items]
     return pack
 
 
 @pytest.mark.parametrize("pack_id", PACKS)
-def test_every_part_dumps_as_its_model_did_and_no_model_is_left(pack_id: str) -> None:
-    pack = _resolved_with_models(pack_id)
+def test_every_part_dumps_as_its_model_did_and_no_model_is_left(pack_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = _resolved_with_models(pack_id, monkeypatch)
     before = _parts(pack)
     assert any(isinstance(p, pydantic.BaseModel) for _, p in before)  # there was something to convert
     dumps = [(path, type(p).__name__, p.model_dump(), p.model_dump(mode="json"), p.model_dump(exclude_none=True),
@@ -104,10 +110,10 @@ def test_a_loaded_pack_holds_no_pydantic_object(pack_id: str, monkeypatch: pytes
     assert isinstance(pack.rules[0].citation, Twin) and pack.rules[0].citation.article >= 1
 
 
-def test_shared_parts_stay_shared() -> None:
+def test_shared_parts_stay_shared(monkeypatch: pytest.MonkeyPatch) -> None:
     """A citation reached from two places becomes one twin, and a tuple holding models is replaced
     everywhere it is held (a parameter's citation is also its provenance's)."""
-    pack = _resolved_with_models("guangdong_foshan")
+    pack = _resolved_with_models("guangdong_foshan", monkeypatch)
     twin_pack(pack)
     for p in pack.parameters.values():
         nearest = [s for s in p.provenance if s.citation is not None and s.citation == p.citation]
@@ -118,8 +124,8 @@ def test_shared_parts_stay_shared() -> None:
 
 
 @pytest.mark.parametrize("pack_id", PACKS)
-def test_views_and_decisions_are_the_same_before_and_after(pack_id: str) -> None:
-    pack = _resolved_with_models(pack_id)
+def test_views_and_decisions_are_the_same_before_and_after(pack_id: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = _resolved_with_models(pack_id, monkeypatch)
     cases = []
     for path in scenario_files(bundled_root() / pack_id):
         items, _ = load_scenario_file(path)
@@ -136,23 +142,40 @@ def test_views_and_decisions_are_the_same_before_and_after(pack_id: str) -> None
     assert cases or not scenario_files(bundled_root() / pack_id)
 
 
-def test_converting_twice_changes_nothing() -> None:
-    pack = _resolved_with_models("national")
+def test_converting_twice_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    pack = _resolved_with_models("national", monkeypatch)
     twin_pack(pack)
     first = [(path, id(p)) for path, p in _parts(pack)]
     twin_pack(pack)
     assert [(path, id(p)) for path, p in _parts(pack)] == first
 
 
-def test_a_model_in_a_read_only_mapping_is_an_error_not_a_leftover() -> None:
-    from dingdian_rules.packs.schema import Citation
+def test_a_failed_load_leaves_its_rules_as_twins(tmp_path: Path) -> None:
+    """Compiled conditions are shared between loads and hold the rule their time limit names,
+    so even a load that fails (here: a quote not in its source) leaves twins in its rules."""
+    import shutil
+    shutil.copytree(bundled_root() / "national", tmp_path / "national", ignore=shutil.ignore_patterns("tests"))
+    rules = next((tmp_path / "national" / "rules").glob("*.yaml"))
+    text = rules.read_text(encoding="utf-8")
+    quote = next(line for line in text.splitlines() if line.strip().startswith("quote:"))
+    rules.write_text(text.replace(quote, quote.split(":")[0] + ": 本办法所称的不存在的原文字句", 1), encoding="utf-8")
+    built: list = []
+    real = resolving.twin_rules
 
-    class Holder:
-        def __init__(self) -> None:
-            self.parts = MappingProxyType({"c": Citation(document="d", article=1, quote="原文")})
+    def keep(rs):
+        built.extend(rs)
+        real(rs)
 
-    with pytest.raises(TypeError, match="read-only mapping"):
-        twin_pack(Holder())
+    clear_caches()
+    bag = DiagnosticBag()
+    chain = read_chain(tmp_path / "national", [], bag)
+    resolving.twin_rules = keep
+    try:
+        assert resolve_chain(chain, bag) is None
+    finally:
+        resolving.twin_rules = real
+    assert any(d.code == "quote-not-in-source" for d in bag.items), [d.format() for d in bag.items]
+    assert built and [p for p, part in _parts(built) if isinstance(part, pydantic.BaseModel)] == []
 
 
 def test_a_library_answer_from_the_cache_imports_no_pydantic(tmp_path: Path) -> None:

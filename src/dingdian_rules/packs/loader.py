@@ -43,12 +43,13 @@ def __getattr__(name: str):  # normalize_text, kept importable from here
 
 def clear_caches() -> None:
     """Forget every per-process cache of the loader (parsed files, compiled conditions, source
-    texts, ancestor checks), e.g. to measure a cold load; correctness never needs it (every
-    cache is keyed by content, read afresh on each load). The on-disk pack cache is not
-    affected (``DINGDIAN_RULES_CACHE=off`` disables it)."""
-    from . import citations, compiling
+    texts, ancestor checks, twins of pack-file objects), e.g. to measure a cold load; correctness
+    never needs it (every cache is keyed by content, read afresh on each load). The on-disk pack
+    cache is not affected (``DINGDIAN_RULES_CACHE=off`` disables it)."""
+    from . import citations, compiling, twinning
     from .chain import _FILES
     _FILES.clear()
+    twinning.clear()
     _ANCESTORS.clear()
     compiling.clear_caches()
     citations.source_bytes_at.cache_clear()
@@ -166,8 +167,6 @@ def _load(ref: str | Path, search: Iterable[str | Path], holidays: Sequence[time
                 bag.items[start:] = [d for d in bag.items[start:] if d.code not in REFERENCE_CODES]
             if pack is not None:
                 _remember(_chain_key(chain), ())
-                from .twinning import twin_pack
-                twin_pack(pack)  # the pack's parts are twins however it was loaded (pack_cache)
     global _consult_disk
     _consult_disk = False
     if store and pack is not None:

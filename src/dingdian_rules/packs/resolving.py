@@ -26,6 +26,7 @@ from .inheritance import Merged, RawPack, merge_chain
 from .lint import lint_merged, lint_numbers, lint_restatement
 from .overlaps import find_overlaps, overlap_diagnostics
 from .plans import build_plans
+from .twinning import twin_pack, twin_rules
 from .resolved import (RepealedRule, ResolvedItem, ResolvedItemList, ResolvedNormDifference, ResolvedPack,
                        ResolvedParameter, ResolvedRule, SourceText, basis_of, basis_zh)
 from .salvage import SKIPPED, Gaps, is_standin
@@ -202,6 +203,9 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
     comp.publish()  # only now may other loads reuse its conditions that name a limit
     for rule in rules:
         object.__setattr__(rule, "parameters", tuple(params[p] for p in rule.parameter_ids if p in params))
+    # The rules hold twins from here on, even if the load fails: a compiled condition shared with
+    # later loads holds the rule its time limit names (packs.twinning).
+    twin_rules(rules)
     repealed = []
     for rid, (pack, reason, citation, prov) in merged.repealed.items():
         repealed.append(RepealedRule(rid, pack, reason, citation, tuple(prov)))
@@ -242,6 +246,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         param_infos=MappingProxyType(dict(infos)), item_lists=MappingProxyType(item_lists),
         norm_differences=differences)
     object.__setattr__(pack, "plans", MappingProxyType(build_plans(pack)))
+    twin_pack(pack, rules=False)  # its pack-file parts as twins, whether or not the pack cache is used
     return pack
 
 

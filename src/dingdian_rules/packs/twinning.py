@@ -6,144 +6,173 @@ served from the pack cache must not import pydantic (issue 13 item 4), so the pa
 the same field names and values, ``model_dump``, equality and hashing, no pydantic. The pack is
 converted whether or not the cache is on, so a pack's parts are of one kind however it was loaded.
 
-The walk is generic (every dataclass field, slot, tuple, list and dict the pack reaches), so a
-part added to the resolved pack later is converted without a change here; a pydantic model held
-where it cannot be replaced (inside a read-only mapping) is an error, not a silent leftover.
+The resolver calls ``twin_rules`` as soon as its rules are built (every rule ever built, even in
+a load that fails: compiled conditions shared between loads hold the rule a time limit names) and
+``twin_pack`` on the finished pack. Both visit the fields of the resolved classes that hold
+pack-file objects, not the whole object graph: a generic walk cost up to a third of a load. A twin
+is remembered per model object (the parsed files' models are cached per process, so they are
+converted once). A field added to a resolved class that holds pack-file objects must be added
+here: tests/test_pack_twins.py walks every part of every bundled pack for a pydantic object left.
 """
 
 from __future__ import annotations
 
-import sys
-from types import FunctionType, MappingProxyType, ModuleType
-from typing import Any
+import threading
+from typing import TYPE_CHECKING, Any, Iterable
 
 from ..twins import Twin, twin_class
 
-_ATOMS = frozenset((str, int, float, bool, bytes, type(None)))  # by exact class: the common case, checked first
-_LEAVES = (str, int, float, bool, bytes, type(None), type, FunctionType, ModuleType)
+if TYPE_CHECKING:
+    from .resolved import ProvenanceStep, ResolvedNormDifference, ResolvedPack, ResolvedParameter, ResolvedRule
+
+_ATOMS = frozenset((str, int, float, bool, type(None)))
+_MAX_REMEMBERED = 100_000  # twins remembered; beyond, the memory starts afresh
+_twins: dict[int, tuple[Any, Any]] = {}  # id(model or step) -> (the object, kept alive so no id is reused; its twin)
+_classes: dict[type, tuple[tuple[str, ...], type[Twin]]] = {}
+_lock = threading.Lock()
 
 
-def twin_pack(pack: Any) -> None:
-    """Replace, in place, every pydantic model instance reachable from ``pack`` by its twin.
+def twin(model: Any) -> Any:
+    """The twin of a pydantic model instance (nested models, lists, tuples and dicts of them
+    converted); a twin, None or a plain value as it is."""
+    cls = model.__class__
+    if cls in _ATOMS or isinstance(model, Twin):
+        return model
+    hit = _twins.get(id(model))
+    if hit is not None and hit[0] is model:
+        return hit[1]
+    made = _classes.get(cls)
+    if made is None:
+        fields = tuple(getattr(cls, "model_fields", None) or ())
+        if not fields:
+            raise TypeError(f"{cls.__name__} is not a pydantic model")
+        made = _classes[cls] = (fields, twin_class(cls.__name__, fields))
+    fields, twin_cls = made
+    values = model.__dict__  # a pydantic model's field values (its models are frozen: read, never written)
+    out = twin_cls._of({name: _value(values[name]) for name in fields})
+    _remember(model, out)
+    return out
 
-    Objects reached twice (a citation shared by a rule and its provenance) become one twin.
-    Compiled conditions shared with other packs of this process are converted in place too, which
-    every pack that shares them wants as well."""
-    pydantic = sys.modules.get("pydantic")
-    if pydantic is None:  # nothing was read with pydantic: nothing to convert
-        return
-    _Walk(pydantic.BaseModel).value(pack)
 
-
-class _Walk:
-    def __init__(self, base: type) -> None:
-        self.base = base
-        self.twins: dict[int, Twin] = {}
-        self.done: dict[int, Any] = {}  # id of an object reached -> what replaces it (itself, or a new tuple)
-        self.keep: list[Any] = []  # what was reached stays alive during the walk, so no id is reused
-        self.kinds: dict[type, str] = {}  # a class -> how its objects are walked (decided once per class)
-
-    def kind(self, cls: type) -> str:
-        k = self.kinds.get(cls)
-        if k is None:
-            if issubclass(cls, _LEAVES) or issubclass(cls, Twin):
-                k = "leaf"
-            elif issubclass(cls, self.base):
-                k = "model"
-            elif cls is tuple or cls is list:
-                k = cls.__name__
-            elif cls is MappingProxyType:
-                k = "proxy"
-            elif issubclass(cls, dict):
-                k = "dict"
-            elif issubclass(cls, (set, frozenset)):
-                k = "set"
-            else:
-                slots = tuple(n for c in cls.__mro__ for n in c.__dict__.get("__slots__", ())
-                              if n not in ("__dict__", "__weakref__"))
-                # objects with neither a __dict__ nor slots (a builtin method, a date) hold nothing to convert
-                k = "object" if slots or cls.__dictoffset__ else "leaf"
-                _SLOTS[cls] = slots
-            self.kinds[cls] = k
-        return k
-
-    def twin(self, model: Any) -> Twin:
-        hit = self.twins.get(id(model))
-        if hit is None:
-            fields = type(model).model_fields
-            cls = twin_class(type(model).__name__, tuple(fields))
-            hit = cls._of({name: self.value(getattr(model, name)) for name in fields})
-            self.twins[id(model)] = hit
-            self.keep.append(model)
-        return hit
-
-    def value(self, v: Any) -> Any:
-        """``v`` with every model reached inside it replaced: a new tuple when one of its items
-        changed, the same object otherwise (lists, dicts and objects are changed in place)."""
-        cls = v.__class__
-        if cls in _ATOMS:
-            return v
-        kind = self.kinds.get(cls) or self.kind(cls)
-        if kind == "leaf":
-            return v
-        if kind == "model":
-            return self.twin(v)
-        done = self.done.get(id(v))
-        if done is not None:
-            return done
-        self.done[id(v)] = v
-        self.keep.append(v)
-        if kind == "tuple":
-            items = tuple(x if x.__class__ in _ATOMS else self.value(x) for x in v)
-            if all(a is b for a, b in zip(items, v)):
-                return v
-            self.done[id(v)] = items
-            return items
-        if kind == "list":
-            for i, x in enumerate(v):
-                if x.__class__ not in _ATOMS:
-                    v[i] = self.value(x)
-            return v
-        if kind == "dict":
-            for k, x in list(v.items()):
-                if x.__class__ in _ATOMS:
-                    continue
-                new = self.value(x)
-                if new is not x:
-                    v[k] = new
-            return v
-        if kind == "proxy":
-            for k, x in v.items():
-                if self.value(x) is not x:
-                    raise TypeError(f"a pydantic model is held in a read-only mapping (key {k!r}): "
-                                    "hold it in an object instead")
-            return v
-        if kind == "set":
-            if any(isinstance(x, self.base) for x in v):
-                raise TypeError("a pydantic model is held in a set: hold it in a tuple instead")
-            return v
-        attrs = getattr(v, "__dict__", None)
-        if attrs is not None:
-            for name, x in list(attrs.items()):
-                if x.__class__ in _ATOMS:
-                    continue
-                new = self.value(x)
-                if new is not x:
-                    object.__setattr__(v, name, new)
-        for name in _SLOTS[cls]:
-            try:
-                x = object.__getattribute__(v, name)
-            except AttributeError:
-                continue
-            if x.__class__ in _ATOMS:
-                continue
-            new = self.value(x)
-            if new is not x:
-                object.__setattr__(v, name, new)
+def _value(v: Any) -> Any:
+    cls = v.__class__
+    if cls in _ATOMS:
         return v
+    if cls is list:
+        return [_value(x) for x in v]
+    if cls is tuple:
+        return tuple(_value(x) for x in v)
+    if cls is dict:
+        return {k: _value(x) for k, x in v.items()}
+    if hasattr(cls, "model_fields"):
+        return twin(v)
+    return v  # a date, an enum: as pydantic holds it
 
 
-_SLOTS: dict[type, tuple[str, ...]] = {}
+def _remember(obj: Any, made: Any) -> None:
+    with _lock:
+        if len(_twins) >= _MAX_REMEMBERED:
+            _twins.clear()
+        _twins[id(obj)] = (obj, made)
 
 
-__all__ = ["twin_pack"]
+def clear() -> None:
+    """Forget the remembered twins (``loader.clear_caches``)."""
+    with _lock:
+        _twins.clear()
+
+
+def _cites(cites: Iterable[Any]) -> tuple[Any, ...]:
+    return tuple(twin(c) for c in cites)
+
+
+def _step(step: "ProvenanceStep") -> "ProvenanceStep":
+    """The step with its citations twinned: a new step (the merge that made it may be reused)."""
+    hit = _twins.get(id(step))
+    if hit is not None and hit[0] is step:
+        return hit[1]
+    fields = step.__dict__
+    cite, also = fields["citation"], fields["also_cites"]
+    if (cite is None or cite.__class__.__base__ is Twin) and all(c.__class__.__base__ is Twin for c in also):
+        return step
+    made = object.__new__(step.__class__)  # a frozen dataclass of plain fields: copied, two of them replaced
+    made.__dict__.update(fields, citation=twin(cite) if cite is not None else None, also_cites=_cites(also))
+    _remember(step, made)
+    return made
+
+
+def _provenance(steps: tuple["ProvenanceStep", ...]) -> tuple["ProvenanceStep", ...]:
+    return tuple(_step(s) for s in steps)
+
+
+def _set(obj: Any, **fields: Any) -> None:
+    for name, value in fields.items():
+        object.__setattr__(obj, name, value)
+    obj.__dict__.pop("basis", None)  # a cached view of the provenance: computed again from the twins
+
+
+def _documents(documents: dict, done: dict[int, dict]) -> dict:
+    """The chain's documents by id, twinned; one new dict per dict (the rules share it)."""
+    hit = done.get(id(documents))
+    if hit is None:
+        hit = done[id(documents)] = {k: twin(v) for k, v in documents.items()}
+    return hit
+
+
+def twin_rules(rules: Iterable["ResolvedRule"], done: dict[int, dict] | None = None) -> None:
+    """Every pack-file part of these rules (and of their item lists) as twins, in place."""
+    done = {} if done is None else done
+    params: set[int] = set()
+    for r in rules:
+        for m in r.measures:
+            object.__setattr__(m, "measure", twin(m.measure))
+        for lst in r.item_lists:
+            _item_list(lst)
+        for p in r.parameters:
+            if id(p) not in params:
+                params.add(id(p))
+                _parameter(p, done)
+        _set(r, title=twin(r.title), citation=twin(r.citation), deadline=twin(r.deadline) if r.deadline else None,
+             also_cites=_cites(r.also_cites), warning=twin(r.warning) if r.warning is not None else None,
+             provenance=_provenance(r.provenance), documents=_documents(r.documents, done))
+
+
+def _item_list(lst: Any) -> None:
+    object.__setattr__(lst, "title", twin(lst.title) if lst.title is not None else None)
+    for item in lst.items:
+        object.__setattr__(item, "citation", twin(item.citation))
+
+
+def _parameter(p: "ResolvedParameter", done: dict[int, dict]) -> None:
+    _set(p, title=twin(p.title), citation=twin(p.citation), provenance=_provenance(p.provenance),
+         documents=_documents(p.documents, done))
+
+
+def _difference(d: "ResolvedNormDifference", done: dict[int, dict]) -> None:
+    _set(d, lower=_cites(d.lower), higher=_cites(d.higher), reason_cites=_cites(d.reason_cites),
+         provenance=_provenance(d.provenance), documents=_documents(d.documents, done))
+
+
+def twin_pack(pack: "ResolvedPack", rules: bool = True) -> None:
+    """Every pack-file part of a finished pack as twins, in place; its rules' too unless
+    ``rules`` is false (the resolver converted them as it built them)."""
+    from .resolved import SourceText
+    done: dict[int, dict] = {}
+    if rules:
+        twin_rules(pack.rules, done)
+    for p in pack.parameters.values():
+        _parameter(p, done)
+    for lst in pack.item_lists.values():
+        _item_list(lst)
+    for d in pack.norm_differences:
+        _difference(d, done)
+    for rp in pack.repealed:
+        _set(rp, citation=twin(rp.citation), provenance=_provenance(rp.provenance))
+    sources = pack.sources  # this load's own dict (resolving.collect_sources)
+    for sid, src in list(sources.items()):
+        sources[sid] = SourceText(twin(src.document), src.pack, src.path)
+    object.__setattr__(pack, "name", twin(pack.name))
+    object.__setattr__(pack, "metas", tuple(twin(m) for m in pack.metas))
+
+
+__all__ = ["twin", "twin_pack", "twin_rules"]
