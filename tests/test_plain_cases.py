@@ -217,3 +217,24 @@ def test_labels_come_from_the_shapes() -> None:
     assert fact_label("institution.beds.x") is None and fact_label("nothing") is None
     assert enum_label("institution.type", "clinic") == "诊所" and enum_label("institution.type", "x") is None
     assert enum_label("institution.beds", "3") is None
+
+
+@pytest.mark.parametrize("zone", [timezone.utc, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5))])
+def test_a_date_time_object_with_a_zone_is_refused_at_its_field_like_its_text(zone: timezone) -> None:
+    """A date-time fact is Beijing time as written (docs/facts.md): a zone would be dropped
+    silently (2025-06-01T00:00Z is 08:00 in Beijing), so an aware ``datetime`` is refused like
+    the text ``2025-06-01T00:00+00:00``, at its field, by every reader; a naive one is taken."""
+    from datetime import date as day
+
+    import dingdian_rules as dr
+    aware = {"conduct": {"upload_fault_cleared_at": datetime(2025, 6, 1, 0, 0, tzinfo=zone)}}
+    assert build_case(aware) is None
+    for read in (parse_case, read_case):
+        with pytest.raises(CaseError) as err:
+            read(aware)
+        assert [(d.code, d.path) for d in err.value.diagnostics] == [("bad-date", "conduct.upload_fault_cleared_at")]
+    with pytest.raises(CaseError):
+        dr.evaluate(dr.load_pack("qinghai_agreement"), aware, "deadlines", as_of=day(2025, 6, 10))
+    naive = {"conduct": {"upload_fault_cleared_at": datetime(2025, 6, 1, 8, 0)}}
+    assert build_case(naive).conduct.upload_fault_cleared_at == datetime(2025, 6, 1, 8, 0)
+    assert parse_case(naive).conduct.upload_fault_cleared_at == datetime(2025, 6, 1, 8, 0)

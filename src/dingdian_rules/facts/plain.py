@@ -77,7 +77,7 @@ def _date(v: Any) -> Any:
 def _datetime(v: Any) -> Any:
     cls = v.__class__
     if cls is datetime:
-        return v  # as the strict model holds it, zone or not
+        return v if v.tzinfo is None else _NO  # a zone is refused by the models (facts.values)
     if cls is str:
         try:
             return parse_iso_datetime(v)

@@ -41,7 +41,11 @@ IsoDate = Annotated[date, BeforeValidator(_written_date)]
 def _item_datetime(value: Any) -> Any:
     """Before strict validation of a date-time field: its text read by ``parse_iso_datetime``;
     anything else stays as given, and strict validation refuses it at the field (``bad-date``,
-    with the date-time form as the hint)."""
+    with the date-time form as the hint). A ``datetime`` with a zone is refused as its text with
+    the zone is: a date-time fact is Beijing time as written, and an offset would be dropped
+    silently (2025-06-01T00:00Z is 08:00 in Beijing)."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.isoformat()  # a text with a zone: refused at the field like the written one
     if isinstance(value, str):
         try:
             return parse_iso_datetime(value)
