@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .resolved import ProvenanceStep, ResolvedNormDifference, ResolvedPack, ResolvedParameter, ResolvedRule
 
 _ATOMS = frozenset((str, int, float, bool, type(None)))
-_MAX_REMEMBERED = 100_000  # twins remembered; beyond, the memory starts afresh
+_MAX_REMEMBERED = 20_000  # twins remembered (2,600 for the 7 bundled packs, 1,300 more a reload); then afresh
 _twins: dict[int, tuple[Any, Any]] = {}  # id(model or step) -> (the object, kept alive so no id is reused; its twin)
 _classes: dict[type, tuple[tuple[str, ...], type[Twin]]] = {}
 _lock = threading.Lock()
