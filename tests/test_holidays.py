@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import chinese_calendar
 import pytest
 from chinese_calendar import constants as cc
+from hypothesis import given, strategies as st
 
 from dingdian_rules import time as timecalc
 from dingdian_rules.time import holidays
@@ -173,3 +174,48 @@ def test_week_skipping_agrees_with_a_day_by_day_count() -> None:
             assert cal.add_working_days(start, n).value == naive(start, n, 1), (start, n)
             if start.year >= 2028:
                 assert cal.subtract_working_days(start, n).value == naive(start, n, -1), (start, n)
+
+
+def _walked(cal: timecalc.WorkdayCalendar, start: date, n: int, step: int, include_start: bool) -> date:
+    """The n-th working day from ``start``, day by day (the definition, with nothing skipped or kept)."""
+    d = start if include_start else start + timedelta(days=step)
+    while True:
+        if cal.is_working_day(d)[0]:
+            n -= 1
+            if n == 0:
+                return d
+        d += timedelta(days=step)
+
+
+@given(st.dates(date(2019, 1, 1), date(2028, 12, 31)), st.integers(1, 40), st.booleans())
+def test_a_remembered_count_is_the_count(start: date, n: int, forward: bool) -> None:
+    """A calendar remembers the working-day counts it made in years an arrangement covers
+    (a batch counts from the same few starts): asked again, it gives the day counting day by
+    day gives; a count touching a year without a notice is made afresh each time, so the
+    ends of its range (``counting_at``) never come from an earlier estimate."""
+    cal = timecalc.WorkdayCalendar()
+    count = cal.add_working_days if forward else cal.subtract_working_days
+    first = count(start, n)
+    again = count(start, n)
+    assert again == first
+    if not first.estimated:
+        assert first.value == _walked(cal, start, n, 1 if forward else -1, False)
+    else:
+        for mode in ("earliest", "latest"):
+            with timecalc.counting_at(mode):
+                bounded = count(start, n)
+            assert bounded.estimated and count(start, n) == first  # the bound is not kept either
+
+
+def test_the_counts_a_calendar_remembers_are_not_stored_with_it() -> None:
+    """A pack's calendar is pickled into the pack cache: what it counted stays in the process."""
+    import pickle
+
+    cal = timecalc.WorkdayCalendar([timecalc.YearArrangement(2027, frozenset({date(2027, 1, 1)}), frozenset(), "test")])
+    size = len(pickle.dumps(cal))
+    for day in range(1, 200):
+        cal.add_working_days(date(2025, 1, 1) + timedelta(days=day), 7)
+    assert len(pickle.dumps(cal)) == size
+    copy = pickle.loads(pickle.dumps(cal))
+    assert copy.add_working_days(date(2025, 9, 30), 5) == timecalc.ComputedDate(date(2025, 10, 14))
+    assert copy.source_of(2027) == "test"

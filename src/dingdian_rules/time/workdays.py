@@ -100,7 +100,7 @@ class WorkdayCalendar:
     carries 2027 keeps working unchanged once a later chinesecalendar also publishes it.
     """
 
-    __slots__ = ("_arrangements",)
+    __slots__ = ("_arrangements", "_counted")
 
     def __init__(self, extra: Iterable[YearArrangement] = ()) -> None:
         arrangements: dict[int, YearArrangement] = {}
@@ -111,6 +111,18 @@ class WorkdayCalendar:
                 raise ValueError(f"two arrangements supplied for {arrangement.year}")
             arrangements[arrangement.year] = arrangement
         self._arrangements = arrangements
+        # Working-day counts already made (start, n, direction, start counts) -> the day: a
+        # calendar never changes, and the decisions of a batch count from the same few starts.
+        # Only counts inside years an arrangement covers are kept; an estimated count depends
+        # on ``counting_at`` and is made afresh.
+        self._counted: dict[tuple[date, int, int, bool], ComputedDate] = {}
+
+    def __getstate__(self) -> dict:
+        return {"_arrangements": self._arrangements}  # the counts made are not stored (pack cache)
+
+    def __setstate__(self, state: dict) -> None:
+        self._arrangements = state["_arrangements"]
+        self._counted = {}
 
     def __repr__(self) -> str:
         return f"WorkdayCalendar(extra years={sorted(self._arrangements)})"
@@ -159,6 +171,10 @@ class WorkdayCalendar:
         # every uncovered year examined on the way makes the result estimated. Inside such a
         # year (Monday-Friday) whole weeks are skipped, 5 working days each, so a long count
         # costs per year, not per day.
+        key = (d, n, step, include_start)
+        hit = self._counted.get(key)
+        if hit is not None:
+            return hit
         one = timedelta(days=step)
         uncovered: set[int] = set()
         start, total = d, n
@@ -192,7 +208,11 @@ class WorkdayCalendar:
                     bound.days.append((d, at))
                 d = at
             return ComputedDate(d, True, tuple(sorted(uncovered)))
-        return ComputedDate(d)
+        made = ComputedDate(d)
+        if len(self._counted) >= _MAX_COUNTED:
+            self._counted.clear()
+        self._counted[key] = made
+        return made
 
     def _bound(self, start: date, n: int, step: int, include_start: bool, bound: "Bound") -> date:
         # the earliest day comes from the most working days forward, the fewest backward
@@ -211,6 +231,7 @@ class WorkdayCalendar:
         return self._walk(_check_date(d), 1, 1, True)
 
 
+_MAX_COUNTED = 16_384  # counts a calendar keeps (a few MB); then it starts afresh
 DEFAULT_CALENDAR = WorkdayCalendar()
 
 
