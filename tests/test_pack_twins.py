@@ -28,7 +28,7 @@ from dingdian_rules.packs.finding import bundled_root
 from dingdian_rules.packs.loader import clear_caches
 from dingdian_rules.packs import resolving
 from dingdian_rules.packs.resolving import resolve_chain
-from dingdian_rules.packs.twinning import twin_pack
+from dingdian_rules.packs.twinning import twin_pack, twin_rules
 from dingdian_rules.render.packs import pack_dict, pack_text
 from dingdian_rules.twins import Twin
 
@@ -69,11 +69,17 @@ def _parts(obj: object) -> list[tuple[str, object]]:
     return out
 
 
+def _twin(pack) -> None:
+    """What the resolver does, on a pack it built without doing it."""
+    twin_rules(pack.rules)
+    twin_pack(pack)
+
+
 def _resolved_with_models(pack_id: str, monkeypatch: pytest.MonkeyPatch):
     """The pack as the resolver would build it without turning its parts into twins."""
     clear_caches()  # no compiled condition shared with an earlier load
     monkeypatch.setattr(resolving, "twin_rules", lambda rules: None)
-    monkeypatch.setattr(resolving, "twin_pack", lambda pack, rules=True: None)
+    monkeypatch.setattr(resolving, "twin_pack", lambda pack: None)
     bag = DiagnosticBag()
     chain = read_chain(pack_id, [], bag)
     pack = resolve_chain(chain, bag)
@@ -89,7 +95,7 @@ def test_every_part_dumps_as_its_model_did_and_no_model_is_left(pack_id: str, mo
     assert any(isinstance(p, pydantic.BaseModel) for _, p in before)  # there was something to convert
     dumps = [(path, type(p).__name__, p.model_dump(), p.model_dump(mode="json"), p.model_dump(exclude_none=True),
               p.model_dump_json()) for path, p in before]
-    twin_pack(pack)
+    _twin(pack)
     after = _parts(pack)
     assert [(path, type(p).__name__) for path, p in after] == [(path, name) for path, name, *_ in dumps]
     left = [path for path, p in after if not isinstance(p, Twin)]
@@ -114,7 +120,7 @@ def test_shared_parts_stay_shared(monkeypatch: pytest.MonkeyPatch) -> None:
     """A citation reached from two places becomes one twin, and a tuple holding models is replaced
     everywhere it is held (a parameter's citation is also its provenance's)."""
     pack = _resolved_with_models("guangdong_foshan", monkeypatch)
-    twin_pack(pack)
+    _twin(pack)
     for p in pack.parameters.values():
         nearest = [s for s in p.provenance if s.citation is not None and s.citation == p.citation]
         assert nearest and any(s.citation is p.citation for s in nearest), p.id
@@ -136,7 +142,7 @@ def test_views_and_decisions_are_the_same_before_and_after(pack_id: str, monkeyp
 
     views = (json.dumps(pack_dict(pack), ensure_ascii=False, default=str), pack_text(pack), pack_text(pack, "en"))
     decided = answers()
-    twin_pack(pack)
+    _twin(pack)
     assert (json.dumps(pack_dict(pack), ensure_ascii=False, default=str), pack_text(pack), pack_text(pack, "en")) == views
     assert answers() == decided
     assert cases or not scenario_files(bundled_root() / pack_id)
@@ -144,9 +150,9 @@ def test_views_and_decisions_are_the_same_before_and_after(pack_id: str, monkeyp
 
 def test_converting_twice_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     pack = _resolved_with_models("national", monkeypatch)
-    twin_pack(pack)
+    _twin(pack)
     first = [(path, id(p)) for path, p in _parts(pack)]
-    twin_pack(pack)
+    _twin(pack)
     assert [(path, id(p)) for path, p in _parts(pack)] == first
 
 

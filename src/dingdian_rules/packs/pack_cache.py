@@ -90,13 +90,9 @@ def _salt() -> bytes:
 def _pydantic_version() -> bytes:
     """pydantic's ``version.py`` as installed (its own version and the pydantic-core version it
     requires), read without importing pydantic: a cache hit must not import it (issue 13 item 4)."""
-    pydantic = sys.modules.get("pydantic")
-    if pydantic is not None:
-        origin = pydantic.__file__
-    else:
-        import importlib.util
-        spec = importlib.util.find_spec("pydantic")
-        origin = spec.origin if spec is not None else None
+    import importlib.util
+    spec = importlib.util.find_spec("pydantic")  # the module's own spec once it is imported
+    origin = spec.origin if spec is not None else None
     if not origin:
         return b"?"
     try:

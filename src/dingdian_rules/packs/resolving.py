@@ -246,7 +246,7 @@ def resolve_chain(chain: list[RawPack], bag: DiagnosticBag,
         param_infos=MappingProxyType(dict(infos)), item_lists=MappingProxyType(item_lists),
         norm_differences=differences)
     object.__setattr__(pack, "plans", MappingProxyType(build_plans(pack)))
-    twin_pack(pack, rules=False)  # its pack-file parts as twins, whether or not the pack cache is used
+    twin_pack(pack)  # its other pack-file parts as twins, whether or not the pack cache is used
     return pack
 
 

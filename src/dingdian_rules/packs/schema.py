@@ -31,7 +31,8 @@ def fold_prose(text: str) -> str:
 Prose = Annotated[str, AfterValidator(fold_prose)]
 
 from .vocabulary import (  # noqa: F401 (the vocabularies, re-exported where they always were)
-    RuleKind, Modality, Level, LEVEL_ZH, Status, Question, RULE_OUTCOMES, QUESTION_OUTCOMES, RuleOutcome, QuestionOutcome, MEASURE_NAMES, MeasureId, DecisionWarningCode, RuleWarningCode, DeadlineStatus, Unit)
+    LEVEL_ZH, MEASURE_NAMES, QUESTION_OUTCOMES, RULE_OUTCOMES, DeadlineStatus, DecisionWarningCode, Level, MeasureId,
+    Modality, Question, QuestionOutcome, RuleKind, RuleOutcome, RuleWarningCode, Status, Unit)
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 

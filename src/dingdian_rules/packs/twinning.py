@@ -138,12 +138,16 @@ def twin_rules(rules: Iterable["ResolvedRule"], done: dict[int, dict] | None = N
 
 
 def _item_list(lst: Any) -> None:
+    if (lst.title is None or isinstance(lst.title, Twin)) and all(isinstance(i.citation, Twin) for i in lst.items):
+        return  # converted already, with a rule naming it
     object.__setattr__(lst, "title", twin(lst.title) if lst.title is not None else None)
     for item in lst.items:
         object.__setattr__(item, "citation", twin(item.citation))
 
 
 def _parameter(p: "ResolvedParameter", done: dict[int, dict]) -> None:
+    if isinstance(p.citation, Twin):  # converted already, with a rule that reads it
+        return
     _set(p, title=twin(p.title), citation=twin(p.citation), provenance=_provenance(p.provenance),
          documents=_documents(p.documents, done))
 
@@ -153,13 +157,11 @@ def _difference(d: "ResolvedNormDifference", done: dict[int, dict]) -> None:
          provenance=_provenance(d.provenance), documents=_documents(d.documents, done))
 
 
-def twin_pack(pack: "ResolvedPack", rules: bool = True) -> None:
-    """Every pack-file part of a finished pack as twins, in place; its rules' too unless
-    ``rules`` is false (the resolver converted them as it built them)."""
+def twin_pack(pack: "ResolvedPack") -> None:
+    """Every pack-file part of a finished pack besides its rules' (``twin_rules``, called as the
+    rules are built) as twins, in place."""
     from .resolved import SourceText
     done: dict[int, dict] = {}
-    if rules:
-        twin_rules(pack.rules, done)
     for p in pack.parameters.values():
         _parameter(p, done)
     for lst in pack.item_lists.values():
